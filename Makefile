@@ -1,0 +1,36 @@
+# The two commands in the README: `make run` and `make test`. Both set everything up themselves.
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+PIP_FLAGS ?= -q --disable-pip-version-check
+
+.PHONY: run test lint eval bench install system-deps
+
+$(STAMP): pyproject.toml
+	python3 -m venv $(VENV)
+	$(PY) -m pip install $(PIP_FLAGS) --upgrade pip
+	$(PY) -m pip install $(PIP_FLAGS) -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian tools the tests use to make .docx files written by other programs, and the browser test.
+system-deps:
+	@bash scripts/system-deps.sh
+
+run: install
+	$(VENV)/bin/assistant tour
+
+test: install system-deps
+	$(PY) -m pytest -q
+	$(VENV)/bin/assistant eval --suite all --offline
+
+lint: install
+	$(VENV)/bin/ruff check assistant tests evals benchmarks app.py
+	$(VENV)/bin/ruff format --check assistant tests evals benchmarks app.py
+
+eval: install
+	$(VENV)/bin/assistant eval --suite all
+
+bench: install
+	$(PY) -m benchmarks

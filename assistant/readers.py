@@ -1,0 +1,77 @@
+"""Plain text out of the files users bring (.txt .md .docx .pdf), with Chinese errors for bad ones.
+
+Structure-aware reading (the 申报书's tables and headings) lives in ``assistant.docx_io``; this
+module only answers "what does this file say".
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from assistant.errors import InputError
+
+TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".csv", ".yaml", ".yml", ".json"}
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf"}
+MAX_FILE_BYTES = 50 * 1024 * 1024
+
+
+def check_file(path: Path) -> None:
+    if not path.exists():
+        raise InputError(f"找不到文件：{path}")
+    if path.is_dir():
+        raise InputError(f"这是一个文件夹，不是文件：{path}")
+    size = path.stat().st_size
+    if size == 0:
+        raise InputError(f"文件是空的：{path.name}")
+    if size > MAX_FILE_BYTES:
+        raise InputError(f"文件过大（{size / 1024 / 1024:.0f} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB）：{path.name}")
+
+
+def decode_text(data: bytes, name: str) -> str:
+    """UTF-8 (with or without BOM), else GB18030 — what Chinese offices actually save."""
+    if b"\x00" in data[:8192]:
+        raise InputError(f"{name} 不是文本文件（含二进制内容），请提供 .txt/.md/.docx/.pdf")
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            text = data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+        # GB18030 decodes almost any byte string; control characters give binary files away.
+        controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\t\n\r\f")
+        if controls > max(2, len(text[:8192]) // 100):
+            raise InputError(f"{name} 不是文本文件（含二进制内容），请提供 .txt/.md/.docx/.pdf")
+        return text
+    raise InputError(f"{name} 的文字编码无法识别，请另存为 UTF-8 文本")
+
+
+def read_text(path: Path) -> str:
+    """The text of a supported file; raises InputError with the reason if it cannot be read."""
+    check_file(path)
+    suffix = path.suffix.lower()
+    if suffix == ".docx":
+        from assistant.docx_io.text import docx_text
+
+        return docx_text(path)
+    if suffix == ".pdf":
+        return _pdf_text(path)
+    if suffix in {".doc", ".wps"}:
+        raise InputError(f"{path.name} 是旧版 Word/WPS 格式，请在 Word 或 WPS 中另存为 .docx 后再试")
+    return decode_text(path.read_bytes(), path.name)
+
+
+def _pdf_text(path: Path) -> str:
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    try:
+        reader = PdfReader(path)
+        if reader.is_encrypted:
+            raise InputError(f"{path.name} 是加密的 PDF，请提供未加密的版本")
+        return "\n".join(page.extract_text() or "" for page in reader.pages)
+    except (PdfReadError, OSError, ValueError) as err:
+        raise InputError(f"{path.name} 不是有效的 PDF 文件：{err}") from err
+
+
+def is_zip(path: Path) -> bool:
+    return zipfile.is_zipfile(path)
