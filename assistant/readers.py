@@ -25,7 +25,9 @@ def check_file(path: Path) -> None:
     if size == 0:
         raise InputError(f"文件是空的：{path.name}")
     if size > MAX_FILE_BYTES:
-        raise InputError(f"文件过大（{size / 1024 / 1024:.0f} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB）：{path.name}")
+        raise InputError(
+            f"文件过大（{size / 1024 / 1024:.0f} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB）：{path.name}"
+        )
 
 
 def decode_text(data: bytes, name: str) -> str:

@@ -38,7 +38,9 @@ class SceneEntry(BaseModel):
 
     @property
     def citation(self) -> str:
-        return f"《智能制造典型场景参考指引（2024年版）》› {self.domain} › {self.link} › {self.name}{self.mark}"
+        return (
+            f"《智能制造典型场景参考指引（2024年版）》› {self.domain} › {self.link} › {self.name}{self.mark}"
+        )
 
 
 class GuideInfo(BaseModel):
@@ -71,7 +73,9 @@ class SceneTable(BaseModel):
         pool = (self.by_link(link) or self.entries) if link else self.entries
 
         def score(entry: SceneEntry) -> float:
-            return max(difflib.SequenceMatcher(None, name, cand).ratio() for cand in [entry.name, *entry.aliases])
+            return max(
+                difflib.SequenceMatcher(None, name, cand).ratio() for cand in [entry.name, *entry.aliases]
+            )
 
         return sorted(pool, key=score, reverse=True)[:n]
 
@@ -96,7 +100,9 @@ def _load(path: Path) -> SceneTable:
             for link, items in links.items()
             for item in items
         ]
-        modes = [SceneEntry(domain="多环节模式创新", link="多环节模式创新", **m) for m in raw.get("modes", [])]
+        modes = [
+            SceneEntry(domain="多环节模式创新", link="多环节模式创新", **m) for m in raw.get("modes", [])
+        ]
         return SceneTable(guide=raw["guide"], sources=raw["sources"], entries=entries, modes=modes)
     except (KeyError, TypeError, ValueError) as err:
         raise ConfigError(f"场景表 {path} 结构有误：{err}") from err

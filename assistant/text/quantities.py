@@ -16,7 +16,17 @@ import cn2an
 from pydantic import BaseModel
 
 Kind = Literal[
-    "percent", "points", "fraction", "multiple", "money", "count", "duration", "measure", "year", "date", "plain"
+    "percent",
+    "points",
+    "fraction",
+    "multiple",
+    "money",
+    "count",
+    "duration",
+    "measure",
+    "year",
+    "date",
+    "plain",
 ]
 METRIC_KINDS: frozenset[str] = frozenset(
     {"percent", "points", "fraction", "multiple", "money", "count", "duration", "measure"}
@@ -34,22 +44,90 @@ _UNITS: list[tuple[Kind, list[str]]] = [
     ("points", ["个百分点", "百分点"]),
     ("percent", ["%", "‰"]),
     ("money", ["亿元", "万元", "千元", "元", "万美元", "美元"]),
-    ("duration", ["个工作日", "年", "个小时", "小时", "分钟", "秒钟", "秒", "个月", "天", "周", "h", "min", "s"]),
+    (
+        "duration",
+        ["个工作日", "年", "个小时", "小时", "分钟", "秒钟", "秒", "个月", "天", "周", "h", "min", "s"],
+    ),
     (
         "count",
-        ["人次", "人", "名", "台套", "台", "套", "条", "个", "项", "件", "批次", "批", "次", "家", "种", "款",
-         "张", "颗", "只", "块", "把", "辆", "道", "类", "处", "型", "工位", "岗位"],
+        [
+            "人次",
+            "人",
+            "名",
+            "台套",
+            "台",
+            "套",
+            "条",
+            "个",
+            "项",
+            "件",
+            "批次",
+            "批",
+            "次",
+            "家",
+            "种",
+            "款",
+            "张",
+            "颗",
+            "只",
+            "块",
+            "把",
+            "辆",
+            "道",
+            "类",
+            "处",
+            "型",
+            "工位",
+            "岗位",
+        ],
     ),
     (
         "measure",
-        ["万平方米", "平方米", "m²", "㎡", "立方米", "m³", "吨", "t", "千克", "公斤", "kg", "克", "g",
-         "千瓦时", "kWh", "度", "千瓦", "kW", "兆瓦", "MW", "米", "mm", "μm", "um", "cm", "km", "m",
-         "℃", "dB", "GB", "TB", "Mbps", "Gbps", "ppm", "PPM", "kg/h", "t/h", "tce", "吨标准煤", "标准煤"],
+        [
+            "万平方米",
+            "平方米",
+            "m²",
+            "㎡",
+            "立方米",
+            "m³",
+            "吨",
+            "t",
+            "千克",
+            "公斤",
+            "kg",
+            "克",
+            "g",
+            "千瓦时",
+            "kWh",
+            "度",
+            "千瓦",
+            "kW",
+            "兆瓦",
+            "MW",
+            "米",
+            "mm",
+            "μm",
+            "um",
+            "cm",
+            "km",
+            "m",
+            "℃",
+            "dB",
+            "GB",
+            "TB",
+            "Mbps",
+            "Gbps",
+            "ppm",
+            "PPM",
+            "kg/h",
+            "t/h",
+            "tce",
+            "吨标准煤",
+            "标准煤",
+        ],
     ),
 ]
-_UNIT_ALT = "|".join(
-    re.escape(u) for u in sorted({u for _, us in _UNITS for u in us}, key=len, reverse=True)
-)
+_UNIT_ALT = "|".join(re.escape(u) for u in sorted({u for _, us in _UNITS for u in us}, key=len, reverse=True))
 _UNIT_KIND = {u: kind for kind, us in _UNITS for u in us}
 # Word-like units may glue onto a following Chinese noun; "度" etc. also has other meanings.
 _AMBIGUOUS_UNITS = {"度", "道", "类", "型", "处", "个", "种", "次", "名", "s", "m", "g", "t", "h"}
@@ -62,7 +140,9 @@ _FRACTION_WORDS = re.compile(
     rf"(?P<frac>(?P<den>[{_CN_DIGITS}\d]+)分之(?P<numr>[{_CN_DIGITS}\d]+)|一半|近半|过半|翻倍|翻番|翻(?P<fan>[一两二三])番)"
 )
 _YEAR_AFTER = re.compile(r"^\s?(年度?|年底|年初|年末|年起|年以来|年间|年—|年-|年~|年至|年)")
-_DATE = re.compile(r"(?:19|20)\d{2}[-./年](?:0?[1-9]|1[0-2])月?(?:[-./]?(?:0?[1-9]|[12]\d|3[01])日)?|\d{1,2}月\d{1,2}日")
+_DATE = re.compile(
+    r"(?:19|20)\d{2}[-./年](?:0?[1-9]|1[0-2])月?(?:[-./]?(?:0?[1-9]|[12]\d|3[01])日)?|\d{1,2}月\d{1,2}日"
+)
 _LIST_NUMBER_BEFORE = re.compile(r"(第|（|\(|No\.|NO\.|编号|序号|[A-Za-z_/-])$")
 _LIST_NUMBER_AFTER = re.compile(r"^(）|\)|、|\.(?!\d)|级|期|号|条|款|版|代|寸|[A-Za-z])")
 _IDENTIFIER = re.compile(
@@ -126,7 +206,7 @@ _MULTIPLIER = {"千": 1e3, "万": 1e4, "亿": 1e8}
 def _classify(text: str, m: re.Match[str], value: float, unit: str) -> Kind | None:
     """The kind of a matched number, or None when it is not a figure at all."""
     start, end = m.start(), m.end()
-    before, after = text[max(0, start - 4):start], text[end:end + 4]
+    before, after = text[max(0, start - 4) : start], text[end : end + 4]
     num = m.group("num")
     arabic = re.fullmatch(_ARABIC, num) is not None
     if before.endswith("第"):
@@ -166,7 +246,9 @@ def extract_quantities(text: str) -> list[Quantity]:
         return all(b <= s or a >= e for s, e in taken)
 
     for m in _DATE.finditer(norm):
-        found.append(Quantity(text=text[m.start():m.end()], value=0, kind="date", start=m.start(), end=m.end()))
+        found.append(
+            Quantity(text=text[m.start() : m.end()], value=0, kind="date", start=m.start(), end=m.end())
+        )
         taken.append((m.start(), m.end()))
     for m in _IDENTIFIER.finditer(norm):
         taken.append((m.start(), m.end()))
@@ -178,7 +260,9 @@ def extract_quantities(text: str) -> list[Quantity]:
             den, numr = _number_value(m.group("den")), _number_value(m.group("numr"))
             if not den or numr is None:
                 continue
-            q = Quantity(text=word, value=numr / den * 100, unit="%", kind="fraction", start=m.start(), end=m.end())
+            q = Quantity(
+                text=word, value=numr / den * 100, unit="%", kind="fraction", start=m.start(), end=m.end()
+            )
         elif word in {"一半", "近半", "过半"}:
             q = Quantity(text=word, value=50, unit="%", kind="fraction", start=m.start(), end=m.end())
         else:
@@ -203,7 +287,14 @@ def extract_quantities(text: str) -> list[Quantity]:
         if m.group("mult") and unit and unit not in {"万元", "亿元", "元"}:
             unit = m.group("mult") + unit
         found.append(
-            Quantity(text=text[m.start():m.end()].strip(), value=value, unit=unit, kind=kind, start=m.start(), end=m.end())
+            Quantity(
+                text=text[m.start() : m.end()].strip(),
+                value=value,
+                unit=unit,
+                kind=kind,
+                start=m.start(),
+                end=m.end(),
+            )
         )
         taken.append((m.start(), m.end()))
     return sorted(found, key=lambda q: q.start)

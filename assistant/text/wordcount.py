@@ -12,7 +12,8 @@ example is 6): a limit checked on the higher count never lets an over-long part 
 from __future__ import annotations
 
 from pydantic import BaseModel
-from word_count import count_characters, count_characters_with_space, count_words as _word_count
+from word_count import count_characters, count_characters_with_space
+from word_count import count_words as _word_count
 
 
 class Counts(BaseModel):

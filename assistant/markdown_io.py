@@ -1,0 +1,105 @@
+"""An Application as Markdown laid out like 附件2 (the template's headings and tables).
+
+The reviewer reads this layout back through the same block parser it uses for .docx
+(``assistant.docx_io.reader``), so Markdown, .docx and JSON drafts are one thing to it.
+"""
+
+from __future__ import annotations
+
+from assistant.models import Application, Scene
+from assistant.requirements import Requirements, load_requirements
+
+CHECKED, UNCHECKED = "☑", "□"
+
+
+def boxes(options: list[str], chosen: list[str], other_text: str = "") -> str:
+    marks = []
+    for option in options:
+        mark = CHECKED if option in chosen else UNCHECKED
+        suffix = other_text if option == "其他" and other_text else ""
+        marks.append(f"{mark}{option}{suffix}")
+    return " ".join(marks)
+
+
+def _cell(text: str) -> str:
+    return text.replace("|", "｜").replace("\n", "<br>") if text else " "
+
+
+def _row(*cells: str) -> str:
+    return "| " + " | ".join(_cell(c) for c in cells) + " |"
+
+
+def basic_info_rows(app: Application, req: Requirements) -> list[list[str]]:
+    """The 附件2 一（一）/（二） table as label/value rows — shared by the Markdown and .docx writers."""
+    e = app.enterprise
+    accident_yes = f"{CHECKED if e.major_accident else UNCHECKED}是（事故名称：{e.accident_name}）"
+    accident_no = f"{CHECKED if e.major_accident is False else UNCHECKED}否"
+    rows = [
+        ["企业名称", e.name],
+        ["成立时间", e.founded],
+        ["申报主体地址", e.address],
+        ["所属行业（按主要产品分）", boxes(req.industries, e.industry, e.industry_other)],
+        ["法人代表/负责人", f"姓名：{e.legal_rep}；职务：{e.legal_rep_title}"],
+        [
+            "联系人",
+            f"姓名：{e.contact}；职务：{e.contact_title}；手机：{e.contact_mobile}；邮箱：{e.contact_email}",
+        ],
+    ]
+    rows.append(["近三年发展情况", *[f"{f.year}年" for f in e.finances]])
+    rows.append(["主营业务收入（万元）", *[f.revenue for f in e.finances]])
+    rows.append(["利润（万元）", *[f.profit for f in e.finances]])
+    rows += [
+        [
+            "智能制造能力成熟度评估结果或其他能力证明材料",
+            boxes([*req.maturity.levels, req.maturity.other_option], e.maturity, e.maturity_other),
+        ],
+        [req.accident.question, f"{accident_yes} {accident_no}"],
+        ["企业简介", e.profile],
+        ["先进级智能工厂具体名称", app.factory_name],
+        ["项目简述", app.project_summary],
+    ]
+    return rows
+
+
+def scene_heading(scene: Scene) -> str:
+    return scene.title
+
+
+def application_to_markdown(app: Application, req: Requirements | None = None) -> str:
+    req = req or load_requirements()
+    bench = app.benchmark
+    lines = [
+        "# 江西省先进级智能工厂项目申报书",
+        "",
+        f"项目名称：{app.project_name}",
+        "",
+        f"申报单位：{app.applicant}",
+        "",
+        f"推荐单位：{app.recommender}",
+        "",
+        f"是否入选江西省智能制造标杆企业：{CHECKED if bench else UNCHECKED}是"
+        f"{app.benchmark_year and '（' + app.benchmark_year + '）'} {CHECKED if bench is False else UNCHECKED}否",
+        "",
+        f"申报日期：{app.apply_date}",
+        "",
+        "## 一、申报主体和先进级智能工厂基本信息",
+        "",
+        "### （一）申报主体基本信息",
+        "",
+    ]
+    rows = basic_info_rows(app, req)
+    width = max(len(r) for r in rows)
+    lines.append(_row("项目", "内容", *[""] * (width - 2)))
+    lines.append("|" + "---|" * width)
+    for r in rows:
+        lines.append(_row(*r, *[""] * (width - len(r))))
+    lines += ["", "## 二、项目总体情况", "", app.overview, "", "## 三、场景化建设情况", ""]
+    sections = [(d.name, d.section) for d in req.domains] + [(x.name, x.section) for x in req.extras]
+    for name, section in sections:
+        lines += [f"### {section}{name}", ""]
+        for scene in app.scenes_in(name):
+            lines += [f"#### {scene_heading(scene)}", ""]
+            for spec in req.parts:
+                lines += [f"**{spec.heading}**", "", scene.parts.get(spec.key) or "", ""]  # type: ignore[arg-type]
+    lines += ["## 四、项目实施成效", "", app.results, "", "## 五、相关附件", "", app.attachments, ""]
+    return "\n".join(lines)

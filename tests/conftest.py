@@ -1,0 +1,35 @@
+"""Shared fixtures: an isolated data directory per test and a guard against real network calls."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+_LOOPBACK = ("127.", "localhost", "::1")
+
+
+@pytest.fixture(autouse=True)
+def isolated_settings(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test gets its own data dir and no LLM endpoint unless it sets one (pointing at 127.0.0.1)."""
+    data = tmp_path / "data"
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(data))
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ASSISTANT_LLM_MODEL", "ASSISTANT_CHROMA_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.chdir(tmp_path)  # keeps a developer's .env out of the tests
+    return data
+
+
+@pytest.fixture(autouse=True)
+def no_remote_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Any connection to a non-loopback address fails the test: tests never reach a hosted API."""
+    real_connect = socket.socket.connect
+
+    def guarded(self: socket.socket, address: object) -> object:
+        host = address[0] if isinstance(address, tuple) else str(address)
+        if isinstance(host, str) and not host.startswith(_LOOPBACK) and self.family != socket.AF_UNIX:
+            raise RuntimeError(f"test tried to reach {host}: tests must stay on 127.0.0.1")
+        return real_connect(self, address)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(socket.socket, "connect", guarded)

@@ -1,0 +1,76 @@
+import pytest
+
+from assistant.text import extract_changes, extract_quantities, has_metric
+
+
+def metrics(text: str) -> list[tuple[str, float, str]]:
+    return [(q.kind, round(q.value, 2), q.unit) for q in extract_quantities(text) if q.is_metric]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("加工效率提升了30%", [("percent", 30, "%")]),
+        ("良率提升２个百分点", [("points", 2, "个百分点")]),
+        ("效率提升三成", [("fraction", 30, "%")]),
+        ("人工减少一半", [("fraction", 50, "%")]),
+        ("产能翻倍", [("multiple", 2, "倍")]),
+        ("总投资两千万元", [("money", 20_000_000, "元")]),
+        ("总投资1,200万元", [("money", 12_000_000, "元")]),
+        ("年节约电费１２０万元", [("money", 1_200_000, "元")]),
+        ("投资1.2亿元", [("money", 120_000_000, "元")]),
+        ("节约成本300余万元", [("money", 3_000_000, "元")]),
+        ("每班次节省2小时", [("duration", 2, "小时")]),
+        ("投资回收期3年", [("duration", 3, "年")]),
+        ("新增设备 100 台", [("count", 100, "台")]),
+        ("合格率三分之二以上", [("fraction", 66.67, "%")]),
+    ],
+)
+def test_metric_figures(text: str, expected: list[tuple[str, float, str]]) -> None:
+    assert metrics(text) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "2024年完成建设并投入使用",
+        "2024年5月6日正式上线",
+        "项目于5月6日前验收",
+        "通过GB/T 39116-2020评估",
+        "部署5G网络和S7-1500 PLC",
+        "成熟度达到二级",
+        "第3条要求",
+        "（1）场景描述",
+        "近三年经营良好",
+        "一体化平台",
+        "ISO 9001认证",
+    ],
+)
+def test_years_dates_codes_and_numbering_are_not_metrics(text: str) -> None:
+    assert not has_metric(text), metrics(text)
+
+
+def test_years_are_recorded_as_years() -> None:
+    kinds = [q.kind for q in extract_quantities("2022年至2024年营收增长")]
+    assert kinds == ["year", "year"]
+
+
+@pytest.mark.parametrize(
+    ("text", "before", "after", "unit"),
+    [
+        ("OEE由65%提升至82%", 65, 82, "%"),
+        ("操作人员已从5人减少至2人", 5, 2, "人"),
+        ("库存周转天数由45天缩短至30天", 45, 30, "天"),
+        ("一次合格率从98.2%提高到99.6%", 98.2, 99.6, "%"),
+        ("换型时间由四小时缩短至一小时", 4, 1, "小时"),
+        ("由三人减少为一人", 3, 1, "人"),
+    ],
+)
+def test_before_after_pairs(text: str, before: float, after: float, unit: str) -> None:
+    (change,) = extract_changes(text)
+    assert (change.before.value, change.after.value, change.after.unit) == (before, after, unit)
+
+
+def test_relative_change_of_a_pair() -> None:
+    (change,) = extract_changes("从5人减少至2人")
+    assert change.relative == pytest.approx(-60)
