@@ -23,6 +23,7 @@ run: install
 
 test: install system-deps
 	$(PY) -m pytest -q
+	$(VENV)/bin/assistant eval --suite all --offline
 
 
 lint: install

@@ -128,6 +128,198 @@ def _load_application_json(path: Path) -> Application:
         raise _input_error(f"{path.name} 不是有效的申报书 JSON：{where} {first['msg']}") from err
 
 
+@app.command("index")
+def index_cmd(
+    folders: Annotated[
+        list[Path] | None,
+        typer.Argument(help="额外要索引的文件夹（默认：corpus/documents 与数据目录下的 documents）"),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="忽略已有索引，全部重建")] = False,
+) -> None:
+    """建立或更新知识库索引（只处理有变化的文件）。"""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    from assistant.config import get_settings
+    from assistant.knowledge.index import build_index
+
+    for folder in folders or []:
+        if not folder.is_dir():
+            raise _input_error(f"找不到文件夹：{folder}")
+    settings = get_settings()
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=err_console,
+    ) as bar:
+        tasks: dict[str, int] = {}
+
+        def progress(stage: str, done: int, total: int) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=max(total, 1))
+            bar.update(tasks[stage], completed=done, total=max(total, 1))
+
+        result = build_index(settings, progress, force=force, extra_dirs=folders or [])
+    if result.rebuilt_reason:
+        console.print(f"[yellow]{result.rebuilt_reason}[/]")
+    for line in result.skipped:
+        console.print(f"[yellow]已跳过[/] {line}")
+    if result.removed_files:
+        console.print(f"已从索引移除：{'、'.join(result.removed_files)}")
+    console.print(
+        f"索引完成：{result.files} 个来源、{result.chunks} 个段落（新生成向量 {result.embedded}，沿用 {result.reused}），"
+        f"用时 {result.seconds:.1f} 秒"
+    )
+
+
+def _knowledge_base():
+    from assistant.config import get_settings
+    from assistant.knowledge.retriever import KnowledgeBase
+
+    return KnowledgeBase(get_settings())
+
+
+@app.command("search")
+def search_cmd(
+    query: Annotated[str, typer.Argument(help="要检索的问题或关键词")],
+    k: Annotated[int, typer.Option("--k", "-k", help="返回条数")] = 5,
+    method: Annotated[str, typer.Option(help="hybrid（混合）/ bm25 / dense")] = "hybrid",
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+) -> None:
+    """在通知、要素条件、场景表及用户文档中检索，结果带出处。"""
+    if method not in ("hybrid", "bm25", "dense"):
+        raise _input_error(f"--method 只能是 hybrid、bm25 或 dense，收到：{method}")
+    if not query.strip():
+        raise _input_error("检索内容为空")
+    hits = _knowledge_base().search(query, k=k, method=method)  # type: ignore[arg-type]
+    if as_json:
+        console.print_json(json.dumps([h.to_dict() for h in hits], ensure_ascii=False))
+        return
+    if not hits:
+        console.print("没有找到相关段落")
+    for i, hit in enumerate(hits, 1):
+        scores = f"BM25 {hit.bm25_score or 0:.2f}（第{hit.bm25_rank or '-'}） · 向量 {hit.dense_score or 0:.3f}（第{hit.dense_rank or '-'}）"
+        console.print(f"[bold]{i}. {hit.citation}[/]  [dim]{scores}[/]", highlight=False)
+        console.print(f"   {hit.snippet}", highlight=False)
+
+
+@app.command("map")
+def map_cmd(
+    description: Annotated[
+        str, typer.Argument(help="用自己的话描述做了什么，如：我们用机器视觉在线检测外观缺陷")
+    ],
+    top: Annotated[int, typer.Option("--top", help="候选个数")] = 3,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+) -> None:
+    """把一段描述对应到 领域 / 环节 / 场景，附指引条目出处。"""
+    from assistant.knowledge.mapping import map_description
+
+    if not description.strip():
+        raise _input_error("描述为空")
+    candidates = map_description(_knowledge_base(), description, top=top)
+    if as_json:
+        console.print_json(json.dumps([c.to_dict() for c in candidates], ensure_ascii=False))
+        return
+    for i, c in enumerate(candidates, 1):
+        console.print(f"[bold]{i}. {c.label}[/]  [dim]得分 {c.score:.4f}[/]", highlight=False)
+        console.print(f"   {c.summary}　出处：{c.citation}", highlight=False)
+    if any(not c.verified for c in candidates):
+        console.print(
+            "[yellow]注：标“未核实”的场景名取自2025年版指引或本项目整理，2024年版措辞可能不同，请以官方指引原文为准。[/]"
+        )
+
+
+@app.command("ask")
+def ask_cmd(
+    question: Annotated[str, typer.Argument(help="关于通知、要素条件或场景的问题")],
+    k: Annotated[int, typer.Option("--k", "-k", help="参考段落数")] = 5,
+    as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
+) -> None:
+    """提问：离线时给出最相关的原文段落；配置了大模型时给出逐句标注出处的回答。"""
+    from assistant.config import get_settings
+    from assistant.knowledge.answer import ask
+
+    if not question.strip():
+        raise _input_error("问题为空")
+    settings = get_settings()
+    answer = ask(_knowledge_base(), settings, question, k=k)
+    if as_json:
+        data = {
+            "question": answer.question,
+            "answer": answer.text,
+            "online": answer.online,
+            "partial": answer.partial,
+            "citations": [h.citation for h in answer.hits],
+        }
+        console.print_json(json.dumps(data, ensure_ascii=False))
+        return
+    if not answer.online and answer.hits:
+        console.print("[dim]离线模式：以下是与问题最相关的原文段落（配置大模型后可得到归纳回答）[/]")
+    console.print(answer.text, highlight=False)
+    if answer.online and answer.hits:
+        console.print("\n[bold]资料[/]")
+        for i, hit in enumerate(answer.hits, 1):
+            console.print(f"  [{i}] {hit.citation}", highlight=False)
+    if answer.partial:
+        console.print("[yellow]回答不完整：模型输出中断（已保留已收到的部分）[/]")
+
+
+@app.command("eval")
+def eval_cmd(
+    suite: Annotated[str, typer.Option(help="retrieval / review / drafting / all")] = "all",
+    offline: Annotated[bool, typer.Option("--offline", help="不调用真实模型（CI 使用）")] = False,
+    out: Annotated[Path | None, typer.Option("--json", help="结果 JSON 写到此文件")] = None,
+) -> None:
+    """运行评测集，检查阈值（evals/thresholds.yaml），未达标时退出码为 1。"""
+    from assistant.config import get_settings
+    from evals.runner import available_suites, run_suites, write_results
+
+    names = available_suites() if suite == "all" else [suite]
+    unknown = [n for n in names if n not in available_suites()]
+    if unknown:
+        raise _input_error(f"没有评测集 {unknown[0]}，可选：{'、'.join(available_suites())}、all")
+    settings = get_settings()
+    results = run_suites(names, settings, offline=offline or not settings.llm_configured)
+    table = Table(title="评测结果")
+    for column in ("评测集", "指标", "数值", "阈值", "结果"):
+        table.add_column(column)
+    for result in results:
+        for t in result.thresholds:
+            value = "—" if t.value is None else f"{t.value:.4f}"
+            table.add_row(
+                result.name, t.key, value, t.bound, "[green]通过[/]" if t.passed else "[red]未通过[/]"
+            )
+    console.print(table)
+    for result in results:
+        console.print(_metrics_matrix(result.name, result.metrics))
+    path = write_results(results, settings, offline, out)
+    console.print(f"结果已写入 {path}")
+    if not all(r.passed for r in results):
+        raise typer.Exit(1)
+
+
+def _metrics_matrix(name: str, metrics: dict) -> Table:
+    """Metrics named method.level.metric, pivoted: one row per level.metric, one column per method."""
+    methods: list[str] = []
+    rows: dict[str, dict[str, float]] = {}
+    for key, value in metrics.items():
+        parts = key.split(".")
+        if len(parts) != 3 or not isinstance(value, int | float):
+            continue
+        method, level, metric = parts
+        if method not in methods:
+            methods.append(method)
+        rows.setdefault(f"{level}.{metric}", {})[method] = value
+    table = Table(title=f"{name} 指标明细")
+    table.add_column("指标")
+    for method in methods:
+        table.add_column(method, justify="right")
+    for row, values in rows.items():
+        table.add_row(row, *[f"{values[m]:.4f}" if m in values else "—" for m in methods])
+    return table
+
+
 def _input_error(message: str) -> AssistantError:
     from assistant.errors import InputError
 

@@ -27,6 +27,7 @@ class SceneEntry(BaseModel):
     source: str
     verified: bool
     aliases: list[str] = Field(default_factory=list)
+    keywords: list[str] = Field(default_factory=list, description="常见技术与说法，本项目整理，用于检索")
 
     @property
     def mark(self) -> str:

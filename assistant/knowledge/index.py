@@ -1,0 +1,265 @@
+"""Building the index: chunks embedded into a Chroma collection, recorded in a manifest.
+
+Each build writes a new collection and only then switches the manifest to it (an atomic file
+replace), so a failed or interrupted run leaves the previous index usable. Only files whose
+content hash changed are re-chunked and re-embedded; the rest reuse their stored vectors.
+The embedding model is recorded; a different model forces a full rebuild.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from assistant.config import Settings
+from assistant.errors import ConfigError, InputError
+from assistant.knowledge.chunking import GUIDE_SOURCE, Chunk, chunk_document, scene_chunks
+from assistant.knowledge.embeddings import get_embeddings
+from assistant.knowledge.loaders import LOADABLE_SUFFIXES, load_document
+from assistant.paths import SCENES_FILE
+from assistant.scenes import load_scene_table
+from assistant.storage import atomic_write_json
+
+MANIFEST_VERSION = 1
+# Bump when loading or chunking changes: every file is re-chunked (vectors of unchanged chunks are still reused).
+CHUNKER_VERSION = 2
+EMBED_BATCH = 32
+Progress = Callable[[str, int, int], None]
+
+
+@dataclass
+class IndexResult:
+    chunks: int
+    files: int
+    embedded: int
+    reused: int
+    removed_files: list[str] = field(default_factory=list)
+    skipped: list[str] = field(default_factory=list)  # "file：reason", in Chinese
+    rebuilt_reason: str = ""
+    seconds: float = 0.0
+
+
+def index_dir(settings: Settings) -> Path:
+    return settings.data_dir / "index"
+
+
+def manifest_path(settings: Settings) -> Path:
+    return index_dir(settings) / "manifest.json"
+
+
+def user_documents_dir(settings: Settings) -> Path:
+    """Where the app saves documents users add (the official guide, past applications…)."""
+    return settings.data_dir / "documents"
+
+
+def source_dirs(settings: Settings) -> list[Path]:
+    return [settings.corpus_dir / "documents", user_documents_dir(settings)]
+
+
+def chroma_client(settings: Settings):
+    """A Chroma client: an HTTP client when ASSISTANT_CHROMA_URL is set, else on-disk storage."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.chroma_url:
+        from urllib.parse import urlparse
+
+        url = urlparse(settings.chroma_url)
+        if not url.hostname:
+            raise ConfigError(f"ASSISTANT_CHROMA_URL 不是有效地址：{settings.chroma_url}")
+        try:
+            return chromadb.HttpClient(
+                host=url.hostname,
+                port=url.port or (443 if url.scheme == "https" else 8000),
+                ssl=url.scheme == "https",
+                settings=chroma_settings,
+            )
+        except Exception as err:
+            raise ConfigError(
+                f"无法连接 Chroma 服务器 {settings.chroma_url}（ASSISTANT_CHROMA_URL）：{err}"
+            ) from err
+    path = settings.data_dir / "chroma"
+    path.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
+
+
+def read_manifest(settings: Settings) -> dict[str, Any] | None:
+    path = manifest_path(settings)
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError):
+        return None
+    return data if data.get("version") == MANIFEST_VERSION else None
+
+
+def _file_hash(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def discover_files(dirs: Iterable[Path]) -> list[Path]:
+    files: list[Path] = []
+    for folder in dirs:
+        if folder.is_dir():
+            files += [
+                p
+                for p in sorted(folder.rglob("*"))
+                if p.is_file()
+                and p.suffix.lower() in LOADABLE_SUFFIXES
+                and not p.name.startswith((".", "~$"))
+            ]
+    return files
+
+
+def _key(path: Path) -> str:
+    return str(path.resolve())
+
+
+def build_index(
+    settings: Settings,
+    progress: Progress | None = None,
+    *,
+    force: bool = False,
+    extra_dirs: Iterable[Path] = (),
+) -> IndexResult:
+    started = time.perf_counter()
+    report = progress or (lambda stage, done, total: None)
+    embedder, model_id = get_embeddings(settings)
+    old = read_manifest(settings)
+    result = IndexResult(chunks=0, files=0, embedded=0, reused=0)
+    if old and old.get("embedding_model") != model_id:
+        result.rebuilt_reason = f"嵌入模型已由 {old.get('embedding_model')} 变为 {model_id}，已重建全部索引"
+        old = None
+    if force:
+        old = None
+    old_files: dict[str, dict[str, Any]] = (old or {}).get("files", {})
+    if old and old.get("chunker_version") != CHUNKER_VERSION:
+        old_files = {k: {**v, "sha256": ""} for k, v in old_files.items()}
+    old_chunks = {c["id"]: c for c in (old or {}).get("chunks", [])}
+
+    files = discover_files([*source_dirs(settings), *extra_dirs])
+    new_files: dict[str, dict[str, Any]] = {}
+    chunks: list[Chunk] = []
+    report("读取文档", 0, len(files) + 1)
+    for i, path in enumerate(files, 1):
+        key = _key(path)
+        try:
+            digest = _file_hash(path)
+            if key in old_files and old_files[key]["sha256"] == digest:
+                ids = old_files[key]["chunks"]
+                file_chunks = [
+                    Chunk.from_metadata(cid, old_chunks[cid]["text"], old_chunks[cid]["meta"]) for cid in ids
+                ]
+            else:
+                file_chunks = chunk_document(load_document(path))
+        except InputError as err:
+            result.skipped.append(f"{path.name}：{err}")
+            continue
+        except OSError as err:
+            result.skipped.append(f"{path.name}：无法读取（{err.strerror or err}）")
+            continue
+        new_files[key] = {"sha256": digest, "name": path.name, "chunks": [c.id for c in file_chunks]}
+        chunks += file_chunks
+        report("读取文档", i, len(files) + 1)
+    guide_digest = _file_hash(SCENES_FILE)
+    guide_chunks = scene_chunks(load_scene_table(SCENES_FILE))
+    new_files[GUIDE_SOURCE] = {
+        "sha256": guide_digest,
+        "name": GUIDE_SOURCE,
+        "chunks": [c.id for c in guide_chunks],
+    }
+    chunks += guide_chunks
+    report("读取文档", len(files) + 1, len(files) + 1)
+    result.removed_files = [v["name"] for k, v in old_files.items() if k not in new_files]
+
+    # Same text at the same place gives the same id; keep one of each.
+    unique: dict[str, Chunk] = {}
+    for chunk in chunks:
+        unique.setdefault(chunk.id, chunk)
+    chunks = list(unique.values())
+
+    client = chroma_client(settings)
+    old_collection = (old or {}).get("collection")
+    reuse_vectors: dict[str, list[float]] = {}
+    if old_collection:
+        try:
+            stored = client.get_collection(old_collection).get(
+                ids=[c.id for c in chunks if c.id in old_chunks], include=["embeddings"]
+            )
+            reuse_vectors = {
+                cid: list(vec) for cid, vec in zip(stored["ids"], stored["embeddings"], strict=True)
+            }
+        except Exception:
+            reuse_vectors = {}  # the old collection is gone or unreadable: embed everything again
+
+    collection_name = (
+        f"kb_{time.strftime('%Y%m%d%H%M%S')}_{hashlib.sha1(str(time.time_ns()).encode()).hexdigest()[:6]}"
+    )
+    collection = client.create_collection(collection_name, metadata={"hnsw:space": "cosine"})
+    try:
+        to_embed = [c for c in chunks if c.id not in reuse_vectors]
+        vectors = dict(reuse_vectors)
+        report("生成向量", 0, len(to_embed))
+        for start in range(0, len(to_embed), EMBED_BATCH):
+            batch = to_embed[start : start + EMBED_BATCH]
+            for chunk, vec in zip(
+                batch, embedder.embed_documents([c.embed_text for c in batch]), strict=True
+            ):
+                vectors[chunk.id] = vec
+            report("生成向量", min(start + EMBED_BATCH, len(to_embed)), len(to_embed))
+        for start in range(0, len(chunks), 256):
+            batch = chunks[start : start + 256]
+            collection.add(
+                ids=[c.id for c in batch],
+                embeddings=[vectors[c.id] for c in batch],
+                documents=[c.text for c in batch],
+                metadatas=[c.metadata() for c in batch],
+            )
+        manifest = {
+            "version": MANIFEST_VERSION,
+            "embedding_model": model_id,
+            "chunker_version": CHUNKER_VERSION,
+            "collection": collection_name,
+            "chroma": settings.chroma_url or "local",
+            "built_at": time.strftime("%Y-%m-%d %H:%M:%S"),
+            "files": new_files,
+            "chunks": [{"id": c.id, "text": c.text, "meta": c.metadata()} for c in chunks],
+        }
+        atomic_write_json(manifest_path(settings), manifest)
+    except BaseException:
+        _drop_collection(client, collection_name)
+        raise
+    if old_collection and old_collection != collection_name:
+        _drop_collection(client, old_collection)
+    if not settings.chroma_url:  # on a shared server other indexes may live beside ours
+        _drop_stale_collections(client, keep=collection_name)
+    result.chunks = len(chunks)
+    result.files = len(new_files)
+    result.embedded = len(to_embed)
+    result.reused = len(chunks) - len(to_embed)
+    result.seconds = time.perf_counter() - started
+    return result
+
+
+def _drop_collection(client, name: str) -> None:
+    with contextlib.suppress(Exception):  # already gone; nothing depends on it
+        client.delete_collection(name)
+
+
+def _drop_stale_collections(client, keep: str) -> None:
+    """Collections left behind by interrupted builds."""
+    try:
+        names = [c if isinstance(c, str) else c.name for c in client.list_collections()]
+    except Exception:
+        return
+    for name in names:
+        if name.startswith("kb_") and name != keep:
+            _drop_collection(client, name)

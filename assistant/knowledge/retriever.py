@@ -1,0 +1,148 @@
+"""Hybrid retrieval: BM25 over jieba tokens + dense vectors in Chroma, fused by reciprocal rank.
+
+Every hit carries its citation (document title + heading path), a snippet, and both component
+scores and ranks, so users and evals can see why it ranked where it did.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from assistant.config import Settings
+from assistant.errors import ConfigError
+from assistant.knowledge.chunking import Chunk
+from assistant.knowledge.embeddings import get_embeddings
+from assistant.knowledge.index import chroma_client, read_manifest
+from assistant.knowledge.tokenize import tokenize
+
+Method = Literal["hybrid", "bm25", "dense"]
+SNIPPET_CHARS = 120
+
+
+@dataclass
+class Hit:
+    chunk: Chunk
+    score: float
+    bm25_score: float | None = None
+    dense_score: float | None = None
+    bm25_rank: int | None = None
+    dense_rank: int | None = None
+
+    @property
+    def citation(self) -> str:
+        return self.chunk.citation
+
+    @property
+    def snippet(self) -> str:
+        text = self.chunk.text.replace("\n", " ")
+        return text if len(text) <= SNIPPET_CHARS else text[:SNIPPET_CHARS] + "…"
+
+    def to_dict(self) -> dict:
+        return {
+            "citation": self.citation,
+            "snippet": self.snippet,
+            "text": self.chunk.text,
+            "source": self.chunk.source,
+            "kind": self.chunk.kind,
+            "domain": self.chunk.domain,
+            "link": self.chunk.link,
+            "scene": self.chunk.scene,
+            "verified": self.chunk.verified,
+            "score": round(self.score, 6),
+            "bm25_score": None if self.bm25_score is None else round(self.bm25_score, 4),
+            "dense_score": None if self.dense_score is None else round(self.dense_score, 4),
+            "bm25_rank": self.bm25_rank,
+            "dense_rank": self.dense_rank,
+        }
+
+
+class KnowledgeBase:
+    """The built index, opened for querying. Create once and reuse: the first query loads the model."""
+
+    def __init__(self, settings: Settings) -> None:
+        manifest = read_manifest(settings)
+        if manifest is None:
+            raise ConfigError("知识库索引尚未建立，请先运行：assistant index")
+        self.settings = settings
+        self.embedder, model_id = get_embeddings(settings)
+        if manifest["embedding_model"] != model_id:
+            raise ConfigError(
+                f"索引是用嵌入模型 {manifest['embedding_model']} 建立的，当前设置为 {model_id}；"
+                "请运行 assistant index 重建索引"
+            )
+        self.manifest = manifest
+        self.chunks = [Chunk.from_metadata(c["id"], c["text"], c["meta"]) for c in manifest["chunks"]]
+        self._by_id = {c.id: c for c in self.chunks}
+        self._bm25 = None
+        self._collection = None
+
+    # -- components ---------------------------------------------------------------------------
+    def _bm25_index(self):
+        if self._bm25 is None:
+            import bm25s
+
+            bm25 = bm25s.BM25()
+            bm25.index([tokenize(c.embed_text) or ["∅"] for c in self.chunks], show_progress=False)
+            self._bm25 = bm25
+        return self._bm25
+
+    def _chroma(self):
+        if self._collection is None:
+            try:
+                self._collection = chroma_client(self.settings).get_collection(self.manifest["collection"])
+            except Exception as err:
+                raise ConfigError(f"索引数据不完整（{err}），请运行 assistant index --force 重建") from err
+        return self._collection
+
+    def bm25_ranking(self, query: str, kind: str | None = None) -> list[tuple[Chunk, float]]:
+        tokens = tokenize(query)
+        if not tokens:
+            return []
+        scores = self._bm25_index().get_scores(tokens)
+        ranked = [
+            (c, float(s))
+            for c, s in zip(self.chunks, scores, strict=True)
+            if s > 0 and (kind is None or c.kind == kind)
+        ]
+        return sorted(ranked, key=lambda pair: pair[1], reverse=True)
+
+    def dense_ranking(self, query: str, kind: str | None = None, n: int = 50) -> list[tuple[Chunk, float]]:
+        vector = self.embedder.embed_query(query)
+        collection = self._chroma()
+        n = min(n, collection.count())
+        if n == 0:
+            return []
+        found = collection.query(
+            query_embeddings=[vector],
+            n_results=n,
+            where={"kind": kind} if kind else None,
+            include=["distances"],
+        )
+        ranked = []
+        for cid, distance in zip(found["ids"][0], found["distances"][0], strict=True):
+            if cid in self._by_id:
+                ranked.append((self._by_id[cid], 1.0 - float(distance)))
+        return ranked
+
+    # -- the API --------------------------------------------------------------------------------
+    def search(self, query: str, k: int = 5, method: Method = "hybrid", kind: str | None = None) -> list[Hit]:
+        query = query.strip()
+        if not query:
+            return []
+        hits: dict[str, Hit] = {}
+        if method in ("hybrid", "bm25"):
+            for rank, (chunk, score) in enumerate(self.bm25_ranking(query, kind), 1):
+                hit = hits.setdefault(chunk.id, Hit(chunk=chunk, score=0.0))
+                hit.bm25_score, hit.bm25_rank = score, rank
+                hit.score += (self.settings.bm25_weight if method == "hybrid" else 1.0) / (
+                    self.settings.rrf_k + rank
+                )
+        if method in ("hybrid", "dense"):
+            for rank, (chunk, score) in enumerate(self.dense_ranking(query, kind), 1):
+                hit = hits.setdefault(chunk.id, Hit(chunk=chunk, score=0.0))
+                hit.dense_score, hit.dense_rank = score, rank
+                hit.score += (self.settings.dense_weight if method == "hybrid" else 1.0) / (
+                    self.settings.rrf_k + rank
+                )
+        return sorted(hits.values(), key=lambda h: h.score, reverse=True)[:k]

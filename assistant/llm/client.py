@@ -1,0 +1,118 @@
+"""Calls to the configured OpenAI-compatible endpoint, with retries and Chinese errors.
+
+Retries with backoff (honouring Retry-After on 429) are the openai client's own, bounded by
+``ASSISTANT_LLM_MAX_RETRIES``. A stream cut midway keeps what arrived and is marked partial,
+so the caller can show it and nothing the writer saw is lost.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from assistant.config import Settings
+from assistant.errors import ConfigError, LLMError
+
+
+@dataclass
+class LLMReply:
+    text: str
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    calls: int = 1
+    partial: bool = False
+    error: str = ""
+    model: str = ""
+    extra: dict = field(default_factory=dict)
+
+
+def chat_model(settings: Settings, *, streaming: bool = False, json_mode: bool = False):
+    if not settings.llm_configured:
+        raise ConfigError("未配置大模型：请设置 ASSISTANT_LLM_MODEL，以及 OPENAI_API_KEY 或 OPENAI_BASE_URL")
+    from langchain_openai import ChatOpenAI
+
+    kwargs = {}
+    if json_mode:
+        kwargs["model_kwargs"] = {"response_format": {"type": "json_object"}}
+    return ChatOpenAI(
+        model=settings.llm_model,
+        api_key=settings.openai_api_key or "not-needed",  # local servers (Ollama, vLLM) take any key
+        base_url=settings.openai_base_url,
+        timeout=settings.llm_timeout,
+        max_retries=settings.llm_max_retries,
+        temperature=settings.llm_temperature,
+        streaming=streaming,
+        stream_usage=True,
+        **kwargs,
+    )
+
+
+def explain(err: Exception) -> str:
+    """One Chinese sentence saying what went wrong with the endpoint and what to do."""
+    import openai
+
+    if isinstance(err, openai.APITimeoutError):
+        return "模型服务响应超时（已重试），请稍后再试或调大 ASSISTANT_LLM_TIMEOUT"
+    if isinstance(err, openai.APIConnectionError):
+        return "无法连接模型服务，请检查 OPENAI_BASE_URL 与网络"
+    if isinstance(err, openai.RateLimitError):
+        return "模型服务限流（429），已按退避重试仍未成功，请稍后再试"
+    if isinstance(err, openai.AuthenticationError):
+        return "模型服务拒绝了密钥（401），请检查 OPENAI_API_KEY"
+    if isinstance(err, openai.NotFoundError):
+        return "模型服务找不到该模型（404），请检查 ASSISTANT_LLM_MODEL"
+    if isinstance(err, openai.BadRequestError):
+        return f"模型服务拒绝了请求（400）：{getattr(err, 'message', err)}"
+    if isinstance(err, openai.APIStatusError):
+        return f"模型服务出错（HTTP {err.status_code}），已重试仍未成功"
+    return f"模型调用失败：{type(err).__name__}"
+
+
+def _usage(message) -> tuple[int, int]:
+    usage = getattr(message, "usage_metadata", None) or {}
+    return int(usage.get("input_tokens", 0) or 0), int(usage.get("output_tokens", 0) or 0)
+
+
+def chat(
+    settings: Settings,
+    system: str,
+    user: str,
+    *,
+    json_mode: bool = False,
+    on_token: Callable[[str], None] | None = None,
+) -> LLMReply:
+    """One chat completion. Streams when ``on_token`` is given; raises LLMError when nothing usable came."""
+    from langchain_core.messages import HumanMessage, SystemMessage
+
+    messages = [SystemMessage(system), HumanMessage(user)] if system else [HumanMessage(user)]
+    model = chat_model(settings, streaming=on_token is not None, json_mode=json_mode)
+    if on_token is None:
+        try:
+            message = model.invoke(messages)
+        except Exception as err:
+            raise LLMError(explain(err)) from err
+        prompt_tokens, completion_tokens = _usage(message)
+        return LLMReply(
+            str(message.content), prompt_tokens, completion_tokens, model=settings.llm_model or ""
+        )
+    pieces: list[str] = []
+    prompt_tokens = completion_tokens = 0
+    try:
+        for chunk in model.stream(messages):
+            if chunk.content:
+                pieces.append(str(chunk.content))
+                on_token(str(chunk.content))
+            p, c = _usage(chunk)
+            prompt_tokens, completion_tokens = prompt_tokens + p, completion_tokens + c
+    except Exception as err:
+        if not pieces:
+            raise LLMError(explain(err)) from err
+        return LLMReply(
+            "".join(pieces),
+            prompt_tokens,
+            completion_tokens,
+            partial=True,
+            error=explain(err),
+            model=settings.llm_model or "",
+        )
+    return LLMReply("".join(pieces), prompt_tokens, completion_tokens, model=settings.llm_model or "")
