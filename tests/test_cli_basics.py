@@ -79,8 +79,13 @@ def test_count_empty_text_is_an_input_error() -> None:
 def test_config_masks_the_key_and_says_online(tmp_path: Path) -> None:
     import os
 
-    env = dict(os.environ, OPENAI_API_KEY="sk-secret-abcdef123456", ASSISTANT_LLM_MODEL="deepseek-chat",
-               OPENAI_BASE_URL="http://127.0.0.1:9/v1", COLUMNS="200")
+    env = dict(
+        os.environ,
+        OPENAI_API_KEY="sk-secret-abcdef123456",
+        ASSISTANT_LLM_MODEL="deepseek-chat",
+        OPENAI_BASE_URL="http://127.0.0.1:9/v1",
+        COLUMNS="200",
+    )
     result = run("config", env=env)
     assert result.returncode == 0
     assert "sk-secret-abcdef123456" not in result.stdout

@@ -44,7 +44,9 @@ def test_a_malformed_document_title_is_kept_as_raw_title() -> None:
 
 def test_summary_line_has_the_template_form() -> None:
     scene = make_application().scenes[0]
-    assert scene.summary_line() == "质量管控（环节名）-在线智能检测（场景名）-压铸件外观缺陷视觉检测（实例名）"
+    assert (
+        scene.summary_line() == "质量管控（环节名）-在线智能检测（场景名）-压铸件外观缺陷视觉检测（实例名）"
+    )
 
 
 def test_default_finances_cover_the_three_years() -> None:

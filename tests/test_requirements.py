@@ -39,7 +39,13 @@ def test_each_limit_is_stated_in_the_template(spec) -> None:
 
 
 def test_part_limits_are_the_five_the_brief_names() -> None:
-    assert {p.key: p.limit for p in REQ.parts} == {"描述": 300, "痛点": 300, "技术方案": 500, "成效": 300, "经济性": 300}
+    assert {p.key: p.limit for p in REQ.parts} == {
+        "描述": 300,
+        "痛点": 300,
+        "技术方案": 500,
+        "成效": 300,
+        "经济性": 300,
+    }
 
 
 def test_quota_matches_the_notice() -> None:

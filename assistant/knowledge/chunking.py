@@ -112,7 +112,8 @@ def _chunk_id(*parts: str) -> str:
 def _split_long(text: str) -> list[str]:
     if len(text) <= MAX_CHUNK_CHARS:
         return [text]
-    sentences = re.split(r"(?<=[。！？；\n])", text)
+    # Split after sentence ends only: a table label and the instruction after it stay together.
+    sentences = re.split(r"(?<=[。！？；])", text)
     pieces, current = [], ""
     for sentence in sentences:
         if current and len(current) + len(sentence) > MAX_CHUNK_CHARS:

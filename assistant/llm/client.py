@@ -97,6 +97,8 @@ def chat(
         )
     pieces: list[str] = []
     prompt_tokens = completion_tokens = 0
+    finished = False
+    model_name = settings.llm_model or ""
     try:
         for chunk in model.stream(messages):
             if chunk.content:
@@ -104,15 +106,19 @@ def chat(
                 on_token(str(chunk.content))
             p, c = _usage(chunk)
             prompt_tokens, completion_tokens = prompt_tokens + p, completion_tokens + c
+            finished = finished or bool((chunk.response_metadata or {}).get("finish_reason"))
     except Exception as err:
         if not pieces:
             raise LLMError(explain(err)) from err
+        text = "".join(pieces)
         return LLMReply(
-            "".join(pieces),
-            prompt_tokens,
-            completion_tokens,
-            partial=True,
-            error=explain(err),
-            model=settings.llm_model or "",
+            text, prompt_tokens, completion_tokens, partial=True, error=explain(err), model=model_name
         )
-    return LLMReply("".join(pieces), prompt_tokens, completion_tokens, model=settings.llm_model or "")
+    text = "".join(pieces)
+    if not finished:
+        # The connection closed before the model said it was done: keep the text, mark it partial.
+        if not text:
+            raise LLMError("模型输出中断，没有收到任何内容，请重试")
+        error = "模型输出中断（流提前结束）"
+        return LLMReply(text, prompt_tokens, completion_tokens, partial=True, error=error, model=model_name)
+    return LLMReply(text, prompt_tokens, completion_tokens, model=model_name)

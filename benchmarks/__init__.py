@@ -1,0 +1,1 @@
+"""Speed and memory benchmarks: they print figures (and ratios against a baseline in the same run)."""

@@ -1,0 +1,87 @@
+"""``ask``: offline passages, online grounded answers through the scripted server, the fixed no-answer reply."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from assistant.knowledge.answer import NO_ANSWER, ask, keep_cited_sentences
+from assistant.knowledge.index import build_index
+from assistant.knowledge.retriever import KnowledgeBase
+from evals.scripted_server import Reply, ScriptedServer
+
+
+@pytest.fixture(scope="module")
+def kb_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("ask") / "data"
+    build_index(Settings(data_dir=data))
+    return data
+
+
+def test_offline_ask_returns_cited_passages(kb_dir: Path) -> None:
+    settings = Settings(data_dir=kb_dir)
+    answer = ask(KnowledgeBase(settings), settings, "智能制造能力成熟度要达到几级？")
+    assert not answer.online and answer.hits
+    assert "二级及以上" in answer.text and "出处：附件1" in answer.text
+
+
+def test_nothing_relevant_gives_the_fixed_reply_without_calling_the_model(kb_dir: Path) -> None:
+    with ScriptedServer() as server:
+        settings = Settings(data_dir=kb_dir, openai_base_url=server.base_url, llm_model="m")
+        answer = ask(KnowledgeBase(settings), settings, "红烧肉怎么做才好吃")
+        assert answer.text == NO_ANSWER and server.requests == []
+
+
+def test_online_answer_keeps_only_cited_sentences(kb_dir: Path) -> None:
+    reply = "成熟度需达到二级及以上[1]。我觉得三级更稳妥。需在c3mep平台自评估[1]。"
+    with ScriptedServer() as server:
+        server.script(Reply(reply))
+        settings = Settings(data_dir=kb_dir, openai_base_url=server.base_url, llm_model="m")
+        answer = ask(KnowledgeBase(settings), settings, "智能制造能力成熟度要达到几级？")
+        assert answer.online
+        assert answer.text == "成熟度需达到二级及以上[1]。需在c3mep平台自评估[1]。"
+        assert answer.dropped_sentences == ["我觉得三级更稳妥。"]
+        prompt = server.requests[0]["messages"][1]["content"]
+        assert "[1] 出处：" in prompt and "二级及以上" in prompt
+
+
+def test_model_saying_no_basis_gives_the_fixed_reply(kb_dir: Path) -> None:
+    with ScriptedServer() as server:
+        server.script(Reply(NO_ANSWER))
+        settings = Settings(data_dir=kb_dir, openai_base_url=server.base_url, llm_model="m")
+        assert ask(KnowledgeBase(settings), settings, "成熟度评估在哪个平台做").text == NO_ANSWER
+
+
+def test_citation_markers_must_point_at_given_passages() -> None:
+    text, dropped = keep_cited_sentences("甲[1]。乙[7]。丙。", n_passages=2)
+    assert text == "甲[1]。" and dropped == ["乙[7]。", "丙。"]
+
+
+def test_map_cli_json_has_the_documented_keys(kb_dir: Path) -> None:
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(kb_dir)}
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "map", "仓库上了堆垛机立体库，出入库扫码", "--top", "3", "--json"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert len(data) == 3
+    assert {"domain", "link", "scene", "score", "citation"} <= set(data[0])
+    assert data[0]["link"] == "仓储物流"
+
+
+def test_search_without_index_is_one_line_exit_2(tmp_path: Path) -> None:
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(tmp_path / "none")}
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "search", "成熟度"], capture_output=True, text=True, env=env, timeout=60
+    )
+    assert result.returncode == 2 and "assistant index" in result.stderr and "Traceback" not in result.stderr
