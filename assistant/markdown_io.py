@@ -78,7 +78,8 @@ def application_to_markdown(app: Application, req: Requirements | None = None) -
         f"推荐单位：{app.recommender}",
         "",
         f"是否入选江西省智能制造标杆企业：{CHECKED if bench else UNCHECKED}是"
-        f"{app.benchmark_year and '（' + app.benchmark_year + '）'} {CHECKED if bench is False else UNCHECKED}否",
+        f"{'（' + app.benchmark_year.removesuffix('年') + '年）' if app.benchmark_year else ''}"
+        f" {CHECKED if bench is False else UNCHECKED}否",
         "",
         f"申报日期：{app.apply_date}",
         "",

@@ -141,7 +141,7 @@ class Application(_Model):
     applicant: str = Field("", description="申报单位")
     recommender: str = Field("", description="推荐单位，如 南昌市工信局")
     benchmark: bool | None = Field(None, description="是否入选江西省智能制造标杆企业")
-    benchmark_year: str = ""
+    benchmark_year: str = Field("", description="入选标杆企业的年份，如 2023")
     apply_date: str = ""
     enterprise: Enterprise = Field(default_factory=Enterprise)
     factory_name: str = ""

@@ -1,0 +1,403 @@
+"""Reading a 申报书 (.docx, .md or .json) into the Application model.
+
+Real drafts vary: tick marks ☑ ■ √ ✔ ▣ [x]; headings as heading styles or plain bold lines;
+part numbering （1） / 1. / ① / (1); a part split over paragraphs or laid out in a two-column
+table; merged table cells; empty paragraphs. The parser reads by meaning (labels, part names,
+the template's section numbers), not by position.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from assistant.docx_io.blocks import Block, Para, TableBlock, docx_blocks, markdown_blocks
+from assistant.errors import InputError
+from assistant.models import PART_KEYS, Application, Enterprise, PartKey, Scene, YearFinance
+from assistant.readers import check_file, read_text
+from assistant.requirements import Requirements, load_requirements
+from assistant.scene_titles import split_title, strip_numbering
+from assistant.scenes import load_scene_table
+
+TICKS = "☑■√✔✓▣☒✅●"
+_TICK_BEFORE = re.compile(rf"(?:[{TICKS}]|\[[xX]\]|\([xX]\)|□[{TICKS}]|[{TICKS}]□)\s*$")
+_SPACE = re.compile(r"[\s\u3000]+")
+
+_PART_NAMES: list[tuple[PartKey, str]] = [
+    ("描述", r"(?:场景)*场景实例描述|场景描述|实例描述"),
+    ("痛点", r"解决的痛点问题描述|痛点问题描述|解决的痛点问题|痛点问题|痛点描述|痛点"),
+    ("技术方案", r"采用的技术方案|技术方案"),
+    ("成效", r"已实施成效|实施成效|建设成效|应用成效|成效"),
+    ("经济性", r"经济性和可推广性|经济性与可推广性|经济性及可推广性|经济性|可推广性"),
+]
+_PART_NUMBER = r"(?:[（(]\s*[1-5一二三四五]\s*[）)]|[1-5]\s*[.．、](?!\d)|[①②③④⑤]|第[一二三四五]部分[:：]?)"
+_PART_HEADING = [
+    (key, re.compile(rf"^\s*(?P<num>{_PART_NUMBER})?\s*(?P<name>{names})(?P<rest>.*)$", re.DOTALL))
+    for key, names in _PART_NAMES
+]
+_GUIDANCE = re.compile(r"^(?:\s*[（(][^（）()]*(?:[（(][^（）()]*[）)][^（）()]*)*[）)])*")
+
+_TOP_SECTIONS = {
+    "基本信息": re.compile(r"^一[、.．]\s*申报主体"),
+    "总体情况": re.compile(r"^二[、.．]\s*项目总体情况"),
+    "场景": re.compile(r"^三[、.．]\s*场景化建设情况"),
+    "实施成效": re.compile(r"^四[、.．]\s*项目实施成效"),
+    "相关附件": re.compile(r"^五[、.．]\s*相关附件"),
+}
+
+
+def norm(text: str) -> str:
+    return _SPACE.sub("", text).strip("：:")
+
+
+def ticked(text: str, options: list[str]) -> list[str]:
+    """The options whose box is ticked: a tick mark right before the option text."""
+    chosen = []
+    for option in options:
+        for m in re.finditer(re.escape(option), text):
+            if _TICK_BEFORE.search(text[: m.start()]):
+                chosen.append(option)
+                break
+    return chosen
+
+
+def text_after_option(text: str, option: str) -> str:
+    """What is written after an option, e.g. the proof after 其他 or the name after 是（事故名称：…）."""
+    idx = text.find(option)
+    if idx < 0:
+        return ""
+    rest = text[idx + len(option) :]
+    rest = re.split(r"[□" + TICKS + r"]", rest, maxsplit=1)[0].strip().lstrip("：:").strip()
+    if rest[:1] in "（(" and rest[-1:] in "）)":
+        rest = rest[1:-1].strip()
+    return re.sub(r"^事故名称\s*[:：]?", "", rest).strip()
+
+
+def part_heading(text: str, emphasised: bool) -> tuple[PartKey, str] | None:
+    """(part, inline content) if ``text`` is a part heading such as （4）已实施成效：…"""
+    for key, pattern in _PART_HEADING:
+        m = pattern.match(text)
+        if not m:
+            continue
+        rest = m.group("rest")
+        guidance = _GUIDANCE.match(rest)
+        after = rest[guidance.end() :] if guidance else rest
+        after = after.strip()
+        if after.startswith(("：", ":")):
+            return key, after[1:].strip()
+        if m.group("num") or emphasised:
+            return key, after
+        if not after:
+            return key, ""
+    return None
+
+
+class _Reader:
+    def __init__(self, blocks: list[Block], req: Requirements) -> None:
+        self.blocks = blocks
+        self.req = req
+        self.app = Application()
+        self.app.enterprise = Enterprise()
+        self.domain_names = [*req.domain_names, *req.extra_names]
+        self.scene_table = load_scene_table()
+        self._years: list[int] = list(req.finance.years)
+
+    # -- top level -----------------------------------------------------------------------------
+    def read(self) -> Application:
+        section = "封面"
+        texts: dict[str, list[str]] = {"总体情况": [], "实施成效": [], "相关附件": []}
+        scene_blocks: list[Block] = []
+        for block in self.blocks:
+            if isinstance(block, Para):
+                top = self._top_section(block.text)
+                if top:
+                    section = top
+                    continue
+                if section in ("封面", "基本信息"):
+                    self._front_matter_line(block.text)
+                elif section in texts:
+                    texts[section].append(block.text)
+                elif section == "场景":
+                    scene_blocks.append(block)
+            else:
+                if section == "场景":
+                    scene_blocks.append(block)
+                else:
+                    self._basic_table(block)
+        self.app.overview = "\n".join(texts["总体情况"]).strip()
+        self.app.results = "\n".join(texts["实施成效"]).strip()
+        self.app.attachments = "\n".join(texts["相关附件"]).strip()
+        self._scenes(scene_blocks)
+        return self.app
+
+    def _top_section(self, text: str) -> str | None:
+        t = norm(text)
+        for name, pattern in _TOP_SECTIONS.items():
+            if pattern.match(t) and len(t) <= 40:
+                return name
+        return None
+
+    # -- cover and basic info --------------------------------------------------------------------
+    def _front_matter_line(self, text: str) -> None:
+        t = norm(text)
+        m = re.match(r"^(项目名称|申报单位(?:（盖章）)?|推荐单位(?:（盖章）)?|申报日期|是否入选江西省智能制造标杆企业)[:：]?(.*)$", t)
+        if not m:
+            return
+        label, value = m.group(1), text.split("：", 1)[1].strip() if "：" in text else m.group(2)
+        value = value.strip()
+        if label == "项目名称":
+            self.app.project_name = value
+        elif label.startswith("申报单位"):
+            self.app.applicant = value
+        elif label.startswith("推荐单位"):
+            self.app.recommender = value
+        elif label == "申报日期":
+            self.app.apply_date = value
+        else:
+            chosen = ticked(value, ["是", "否"])
+            self.app.benchmark = True if chosen == ["是"] else (False if chosen == ["否"] else None)
+            year = re.search(r"(20\d{2})", value)
+            if self.app.benchmark and year:
+                self.app.benchmark_year = year.group(1)
+
+    def _basic_table(self, table: TableBlock) -> None:
+        e = self.app.enterprise
+        for row in table.rows:
+            cells = [c.strip() for c in row]
+            if not any(cells):
+                continue
+            label = norm(cells[0])
+            values = [c for c in cells[1:] if norm(c) != label or not label]
+            joined = "\n".join(v for v in values if v).strip()
+            if self._front_matter_cell(label, joined):
+                continue
+            if label.startswith("企业名称"):
+                e.name = joined
+            elif label.startswith("成立时间"):
+                e.founded = joined
+            elif label.startswith(("申报主体地址", "地址")):
+                e.address = joined
+            elif label.startswith("所属行业"):
+                e.industry = ticked(joined, self.req.industries)
+                if "其他" in e.industry:
+                    e.industry_other = text_after_option(joined, "其他")
+            elif label.startswith(("法人代表", "负责人")):
+                fields = self._subfields(values)
+                e.legal_rep = fields.get("姓名", e.legal_rep)
+                e.legal_rep_title = fields.get("职务", e.legal_rep_title)
+            elif label.startswith("联系人"):
+                fields = self._subfields(values)
+                e.contact = fields.get("姓名", e.contact)
+                e.contact_title = fields.get("职务", e.contact_title)
+                e.contact_mobile = fields.get("手机", e.contact_mobile)
+                e.contact_email = fields.get("邮箱", e.contact_email)
+            elif label.startswith("近三年发展情况"):
+                years = [int(y) for v in values for y in re.findall(r"(20\d{2})", v)]
+                if years:
+                    self._years = years
+            elif label.startswith("主营业务收入"):
+                self._finance(values, "revenue")
+            elif label.startswith("利润"):
+                self._finance(values, "profit")
+            elif label.startswith("智能制造能力成熟度"):
+                e.maturity = ticked(joined, [*self.req.maturity.levels, self.req.maturity.other_option])
+                if "其他" in e.maturity:
+                    e.maturity_other = text_after_option(joined, "其他")
+            elif label.startswith("企业近三年是否发生"):
+                chosen = ticked(joined, ["是", "否"])
+                e.major_accident = True if "是" in chosen else (False if chosen == ["否"] else None)
+                if e.major_accident:
+                    e.accident_name = text_after_option(joined, "是")
+            elif label.startswith("企业简介"):
+                e.profile = joined
+            elif label.startswith(("先进级智能工厂具体名称", "智能工厂名称", "工厂名称")):
+                self.app.factory_name = joined
+            elif label.startswith("项目简述"):
+                self.app.project_summary = joined
+
+    def _front_matter_cell(self, label: str, value: str) -> bool:
+        for name in ("项目名称", "申报单位", "推荐单位", "申报日期", "是否入选江西省智能制造标杆企业"):
+            if label.startswith(name):
+                self._front_matter_line(f"{name}：{value}")
+                return True
+        return False
+
+    @staticmethod
+    def _subfields(values: list[str]) -> dict[str, str]:
+        """姓名/职务/手机/邮箱 given as label cell + value cell, or inline as 姓名：X；职务：Y."""
+        keys = ("姓名", "职务", "手机", "邮箱", "电话")
+        fields: dict[str, str] = {}
+        i = 0
+        while i < len(values):
+            cell = norm(values[i])
+            if cell in keys:
+                nxt = values[i + 1].strip() if i + 1 < len(values) else ""
+                if norm(nxt) in keys:
+                    fields[cell] = ""
+                    i += 1
+                    continue
+                fields[cell] = nxt
+                i += 2
+                continue
+            for m in re.finditer(r"(姓名|职务|手机|邮箱|电话)\s*[:：]\s*([^；;，,\n]*)", values[i]):
+                fields[m.group(1)] = m.group(2).strip()
+            i += 1
+        if "手机" not in fields and "电话" in fields:
+            fields["手机"] = fields["电话"]
+        return fields
+
+    def _finance(self, values: list[str], attr: str) -> None:
+        e = self.app.enterprise
+        by_year = {f.year: f for f in e.finances}
+        for year, value in zip(self._years, values, strict=False):
+            entry = by_year.get(year)
+            if entry is None:
+                entry = YearFinance(year=year)
+                e.finances.append(entry)
+                by_year[year] = entry
+            setattr(entry, attr, value.strip())
+
+    # -- scenes --------------------------------------------------------------------------------------
+    def _domain_heading(self, text: str) -> str | None:
+        t = norm(text)
+        if "-" in t or "—" in t or len(t) > 60:
+            return None
+        m = re.match(
+            r"^(?:[（(][一二三四五六七][）)]|[一二三四五六七][、.．])?\s*(" + "|".join(self.domain_names) + r")(?:$|[（(])", t
+        )
+        return m.group(1) if m else None
+
+    def _scenes(self, blocks: list[Block]) -> None:
+        items: list[tuple[str, object]] = []  # flattened: ("para", Para) / ("row", [cells])
+        for block in blocks:
+            if isinstance(block, Para):
+                items.append(("para", block))
+            else:
+                for row in block.rows:
+                    items.append(("row", row))
+        domain: str | None = None
+        scene: Scene | None = None
+        part: PartKey | None = None
+
+        def is_part_start(index: int) -> bool:
+            for kind, item in items[index : index + 1]:
+                if kind == "para":
+                    p = item  # type: ignore[assignment]
+                    return part_heading(p.text, bool(p.heading or p.bold)) is not None
+                cells = [c for c in item if c.strip()]  # type: ignore[union-attr]
+                return bool(cells) and part_heading(cells[0], True) is not None
+            return False
+
+        def open_scene(title: str) -> Scene:
+            new = self._scene_from_title(domain or "", title)
+            self.app.scenes.append(new)
+            return new
+
+        for index, (kind, item) in enumerate(items):
+            if kind == "row":
+                cells = [c.strip() for c in item if c.strip()]  # type: ignore[union-attr]
+                if not cells:
+                    continue
+                found = part_heading(cells[0], True)
+                if found and scene is not None:
+                    part = found[0]
+                    body = "\n".join([found[1], *cells[1:]]).strip()
+                    self._append(scene, part, body)
+                elif norm(cells[0]) in ("场景名称", "场景实例名称", "场景实例") and len(cells) > 1:
+                    scene, part = open_scene(cells[1]), None
+                elif scene is not None and part is not None:
+                    self._append(scene, part, "\n".join(cells))
+                continue
+            para: Para = item  # type: ignore[assignment]
+            text = para.text.strip()
+            if not text:
+                continue
+            name = self._domain_heading(text)
+            if name:
+                domain, scene, part = name, None, None
+                continue
+            found = part_heading(text, bool(para.heading or para.bold))
+            if found and scene is not None:
+                part = found[0]
+                self._append(scene, part, found[1])
+                continue
+            if domain is None:
+                continue
+            looks_like_title = len(text) <= 80 and not text.endswith(("。", "；", ";"))
+            next_is_part = is_part_start(index + 1)
+            if looks_like_title and (next_is_part or ((para.heading or para.bold) and part is None)):
+                if text.startswith(("（参考", "(参考", "（如有", "(如有")):
+                    continue
+                scene, part = open_scene(text), None
+                continue
+            if found and scene is None:
+                scene, part = open_scene(""), found[0]
+                self._append(scene, part, found[1])
+                continue
+            if scene is not None and part is not None:
+                self._append(scene, part, text)
+            elif scene is not None and (para.heading or para.bold or next_is_part):
+                continue
+            # else: domain preamble (the template's own guidance); not part of any scene
+
+    @staticmethod
+    def _append(scene: Scene, part: PartKey, text: str) -> None:
+        if not text:
+            return
+        current = scene.parts.get(part)
+        setattr(scene.parts, part, f"{current}\n{text}" if current else text)
+
+    def _scene_from_title(self, domain: str, title: str) -> Scene:
+        raw = strip_numbering(title)
+        segments = split_title(raw)
+        link = scene_name = instance = ""
+        if len(segments) >= 3:
+            link, scene_name, instance = segments[0], segments[1], "-".join(segments[2:])
+        else:
+            known_links = set(self.req.all_links)
+            rest = []
+            for seg in segments:
+                if not link and seg in known_links:
+                    link = seg
+                elif not scene_name and self.scene_table.lookup(seg):
+                    scene_name = seg
+                else:
+                    rest.append(seg)
+            instance = "-".join(rest)
+        scene = Scene(domain=domain, link=link, scene=scene_name, instance=instance)
+        if raw != scene.title:
+            scene.raw_title = raw
+        return scene
+
+
+def parse_blocks(blocks: list[Block], req: Requirements | None = None) -> Application:
+    return _Reader(blocks, req or load_requirements()).read()
+
+
+def read_application(path: Path) -> Application:
+    """Any supported draft as an Application; InputError with a Chinese reason otherwise."""
+    check_file(path)
+    suffix = path.suffix.lower()
+    if suffix == ".json":
+        try:
+            return Application.model_validate_json(read_text(path))
+        except ValidationError as err:
+            first = err.errors()[0]
+            where = ".".join(str(p) for p in first["loc"])
+            raise InputError(f"{path.name} 不是有效的申报书 JSON：字段 {where} {first['msg']}") from err
+    if suffix in (".md", ".markdown"):
+        app = parse_blocks(markdown_blocks(read_text(path)))
+    elif suffix == ".docx":
+        app = parse_blocks(docx_blocks(path))
+    elif suffix in (".doc", ".wps"):
+        raise InputError(f"{path.name} 是旧版 Word/WPS 格式，请另存为 .docx 后再审查")
+    else:
+        raise InputError(f"{path.name}：不支持的文件类型（支持 .docx、.md、.json）")
+    if not app.scenes and not app.enterprise.name and not app.project_name:
+        raise InputError(f"{path.name} 看起来不是先进级智能工厂申报书：没有找到基本信息表或场景")
+    return app
+
+
+__all__ = ["PART_KEYS", "parse_blocks", "read_application", "ticked"]
