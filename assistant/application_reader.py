@@ -142,7 +142,10 @@ class _Reader:
     # -- cover and basic info --------------------------------------------------------------------
     def _front_matter_line(self, text: str) -> None:
         t = norm(text)
-        m = re.match(r"^(项目名称|申报单位(?:（盖章）)?|推荐单位(?:（盖章）)?|申报日期|是否入选江西省智能制造标杆企业)[:：]?(.*)$", t)
+        m = re.match(
+            r"^(项目名称|申报单位(?:（盖章）)?|推荐单位(?:（盖章）)?|申报日期|是否入选江西省智能制造标杆企业)[:：]?(.*)$",
+            t,
+        )
         if not m:
             return
         label, value = m.group(1), text.split("：", 1)[1].strip() if "：" in text else m.group(2)
@@ -265,7 +268,10 @@ class _Reader:
         if "-" in t or "—" in t or len(t) > 60:
             return None
         m = re.match(
-            r"^(?:[（(][一二三四五六七][）)]|[一二三四五六七][、.．])?\s*(" + "|".join(self.domain_names) + r")(?:$|[（(])", t
+            r"^(?:[（(][一二三四五六七][）)]|[一二三四五六七][、.．])?\s*("
+            + "|".join(self.domain_names)
+            + r")(?:$|[（(])",
+            t,
         )
         return m.group(1) if m else None
 

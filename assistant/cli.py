@@ -299,6 +299,146 @@ def eval_cmd(
         raise typer.Exit(1)
 
 
+@app.command("parse")
+def parse_cmd(
+    file: Annotated[Path, typer.Argument(help="申报书（.docx / .md / .json）")],
+    as_json: Annotated[bool, typer.Option("--json", help="输出领域模型 JSON")] = False,
+) -> None:
+    """显示从申报书中读出的内容，便于核对审查结论的来由。"""
+    from assistant.application_reader import read_application
+    from assistant.text import count_words
+
+    app_ = read_application(file)
+    if as_json:
+        console.print_json(app_.model_dump_json())
+        return
+    e = app_.enterprise
+    console.print(
+        f"[bold]{app_.project_name or '（无项目名称）'}[/]  申报单位：{app_.applicant or e.name}  推荐单位：{app_.recommender}"
+    )
+    finance = "；".join(f"{f.year}年 收入{f.revenue or '空'} 利润{f.profit or '空'}" for f in e.finances)
+    accident = {True: "是", False: "否", None: "未勾选"}[e.major_accident]
+    console.print(
+        f"行业：{'、'.join(e.industry) or '未勾选'}　成熟度：{'、'.join(e.maturity) or '未勾选'}　重大事故：{accident}"
+    )
+    console.print(f"近三年：{finance}")
+    console.print(f"企业简介 {count_words(e.profile)} 字；项目简述 {count_words(app_.project_summary)} 字")
+    table = Table(title="场景")
+    for column in ("#", "领域", "环节", "场景", "实例", "描述", "痛点", "技术方案", "成效", "经济性"):
+        table.add_column(column)
+    for i, scene in enumerate(app_.scenes, 1):
+        table.add_row(
+            str(i),
+            scene.domain,
+            scene.link,
+            scene.scene,
+            scene.instance,
+            *[str(count_words(t)) for _, t in scene.parts.items()],
+        )
+    console.print(table)
+
+
+@app.command("review")
+def review_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="申报书文件或文件夹（.docx / .md / .json），可多个")],
+    fmt: Annotated[str, typer.Option("--format", help="table / json / md / xlsx")] = "table",
+    out: Annotated[Path | None, typer.Option("--out", help="输出文件（md/xlsx/json）")] = None,
+    annotate: Annotated[Path | None, typer.Option("--annotate", help="把批注版 .docx 写到此文件夹")] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="允许覆盖已有的输出文件")] = False,
+) -> None:
+    """批量审查申报书：逐条给出规则、级别、位置、依据、修改建议与条款。退出码：0 无错误，1 有错误，2 有文件无法读取。"""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from assistant.models import SEVERITY_LABELS
+    from assistant.review.engine import review_batch
+    from assistant.review.grading import verdict
+    from assistant.review.outputs import batch_json, batch_markdown, write_xlsx
+
+    if fmt not in ("table", "json", "md", "xlsx"):
+        raise _input_error(f"--format 只能是 table、json、md、xlsx，收到：{fmt}")
+    if fmt == "xlsx" and out is None:
+        raise _input_error("--format xlsx 需要用 --out 指定 .xlsx 文件")
+    for path in paths:
+        if not path.exists():
+            raise _input_error(f"找不到文件或文件夹：{path}")
+    if out is not None and out.exists() and not overwrite:
+        raise _input_error(f"{out} 已存在；如需覆盖请加 --overwrite")
+    with Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        console=err_console,
+        transient=True,
+    ) as bar:
+        task = bar.add_task("审查中", total=None)
+        batch = review_batch(
+            paths,
+            lambda done, total, name: bar.update(
+                task, completed=done, total=total, description=f"审查 {name}"
+            ),
+        )
+    if not batch.reports:
+        raise _input_error("没有找到可审查的文件（.docx / .md / .json）")
+    if fmt == "json":
+        _emit(batch_json(batch), out)
+    elif fmt == "md":
+        _emit(batch_markdown(batch), out)
+    elif fmt == "xlsx":
+        assert out is not None
+        write_xlsx(batch, out)
+        console.print(f"已写入 {out}")
+    else:
+        for report in batch.reports:
+            name = Path(report.file).name
+            if report.error:
+                console.print(f"[bold red]✗ {name}[/]：{report.error}", highlight=False)
+                continue
+            colour = "green" if report.ok else "red"
+            console.print(
+                f"[bold {colour}]{name}[/]：{verdict(report)}（错误 {len(report.errors)}，警告 {len(report.warnings)}）",
+                highlight=False,
+            )
+            if report.findings:
+                table = Table(show_header=True, header_style="bold")
+                for column in ("级别", "规则", "位置", "问题", "修改建议"):
+                    table.add_column(column)
+                for f in report.findings:
+                    style = {"error": "red", "warning": "yellow", "info": "cyan"}[f.severity.value]
+                    table.add_row(
+                        f"[{style}]{SEVERITY_LABELS[f.severity]}[/]",
+                        f.rule,
+                        f.location(),
+                        f.message,
+                        f.suggestion,
+                    )
+                console.print(table)
+            for f in report.waived:
+                console.print(f"  [dim]已豁免 {f.rule} {f.location()}[/]")
+        for f in batch.batch_findings:
+            console.print(f"[bold red]批次：{f.message}[/]（{f.evidence}）")
+    if annotate is not None:
+        from assistant.review.annotate import annotate_docx
+
+        for report in batch.reports:
+            source = Path(report.file)
+            if report.error or source.suffix.lower() != ".docx":
+                continue
+            target = annotate / f"{source.stem}.审查批注.docx"
+            n = annotate_docx(source, report, target, overwrite=overwrite)
+            err_console.print(f"批注版：{target}（{n} 条批注）")
+    raise typer.Exit(batch.exit_code)
+
+
+def _emit(text: str, out: Path | None) -> None:
+    if out is None:
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
+        return
+    from assistant.storage import atomic_write_text
+
+    atomic_write_text(out, text)
+    err_console.print(f"已写入 {out}")
+
+
 def _metrics_matrix(name: str, metrics: dict) -> Table:
     """Metrics named method.level.metric, pivoted: one row per level.metric, one column per method."""
     methods: list[str] = []
@@ -329,7 +469,9 @@ def _input_error(message: str) -> AssistantError:
 def main() -> None:
     """Entry point: user-facing errors become one Chinese line and exit code 2."""
     try:
-        app(standalone_mode=False)
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except AssistantError as err:
         err_console.print(f"[bold red]错误：[/]{err}", highlight=False)
         sys.exit(2)

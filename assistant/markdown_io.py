@@ -6,16 +6,39 @@ The reviewer reads this layout back through the same block parser it uses for .d
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from assistant.models import Application, Scene
 from assistant.requirements import Requirements, load_requirements
 
 CHECKED, UNCHECKED = "☑", "□"
 
 
-def boxes(options: list[str], chosen: list[str], other_text: str = "") -> str:
+@dataclass(frozen=True)
+class MarkdownStyle:
+    """How a writer laid the document out; the eval renders samples in several styles."""
+
+    tick: str = CHECKED
+    part_numbers: tuple[str, ...] = ("（1）", "（2）", "（3）", "（4）", "（5）")
+    title_heading: bool = True  # scene titles as headings, else as bold paragraphs
+    title_prefix: str = ""  # e.g. "场景1：" numbering before each title
+
+
+STYLES = [
+    MarkdownStyle(),
+    MarkdownStyle(tick="■", part_numbers=("1.", "2.", "3.", "4.", "5."), title_heading=False),
+    MarkdownStyle(tick="√", part_numbers=("①", "②", "③", "④", "⑤"), title_prefix="场景{n}："),
+    MarkdownStyle(
+        tick="✔", part_numbers=("(1)", "(2)", "(3)", "(4)", "(5)"), title_heading=False, title_prefix="{n}."
+    ),
+    MarkdownStyle(tick="[x]"),
+]
+
+
+def boxes(options: list[str], chosen: list[str], other_text: str = "", tick: str = CHECKED) -> str:
     marks = []
     for option in options:
-        mark = CHECKED if option in chosen else UNCHECKED
+        mark = tick if option in chosen else UNCHECKED
         suffix = other_text if option == "其他" and other_text else ""
         marks.append(f"{mark}{option}{suffix}")
     return " ".join(marks)
@@ -29,16 +52,16 @@ def _row(*cells: str) -> str:
     return "| " + " | ".join(_cell(c) for c in cells) + " |"
 
 
-def basic_info_rows(app: Application, req: Requirements) -> list[list[str]]:
+def basic_info_rows(app: Application, req: Requirements, tick: str = CHECKED) -> list[list[str]]:
     """The 附件2 一（一）/（二） table as label/value rows — shared by the Markdown and .docx writers."""
     e = app.enterprise
-    accident_yes = f"{CHECKED if e.major_accident else UNCHECKED}是（事故名称：{e.accident_name}）"
-    accident_no = f"{CHECKED if e.major_accident is False else UNCHECKED}否"
+    accident_yes = f"{tick if e.major_accident else UNCHECKED}是（事故名称：{e.accident_name}）"
+    accident_no = f"{tick if e.major_accident is False else UNCHECKED}否"
     rows = [
         ["企业名称", e.name],
         ["成立时间", e.founded],
         ["申报主体地址", e.address],
-        ["所属行业（按主要产品分）", boxes(req.industries, e.industry, e.industry_other)],
+        ["所属行业（按主要产品分）", boxes(req.industries, e.industry, e.industry_other, tick)],
         ["法人代表/负责人", f"姓名：{e.legal_rep}；职务：{e.legal_rep_title}"],
         [
             "联系人",
@@ -51,7 +74,7 @@ def basic_info_rows(app: Application, req: Requirements) -> list[list[str]]:
     rows += [
         [
             "智能制造能力成熟度评估结果或其他能力证明材料",
-            boxes([*req.maturity.levels, req.maturity.other_option], e.maturity, e.maturity_other),
+            boxes([*req.maturity.levels, req.maturity.other_option], e.maturity, e.maturity_other, tick),
         ],
         [req.accident.question, f"{accident_yes} {accident_no}"],
         ["企业简介", e.profile],
@@ -65,8 +88,11 @@ def scene_heading(scene: Scene) -> str:
     return scene.title
 
 
-def application_to_markdown(app: Application, req: Requirements | None = None) -> str:
+def application_to_markdown(
+    app: Application, req: Requirements | None = None, style: MarkdownStyle = STYLES[0]
+) -> str:
     req = req or load_requirements()
+    tick = style.tick
     bench = app.benchmark
     lines = [
         "# 江西省先进级智能工厂项目申报书",
@@ -77,9 +103,9 @@ def application_to_markdown(app: Application, req: Requirements | None = None) -
         "",
         f"推荐单位：{app.recommender}",
         "",
-        f"是否入选江西省智能制造标杆企业：{CHECKED if bench else UNCHECKED}是"
+        f"是否入选江西省智能制造标杆企业：{tick if bench else UNCHECKED}是"
         f"{'（' + app.benchmark_year.removesuffix('年') + '年）' if app.benchmark_year else ''}"
-        f" {CHECKED if bench is False else UNCHECKED}否",
+        f" {tick if bench is False else UNCHECKED}否",
         "",
         f"申报日期：{app.apply_date}",
         "",
@@ -88,7 +114,7 @@ def application_to_markdown(app: Application, req: Requirements | None = None) -
         "### （一）申报主体基本信息",
         "",
     ]
-    rows = basic_info_rows(app, req)
+    rows = basic_info_rows(app, req, tick)
     width = max(len(r) for r in rows)
     lines.append(_row("项目", "内容", *[""] * (width - 2)))
     lines.append("|" + "---|" * width)
@@ -99,8 +125,11 @@ def application_to_markdown(app: Application, req: Requirements | None = None) -
     for name, section in sections:
         lines += [f"### {section}{name}", ""]
         for scene in app.scenes_in(name):
-            lines += [f"#### {scene_heading(scene)}", ""]
-            for spec in req.parts:
-                lines += [f"**{spec.heading}**", "", scene.parts.get(spec.key) or "", ""]  # type: ignore[arg-type]
+            number = app.scenes.index(scene) + 1
+            title = style.title_prefix.format(n=number) + scene_heading(scene)
+            lines += [f"#### {title}" if style.title_heading else f"**{title}**", ""]
+            for spec, numeral in zip(req.parts, style.part_numbers, strict=True):
+                heading = numeral + spec.heading.split("）", 1)[1]
+                lines += [f"**{heading}**", "", scene.parts.get(spec.key) or "", ""]  # type: ignore[arg-type]
     lines += ["## 四、项目实施成效", "", app.results, "", "## 五、相关附件", "", app.attachments, ""]
     return "\n".join(lines)

@@ -175,6 +175,9 @@ class Finding(_Model):
     suggestion: str = ""
     clause: str = ""
     origin: Literal["rule", "llm"] = "rule"
+    eligibility: bool = Field(
+        False, description="该问题意味着企业不满足要素条件（写作无法弥补），如发生重大事故、成熟度低于二级"
+    )
 
     def location(self) -> str:
         where = []

@@ -10,7 +10,9 @@ _NUMBERING = re.compile(
     r"|[0-9]{1,2}\s*[.．、](?!\d)|[①②③④⑤⑥⑦⑧⑨⑩])\s*"
 )
 # The template's annotations inside its example title.
-_ANNOTATION = re.compile(r"[（(](?:环节名称|环节名|参考指引中场景名称|场景名称|场景名|场景实例名称|实例名称|实例名)[）)]")
+_ANNOTATION = re.compile(
+    r"[（(](?:环节名称|环节名|参考指引中场景名称|场景名称|场景名|场景实例名称|实例名称|实例名)[）)]"
+)
 _DASHES = re.compile(r"\s*(?:——|—|–|－|-|―)\s*")
 
 

@@ -29,8 +29,9 @@ def available_suites() -> list[str]:
 
 def _suites() -> dict[str, Suite]:
     from evals.retrieval.suite import run as retrieval
+    from evals.review.suite import run as review
 
-    return {"retrieval": retrieval}
+    return {"retrieval": retrieval, "review": review}
 
 
 @dataclass

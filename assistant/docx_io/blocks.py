@@ -22,7 +22,9 @@ class Para:
 
 @dataclass
 class TableBlock:
-    rows: list[list[str]] = field(default_factory=list)  # a vertically merged cell repeats in each row it covers
+    rows: list[list[str]] = field(
+        default_factory=list
+    )  # a vertically merged cell repeats in each row it covers
 
 
 Block = Para | TableBlock
@@ -49,9 +51,13 @@ def _paragraph_block(paragraph: Paragraph) -> Para | None:
     elif style == "Title":
         level = 1
     else:
-        outline = paragraph._p.find(".//{http://schemas.openxmlformats.org/wordprocessingml/2006/main}outlineLvl")
+        outline = paragraph._p.find(
+            ".//{http://schemas.openxmlformats.org/wordprocessingml/2006/main}outlineLvl"
+        )
         if outline is not None:
-            level = int(outline.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}val", "8")) + 1
+            level = (
+                int(outline.get("{http://schemas.openxmlformats.org/wordprocessingml/2006/main}val", "8")) + 1
+            )
     return Para(text=text, heading=level if level <= 6 else 0, bold=_is_bold(paragraph))
 
 

@@ -1,0 +1,1 @@
+"""Reviewer mode: rules as data, check kinds in code, reports in several formats."""

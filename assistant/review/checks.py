@@ -1,0 +1,439 @@
+"""The check kinds review rules are built from; each is implemented once and looked up by name.
+
+A check reads the Application and its rule's parameters and returns Findings. Limits, domains,
+环节, maturity levels and template phrases come from the requirements file, never from here.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from assistant.models import Application, Finding, PartKey, Scene, SectionKey, Severity
+from assistant.requirements import Requirements
+from assistant.scene_titles import title_parts
+from assistant.scenes import SceneTable
+from assistant.text import count_words, extract_changes, extract_quantities
+
+
+@dataclass
+class Context:
+    app: Application
+    req: Requirements
+    scenes: SceneTable
+
+    def part_label(self, key: str) -> str:
+        spec = self.req.limit_spec(key)
+        return spec.label
+
+
+class _Format(dict):
+    def __missing__(self, key: str) -> str:
+        return "{" + key + "}"
+
+
+def finding(
+    rule,
+    *,
+    severity: Severity | None = None,
+    message: str | None = None,
+    suggestion: str | None = None,
+    scene: tuple[int, Scene] | None = None,
+    section: SectionKey | None = None,
+    evidence: str = "",
+    clause: str | None = None,
+    **values: object,
+) -> Finding:
+    fill = _Format({k: str(v) for k, v in values.items()})
+    return Finding(
+        rule=rule.id,
+        severity=severity or rule.severity,
+        message=(message or rule.message).format_map(fill),
+        suggestion=(suggestion or rule.suggestion).format_map(fill),
+        scene_index=scene[0] if scene else None,
+        scene=scene[1].title if scene else None,
+        section=section,
+        evidence=evidence,
+        clause=clause or rule.clause,
+    )
+
+
+def evidence_of(text: str, limit: int = 60) -> str:
+    text = text.strip().replace("\n", " ")
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def scene_parts(app: Application) -> Iterator[tuple[int, Scene, PartKey, str]]:
+    for index, scene in enumerate(app.scenes, 1):
+        for key, text in scene.parts.items():
+            yield index, scene, key, text
+
+
+def app_texts(app: Application) -> list[tuple[SectionKey, str]]:
+    return [
+        ("企业简介", app.enterprise.profile),
+        ("项目简述", app.project_summary),
+        ("总体情况", app.overview),
+        ("实施成效", app.results),
+    ]
+
+
+CHECKS: dict[str, Callable] = {}
+
+
+def check(kind: str):
+    def register(fn):
+        CHECKS[kind] = fn
+        return fn
+
+    return register
+
+
+@check("coverage")
+def coverage(rule, ctx: Context) -> list[Finding]:
+    covered = ctx.app.covered_domains()
+    return [
+        finding(rule, evidence=d.name, domain=d.name, domain_section=d.section, links="、".join(d.links))
+        for d in ctx.req.mandatory_domains
+        if d.name not in covered
+    ]
+
+
+@check("link-domain")
+def link_domain(rule, ctx: Context) -> list[Finding]:
+    found = []
+    for index, scene in enumerate(ctx.app.scenes, 1):
+        domain = ctx.req.domain(scene.domain)
+        actual = ctx.req.domain_of_link(scene.link)
+        if domain is None or actual is None or actual.name == domain.name:
+            continue
+        found.append(
+            finding(
+                rule,
+                scene=(index, scene),
+                evidence=f"{scene.domain} › {scene.link}",
+                link=scene.link,
+                domain=domain.name,
+                actual=actual.name,
+                actual_section=actual.section.strip("（）"),
+                links="、".join(domain.links),
+            )
+        )
+    return found
+
+
+@check("title-format")
+def title_format(rule, ctx: Context) -> list[Finding]:
+    found = []
+    for index, scene in enumerate(ctx.app.scenes, 1):
+        if title_parts(scene.title) is None:
+            found.append(
+                finding(
+                    rule,
+                    scene=(index, scene),
+                    evidence=scene.title or "（无标题）",
+                    title=scene.title or "（无标题）",
+                    example_instance=scene.instance or "…",
+                )
+            )
+    return found
+
+
+@check("scene-known")
+def scene_known(rule, ctx: Context) -> list[Finding]:
+    found = []
+    for index, scene in enumerate(ctx.app.scenes, 1):
+        if scene.domain not in ctx.req.domain_names or not scene.scene:
+            continue  # modes (六)(七) and titles without a scene segment are judged by other rules
+        if ctx.scenes.lookup(scene.scene, scene.link):
+            continue
+        nearest = ctx.scenes.nearest(
+            scene.scene, n=3, link=scene.link if scene.link in ctx.req.all_links else None
+        )
+        found.append(
+            finding(
+                rule,
+                scene=(index, scene),
+                evidence=scene.scene,
+                scene_name=scene.scene,
+                nearest="、".join(e.label for e in nearest),
+            )
+        )
+    return found
+
+
+@check("required-parts")
+def required_parts(rule, ctx: Context) -> list[Finding]:
+    found = []
+    for index, scene in enumerate(ctx.app.scenes, 1):
+        for spec in ctx.req.parts:
+            if not scene.parts.get(spec.key).strip():  # type: ignore[arg-type]
+                found.append(
+                    finding(
+                        rule,
+                        scene=(index, scene),
+                        section=spec.key,
+                        label=spec.label,  # type: ignore[arg-type]
+                        guidance=spec.clause,
+                        clause=spec.clause,
+                    )
+                )
+    texts = dict(app_texts(ctx.app))
+    for key in rule.param("sections", []):
+        if not texts.get(key, "").strip():
+            spec = next(s for s in ctx.req.sections if s.key == key)
+            found.append(
+                finding(rule, section=key, label=spec.heading, guidance=spec.guidance, clause=spec.clause)
+            )
+    return found
+
+
+@check("length")
+def length(rule, ctx: Context) -> list[Finding]:
+    found = []
+    targets: list[tuple[tuple[int, Scene] | None, str, str]] = [
+        ((i, s), key, text) for i, s, key, text in scene_parts(ctx.app)
+    ]
+    targets += [(None, key, text) for key, text in app_texts(ctx.app) if key in ("企业简介", "项目简述")]
+    for scene, key, text in targets:
+        spec = ctx.req.limit_spec(key)
+        n = count_words(text)
+        values = {
+            "label": spec.label,
+            "count": n,
+            "limit": spec.limit,
+            "over": n - spec.limit,
+            "percent": round(n * 100 / spec.limit),
+        }
+        if n > spec.limit:
+            found.append(
+                finding(
+                    rule,
+                    scene=scene,
+                    section=key,
+                    evidence=f"{n}字 / 上限{spec.limit}字",  # type: ignore[arg-type]
+                    clause=spec.clause,
+                    **values,
+                )
+            )
+        elif n >= spec.limit * ctx.req.near_limit_ratio:
+            found.append(
+                finding(
+                    rule,
+                    severity=Severity(rule.param("near_severity", "warning")),
+                    message=rule.param("near_message"),
+                    suggestion=rule.param("near_suggestion"),
+                    scene=scene,
+                    section=key,
+                    evidence=f"{n}字 / 上限{spec.limit}字",  # type: ignore[arg-type]
+                    clause=spec.clause,
+                    **values,
+                )
+            )
+    return found
+
+
+def _has_accepted_figure(text: str, kinds: list[str] | None, return_words: list[str], window: int) -> bool:
+    quantities = [q for q in extract_quantities(text) if q.is_metric]
+    if kinds is None:
+        return bool(quantities) or bool(extract_changes(text))
+    if any(q.kind in kinds for q in quantities):
+        return True
+    for word in return_words:
+        for m in re.finditer(re.escape(word), text):
+            if any(m.end() <= q.start <= m.end() + window for q in quantities):
+                return True
+    return False
+
+
+@check("metric")
+def metric(rule, ctx: Context) -> list[Finding]:
+    key: PartKey = rule.param("section")
+    found = []
+    for index, scene in enumerate(ctx.app.scenes, 1):
+        text = scene.parts.get(key)
+        if not text.strip():
+            continue  # an empty part is section-missing's finding, not this one
+        if not _has_accepted_figure(
+            text, rule.param("accept_kinds"), rule.param("return_words", []), rule.param("window", 14)
+        ):
+            found.append(finding(rule, scene=(index, scene), section=key, evidence=evidence_of(text)))
+    return found
+
+
+@check("supplier")
+def supplier(rule, ctx: Context) -> list[Finding]:
+    key: PartKey = rule.param("section", "技术方案")
+    suffixes = "|".join(re.escape(s) for s in rule.param("org_suffixes", []))
+    org = re.compile(rf"[\u4e00-\u9fffA-Za-z0-9（）()]{{2,}}(?:{suffixes})")
+    vendors = rule.param("vendors", [])
+    self_built = rule.param("self_built", [])
+    found = []
+    for index, scene in enumerate(ctx.app.scenes, 1):
+        text = scene.parts.get(key)
+        if not text.strip():
+            continue
+        cleaned = text.replace("***公司", "")  # the template's placeholder names nobody
+        if org.search(cleaned) or any(v in cleaned for v in vendors) or any(w in cleaned for w in self_built):
+            continue
+        found.append(finding(rule, scene=(index, scene), section=key, evidence=evidence_of(text)))
+    return found
+
+
+@check("leftover")
+def leftover(rule, ctx: Context) -> list[Finding]:
+    phrases = ctx.req.template_leftovers.phrases
+    found = []
+
+    def scan(text: str, scene: tuple[int, Scene] | None, section: SectionKey | None) -> None:
+        hits = [p for p in phrases if p in text]
+        if hits:
+            found.append(
+                finding(rule, scene=scene, section=section, evidence="；".join(hits), phrase=hits[0])
+            )
+
+    for index, scene in enumerate(ctx.app.scenes, 1):
+        scan(scene.title, (index, scene), None)
+        for key, text in scene.parts.items():
+            scan(text, (index, scene), key)
+    for key, text in app_texts(ctx.app):
+        scan(text, None, key)
+    return found
+
+
+def _normalise(text: str) -> str:
+    return re.sub(r"[\s\W_]+", "", text)
+
+
+@check("duplicate")
+def duplicate(rule, ctx: Context) -> list[Finding]:
+    threshold = float(rule.param("similarity", 0.85))
+    found = []
+    scenes = ctx.app.scenes
+    bodies = [_normalise("".join(t for _, t in s.parts.items())) for s in scenes]
+    for j in range(len(scenes)):
+        for i in range(j):
+            a, b = scenes[i], scenes[j]
+            same_name = bool(a.instance) and _normalise(a.instance) == _normalise(b.instance)
+            similar = False
+            if bodies[i] and bodies[j] and not same_name:
+                similar = (
+                    difflib.SequenceMatcher(None, bodies[i], bodies[j], autojunk=False).quick_ratio()
+                    >= threshold
+                    and difflib.SequenceMatcher(None, bodies[i], bodies[j], autojunk=False).ratio()
+                    >= threshold
+                )
+            if same_name or similar:
+                how = "实例名相同" if same_name else "正文几乎相同"
+                found.append(
+                    finding(
+                        rule,
+                        scene=(j + 1, b),
+                        evidence=b.instance if same_name else evidence_of(b.parts.描述),
+                        other_index=i + 1,
+                        other_title=a.title,
+                        how=how,
+                    )
+                )
+                break
+    return found
+
+
+@check("maturity")
+def maturity(rule, ctx: Context) -> list[Finding]:
+    spec = ctx.req.maturity
+    chosen = ctx.app.enterprise.maturity
+    levels = [c for c in chosen if c in spec.levels]
+    if any(spec.meets_minimum(level) for level in levels):
+        return []
+    if spec.other_option in chosen and not levels:
+        proof = (
+            f"（{ctx.app.enterprise.maturity_other}）"
+            if ctx.app.enterprise.maturity_other
+            else "（未写明证明材料）"
+        )
+        return [
+            finding(
+                rule,
+                severity=Severity(rule.param("other_severity", "warning")),
+                message=rule.param("other_message"),
+                evidence="、".join(chosen),
+                proof=proof,
+            )
+        ]
+    problem = f"为{'、'.join(levels)}，低于{spec.minimum}" if levels else "未勾选"
+    result = finding(rule, evidence="、".join(chosen) or "（未勾选）", problem=problem)
+    result.eligibility = bool(levels)  # ticked below the minimum; an unticked box can still be fixed
+    return [result]
+
+
+@check("accident")
+def accident(rule, ctx: Context) -> list[Finding]:
+    e = ctx.app.enterprise
+    if e.major_accident:
+        name = f"（{e.accident_name}）" if e.accident_name else ""
+        result = finding(rule, evidence=f"勾选“是”{name}", name=name)
+        result.eligibility = True
+        return [result]
+    return []
+
+
+@check("finance")
+def finance(rule, ctx: Context) -> list[Finding]:
+    by_year = {f.year: f for f in ctx.app.enterprise.finances}
+    missing = []
+    for year in ctx.req.finance.years:
+        entry = by_year.get(year)
+        if entry is None or not entry.revenue.strip():
+            missing.append(f"{year}年主营业务收入")
+        if entry is None or not entry.profit.strip():
+            missing.append(f"{year}年利润")
+    if not missing:
+        return []
+    return [finding(rule, evidence="、".join(missing), missing="、".join(missing))]
+
+
+_BASIC_FIELDS = {
+    "企业名称": lambda a: a.enterprise.name,
+    "成立时间": lambda a: a.enterprise.founded,
+    "申报主体地址": lambda a: a.enterprise.address,
+    "所属行业": lambda a: "、".join(a.enterprise.industry),
+    "法人代表姓名": lambda a: a.enterprise.legal_rep,
+    "联系人姓名": lambda a: a.enterprise.contact,
+    "联系人手机": lambda a: a.enterprise.contact_mobile,
+    "先进级智能工厂具体名称": lambda a: a.factory_name,
+}
+
+
+@check("basic-info")
+def basic_info(rule, ctx: Context) -> list[Finding]:
+    missing = [name for name in ctx.req.basic_fields.required if not _BASIC_FIELDS[name](ctx.app).strip()]
+    if ctx.app.enterprise.major_accident is None:
+        missing.append("重大事故一问（是/否）")
+    if not missing:
+        return []
+    return [finding(rule, evidence="、".join(missing), missing="、".join(missing))]
+
+
+def all_text(app: Application) -> str:
+    pieces = [text for _, text in app_texts(app)]
+    pieces += [app.attachments, app.project_name, app.factory_name]
+    for scene in app.scenes:
+        pieces.append(scene.title)
+        pieces += [text for _, text in scene.parts.items()]
+    return "\n".join(pieces)
+
+
+@check("mention")
+def mention(rule, ctx: Context) -> list[Finding]:
+    text = all_text(ctx.app)
+    if any(term in text for term in rule.param("terms", [])):
+        return []
+    return [finding(rule)]
+
+
+@check("quota")
+def quota(rule, ctx: Context) -> list[Finding]:
+    return []  # a batch-level rule: see review.batch.quota_findings

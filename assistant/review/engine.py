@@ -1,0 +1,150 @@
+"""Reviewing one application, one file, or a batch (with the quota check across the batch)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+from pydantic import ValidationError
+
+from assistant.application_reader import read_application
+from assistant.errors import InputError
+from assistant.models import Application, Finding, Report, Severity, Waiver
+from assistant.requirements import Requirements, load_requirements
+from assistant.review.checks import CHECKS, Context, finding
+from assistant.review.rulebook import Rule, load_rules
+from assistant.scenes import load_scene_table
+
+REVIEWABLE_SUFFIXES = {".docx", ".md", ".markdown", ".json"}
+_SEVERITY_ORDER = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
+
+
+def review_application(
+    app: Application, file: str = "", waivers: Iterable[Waiver] = (), rules: Iterable[Rule] | None = None
+) -> Report:
+    ctx = Context(app=app, req=load_requirements(), scenes=load_scene_table())
+    findings: list[Finding] = []
+    for rule in rules if rules is not None else load_rules():
+        findings += CHECKS[rule.kind](rule, ctx)
+    findings.sort(key=lambda f: (f.scene_index or 0, _SEVERITY_ORDER[f.severity], f.rule))
+    kept, waived = apply_waivers(findings, list(waivers))
+    ok = not any(f.severity == Severity.error for f in kept)
+    return Report(file=file, ok=ok, findings=kept, waived=waived, application=app)
+
+
+def apply_waivers(findings: list[Finding], waivers: list[Waiver]) -> tuple[list[Finding], list[Finding]]:
+    kept, waived = [], []
+    for f in findings:
+        waiver = next(
+            (
+                w
+                for w in waivers
+                if w.rule == f.rule
+                and (w.scene_index is None or w.scene_index == f.scene_index)
+                and (w.section is None or w.section == f.section)
+            ),
+            None,
+        )
+        if waiver:
+            waived.append(f.model_copy(update={"message": f"{f.message}（已豁免：{waiver.reason}）"}))
+        else:
+            kept.append(f)
+    return kept, waived
+
+
+def load_waivers(path: Path) -> list[Waiver]:
+    """Waivers for a draft: ``<name>.waivers.yaml`` beside it, and entries for it in ``waivers.yaml``."""
+    waivers: list[Waiver] = []
+    for candidate, only_for in (
+        (path.with_name(f"{path.stem}.waivers.yaml"), None),
+        (path.parent / "waivers.yaml", path.name),
+    ):
+        if not candidate.exists():
+            continue
+        try:
+            entries = yaml.safe_load(candidate.read_text(encoding="utf-8")) or []
+            for entry in entries:
+                if only_for is not None and entry.get("file") != only_for:
+                    continue
+                entry = {k: v for k, v in entry.items() if k != "file"}
+                waivers.append(Waiver.model_validate(entry))
+        except (yaml.YAMLError, ValidationError, AttributeError, TypeError) as err:
+            raise InputError(
+                f"豁免文件 {candidate.name} 格式有误（每项需有 rule、reason，可选 scene_index、section）：{err}"
+            ) from err
+    return waivers
+
+
+def review_file(path: Path) -> Report:
+    """One file; an unreadable one becomes a Report with ``error`` set, never an exception."""
+    try:
+        app = read_application(path)
+        return review_application(app, file=str(path), waivers=load_waivers(path))
+    except InputError as err:
+        return Report(file=str(path), ok=False, error=str(err))
+
+
+def collect_files(paths: Iterable[Path]) -> list[Path]:
+    """Files to review: given files as they are, folders walked for drafts (waiver files skipped)."""
+    files: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            files += sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() in REVIEWABLE_SUFFIXES
+                and not p.name.startswith((".", "~$"))
+            )
+        else:
+            files.append(path)
+    return files
+
+
+@dataclass
+class BatchResult:
+    reports: list[Report]
+    batch_findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def exit_code(self) -> int:
+        if any(r.error for r in self.reports):
+            return 2
+        if any(not r.ok for r in self.reports) or any(
+            f.severity == Severity.error for f in self.batch_findings
+        ):
+            return 1
+        return 0
+
+
+def quota_findings(apps: list[Application], req: Requirements | None = None) -> list[Finding]:
+    """推荐名额 across a batch: per 推荐单位, applications that are not 标杆企业 count against the quota."""
+    req = req or load_requirements()
+    rule = next(r for r in load_rules() if r.kind == "quota")
+    counted: dict[str, list[str]] = defaultdict(list)
+    for app in apps:
+        unit = req.quota.unit_of(app.recommender)
+        if unit and not app.benchmark:
+            counted[unit].append(app.applicant or app.enterprise.name)
+    found = []
+    for unit, names in counted.items():
+        limit = req.quota.limit_for(unit)
+        if len(names) > limit:
+            found.append(finding(rule, evidence="、".join(names), unit=unit, count=len(names), limit=limit))
+    return found
+
+
+def review_batch(
+    paths: Iterable[Path], progress: Callable[[int, int, str], None] | None = None
+) -> BatchResult:
+    files = collect_files(paths)
+    reports = []
+    for i, path in enumerate(files, 1):
+        reports.append(review_file(path))
+        if progress:
+            progress(i, len(files), path.name)
+    apps = [r.application for r in reports if r.application is not None]
+    return BatchResult(reports=reports, batch_findings=quota_findings(apps))

@@ -1,0 +1,218 @@
+"""The same review results in the formats people use: JSON, Markdown, Excel, a terminal table."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from assistant.models import SEVERITY_LABELS, Finding, Report
+from assistant.requirements import load_requirements
+from assistant.review.compliance import compliance_matrix
+from assistant.review.engine import BatchResult
+from assistant.review.grading import GRADE_LABELS, scene_grades, verdict
+
+FINDING_KEYS = (
+    "rule",
+    "severity",
+    "scene_index",
+    "scene",
+    "section",
+    "message",
+    "evidence",
+    "suggestion",
+    "clause",
+)
+
+
+def finding_dict(f: Finding) -> dict[str, Any]:
+    data = {key: getattr(f, key) for key in FINDING_KEYS}
+    data["severity"] = f.severity.value
+    if f.origin != "rule":
+        data["origin"] = f.origin
+    return data
+
+
+def report_dict(report: Report) -> dict[str, Any]:
+    data: dict[str, Any] = {
+        "file": report.file,
+        "ok": report.ok,
+        "findings": [finding_dict(f) for f in report.findings],
+    }
+    if report.error:
+        data["error"] = report.error
+    if report.waived:
+        data["waived"] = [finding_dict(f) for f in report.waived]
+    if report.application is not None:
+        data["verdict"] = verdict(report)
+        data["scene_grades"] = scene_grades(report)
+    return data
+
+
+def batch_json(batch: BatchResult) -> str:
+    data = [report_dict(r) for r in batch.reports]
+    if batch.batch_findings:
+        data.append({"file": None, "ok": False, "findings": [finding_dict(f) for f in batch.batch_findings]})
+    return json.dumps(data, ensure_ascii=False, indent=1)
+
+
+def _md_cell(text: object) -> str:
+    return str(text if text is not None else "").replace("|", "｜").replace("\n", " ")
+
+
+def report_markdown(report: Report) -> str:
+    name = Path(report.file).name
+    lines = [f"# 审查报告：{name}", ""]
+    if report.error:
+        return "\n".join([*lines, f"**无法审查**：{report.error}", ""])
+    app = report.application
+    assert app is not None
+    lines += [
+        f"- 申报单位：{app.applicant or app.enterprise.name or '（未填）'}",
+        f"- 项目名称：{app.project_name or '（未填）'}",
+        f"- 推荐单位：{app.recommender or '（未填）'}",
+        f"- 结论：**{verdict(report)}**（错误 {len(report.errors)} 项，警告 {len(report.warnings)} 项）",
+        "",
+        "## 合规矩阵",
+        "",
+        "| 要素条件 / 领域 | 状态 | 依据 | 条款 |",
+        "|---|---|---|---|",
+    ]
+    for row in compliance_matrix(report):
+        lines.append(
+            f"| {_md_cell(row.item)} | {row.status} | {_md_cell(row.evidence)} | {_md_cell(row.clause)} |"
+        )
+    lines += ["", "## 场景", "", "| # | 领域 | 场景标题 | 等级 |", "|---|---|---|---|"]
+    for i, (scene, grade) in enumerate(zip(app.scenes, scene_grades(report), strict=True), 1):
+        lines.append(f"| {i} | {scene.domain} | {_md_cell(scene.title)} | {grade} {GRADE_LABELS[grade]} |")
+    lines += ["", "## 审查发现", ""]
+    if not report.findings:
+        lines.append("未发现问题。")
+    for i, f in enumerate(report.findings, 1):
+        lines += [
+            f"### {i}. [{SEVERITY_LABELS[f.severity]}] {f.message}",
+            "",
+            f"- 规则：`{f.rule}`；位置：{f.location()}",
+            f"- 依据原文：{f.evidence or '—'}",
+            f"- 修改建议：{f.suggestion}",
+            f"- 条款：{f.clause}",
+            "",
+        ]
+    if report.waived:
+        lines += ["## 已豁免", ""]
+        lines += [f"- `{f.rule}` {f.location()}：{f.message}" for f in report.waived]
+        lines.append("")
+    return "\n".join(lines)
+
+
+def batch_markdown(batch: BatchResult) -> str:
+    parts = [report_markdown(r) for r in batch.reports]
+    if batch.batch_findings:
+        parts.append(
+            "# 批次检查\n\n"
+            + "\n".join(
+                f"- [{SEVERITY_LABELS[f.severity]}] {f.message}：{f.evidence}" for f in batch.batch_findings
+            )
+        )
+    return "\n\n---\n\n".join(parts) + "\n"
+
+
+def write_xlsx(batch: BatchResult, path: Path) -> None:
+    """An Excel workbook: every finding on one sheet, one row per application on a summary sheet."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    req = load_requirements()
+    wb = Workbook()
+    summary = wb.active
+    summary.title = "汇总"
+    header = [
+        "文件",
+        "申报单位",
+        "推荐单位",
+        "结论",
+        "错误",
+        "警告",
+        "提示",
+        "已覆盖领域",
+        "缺少的必须领域",
+        "场景等级",
+    ]
+    summary.append(header)
+    for r in batch.reports:
+        if r.error:
+            summary.append([Path(r.file).name, "", "", "无法读取", "", "", "", "", "", r.error])
+            continue
+        app = r.application
+        assert app is not None
+        covered = app.covered_domains()
+        missing = [d.name for d in req.mandatory_domains if d.name not in covered]
+        infos = [f for f in r.findings if f.severity.value == "info"]
+        summary.append(
+            [
+                Path(r.file).name,
+                app.applicant or app.enterprise.name,
+                app.recommender,
+                verdict(r),
+                len(r.errors),
+                len(r.warnings),
+                len(infos),
+                "、".join(covered),
+                "、".join(missing),
+                " ".join(scene_grades(r)),
+            ]
+        )
+    sheet = wb.create_sheet("审查发现")
+    sheet.append(["文件", "级别", "规则", "场景序号", "场景", "部分", "问题", "依据原文", "修改建议", "条款"])
+    for r in batch.reports:
+        for f in r.findings:
+            sheet.append(
+                [
+                    Path(r.file).name,
+                    SEVERITY_LABELS[f.severity],
+                    f.rule,
+                    f.scene_index,
+                    f.scene,
+                    f.section,
+                    f.message,
+                    f.evidence,
+                    f.suggestion,
+                    f.clause,
+                ]
+            )
+    for f in batch.batch_findings:
+        sheet.append(
+            [
+                "（批次）",
+                SEVERITY_LABELS[f.severity],
+                f.rule,
+                None,
+                None,
+                None,
+                f.message,
+                f.evidence,
+                f.suggestion,
+                f.clause,
+            ]
+        )
+    if any(r.waived for r in batch.reports):
+        waived = wb.create_sheet("已豁免")
+        waived.append(["文件", "规则", "场景序号", "部分", "说明"])
+        for r in batch.reports:
+            for f in r.waived:
+                waived.append([Path(r.file).name, f.rule, f.scene_index, f.section, f.message])
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for ws in wb.worksheets:
+        for cell in ws[1]:
+            cell.font, cell.fill = bold, fill
+        ws.freeze_panes = "A2"
+        ws.auto_filter.ref = ws.dimensions
+        for i, column in enumerate(ws.columns, 1):
+            width = max(len(str(c.value or "")) for c in column)
+            ws.column_dimensions[get_column_letter(i)].width = min(60, max(8, width * 1.6))
+            for c in column:
+                c.alignment = Alignment(wrap_text=True, vertical="top")
+    path.parent.mkdir(parents=True, exist_ok=True)
+    wb.save(str(path))

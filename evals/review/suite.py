@@ -1,0 +1,138 @@
+"""Review eval: hand-graded drafts (in JSON, Markdown, and .docx written by pandoc and LibreOffice)
+against their gold findings, grades and verdicts; plus batches for the quota rule.
+
+Findings match on (rule, scene index, section, severity). Per-rule precision and recall are over
+all cases and formats; grades are compared with the human grades (exact, within one, weighted κ).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from assistant.application_reader import read_application
+from assistant.config import Settings
+from assistant.errors import InputError
+from assistant.review.engine import quota_findings, review_application
+from assistant.review.grading import GRADES, VERDICTS, scene_grades, verdict
+from evals.metrics import agreement, weighted_kappa
+from evals.review.render import FORMATS, RenderToolMissing, render_all
+
+HERE = Path(__file__).parent
+
+
+def load_cases() -> list[dict[str, Any]]:
+    cases = []
+    for folder in sorted((HERE / "cases").glob("r*")):
+        gold = yaml.safe_load((folder / "gold.yaml").read_text(encoding="utf-8"))
+        gold["draft"] = folder / "draft.json"
+        cases.append(gold)
+    return cases
+
+
+def _key(rule: str, scene_index: Any, section: Any, severity: str) -> tuple:
+    return (rule, scene_index, section, severity)
+
+
+def evaluate(formats: tuple[str, ...] = FORMATS) -> tuple[dict[str, Any], list[str]]:
+    cases = load_cases()
+    rendered = (
+        render_all([(c["id"], c["draft"]) for c in cases])
+        if set(formats) - {"json"}
+        else {c["id"]: {"json": c["draft"]} for c in cases}
+    )
+    tp: Counter = Counter()
+    fp: Counter = Counter()
+    fn: Counter = Counter()
+    per_format: dict[str, Counter] = {f: Counter() for f in formats}
+    problems: list[str] = []
+    grade_pairs: list[tuple[str, str]] = []
+    verdict_pairs: list[tuple[str, str]] = []
+    for case in cases:
+        gold = Counter(
+            _key(f["rule"], f.get("scene_index"), f.get("section"), f["severity"]) for f in case["findings"]
+        )
+        for fmt in formats:
+            path = rendered[case["id"]][fmt]
+            try:
+                app = read_application(path)
+            except InputError as err:
+                problems.append(f"{case['id']} {fmt}: 无法读取：{err}")
+                per_format[fmt]["unreadable"] += 1
+                continue
+            report = review_application(app, file=str(path))
+            got = Counter(_key(f.rule, f.scene_index, f.section, f.severity.value) for f in report.findings)
+            for key in gold | got:
+                hit = min(gold[key], got[key])
+                tp[key[0]] += hit
+                per_format[fmt]["tp"] += hit
+                if got[key] > hit:
+                    fp[key[0]] += got[key] - hit
+                    per_format[fmt]["fp"] += got[key] - hit
+                    problems.append(f"{case['id']} {fmt}: 误报 {key}")
+                if gold[key] > hit:
+                    fn[key[0]] += gold[key] - hit
+                    per_format[fmt]["fn"] += gold[key] - hit
+                    problems.append(f"{case['id']} {fmt}: 漏报 {key}")
+            if fmt == "json":
+                human = [g["grade"] for g in sorted(case["scene_grades"], key=lambda g: g["index"])]
+                grade_pairs += list(zip(human, scene_grades(report), strict=False))
+                verdict_pairs.append((case["verdict"], verdict(report)))
+
+    metrics: dict[str, Any] = {"cases": len(cases), "formats": list(formats)}
+    worst_p = worst_r = 1.0
+    for rule in sorted(set(tp) | set(fp) | set(fn)):
+        p = tp[rule] / (tp[rule] + fp[rule]) if tp[rule] + fp[rule] else 1.0
+        r = tp[rule] / (tp[rule] + fn[rule]) if tp[rule] + fn[rule] else 1.0
+        metrics[f"rule.{rule}.precision"] = round(p, 4)
+        metrics[f"rule.{rule}.recall"] = round(r, 4)
+        metrics[f"rule.{rule}.support"] = tp[rule] + fn[rule]
+        worst_p, worst_r = min(worst_p, p), min(worst_r, r)
+    metrics["min_rule_precision"] = round(worst_p, 4)
+    metrics["min_rule_recall"] = round(worst_r, 4)
+    for fmt, c in per_format.items():
+        total_p = c["tp"] + c["fp"]
+        total_r = c["tp"] + c["fn"]
+        metrics[f"format.{fmt}.precision"] = round(c["tp"] / total_p, 4) if total_p else 1.0
+        metrics[f"format.{fmt}.recall"] = round(c["tp"] / total_r, 4) if total_r else 1.0
+        metrics[f"format.{fmt}.unreadable"] = c["unreadable"]
+    exact, within = agreement(grade_pairs, GRADES)
+    metrics["grades.scene.exact"] = round(exact, 4)
+    metrics["grades.scene.within_one"] = round(within, 4)
+    metrics["grades.scene.kappa"] = round(weighted_kappa(grade_pairs, GRADES), 4)
+    v_exact, _ = agreement(verdict_pairs, VERDICTS)
+    metrics["grades.verdict.exact"] = round(v_exact, 4)
+    metrics["grades.verdict.kappa"] = round(weighted_kappa(verdict_pairs, VERDICTS), 4)
+
+    batch_tp = batch_fp = batch_fn = 0
+    for folder in sorted((HERE / "batches").glob("b*")):
+        gold = yaml.safe_load((folder / "gold.yaml").read_text(encoding="utf-8"))
+        apps = [read_application(p) for p in sorted(folder.glob("app*.json"))]
+        got = len(quota_findings(apps))
+        want = sum(1 for f in gold["findings"] if f["rule"] == "quota-exceeded")
+        batch_tp += min(got, want)
+        batch_fp += max(0, got - want)
+        batch_fn += max(0, want - got)
+        for app in apps:
+            extra = [f.rule for f in review_application(app).findings]
+            if extra:
+                problems.append(f"{folder.name} {app.applicant}: 误报 {extra}")
+                fp["batch-apps"] += len(extra)
+    metrics["rule.quota-exceeded.precision"] = (
+        batch_tp / (batch_tp + batch_fp) if batch_tp + batch_fp else 1.0
+    )
+    metrics["rule.quota-exceeded.recall"] = batch_tp / (batch_tp + batch_fn) if batch_tp + batch_fn else 1.0
+    metrics["batch.app_false_positives"] = fp["batch-apps"]
+    return metrics, problems
+
+
+def run(settings: Settings, offline: bool) -> dict[str, Any]:
+    try:
+        metrics, problems = evaluate()
+    except RenderToolMissing as err:
+        raise SystemExit(f"评测需要的转换工具缺失：{err}") from err
+    metrics["problems"] = problems
+    return metrics
