@@ -292,7 +292,8 @@ def eval_cmd(
             )
     console.print(table)
     for result in results:
-        console.print(_metrics_matrix(result.name, result.metrics))
+        for matrix in _metrics_matrix(result.name, result.metrics):
+            console.print(matrix)
     path = write_results(results, settings, offline, out)
     console.print(f"结果已写入 {path}")
     if not all(r.passed for r in results):
@@ -439,25 +440,33 @@ def _emit(text: str, out: Path | None) -> None:
     err_console.print(f"已写入 {out}")
 
 
-def _metrics_matrix(name: str, metrics: dict) -> Table:
-    """Metrics named method.level.metric, pivoted: one row per level.metric, one column per method."""
-    methods: list[str] = []
-    rows: dict[str, dict[str, float]] = {}
+def _metrics_matrix(name: str, metrics: dict) -> list[Table]:
+    """Metrics named a.b.c as tables. ``rule.X.precision`` / ``format.X.recall`` / ``grades.X.kappa``:
+    one table per group, rows X, columns the measure. ``hybrid.link.mrr``: rows ``link.mrr``, a
+    column per method, so methods sit side by side."""
+    grouped: dict[str, dict[str, dict[str, float]]] = {}
     for key, value in metrics.items():
         parts = key.split(".")
         if len(parts) != 3 or not isinstance(value, int | float):
             continue
-        method, level, metric = parts
-        if method not in methods:
-            methods.append(method)
-        rows.setdefault(f"{level}.{metric}", {})[method] = value
-    table = Table(title=f"{name} 指标明细")
-    table.add_column("指标")
-    for method in methods:
-        table.add_column(method, justify="right")
-    for row, values in rows.items():
-        table.add_row(row, *[f"{values[m]:.4f}" if m in values else "—" for m in methods])
-    return table
+        a, b, c = parts
+        if a in ("rule", "format", "grades"):
+            grouped.setdefault(f"{name} · {a}", {}).setdefault(b, {})[c] = value
+        else:
+            grouped.setdefault(f"{name} · 方法对比", {}).setdefault(f"{b}.{c}", {})[a] = value
+    tables = []
+    for title, rows in grouped.items():
+        columns: list[str] = []
+        for values in rows.values():
+            columns += [c for c in values if c not in columns]
+        table = Table(title=title)
+        table.add_column("")
+        for column in columns:
+            table.add_column(column, justify="right")
+        for row, values in rows.items():
+            table.add_row(row, *[f"{values[c]:.4g}" if c in values else "—" for c in columns])
+        tables.append(table)
+    return tables
 
 
 def _input_error(message: str) -> AssistantError:

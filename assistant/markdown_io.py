@@ -6,6 +6,7 @@ The reviewer reads this layout back through the same block parser it uses for .d
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from assistant.models import Application, Scene
@@ -46,6 +47,19 @@ def boxes(options: list[str], chosen: list[str], other_text: str = "", tick: str
 
 def _cell(text: str) -> str:
     return text.replace("|", "｜").replace("\n", "<br>") if text else " "
+
+
+def _paragraphs(text: str) -> list[str]:
+    """Each line its own Markdown paragraph; a line that Markdown would read as a list item is escaped."""
+    out: list[str] = []
+    for line in (text or "").split("\n"):
+        line = line.strip()
+        if not line:
+            continue
+        line = re.sub(r"^(\d+)\.(\s)", r"\1\\.\2", line)
+        line = re.sub(r"^([-+*])(\s)", r"\\\1\2", line)
+        out += [line, ""]
+    return out or [""]
 
 
 def _row(*cells: str) -> str:
@@ -120,7 +134,7 @@ def application_to_markdown(
     lines.append("|" + "---|" * width)
     for r in rows:
         lines.append(_row(*r, *[""] * (width - len(r))))
-    lines += ["", "## 二、项目总体情况", "", app.overview, "", "## 三、场景化建设情况", ""]
+    lines += ["", "## 二、项目总体情况", "", *_paragraphs(app.overview), "## 三、场景化建设情况", ""]
     sections = [(d.name, d.section) for d in req.domains] + [(x.name, x.section) for x in req.extras]
     for name, section in sections:
         lines += [f"### {section}{name}", ""]
@@ -130,6 +144,13 @@ def application_to_markdown(
             lines += [f"#### {title}" if style.title_heading else f"**{title}**", ""]
             for spec, numeral in zip(req.parts, style.part_numbers, strict=True):
                 heading = numeral + spec.heading.split("）", 1)[1]
-                lines += [f"**{heading}**", "", scene.parts.get(spec.key) or "", ""]  # type: ignore[arg-type]
-    lines += ["## 四、项目实施成效", "", app.results, "", "## 五、相关附件", "", app.attachments, ""]
+                lines += [f"**{heading}**", "", *_paragraphs(scene.parts.get(spec.key))]  # type: ignore[arg-type]
+    lines += [
+        "## 四、项目实施成效",
+        "",
+        *_paragraphs(app.results),
+        "## 五、相关附件",
+        "",
+        *_paragraphs(app.attachments),
+    ]
     return "\n".join(lines)

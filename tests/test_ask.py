@@ -66,7 +66,16 @@ def test_citation_markers_must_point_at_given_passages() -> None:
 def test_map_cli_json_has_the_documented_keys(kb_dir: Path) -> None:
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(kb_dir)}
     result = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "map", "仓库上了堆垛机立体库，出入库扫码", "--top", "3", "--json"],
+        [
+            sys.executable,
+            "-m",
+            "assistant.cli",
+            "map",
+            "仓库上了堆垛机立体库，出入库扫码",
+            "--top",
+            "3",
+            "--json",
+        ],
         capture_output=True,
         text=True,
         env=env,
@@ -82,6 +91,10 @@ def test_map_cli_json_has_the_documented_keys(kb_dir: Path) -> None:
 def test_search_without_index_is_one_line_exit_2(tmp_path: Path) -> None:
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(tmp_path / "none")}
     result = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "search", "成熟度"], capture_output=True, text=True, env=env, timeout=60
+        [sys.executable, "-m", "assistant.cli", "search", "成熟度"],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=60,
     )
     assert result.returncode == 2 and "assistant index" in result.stderr and "Traceback" not in result.stderr

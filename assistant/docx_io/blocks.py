@@ -99,5 +99,7 @@ def markdown_blocks(text: str) -> list[Block]:
         elif m := re.fullmatch(r"\*\*(.+)\*\*", line):
             blocks.append(Para(text=m.group(1).strip(), bold=True))
         else:
+            line = re.sub(r"^(\d+)\\\.", r"\1.", line)  # 1\. — a number escaped so it is not a list
+            line = re.sub(r"^\\([-+*])", r"\1", line)
             blocks.append(Para(text=line))
     return blocks

@@ -1,0 +1,163 @@
+"""``assistant review`` as reviewers use it: batches, formats, exit codes, Word comments, waivers."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from assistant.markdown_io import application_to_markdown
+from assistant.models import Application
+from assistant.paths import EVALS_DIR, SAMPLES_DIR
+
+CASES = EVALS_DIR / "review" / "cases"
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "200"}
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True, timeout=120, env=env
+    )
+
+
+@pytest.fixture
+def batch(tmp_path: Path) -> Path:
+    """A folder as a 工信局 receives it: a clean draft, a flawed one as .docx (via pandoc), a corrupt file."""
+    folder = tmp_path / "drafts"
+    folder.mkdir()
+    shutil.copy(SAMPLES_DIR / "sample-application.json", folder / "clean.json")
+    flawed = Application.model_validate_json((CASES / "r19" / "draft.json").read_text(encoding="utf-8"))
+    md = tmp_path / "flawed.md"
+    md.write_text(application_to_markdown(flawed), encoding="utf-8")
+    subprocess.run(["pandoc", str(md), "-o", str(folder / "flawed.docx")], check=True, timeout=120)
+    (folder / "broken.docx").write_bytes(b"PK\x03\x04 this is not a real docx")
+    return folder
+
+
+def test_json_output_and_exit_code_2_when_one_file_is_unreadable(batch: Path) -> None:
+    result = run("review", str(batch), "--format", "json")
+    assert result.returncode == 2, result.stderr
+    data = {Path(r["file"]).name: r for r in json.loads(result.stdout)}
+    assert set(data) == {"clean.json", "flawed.docx", "broken.docx"}
+    assert data["clean.json"]["ok"] and data["clean.json"]["findings"] == []
+    assert "不是有效的 .docx" in data["broken.docx"]["error"] and not data["broken.docx"]["ok"]
+    flawed = data["flawed.docx"]
+    assert not flawed["ok"]
+    rules = {(f["rule"], f["scene_index"], f["section"]) for f in flawed["findings"]}
+    assert rules == {
+        ("length-limit", None, "企业简介"),
+        ("template-leftover", 2, "描述"),
+        ("supplier-missing", 3, "技术方案"),
+    }
+    keys = {
+        "rule",
+        "severity",
+        "scene_index",
+        "scene",
+        "section",
+        "message",
+        "evidence",
+        "suggestion",
+        "clause",
+    }
+    assert all(keys <= set(f) for f in flawed["findings"])
+
+
+def test_exit_code_1_for_errors_0_for_clean(tmp_path: Path) -> None:
+    assert run("review", str(SAMPLES_DIR / "sample-application.json")).returncode == 0
+    assert run("review", str(CASES / "r19" / "draft.json")).returncode == 1
+
+
+def test_markdown_report_opens_with_the_compliance_matrix(tmp_path: Path) -> None:
+    out = tmp_path / "r.md"
+    result = run("review", str(CASES / "r06" / "draft.json"), "--format", "md", "--out", str(out))
+    assert result.returncode == 1
+    text = out.read_text(encoding="utf-8")
+    matrix = text.split("## 合规矩阵", 1)[1].split("## 场景", 1)[0]
+    assert "| 2 经营良好、无较大及以上事故 | 缺失 |" in matrix
+    assert "| 3 安全可控，网络与数据安全 | 存疑 |" in matrix
+    assert "| 领域：运营管理 | 满足 |" in matrix
+    assert "结论：**不符合申报条件**" in text
+
+
+def test_excel_workbook_has_findings_and_summary(batch: Path, tmp_path: Path) -> None:
+    out = tmp_path / "审查结果.xlsx"
+    run("review", str(batch), "--format", "xlsx", "--out", str(out))
+    wb = openpyxl.load_workbook(out)
+    assert wb.sheetnames[:2] == ["汇总", "审查发现"]
+    summary = {row[0]: row for row in wb["汇总"].iter_rows(min_row=2, values_only=True)}
+    assert summary["clean.json"][3] == "可提交" and summary["flawed.docx"][3] == "需修改"
+    assert summary["broken.docx"][3] == "无法读取"
+    rules = [row[2] for row in wb["审查发现"].iter_rows(min_row=2, values_only=True)]
+    assert sorted(rules) == ["length-limit", "supplier-missing", "template-leftover"]
+
+
+def test_existing_output_is_not_overwritten_silently(tmp_path: Path) -> None:
+    out = tmp_path / "r.json"
+    out.write_text("keep me", encoding="utf-8")
+    result = run(
+        "review", str(SAMPLES_DIR / "sample-application.json"), "--format", "json", "--out", str(out)
+    )
+    assert result.returncode == 2 and "已存在" in result.stderr
+    assert out.read_text(encoding="utf-8") == "keep me"
+
+
+def test_annotated_copy_has_comments_at_the_findings_and_the_original_is_untouched(
+    batch: Path, tmp_path: Path
+) -> None:
+    source = batch / "flawed.docx"
+    before = hashlib.sha256(source.read_bytes()).hexdigest()
+    marked = tmp_path / "marked"
+    run("review", str(source), "--annotate", str(marked))
+    assert hashlib.sha256(source.read_bytes()).hexdigest() == before
+    out = marked / "flawed.审查批注.docx"
+    with zipfile.ZipFile(out) as zf:
+        comments = zf.read("word/comments.xml").decode("utf-8")
+        body = zf.read("word/document.xml").decode("utf-8")
+    assert comments.count("<w:comment ") == 3
+    assert "template-leftover" in comments and "length-limit" in comments
+    assert body.count("commentRangeStart") == 3
+
+    import docx
+
+    doc = docx.Document(str(out))
+    anchored = [p.text for p in doc.paragraphs if "commentRangeStart" in p._p.xml]
+    assert any(
+        text.startswith("（3）采用的技术方案") for text in anchored
+    )  # supplier-missing sits on its part
+
+
+def test_a_waiver_silences_one_finding_and_is_listed(tmp_path: Path) -> None:
+    draft = tmp_path / "a.json"
+    shutil.copy(CASES / "r19" / "draft.json", draft)
+    (tmp_path / "a.waivers.yaml").write_text(
+        "- rule: supplier-missing\n  scene_index: 3\n  reason: 实施方为集团内部单位，已另附说明\n",
+        encoding="utf-8",
+    )
+    data = json.loads(run("review", str(draft), "--format", "json").stdout)[0]
+    assert "supplier-missing" not in {f["rule"] for f in data["findings"]}
+    assert [w["rule"] for w in data["waived"]] == ["supplier-missing"]
+    assert "已豁免" in data["waived"][0]["message"]
+
+
+def test_quota_is_checked_across_the_files_of_a_batch(tmp_path: Path) -> None:
+    folder = EVALS_DIR / "review" / "batches" / "b01"
+    data = json.loads(run("review", str(folder), "--format", "json").stdout)
+    batch_entries = [d for d in data if d["file"] is None]
+    assert [f["rule"] for f in batch_entries[0]["findings"]] == ["quota-exceeded"]
+    assert "鹰潭市" in batch_entries[0]["findings"][0]["message"]
+
+
+def test_parse_shows_what_was_understood(batch: Path) -> None:
+    result = run("parse", str(batch / "flawed.docx"))
+    assert result.returncode == 0, result.stderr
+    assert "成熟度" in result.stdout and "场景" in result.stdout
+    assert json.loads(run("parse", str(batch / "flawed.docx"), "--json").stdout)["enterprise"]["name"]

@@ -1,0 +1,331 @@
+"""Every review rule has a failing and a passing fixture, compared on (rule, scene, section, severity).
+
+Fixtures are small edits of the bundled sample application, which is itself clean.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+
+from assistant.models import Application, Scene, SceneParts
+from assistant.paths import SAMPLES_DIR
+from assistant.review.engine import quota_findings, review_application
+from assistant.review.rulebook import RULES_DIR, load_rules
+
+Edit = Callable[[Application], None]
+
+
+def sample() -> Application:
+    return Application.model_validate_json(
+        (SAMPLES_DIR / "sample-application.json").read_text(encoding="utf-8")
+    )
+
+
+def findings_of(app: Application, rule: str) -> list[tuple]:
+    return [
+        (f.scene_index, f.section, f.severity.value)
+        for f in review_application(app).findings
+        if f.rule == rule
+    ]
+
+
+def first_in(app: Application, domain: str) -> Scene:
+    return next(s for s in app.scenes if s.domain == domain)
+
+
+def strip_security(app: Application) -> None:
+    words = [
+        "安全可控",
+        "自主可控",
+        "网络安全",
+        "数据安全",
+        "信息安全",
+        "等级保护",
+        "等保",
+        "国产化",
+        "工控安全",
+    ]
+
+    def clean(text: str) -> str:
+        for w in words:
+            text = text.replace(w, "可靠")
+        return text
+
+    app.overview, app.results, app.project_summary = (
+        clean(app.overview),
+        clean(app.results),
+        clean(app.project_summary),
+    )
+    app.enterprise.profile = clean(app.enterprise.profile)
+    app.attachments = clean(app.attachments)
+    for scene in app.scenes:
+        for key, text in scene.parts.items():
+            setattr(scene.parts, key, clean(text))
+        scene.instance = clean(scene.instance)
+
+
+def set_part(index: int, key: str, text: str) -> Edit:
+    def edit(app: Application) -> None:
+        setattr(app.scenes[index - 1].parts, key, text)
+
+    return edit
+
+
+# rule → [(why, edit, expected (scene_index, section, severity) list)]
+POSITIVE: dict[str, list[tuple[str, Edit, list[tuple]]]] = {
+    "domain-coverage": [
+        (
+            "删去运营管理的场景",
+            lambda a: setattr(a, "scenes", [s for s in a.scenes if s.domain != "运营管理"]),
+            [(None, None, "error")],
+        ),
+    ],
+    "link-domain-mismatch": [
+        (
+            "生产作业下写了供应链管理环节",
+            lambda a: setattr(a.scenes[0], "link", "供应链管理"),
+            [(1, None, "error")],
+        ),
+    ],
+    "scene-name-format": [
+        ("只有实例名", lambda a: setattr(a.scenes[1], "raw_title", "智能仓储建设"), [(2, None, "error")]),
+        (
+            "用空格分隔",
+            lambda a: setattr(a.scenes[1], "raw_title", "质量管控 在线智能检测 制动钳检测"),
+            [(2, None, "error")],
+        ),
+    ],
+    "scene-unknown": [
+        ("自造的场景名", lambda a: setattr(a.scenes[0], "scene", "智能验布"), [(1, None, "warning")]),
+    ],
+    "section-missing": [
+        ("经济性为空", set_part(3, "经济性", ""), [(3, "经济性", "error")]),
+        ("项目总体情况为空", lambda a: setattr(a, "overview", "  "), [(None, "总体情况", "error")]),
+    ],
+    "length-limit": [
+        ("成效301字", set_part(2, "成效", "字" * 300 + "。"), [(2, "成效", "error")]),
+        ("成效恰好300字是警告", set_part(2, "成效", "字" * 299 + "。"), [(2, "成效", "warning")]),
+        (
+            "技术方案475字是警告",
+            set_part(1, "技术方案", "由江西某某科技有限公司实施" + "字" * 462),
+            [(1, "技术方案", "warning")],
+        ),
+        (
+            "企业简介超500字",
+            lambda a: setattr(a.enterprise, "profile", "简" * 501),
+            [(None, "企业简介", "error")],
+        ),
+    ],
+    "unquantified-results": [
+        (
+            "只有日期",
+            set_part(2, "成效", "项目于2024年3月上线，运行稳定，效果良好。"),
+            [(2, "成效", "error")],
+        ),
+        (
+            "只有标准号和年份",
+            set_part(2, "成效", "2024年通过GB/T 39116-2020三级评估，管理水平显著提升。"),
+            [(2, "成效", "error")],
+        ),
+    ],
+    "supplier-missing": [
+        (
+            "只写做了什么",
+            set_part(1, "技术方案", "在每台设备加装传感器，数据接入加工中心和数据中心，实时报警。"),
+            [(1, "技术方案", "warning")],
+        ),
+        (
+            "只有模板的***公司",
+            set_part(1, "技术方案", "配置上下料机器人。这一解决方案是由***公司进行改造实施。"),
+            [(1, "技术方案", "warning")],
+        ),
+    ],
+    "economics-unquantified": [
+        (
+            "只有定性描述",
+            set_part(4, "经济性", "该方案投资适中，效益明显，适合在行业推广。"),
+            [(4, "经济性", "warning")],
+        ),
+    ],
+    "template-leftover": [
+        (
+            "留着填写说明",
+            set_part(1, "描述", "（结合要素条件进行描述，300字以内，可配图）本场景实现了换型自动化。"),
+            [(1, "描述", "error")],
+        ),
+        (
+            "企业简介留着说明",
+            lambda a: setattr(
+                a.enterprise, "profile", "（发展历程、主营业务、市场份额等方面基本情况，不超过500字。）"
+            ),
+            [(None, "企业简介", "error")],
+        ),
+    ],
+    "duplicate-scene": [
+        (
+            "两个场景同名",
+            lambda a: setattr(a.scenes[2], "instance", a.scenes[1].instance),
+            [(3, None, "warning")],
+        ),
+    ],
+    "maturity-level": [
+        ("未勾选", lambda a: setattr(a.enterprise, "maturity", []), [(None, None, "error")]),
+        ("一级", lambda a: setattr(a.enterprise, "maturity", ["一级"]), [(None, None, "error")]),
+        ("只勾其他", lambda a: setattr(a.enterprise, "maturity", ["其他"]), [(None, None, "warning")]),
+    ],
+    "major-accident": [
+        ("勾选是", lambda a: setattr(a.enterprise, "major_accident", True), [(None, None, "error")]),
+    ],
+    "finance-incomplete": [
+        ("2023年利润空", lambda a: setattr(a.enterprise.finances[1], "profit", ""), [(None, None, "error")]),
+    ],
+    "basic-info-missing": [
+        ("手机空", lambda a: setattr(a.enterprise, "contact_mobile", ""), [(None, None, "warning")]),
+        ("事故一问未答", lambda a: setattr(a.enterprise, "major_accident", None), [(None, None, "warning")]),
+    ],
+    "security-controllable": [
+        ("全文不提安全", strip_security, [(None, None, "info")]),
+    ],
+}
+
+NEGATIVE: dict[str, list[tuple[str, Edit]]] = {
+    "domain-coverage": [("示例申报书", lambda a: None)],
+    "link-domain-mismatch": [("质量管控在生产作业下", lambda a: setattr(a.scenes[0], "link", "质量管控"))],
+    "scene-name-format": [
+        (
+            "破折号分隔也算三段",
+            lambda a: setattr(a.scenes[1], "raw_title", "质量管控—在线智能检测—制动钳检测"),
+        )
+    ],
+    "scene-unknown": [
+        (
+            "旧称智能仓储",
+            lambda a: (setattr(a.scenes[3], "link", "仓储物流"), setattr(a.scenes[3], "scene", "智能仓储")),
+        )
+    ],
+    "section-missing": [("示例申报书", lambda a: None)],
+    "length-limit": [
+        ("成效284字", set_part(2, "成效", "字" * 283 + "。")),
+        ("英文单词按词计", set_part(2, "成效", "使用 Adobe Photoshop 打开图片" * 30)),
+    ],
+    "unquantified-results": [
+        ("提升三成、减少一半", set_part(2, "成效", "检测效率提升三成，人工减少一半。")),
+        ("由三人减少为一人", set_part(2, "成效", "每班人员由三人减少为一人。")),
+    ],
+    "supplier-missing": [
+        ("自主研发", set_part(1, "技术方案", "视觉算法与控制软件均为自主研发，部署在产线边缘服务器。")),
+        ("品牌与实施方", set_part(1, "技术方案", "采用西门子S7-1500 PLC，由江西某某智能科技有限公司实施。")),
+    ],
+    "economics-unquantified": [
+        ("只写回收期", set_part(4, "经济性", "投资回收期约2.5年，适合同行推广。")),
+        ("只写投资额", set_part(4, "经济性", "总投资500万元，方案通用。")),
+    ],
+    "template-leftover": [
+        (
+            "引用要素条件原文不算",
+            set_part(1, "描述", "围绕要素条件要求，实现关键装备异常预警、关键工序数据在线分析。"),
+        ),
+    ],
+    "duplicate-scene": [("示例申报书", lambda a: None)],
+    "maturity-level": [("二级", lambda a: setattr(a.enterprise, "maturity", ["二级"]))],
+    "major-accident": [("勾选否", lambda a: setattr(a.enterprise, "major_accident", False))],
+    "finance-incomplete": [("示例申报书", lambda a: None)],
+    "basic-info-missing": [("示例申报书", lambda a: None)],
+    "security-controllable": [
+        (
+            "只在一个场景提到数据安全",
+            lambda a: (
+                strip_security(a),
+                set_part(1, "技术方案", a.scenes[0].parts.技术方案 + "数据安全按等保二级建设。")(a),
+            ),
+        )
+    ],
+}
+
+
+def test_the_sample_application_is_clean() -> None:
+    report = review_application(sample())
+    assert report.findings == [] and report.ok
+
+
+@pytest.mark.parametrize(
+    ("rule", "why", "edit", "expected"),
+    [(rule, why, edit, exp) for rule, cases in POSITIVE.items() for why, edit, exp in cases],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_rule_fires(rule: str, why: str, edit: Edit, expected: list[tuple]) -> None:
+    app = sample()
+    edit(app)
+    assert findings_of(app, rule) == expected, why
+
+
+@pytest.mark.parametrize(
+    ("rule", "why", "edit"),
+    [(rule, why, edit) for rule, cases in NEGATIVE.items() for why, edit in cases],
+    ids=lambda v: v if isinstance(v, str) else "",
+)
+def test_rule_stays_quiet(rule: str, why: str, edit: Edit) -> None:
+    app = sample()
+    edit(app)
+    assert findings_of(app, rule) == [], why
+
+
+def test_every_rule_has_fixtures_both_ways_and_cites_a_clause() -> None:
+    ids = {path.stem for path in RULES_DIR.glob("*.yaml")}
+    batch_rules = {"quota-exceeded"}  # fixtures below, across applications
+    assert ids - batch_rules == set(POSITIVE) == set(NEGATIVE)
+    for rule in load_rules():
+        assert rule.clause and rule.message and rule.suggestion
+
+
+def test_findings_carry_location_evidence_fix_and_clause() -> None:
+    app = sample()
+    set_part(2, "成效", "字" * 320)(app)
+    (f,) = [f for f in review_application(app).findings if f.rule == "length-limit"]
+    assert f.scene == app.scenes[1].title and f.section == "成效"
+    assert f.evidence == "320字 / 上限300字" and "删减至少 20 字" in f.suggestion
+    assert "300字以内" in f.clause
+
+
+def test_scene_unknown_suggests_nearest_names_with_their_marks() -> None:
+    app = sample()
+    app.scenes[1].scene = "在线检测"
+    (f,) = [f for f in review_application(app).findings if f.rule == "scene-unknown"]
+    assert "在线智能检测（未核实）" in f.suggestion
+
+
+def _apps(n: int, recommender: str, benchmark_first: bool = False) -> list[Application]:
+    apps = []
+    for i in range(n):
+        app = Application(applicant=f"企业{i}", recommender=recommender, benchmark=benchmark_first and i == 0)
+        app.scenes = [
+            Scene(
+                domain="生产作业",
+                link="质量管控",
+                scene="在线智能检测",
+                instance="x",
+                parts=SceneParts(描述="a"),
+            )
+        ]
+        apps.append(app)
+    return apps
+
+
+@pytest.mark.parametrize(
+    ("apps", "fires"),
+    [
+        (_apps(5, "鹰潭市工信局"), True),
+        (_apps(5, "鹰潭市工业和信息化局", benchmark_first=True), False),
+        (_apps(4, "赣江新区经发局"), False),
+        (_apps(7, "南昌市工信局"), False),
+        (_apps(8, "南昌市工信局"), True),
+        (_apps(4, "新余市工信局") + _apps(4, "萍乡市工信局"), False),
+    ],
+)
+def test_quota_across_a_batch(apps: list[Application], fires: bool) -> None:
+    found = quota_findings(apps)
+    assert bool(found) == fires
+    if fires:
+        assert found[0].rule == "quota-exceeded" and found[0].severity.value == "error"
