@@ -346,6 +346,9 @@ def review_cmd(
     out: Annotated[Path | None, typer.Option("--out", help="输出文件（md/xlsx/json）")] = None,
     annotate: Annotated[Path | None, typer.Option("--annotate", help="把批注版 .docx 写到此文件夹")] = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="允许覆盖已有的输出文件")] = False,
+    summary_table: Annotated[
+        Path | None, typer.Option("--summary-table", help="推荐汇总表（.xlsx/.docx），按其行数核对名额")
+    ] = None,
 ) -> None:
     """批量审查申报书：逐条给出规则、级别、位置、依据、修改建议与条款。退出码：0 无错误，1 有错误，2 有文件无法读取。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -380,6 +383,10 @@ def review_cmd(
         )
     if not batch.reports:
         raise _input_error("没有找到可审查的文件（.docx / .md / .json）")
+    if summary_table is not None:
+        from assistant.review.engine import summary_quota_findings
+
+        batch.batch_findings = summary_quota_findings(summary_table)
     if fmt == "json":
         _emit(batch_json(batch), out)
     elif fmt == "md":
@@ -428,6 +435,79 @@ def review_cmd(
             n = annotate_docx(source, report, target, overwrite=overwrite)
             err_console.print(f"批注版：{target}（{n} 条批注）")
     raise typer.Exit(batch.exit_code)
+
+
+def _read_apps(paths: list[Path]) -> list:
+    from assistant.application_reader import read_application
+    from assistant.review.engine import collect_files
+
+    apps = []
+    for path in collect_files(paths):
+        try:
+            apps.append(read_application(path))
+        except AssistantError as err:
+            err_console.print(f"[yellow]已跳过[/] {path.name}：{err}", highlight=False)
+    return apps
+
+
+@app.command("summary")
+def summary_cmd(
+    paths: Annotated[list[Path], typer.Argument(help="本批申报书文件或文件夹")],
+    out: Annotated[Path, typer.Option("--out", help="输出 .docx 或 .xlsx")],
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="允许覆盖已有文件")] = False,
+) -> None:
+    """生成附件3 推荐汇总表（每份申报书一行），并核对推荐名额。"""
+    from assistant.review.engine import quota_findings
+    from assistant.summary_table import write_summary_docx, write_summary_xlsx
+
+    suffix = out.suffix.lower()
+    if suffix not in (".docx", ".xlsx"):
+        raise _input_error("--out 应为 .docx 或 .xlsx 文件")
+    for path in paths:
+        if not path.exists():
+            raise _input_error(f"找不到文件或文件夹：{path}")
+    apps = _read_apps(paths)
+    if not apps:
+        raise _input_error("没有可汇总的申报书")
+    (write_summary_docx if suffix == ".docx" else write_summary_xlsx)(apps, out, overwrite=overwrite)
+    console.print(f"已写入 {out}（{len(apps)} 个项目）")
+    problems = quota_findings(apps)
+    for f in problems:
+        console.print(f"[bold red]名额：{f.message}[/]", highlight=False)
+    if problems:
+        raise typer.Exit(1)
+
+
+@app.command("export")
+def export_cmd(
+    application: Annotated[Path, typer.Argument(help="申报书 JSON（领域模型）或 .md")],
+    docx_out: Annotated[Path | None, typer.Option("--docx", help="输出附件2版式的 .docx")] = None,
+    summary_out: Annotated[
+        Path | None, typer.Option("--summary", help="输出汇总表行（.xlsx 或 .docx）")
+    ] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="允许覆盖已有文件")] = False,
+) -> None:
+    """把申报书导出为附件2版式的 Word 文件，以及附件3汇总表中的一行。"""
+    from assistant.application_reader import read_application
+    from assistant.docx_io.writer import export_docx
+    from assistant.summary_table import write_summary_docx, write_summary_xlsx
+
+    if docx_out is None and summary_out is None:
+        raise _input_error("请至少指定 --docx 或 --summary 之一")
+    app_ = read_application(application)
+    if docx_out is not None:
+        if docx_out.suffix.lower() != ".docx":
+            raise _input_error("--docx 应为 .docx 文件")
+        export_docx(app_, docx_out, overwrite=overwrite)
+        console.print(f"已写入 {docx_out}")
+    if summary_out is not None:
+        suffix = summary_out.suffix.lower()
+        if suffix not in (".docx", ".xlsx"):
+            raise _input_error("--summary 应为 .docx 或 .xlsx 文件")
+        (write_summary_docx if suffix == ".docx" else write_summary_xlsx)(
+            [app_], summary_out, overwrite=overwrite
+        )
+        console.print(f"已写入 {summary_out}")
 
 
 def _emit(text: str, out: Path | None) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["retrieval"]
+BENCHMARKS = ["retrieval", "review"]
 
 
 def main(argv: list[str]) -> None:

@@ -319,11 +319,11 @@ def duplicate(rule, ctx: Context) -> list[Finding]:
             same_name = bool(a.instance) and _normalise(a.instance) == _normalise(b.instance)
             similar = False
             if bodies[i] and bodies[j] and not same_name:
+                matcher = difflib.SequenceMatcher(None, bodies[i], bodies[j], autojunk=False)
                 similar = (
-                    difflib.SequenceMatcher(None, bodies[i], bodies[j], autojunk=False).quick_ratio()
-                    >= threshold
-                    and difflib.SequenceMatcher(None, bodies[i], bodies[j], autojunk=False).ratio()
-                    >= threshold
+                    matcher.real_quick_ratio() >= threshold
+                    and matcher.quick_ratio() >= threshold
+                    and matcher.ratio() >= threshold
                 )
             if same_name or similar:
                 how = "实例名相同" if same_name else "正文几乎相同"

@@ -137,6 +137,23 @@ def quota_findings(apps: list[Application], req: Requirements | None = None) -> 
     return found
 
 
+def summary_quota_findings(path: Path, req: Requirements | None = None) -> list[Finding]:
+    """The quota check on a 汇总表 (.xlsx/.docx): rows marked 标杆企业 in 备注 do not count."""
+    from assistant.summary_table import read_summary
+
+    req = req or load_requirements()
+    recommender, rows = read_summary(path)
+    unit = req.quota.unit_of(recommender)
+    if unit is None:
+        raise InputError(f"{path.name}：无法从“推荐单位（盖章）：{recommender}”识别设区市，无法核对名额")
+    rule = next(r for r in load_rules() if r.kind == "quota")
+    counted = [r.applicant for r in rows if not r.benchmark]
+    limit = req.quota.limit_for(unit)
+    if len(counted) <= limit:
+        return []
+    return [finding(rule, evidence="、".join(counted), unit=unit, count=len(counted), limit=limit)]
+
+
 def review_batch(
     paths: Iterable[Path], progress: Callable[[int, int, str], None] | None = None
 ) -> BatchResult:

@@ -1,0 +1,116 @@
+"""Export to the 附件2 layout and the 附件3 汇总表; what we export, the reviewer reads back unchanged."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+import openpyxl
+import pytest
+
+from assistant.application_reader import read_application
+from assistant.docx_io.writer import export_docx
+from assistant.errors import InputError
+from assistant.models import Application
+from assistant.paths import EVALS_DIR, SAMPLES_DIR
+from assistant.review.engine import review_application, summary_quota_findings
+from assistant.summary_table import read_summary, write_summary_docx, write_summary_xlsx
+
+BATCHES = EVALS_DIR / "review" / "batches"
+
+
+def sample() -> Application:
+    return Application.model_validate_json(
+        (SAMPLES_DIR / "sample-application.json").read_text(encoding="utf-8")
+    )
+
+
+def batch(name: str) -> list[Application]:
+    return [read_application(p) for p in sorted((BATCHES / name).glob("app*.json"))]
+
+
+def test_exported_docx_reads_back_to_the_same_application(tmp_path: Path) -> None:
+    app = sample()
+    out = export_docx(app, tmp_path / "申报书.docx")
+    assert read_application(out) == app
+    assert review_application(read_application(out)).findings == []
+
+
+def test_exported_docx_has_the_template_layout(tmp_path: Path) -> None:
+    out = export_docx(sample(), tmp_path / "a.docx")
+    doc = docx.Document(str(out))
+    headings = [p.text for p in doc.paragraphs if p.style.name.startswith("Heading")]
+    assert headings[:2] == ["一、申报主体和先进级智能工厂基本信息", "（一）申报主体基本信息"]
+    assert "三、场景化建设情况" in headings and "（五）研发设计" in headings
+    assert "{{" not in "\n".join(p.text for p in doc.paragraphs)
+    labels = [row.cells[0].text for row in doc.tables[0].rows]
+    assert labels[:3] == ["企业名称", "成立时间", "申报主体地址"]
+
+
+def test_a_flawed_draft_keeps_exactly_its_findings_through_export(tmp_path: Path) -> None:
+    app = read_application(EVALS_DIR / "review" / "cases" / "r21" / "draft.json")
+    before = [(f.rule, f.scene_index, f.section) for f in review_application(app).findings]
+    after = [
+        (f.rule, f.scene_index, f.section)
+        for f in review_application(read_application(export_docx(app, tmp_path / "x.docx"))).findings
+    ]
+    assert before == after and before
+
+
+def test_export_does_not_overwrite_silently(tmp_path: Path) -> None:
+    target = tmp_path / "a.docx"
+    target.write_bytes(b"original")
+    with pytest.raises(InputError, match="已存在"):
+        export_docx(sample(), target)
+    assert target.read_bytes() == b"original"
+
+
+@pytest.mark.parametrize("suffix", [".xlsx", ".docx"])
+def test_summary_rows_follow_the_template_example(tmp_path: Path, suffix: str) -> None:
+    apps = batch("b01")
+    out = tmp_path / f"汇总表{suffix}"
+    (write_summary_xlsx if suffix == ".xlsx" else write_summary_docx)(apps, out)
+    recommender, rows = read_summary(out)
+    assert recommender == "鹰潭市工信局"
+    assert [r.applicant for r in rows] == [a.applicant for a in apps]
+    first_scene = apps[0].scenes[0]
+    assert rows[0].scenes.splitlines()[0] == (
+        f"1.{first_scene.link}（环节名）-{first_scene.scene}（场景名）-{first_scene.instance}（实例名）"
+    )
+    benchmark = [r for r in rows if r.remark]
+    assert len(benchmark) == 1 and benchmark[0].remark.endswith("年江西省智能制造标杆企业")
+    assert "20xx" not in benchmark[0].remark
+
+
+def test_quota_from_a_summary_table(tmp_path: Path) -> None:
+    over = tmp_path / "b01.xlsx"
+    write_summary_xlsx(batch("b01"), over)
+    (finding,) = summary_quota_findings(over)
+    assert finding.rule == "quota-exceeded" and "5 个项目" in finding.message
+    within = tmp_path / "b02.docx"
+    write_summary_docx(batch("b02"), within)
+    assert summary_quota_findings(within) == []
+
+
+def test_export_cli_writes_docx_and_summary_row(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "assistant.cli",
+            "export",
+            str(SAMPLES_DIR / "sample-application.json"),
+            "--docx",
+            str(tmp_path / "a.docx"),
+            "--summary",
+            str(tmp_path / "row.xlsx"),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    ws = openpyxl.load_workbook(tmp_path / "row.xlsx").active
+    assert ws.cell(row=4, column=2).value == sample().applicant
