@@ -19,3 +19,7 @@ class ConfigError(AssistantError):
 
 class LLMError(AssistantError):
     """The model endpoint failed after retries, or answered with something unusable."""
+
+    def __init__(self, message: str, status: int | None = None) -> None:
+        super().__init__(message)
+        self.status = status

@@ -73,6 +73,10 @@ def _usage(message) -> tuple[int, int]:
     return int(usage.get("input_tokens", 0) or 0), int(usage.get("output_tokens", 0) or 0)
 
 
+def _status(err: Exception) -> int | None:
+    return getattr(err, "status_code", None)
+
+
 def chat(
     settings: Settings,
     system: str,
@@ -80,17 +84,25 @@ def chat(
     *,
     json_mode: bool = False,
     on_token: Callable[[str], None] | None = None,
+    history: list[tuple[str, str]] | None = None,
 ) -> LLMReply:
-    """One chat completion. Streams when ``on_token`` is given; raises LLMError when nothing usable came."""
-    from langchain_core.messages import HumanMessage, SystemMessage
+    """One chat completion. Streams when ``on_token`` is given; raises LLMError when nothing usable came.
 
-    messages = [SystemMessage(system), HumanMessage(user)] if system else [HumanMessage(user)]
+    ``history`` holds earlier (role, text) turns — ``assistant`` / ``user`` — placed between the
+    system message and ``user``, for repair rounds.
+    """
+    from langchain_core.messages import AIMessage, HumanMessage, SystemMessage
+
+    messages: list = [SystemMessage(system)] if system else []
+    for role, text in history or []:
+        messages.append(AIMessage(text) if role == "assistant" else HumanMessage(text))
+    messages.append(HumanMessage(user))
     model = chat_model(settings, streaming=on_token is not None, json_mode=json_mode)
     if on_token is None:
         try:
             message = model.invoke(messages)
         except Exception as err:
-            raise LLMError(explain(err)) from err
+            raise LLMError(explain(err), _status(err)) from err
         prompt_tokens, completion_tokens = _usage(message)
         return LLMReply(
             str(message.content), prompt_tokens, completion_tokens, model=settings.llm_model or ""
@@ -109,7 +121,7 @@ def chat(
             finished = finished or bool((chunk.response_metadata or {}).get("finish_reason"))
     except Exception as err:
         if not pieces:
-            raise LLMError(explain(err)) from err
+            raise LLMError(explain(err), _status(err)) from err
         text = "".join(pieces)
         return LLMReply(
             text, prompt_tokens, completion_tokens, partial=True, error=explain(err), model=model_name

@@ -79,6 +79,28 @@ _UNITS: list[tuple[Kind, list[str]]] = [
             "型",
             "工位",
             "岗位",
+            "根",
+            "份",
+            "炉",
+            "锭",
+            "托",
+            "箱",
+            "罐",
+            "卷",
+            "匹",
+            "盘",
+            "片",
+            "瓶",
+            "袋",
+            "桶",
+            "组",
+            "笔",
+            "层",
+            "座",
+            "栋",
+            "间",
+            "所",
+            "户",
         ],
     ),
     (
@@ -146,7 +168,8 @@ _DATE = re.compile(
 _LIST_NUMBER_BEFORE = re.compile(r"(第|（|\(|No\.|NO\.|编号|序号|[A-Za-z_/-])$")
 _LIST_NUMBER_AFTER = re.compile(r"^(）|\)|、|\.(?!\d)|级|期|号|条|款|版|代|寸|[A-Za-z])")
 _IDENTIFIER = re.compile(
-    r"[A-Z]{2,}(?:/[A-Z])?\s?\d+(?:[-.:]\d+)*"  # standard codes: GB/T 39116-2020, ISO 9001
+    r"(?:GB|ISO|IEC|IATF|JB|HG|YY|QC|SH|SJ|DB|DL|JJG|JJF|SN|EN|ASTM|DIN|JIS|ANSI|IEEE|UL|TSG|NB|AQ|HJ|GBZ)"
+    r"(?:/[A-Z])?\s?\d+(?:[-.:]\d+)*"  # standard codes: GB/T 39116-2020, ISO 9001
     r"|[A-Za-z]+[-/]?\d+(?:[-/.]\d+)*[A-Za-z]*|\d+[A-Za-z]+\d*"  # model names: S7-1500, 5G, X86
 )
 

@@ -1,0 +1,185 @@
+"""The figure guard: every number in a draft must come from the writer's material.
+
+A draft figure passes if it is a figure of the material (same value, compatible unit), or follows
+by simple arithmetic — difference, ratio, percentage change, sum — from a *related* pair in the
+material: the before/after values of one indicator (由A提升至B, 从A减少到B), or two figures of the
+same dimension in one sentence (the parts of one total, an investment and its yearly saving).
+Arithmetic over any two numbers of the material is deliberately not allowed: with thirty numbers
+that would accept about a third of all figures by chance.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import re
+from dataclasses import dataclass
+
+from assistant.drafting.material import Material
+from assistant.text.quantities import Quantity, extract_changes, extract_quantities
+
+# A line stating more figures than this is a table or a list of unrelated facts, not one comparison.
+MAX_FIGURES_PER_LINE = 4
+_DURATION_SECONDS = {
+    "年": 365 * 86400,
+    "个月": 30 * 86400,
+    "月": 30 * 86400,
+    "周": 7 * 86400,
+    "天": 86400,
+    "个工作日": 86400,
+    "小时": 3600,
+    "个小时": 3600,
+    "h": 3600,
+    "分钟": 60,
+    "min": 60,
+    "秒": 1,
+    "秒钟": 1,
+    "s": 1,
+}
+
+
+def dimension(q: Quantity) -> str:
+    """What a figure measures, coarsely: figures compare only within one dimension."""
+    if q.kind in ("percent", "fraction"):
+        return "percent"
+    if q.kind == "points":
+        return "points"
+    if q.kind == "measure":
+        return "measure:" + q.unit.lstrip("万亿千")
+    return q.kind  # money, count, duration, multiple, year, date, plain
+
+
+def base_value(q: Quantity) -> float:
+    if q.kind == "duration":
+        return q.value * _DURATION_SECONDS.get(q.unit, 1)
+    return q.value
+
+
+def _decimals(q: Quantity) -> int:
+    digits = "".join(ch for ch in q.text if ch.isdigit() or ch == ".")
+    return len(digits.split(".", 1)[1]) if "." in digits else 0
+
+
+def _tolerance(q: Quantity) -> float:
+    """Half a unit of the last digit shown (``26%`` covers 25.5–26.5), in base units."""
+    step = 10 ** (-_decimals(q)) / 2
+    scale = base_value(q) / q.value if q.value else 1.0
+    if q.kind == "money" and q.text.endswith(("万元", "万")):
+        scale = 1e4
+    if q.kind == "money" and "亿" in q.text:
+        scale = 1e8
+    return step * scale + 1e-9
+
+
+def _date_key(text: str) -> str:
+    """2024年4月 / 2024-04 / 2024.4 all name the same month."""
+    return "-".join(str(int(n)) for n in re.findall(r"\d+", text))
+
+
+@dataclass
+class Allowed:
+    dimension: str
+    value: float  # in base units
+    source: str
+    raw: float | None = None  # the number as written, for figures stated in the material
+
+
+@dataclass
+class FigureCheck:
+    figure: Quantity
+    ok: bool
+    source: str  # where in the material, or the arithmetic that derives it
+    derived: bool = False  # True when accepted by arithmetic rather than stated in the material
+
+    @property
+    def value(self) -> str:
+        return self.figure.text
+
+
+def _derived(a: Quantity, b: Quantity, where: str) -> list[Allowed]:
+    """Simple arithmetic on one related pair (a = before/first, b = after/second)."""
+    da, db = dimension(a), dimension(b)
+    va, vb = base_value(a), base_value(b)
+    out: list[Allowed] = []
+    if da != db:
+        return out
+    label = f"{a.text}与{b.text}（{where}）"
+    # Shares (a/b as a percentage) are left out on purpose: with percentage changes they would cover
+    # most two-digit percentages of a rich material and let invented ones through.
+    out.append(Allowed("points" if da == "percent" else da, abs(va - vb), f"{label}之差"))
+    if da != "percent":
+        out.append(Allowed(da, va + vb, f"{label}之和"))
+    if va:
+        change = abs(vb - va) / va * 100
+        out.append(Allowed("percent", change, f"由{a.text}到{b.text}的变化幅度（{where}）"))
+        out.append(Allowed("multiple", vb / va, f"{b.text}是{a.text}的倍数（{where}）"))
+    if vb:
+        out.append(Allowed("multiple", va / vb, f"{a.text}是{b.text}的倍数（{where}）"))
+        if da == "money":  # an investment over its yearly saving: the payback period in years
+            out.append(
+                Allowed(
+                    "duration", va / vb * _DURATION_SECONDS["年"], f"{a.text}÷{b.text}的回收期（{where}）"
+                )
+            )
+    if va and da == "money":
+        out.append(
+            Allowed("duration", vb / va * _DURATION_SECONDS["年"], f"{b.text}÷{a.text}的回收期（{where}）")
+        )
+    return out
+
+
+class FigureGuard:
+    """Built once per material; checks any number of drafts."""
+
+    def __init__(self, material: Material) -> None:
+        self.allowed: list[Allowed] = []
+        self.texts: dict[str, str] = {}  # year/date text → where
+        by_line: dict[int, list[Quantity]] = {}
+        for sentence in material.sentences:
+            quantities = extract_quantities(sentence.text)
+            by_line.setdefault(sentence.line, []).extend(
+                q for q in quantities if q.kind not in ("year", "date", "plain")
+            )
+            for q in quantities:
+                if q.kind in ("year", "date"):
+                    self.texts.setdefault(_date_key(q.text), sentence.where)
+                self.allowed.append(
+                    Allowed(dimension(q), base_value(q), f"{sentence.where}：{q.text}", q.value)
+                )
+            for change in extract_changes(sentence.text):
+                self.allowed += _derived(change.before, change.after, sentence.where)
+        # Figures of one dimension on one short line are parts of one total or one comparison.
+        for line, metric in by_line.items():
+            if len(metric) > MAX_FIGURES_PER_LINE:
+                continue
+            for a, b in itertools.combinations(metric, 2):
+                if dimension(a) == dimension(b):
+                    self.allowed += _derived(a, b, f"材料第{line}行")
+
+    def check(self, text: str) -> list[FigureCheck]:
+        results = []
+        for q in extract_quantities(text):
+            if q.kind in ("year", "date"):
+                where = self.texts.get(_date_key(q.text))
+                results.append(FigureCheck(q, where is not None, where or "材料中没有这个年份/日期"))
+                continue
+            results.append(self._match(q))
+        return results
+
+    def _match(self, q: Quantity) -> FigureCheck:
+        dim, value, tol = dimension(q), base_value(q), _tolerance(q)
+        # A figure stated in the material beats an arithmetic explanation of it.
+        for allowed in sorted(self.allowed, key=lambda a: a.raw is None):
+            if allowed.dimension == dim and math.isclose(allowed.value, value, rel_tol=1e-9, abs_tol=tol):
+                return FigureCheck(q, True, allowed.source, derived=allowed.raw is None)
+            # A bare number on either side (a table cell "5", a draft's "提升至82") matches as written.
+            if (
+                (dim == "plain" or allowed.dimension == "plain")
+                and allowed.raw is not None
+                and math.isclose(allowed.raw, q.value, rel_tol=1e-9, abs_tol=1e-9)
+            ):
+                return FigureCheck(q, True, allowed.source)
+        return FigureCheck(q, False, "材料中找不到，也不能由材料中相关的一对数字算出")
+
+    def invented(self, text: str) -> list[FigureCheck]:
+        return [c for c in self.check(text) if not c.ok]

@@ -1,0 +1,148 @@
+"""Checks run on every generated scene: the reviewer's own rules plus the figure guard.
+
+The drafter and the reviewer share these rules, so a draft that passes its guards does not come
+back from review with errors its content does not deserve.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from assistant.drafting.figures import FigureCheck, FigureGuard
+from assistant.drafting.material import Material
+from assistant.models import PART_KEYS, Application, Finding, PartKey, Scene, SceneParts
+from assistant.requirements import load_requirements
+from assistant.review.engine import review_application
+from assistant.review.rulebook import load_rules
+
+GUARD_RULES = (
+    "length-limit",
+    "section-missing",
+    "unquantified-results",
+    "supplier-missing",
+    "economics-unquantified",
+    "template-leftover",
+    "scene-name-format",
+    "link-domain-mismatch",
+)
+# A material that itself lacks these cannot yield them; asking the model again would only invite invention.
+_NEEDS_MATERIAL = {"supplier-missing", "unquantified-results", "economics-unquantified"}
+GAP_MARK = "【待补充】"
+
+
+@dataclass
+class Violation:
+    rule: str
+    part: PartKey | None
+    message: str  # precise feedback, in Chinese, for the model and the writer
+    fixable: bool = True
+    figure: FigureCheck | None = None
+
+
+@dataclass
+class MaterialFacts:
+    """What the material can support: whether it names a supplier, states results, states money."""
+
+    has_supplier: bool
+    has_metric: bool
+    has_money: bool
+
+
+def _rules(ids: tuple[str, ...]):
+    return [r for r in load_rules() if r.id in ids]
+
+
+def material_facts(material: Material) -> MaterialFacts:
+    text = material.text
+    probe = Scene(
+        domain="生产作业",
+        link="质量管控",
+        scene="在线智能检测",
+        instance="probe",
+        parts=SceneParts(描述=text, 痛点=text, 技术方案=text, 成效=text, 经济性=text),
+    )
+    rules = _rules(("supplier-missing", "unquantified-results", "economics-unquantified"))
+    fired = {f.rule for f in review_application(Application(scenes=[probe]), rules=rules).findings}
+    return MaterialFacts(
+        has_supplier="supplier-missing" not in fired,
+        has_metric="unquantified-results" not in fired,
+        has_money="economics-unquantified" not in fired,
+    )
+
+
+def rule_findings(scene: Scene) -> list[Finding]:
+    report = review_application(Application(scenes=[scene]), rules=_rules(GUARD_RULES))
+    return [f for f in report.findings if f.scene_index == 1]
+
+
+def check_scene(scene: Scene, guard: FigureGuard, facts: MaterialFacts) -> list[Violation]:
+    violations: list[Violation] = []
+    supported = {
+        "supplier-missing": facts.has_supplier,
+        "unquantified-results": facts.has_metric,
+        "economics-unquantified": facts.has_money,
+    }
+    for f in rule_findings(scene):
+        if f.rule == "length-limit" and f.severity.value != "error":
+            continue  # near the limit is fine for a draft
+        fixable = supported.get(f.rule, True)
+        part = f.section if f.section in PART_KEYS else None
+        violations.append(Violation(f.rule, part, f"{f.message}。{f.suggestion}", fixable))  # type: ignore[arg-type]
+    for key, text in scene.parts.items():
+        for check in guard.invented(text):
+            violations.append(
+                Violation(
+                    "invented-figure",
+                    key,
+                    f"“{key}”中的“{check.value}”在材料中找不到来源，也不能由材料中相关的一对数字算出：删除它，或改用材料中的数字",
+                    figure=check,
+                )
+            )
+    return violations
+
+
+_SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
+
+
+def sentences_of(text: str) -> list[str]:
+    return [s for s in (m.group(0).strip() for m in _SENTENCE.finditer(text)) if s]
+
+
+def fit_to_limit(text: str, limit: int) -> tuple[str, list[str]]:
+    """Whole sentences from the start while they fit; returns (text, dropped sentences)."""
+    from assistant.text import count_words
+
+    kept: list[str] = []
+    dropped: list[str] = []
+    for sentence in sentences_of(text):
+        if not dropped and count_words("".join([*kept, sentence])) <= limit:
+            kept.append(sentence)
+        else:
+            dropped.append(sentence)
+    return "".join(kept), dropped
+
+
+def enforce(scene: Scene, guard: FigureGuard) -> list[str]:
+    """Last resort after repairs: drop sentences with invented figures and cut over-long parts at a
+    sentence end. Returns what was removed, to be shown to the writer — nothing is cut mid-sentence."""
+    notes: list[str] = []
+    req = load_requirements()
+    for spec in req.parts:
+        key = spec.key
+        text = scene.parts.get(key)  # type: ignore[arg-type]
+        kept = []
+        for sentence in sentences_of(text):
+            bad = guard.invented(sentence)
+            if bad:
+                notes.append(
+                    f"已从“{key}”删去含无来源数字（{'、'.join(b.value for b in bad)}）的句子：{sentence}"
+                )
+            else:
+                kept.append(sentence)
+        text = "".join(kept)
+        fitted, dropped = fit_to_limit(text, spec.limit)
+        if dropped:
+            notes.append(f"“{key}”超过{spec.limit}字，已在句末截断，删去：{''.join(dropped)}")
+        setattr(scene.parts, key, fitted)
+    return notes

@@ -1,0 +1,299 @@
+"""Drafting a scene from raw material: map it to 环节/场景, write the five parts (LLM or offline),
+guard every result with the reviewer's rules and the figure guard, repair a bounded number of
+times, and say plainly what is missing.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Literal
+
+from json_repair import loads as repair_loads
+
+from assistant.config import Settings
+from assistant.drafting.figures import FigureGuard
+from assistant.drafting.guards import GAP_MARK, MaterialFacts, Violation, check_scene, enforce, material_facts
+from assistant.drafting.material import Material
+from assistant.drafting.offline import draft_offline
+from assistant.errors import InputError, LLMError
+from assistant.models import PART_KEYS, Figure, Scene, SceneParts
+from assistant.requirements import load_requirements
+from assistant.scenes import load_scene_table
+
+MAX_REPAIRS = 2
+MATERIAL_CHAR_BUDGET = 5000  # keeps the prompt near 3,000 tokens
+
+QUESTIONS = {
+    "supplier-missing": (
+        "供应商或实施单位",
+        "技术方案缺少供应商名称：请提供设备、软件供应商及实施单位全称，或说明哪些部分为自主研发",
+    ),
+    "unquantified-results": (
+        "改造前后的量化指标",
+        "请提供改造前后的关键指标（如一次合格率、生产效率、作业人数）及统计周期",
+    ),
+    "economics-unquantified": (
+        "投资与收益数字",
+        "请提供本场景投资金额（万元）及年收益、节约金额或投资回收期",
+    ),
+}
+
+
+@dataclass
+class DraftResult:
+    scene: Scene
+    mode: Literal["online", "offline"]
+    mapping: list = field(default_factory=list)  # SceneCandidate list when the scene was proposed by `map`
+    citations: list[str] = field(default_factory=list)
+    calls: int = 0
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+    remaining: list[Violation] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    partial: bool = False
+    cannot_draft: str = ""
+
+    @property
+    def summary_line(self) -> str:
+        return self.scene.summary_line()
+
+
+def _number_lines(text: str) -> str:
+    lines = text.splitlines()
+    numbered = "\n".join(f"{i:>3}| {line}" for i, line in enumerate(lines, 1) if line.strip())
+    if len(numbered) > MATERIAL_CHAR_BUDGET:
+        numbered = numbered[:MATERIAL_CHAR_BUDGET] + "\n（材料过长，其余部分未提供给模型）"
+    return numbered
+
+
+def _instance_from_material(material: Material) -> str:
+    for line in material.text.splitlines():
+        m = re.match(r"^\s*#+\s*(.+)$", line)
+        if m:
+            title = re.split(r"[—\-–:：（(]", m.group(1))[0].strip()
+            title = re.sub(r"申报材料|材料|整理中|草稿", "", title).strip()
+            if 2 <= len(title) <= 30:
+                return title
+    return ""
+
+
+def resolve_scene(
+    material: Material, settings: Settings, domain: str | None, link: str | None, scene: str | None
+) -> tuple[str, str, str, list]:
+    """(domain, link, scene, candidates): given names win; otherwise the knowledge base proposes."""
+    req = load_requirements()
+    table = load_scene_table()
+    if scene and not link:
+        entry = table.lookup(scene)
+        link = entry.link if entry else link
+    if link and not domain:
+        spec = req.domain_of_link(link)
+        domain = spec.name if spec else domain
+    if link and scene and domain:
+        return domain, link, scene, []
+    from assistant.knowledge.mapping import map_description
+    from assistant.knowledge.retriever import KnowledgeBase
+
+    kb = KnowledgeBase(settings)
+    candidates = map_description(kb, material.text[:800], top=3)
+    if link:
+        candidates = [c for c in candidates if c.link == link] or candidates
+    if not candidates:
+        raise InputError("无法判断材料对应的环节/场景，请用 --link 与 --scene 指定")
+    best = candidates[0]
+    return domain or best.domain, link or best.link, scene or best.scene, candidates
+
+
+def _scene_note(link: str, scene: str) -> tuple[str, list[str]]:
+    entry = load_scene_table().lookup(scene, link)
+    if entry is None:
+        return f"场景“{scene}”不在本项目的场景表中，请按材料如实撰写。", []
+    note = f"场景说明（{entry.citation}）：{entry.summary}"
+    if not entry.verified:
+        note += "。注意：该场景名未经2024年版指引原文核实。"
+    return note, [entry.citation]
+
+
+def _part_rules() -> tuple[str, list[str]]:
+    req = load_requirements()
+    lines, citations = [], []
+    for spec in req.parts:
+        lines.append(f"- {spec.key}（{spec.label}）：不超过{spec.limit}字。依据：{spec.clause}")
+        citations.append(spec.clause)
+    return "\n".join(lines), citations
+
+
+def parse_reply(text: str) -> dict:
+    """The model's JSON, tolerating code fences, prose around it and small syntax slips."""
+    cleaned = re.sub(r"^```(?:json)?|```$", "", text.strip(), flags=re.MULTILINE).strip()
+    try:
+        data = json.loads(cleaned)
+    except json.JSONDecodeError:
+        data = repair_loads(cleaned)
+    if not isinstance(data, dict):
+        raise LLMError("模型没有返回可解析的 JSON 草稿")
+    return data
+
+
+def _scene_from(data: dict, domain: str, link: str, scene: str) -> Scene:
+    parts = data.get("parts") if isinstance(data.get("parts"), dict) else {}
+    return Scene(
+        domain=domain,
+        link=str(data.get("link") or link) if data.get("link") in load_requirements().all_links else link,
+        scene=str(data.get("scene") or scene),
+        instance=str(data.get("instance") or "").strip(),
+        parts=SceneParts(**{k: str(parts.get(k) or "").strip() for k in PART_KEYS}),
+        gaps=[str(g) for g in data.get("gaps") or [] if str(g).strip()],
+        questions=[str(q) for q in data.get("questions") or [] if str(q).strip()],
+    )
+
+
+def finish(scene: Scene, guard: FigureGuard, facts: MaterialFacts) -> list[Violation]:
+    """Fill gaps/questions from what is still missing and record every figure's source."""
+    remaining = check_scene(scene, guard, facts)
+    for v in remaining:
+        if v.rule in QUESTIONS and not v.fixable:
+            gap, question = QUESTIONS[v.rule]
+            if gap not in scene.gaps:
+                scene.gaps.append(gap)
+            if question not in scene.questions:
+                scene.questions.append(question)
+    if not scene.instance:
+        scene.gaps.append("场景实例名称")
+        scene.questions.append("请确认场景实例名称（建议体现对象与做法，如“××产线××检测”）")
+        scene.instance = "（待命名）"
+    for key, text in scene.parts.items():
+        for check in guard.check(text):
+            scene.figures.append(Figure(value=check.value, source=f"{key}：{check.source}"))
+    return remaining
+
+
+def draft_scene(
+    material: Material,
+    settings: Settings,
+    *,
+    domain: str | None = None,
+    link: str | None = None,
+    scene: str | None = None,
+    instance: str | None = None,
+    on_token: Callable[[str], None] | None = None,
+    max_repairs: int = MAX_REPAIRS,
+) -> DraftResult:
+    domain, link, scene_name, candidates = resolve_scene(material, settings, domain, link, scene)
+    guard = FigureGuard(material)
+    facts = material_facts(material)
+    note, citations = _scene_note(link, scene_name)
+    if not settings.llm_configured:
+        drafted = draft_offline(
+            material, domain, link, scene_name, instance or _instance_from_material(material)
+        )
+        result = DraftResult(scene=drafted, mode="offline", mapping=candidates, citations=citations)
+        result.remaining = finish(drafted, guard, facts)
+        result.notes.append("离线起草：未配置大模型，以下内容由材料原句挑选拼接，请人工润色。")
+        return result
+    return _draft_online(
+        material,
+        settings,
+        guard,
+        facts,
+        domain,
+        link,
+        scene_name,
+        instance,
+        candidates,
+        note,
+        citations,
+        on_token,
+        max_repairs,
+    )
+
+
+def _draft_online(
+    material,
+    settings,
+    guard,
+    facts,
+    domain,
+    link,
+    scene_name,
+    instance,
+    candidates,
+    note,
+    citations,
+    on_token,
+    max_repairs,
+) -> DraftResult:
+    from assistant.llm import chat
+    from assistant.prompts import load_prompt
+
+    req = load_requirements()
+    spec = req.domain(domain)
+    part_rules, part_citations = _part_rules()
+    hint = f"场景实例名称请用：{instance}" if instance else "场景实例名称请根据材料拟定。"
+    system, user = load_prompt("draft_scene").render(
+        domain=domain,
+        link=link,
+        scene=scene_name,
+        scene_note=note,
+        domain_goal=f"{spec.goal}（{spec.clause}）" if spec else "",
+        part_rules=part_rules,
+        material=_number_lines(material.text),
+        instance_hint=hint,
+    )
+    result = DraftResult(
+        scene=Scene(domain=domain, link=link, scene=scene_name),
+        mode="online",
+        mapping=candidates,
+        citations=[*citations, *([spec.clause] if spec else []), *part_citations],
+    )
+    history: list[tuple[str, str]] = []
+    request = user
+    json_mode = True
+    drafted: Scene | None = None
+    for attempt in range(max_repairs + 1):
+        try:
+            reply = chat(settings, system, request, json_mode=json_mode, on_token=on_token, history=history)
+        except LLMError as err:
+            if json_mode and err.status == 400:
+                json_mode = False  # the model has no JSON mode: ask in plain text, parse tolerantly
+                reply = chat(settings, system, request, on_token=on_token, history=history)
+                result.calls += 1
+            else:
+                raise
+        result.calls += 1
+        result.prompt_tokens += reply.prompt_tokens
+        result.completion_tokens += reply.completion_tokens
+        result.partial = result.partial or reply.partial
+        try:
+            data = parse_reply(reply.text)
+        except LLMError:
+            data = None
+        if data is None or not (data.get("parts") or data.get("cannot_draft")):
+            problems = "- 回复不是约定格式的 JSON 对象，请只输出 JSON。"
+        elif data.get("cannot_draft"):
+            result.cannot_draft = str(data.get("reason") or "模型认为材料不足以撰写")
+            result.scene.questions = [str(q) for q in data.get("questions") or []]
+            return result
+        else:
+            drafted = _scene_from(data, domain, link, scene_name)
+            if instance:
+                drafted.instance = instance
+            violations = [v for v in check_scene(drafted, guard, facts) if v.fixable]
+            if not violations:
+                break
+            problems = "\n".join(f"- {v.message}" for v in violations)
+        if attempt == max_repairs:
+            break
+        history += [("user", request), ("assistant", reply.text)]
+        request = load_prompt("draft_repair").render(problems=problems)[1]
+    if drafted is None:
+        raise LLMError("模型多次未返回可用的草稿（JSON 格式不符），请重试或换用其他模型")
+    result.notes += enforce(drafted, guard)
+    result.scene = drafted
+    result.remaining = finish(drafted, guard, facts)
+    if any(GAP_MARK in text for _, text in drafted.parts.items()):
+        result.notes.append("草稿中标有“【待补充】”的位置需要企业补充材料。")
+    return result
