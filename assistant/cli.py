@@ -510,6 +510,57 @@ def export_cmd(
         console.print(f"已写入 {summary_out}")
 
 
+@app.command("draft")
+def draft_cmd(
+    material: Annotated[Path, typer.Argument(help="原始材料：.txt/.md/.docx/.pdf，或 .yaml/.json 事实清单")],
+    domain: Annotated[str | None, typer.Option(help="领域，如 生产作业")] = None,
+    link: Annotated[str | None, typer.Option(help="环节，如 质量管控")] = None,
+    scene: Annotated[str | None, typer.Option(help="场景，如 在线智能检测")] = None,
+    instance: Annotated[str | None, typer.Option(help="场景实例名称")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="md / json / docx")] = "md",
+    out: Annotated[Path | None, typer.Option("--out", help="输出文件（docx 必填）")] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="允许覆盖已有文件")] = False,
+) -> None:
+    """由原始材料起草一个场景实例（五部分，均在字数上限内），缺的数字列为问题而不编造。"""
+    from assistant.config import get_settings
+    from assistant.drafting.material import load_material
+    from assistant.drafting.render import draft_json, draft_markdown
+    from assistant.drafting.service import draft_scene
+
+    if fmt not in ("md", "json", "docx"):
+        raise _input_error(f"--format 只能是 md、json、docx，收到：{fmt}")
+    if fmt == "docx" and out is None:
+        raise _input_error("--format docx 需要用 --out 指定 .docx 文件")
+    if out is not None and out.exists() and not overwrite:
+        raise _input_error(f"{out} 已存在；如需覆盖请加 --overwrite")
+    settings = get_settings()
+    _ensure_index(settings)
+    err_console.print(f"[dim]{settings.mode}[/]")
+    result = draft_scene(
+        load_material(material), settings, domain=domain, link=link, scene=scene, instance=instance
+    )
+    if fmt == "json":
+        _emit(draft_json(result), out)
+    elif fmt == "md":
+        _emit(draft_markdown(result), out)
+    else:
+        from assistant.docx_io.writer import export_docx
+        from assistant.models import Application
+
+        assert out is not None
+        export_docx(Application(scenes=[result.scene]), out, overwrite=overwrite)
+        err_console.print(f"已写入 {out}")
+
+
+def _ensure_index(settings) -> None:
+    """Build the knowledge base on first use, so drafting works from a fresh clone."""
+    from assistant.knowledge.index import build_index, read_manifest
+
+    if read_manifest(settings) is None:
+        err_console.print("[dim]首次使用：正在建立知识库索引…[/]")
+        build_index(settings)
+
+
 def _emit(text: str, out: Path | None) -> None:
     if out is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")

@@ -28,10 +28,11 @@ def available_suites() -> list[str]:
 
 
 def _suites() -> dict[str, Suite]:
+    from evals.drafting.suite import run as drafting
     from evals.retrieval.suite import run as retrieval
     from evals.review.suite import run as review
 
-    return {"retrieval": retrieval, "review": review}
+    return {"retrieval": retrieval, "review": review, "drafting": drafting}
 
 
 @dataclass

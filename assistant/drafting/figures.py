@@ -18,6 +18,8 @@ from dataclasses import dataclass
 from assistant.drafting.material import Material
 from assistant.text.quantities import Quantity, extract_changes, extract_quantities
 
+_INVESTMENT_WORDS = re.compile(r"总投资|投资|投入|合计|总计|共计|一共|总共|报价|造价|费用")
+_RETURN_WORDS = re.compile(r"节约|节省|效益|收益|增收|减少损失|损失减少|降本|省下|少花|一年|每年|年均|全年")
 # A line stating more figures than this is a table or a list of unrelated facts, not one comparison.
 MAX_FIGURES_PER_LINE = 4
 _DURATION_SECONDS = {
@@ -96,6 +98,21 @@ class FigureCheck:
         return self.figure.text
 
 
+_SHARE_WORDS = re.compile(r"其中|占|比例|比重")
+
+
+def _shares(quantities: list[Quantity], where: str) -> list[Allowed]:
+    """A part over its whole, when one sentence states both (…共3,412条，其中215条…占6.3%)."""
+    metric = [q for q in quantities if q.is_metric and q.kind not in ("percent", "points", "fraction")]
+    if len(metric) > MAX_FIGURES_PER_LINE:
+        return []
+    out = []
+    for a, b in itertools.permutations(metric, 2):
+        if dimension(a) == dimension(b) and 0 < a.value < b.value:
+            out.append(Allowed("percent", a.value / b.value * 100, f"{a.text}占{b.text}的比例（{where}）"))
+    return out
+
+
 def _derived(a: Quantity, b: Quantity, where: str) -> list[Allowed]:
     """Simple arithmetic on one related pair (a = before/first, b = after/second)."""
     da, db = dimension(a), dimension(b)
@@ -148,6 +165,9 @@ class FigureGuard:
                 )
             for change in extract_changes(sentence.text):
                 self.allowed += _derived(change.before, change.after, sentence.where)
+            if _SHARE_WORDS.search(sentence.text):
+                self.allowed += _shares(quantities, sentence.where)
+        self._investment_pairs(material)
         # Figures of one dimension on one short line are parts of one total or one comparison.
         for line, metric in by_line.items():
             if len(metric) > MAX_FIGURES_PER_LINE:
@@ -155,6 +175,37 @@ class FigureGuard:
             for a, b in itertools.combinations(metric, 2):
                 if dimension(a) == dimension(b):
                     self.allowed += _derived(a, b, f"材料第{line}行")
+
+    def _investment_pairs(self, material: Material) -> None:
+        """An investment and its yearly return are a related pair wherever they are stated: their ratio is
+        the payback period. Only money stated next to investment words pairs with money stated next to
+        return words, so this adds a handful of values, not every ratio of the material."""
+        investments: list[tuple[Quantity, str]] = []
+        returns: list[tuple[Quantity, str]] = []
+        for sentence in material.sentences:
+            for q in extract_quantities(sentence.text):
+                if q.kind != "money":
+                    continue
+                before = sentence.text[max(0, q.start - 4) : q.start]
+                after = sentence.text[q.end : q.end + 3]
+                # A sentence about yearly benefit states returns, unless a figure is itself called 投资.
+                if (
+                    (_RETURN_WORDS.search(sentence.text)
+                    and not _INVESTMENT_WORDS.search(before))
+                    or after.startswith(("/年", "／年", "每年"))
+                ):
+                    returns.append((q, sentence.where))
+                elif _INVESTMENT_WORDS.search(sentence.text):
+                    investments.append((q, sentence.where))
+        for (inv, where_inv), (ret, where_ret) in itertools.product(investments, returns):
+            if ret.value:
+                self.allowed.append(
+                    Allowed(
+                        "duration",
+                        inv.value / ret.value * _DURATION_SECONDS["年"],
+                        f"投资{inv.text}（{where_inv}）÷年收益{ret.text}（{where_ret}）的回收期",
+                    )
+                )
 
     def check(self, text: str) -> list[FigureCheck]:
         results = []

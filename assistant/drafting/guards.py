@@ -62,13 +62,29 @@ def material_facts(material: Material) -> MaterialFacts:
         instance="probe",
         parts=SceneParts(描述=text, 痛点=text, 技术方案=text, 成效=text, 经济性=text),
     )
-    rules = _rules(("supplier-missing", "unquantified-results", "economics-unquantified"))
+    rules = _rules(("supplier-missing", "economics-unquantified"))
     fired = {f.rule for f in review_application(Application(scenes=[probe]), rules=rules).findings}
     return MaterialFacts(
         has_supplier="supplier-missing" not in fired,
-        has_metric="unquantified-results" not in fired,
+        has_metric=any(_states_result(s.text) for s in material.sentences),
         has_money="economics-unquantified" not in fired,
     )
+
+
+_BEFORE = re.compile(r"以前|之前|原来|过去|改造前|上线前|实施前")
+_AFTER = re.compile(r"现在|目前|上线后|投用后|建成后|改造后|实施后|降至|提升至|提高到|减少到|缩短到|→")
+
+
+def _states_result(text: str) -> bool:
+    """A before→after statement: 由A提升至B, 原来A现在B, or a table row with two values of one indicator."""
+    from assistant.text import extract_changes, extract_quantities
+
+    if extract_changes(text):
+        return True
+    figures = [q for q in extract_quantities(text) if q.is_metric]
+    if "|" in text and len(figures) == 2 and figures[0].unit == figures[1].unit:
+        return True
+    return bool(figures) and bool(_BEFORE.search(text)) and bool(_AFTER.search(text))
 
 
 def rule_findings(scene: Scene) -> list[Finding]:

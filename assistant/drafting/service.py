@@ -24,6 +24,9 @@ from assistant.requirements import load_requirements
 from assistant.scenes import load_scene_table
 
 MAX_REPAIRS = 2
+# When the only problem is a figure or two without a source, drop those sentences here (and say so)
+# rather than spend another model call; more than that goes back to the model.
+LOCAL_FIX_MAX_FIGURES = 2
 MATERIAL_CHAR_BUDGET = 5000  # keeps the prompt near 3,000 tokens
 
 QUESTIONS = {
@@ -284,6 +287,11 @@ def _draft_online(
             violations = [v for v in check_scene(drafted, guard, facts) if v.fixable]
             if not violations:
                 break
+            if (
+                all(v.rule == "invented-figure" for v in violations)
+                and len(violations) <= LOCAL_FIX_MAX_FIGURES
+            ):
+                break  # enforce() below drops those sentences and records it
             problems = "\n".join(f"- {v.message}" for v in violations)
         if attempt == max_repairs:
             break
