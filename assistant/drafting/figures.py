@@ -113,7 +113,10 @@ def _shares(quantities: list[Quantity], where: str) -> list[Allowed]:
     return out
 
 
-def _derived(a: Quantity, b: Quantity, where: str) -> list[Allowed]:
+_TOTAL_WORDS = re.compile(r"合计|共计|总计|一共|总共|加起来|分别|其中|累计")
+
+
+def _derived(a: Quantity, b: Quantity, where: str, sums: bool = False) -> list[Allowed]:
     """Simple arithmetic on one related pair (a = before/first, b = after/second)."""
     da, db = dimension(a), dimension(b)
     va, vb = base_value(a), base_value(b)
@@ -124,7 +127,7 @@ def _derived(a: Quantity, b: Quantity, where: str) -> list[Allowed]:
     # Shares (a/b as a percentage) are left out on purpose: with percentage changes they would cover
     # most two-digit percentages of a rich material and let invented ones through.
     out.append(Allowed("points" if da == "percent" else da, abs(va - vb), f"{label}之差"))
-    if da != "percent":
+    if sums and da != "percent":  # only figures a total is made of add up; a before and an after do not
         out.append(Allowed(da, va + vb, f"{label}之和"))
     if va:
         change = abs(vb - va) / va * 100
@@ -152,6 +155,7 @@ class FigureGuard:
         self.allowed: list[Allowed] = []
         self.texts: dict[str, str] = {}  # year/date text → where
         by_line: dict[int, list[Quantity]] = {}
+        total_lines = {s.line for s in material.sentences if _TOTAL_WORDS.search(s.text)}
         for sentence in material.sentences:
             quantities = extract_quantities(sentence.text)
             by_line.setdefault(sentence.line, []).extend(
@@ -174,7 +178,7 @@ class FigureGuard:
                 continue
             for a, b in itertools.combinations(metric, 2):
                 if dimension(a) == dimension(b):
-                    self.allowed += _derived(a, b, f"材料第{line}行")
+                    self.allowed += _derived(a, b, f"材料第{line}行", sums=line in total_lines)
 
     def _investment_pairs(self, material: Material) -> None:
         """An investment and its yearly return are a related pair wherever they are stated: their ratio is

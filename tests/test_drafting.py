@@ -1,0 +1,206 @@
+"""Drafting: the figure guard, the offline drafter, and the LLM path through the scripted server."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from assistant.drafting.figures import FigureGuard
+from assistant.drafting.material import load_material, material_from_text
+from assistant.drafting.service import draft_scene, parse_reply
+from assistant.errors import InputError, LLMError
+from assistant.knowledge.index import build_index
+from assistant.paths import EVALS_DIR
+from assistant.text import count_words
+from evals.scripted_server import Reply, ScriptedServer
+
+SETS = EVALS_DIR / "drafting" / "sets"
+WHERE = {"domain": "生产作业", "link": "质量管控", "scene": "在线智能检测"}
+
+MATERIAL = """# 压铸件视觉检测
+改造前后：操作人员从5人减少至2人，漏检率由1.2%降至0.1%。
+供应商：江西明眸视觉科技有限公司，提供8台工业相机和检测软件。
+总投资300万元，年节约人工和质量损失120万元。
+2024年3月上线。联系电话 0791-88886666。
+"""
+
+
+@pytest.fixture(scope="module")
+def kb_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    data = tmp_path_factory.mktemp("draft") / "data"
+    build_index(Settings(data_dir=data))
+    return data
+
+
+def guard() -> FigureGuard:
+    return FigureGuard(material_from_text(MATERIAL))
+
+
+@pytest.mark.parametrize(
+    ("text", "ok"),
+    [
+        ("操作人员由5人减少至2人。", True),
+        ("操作人员减少60%。", True),  # (5-2)/5
+        ("操作人员减少3人。", True),
+        ("漏检率下降1.1个百分点。", True),
+        ("投资回收期2.5年。", True),  # 300 / 120, an investment and its yearly return
+        ("2024年3月上线。", True),
+        ("操作人员减少55%。", False),
+        ("效率提升37.5%。", False),
+        ("2023年5月上线。", False),
+        ("年节约150万元。", False),
+        ("相机数量达到7台。", False),
+        ("区号0791。", True),  # written in the material; the guard cannot tell a phone number from a figure
+    ],
+)
+def test_figure_guard(text: str, ok: bool) -> None:
+    results = guard().check(text)
+    assert results and all(r.ok for r in results) == ok, [(r.value, r.ok, r.source) for r in results]
+
+
+def test_arithmetic_over_unrelated_numbers_is_not_allowed() -> None:
+    g = FigureGuard(material_from_text("一号线有12台机器人。\n质检部共有40人。\n仓库面积3000平方米。"))
+    assert not g.check("机器人比质检人员少28。")[0].ok  # 40-12 mixes two unrelated facts
+    assert g.check("一号线有12台机器人。")[0].ok
+
+
+def test_every_accepted_figure_says_where_it_came_from() -> None:
+    (check,) = guard().check("操作人员减少60%。")
+    assert check.derived and "5人" in check.source and "2人" in check.source and "材料第2行" in check.source
+    (stated,) = guard().check("投资300万元。")
+    assert not stated.derived and stated.source.startswith("材料第4行")
+
+
+def test_offline_draft_fits_limits_and_every_figure_is_sourced(kb_dir: Path) -> None:
+    material = load_material(SETS / "d03" / "material.md")
+    result = draft_scene(material, Settings(data_dir=kb_dir), **WHERE)
+    assert result.mode == "offline" and result.calls == 0
+    g = FigureGuard(material)
+    for key, text in result.scene.parts.items():
+        assert count_words(text) <= (500 if key == "技术方案" else 300)
+        assert g.invented(text) == []
+    assert result.scene.figures and all(f.source for f in result.scene.figures)
+    assert "离线" in result.notes[0]
+
+
+def test_offline_draft_asks_for_what_the_material_lacks(kb_dir: Path) -> None:
+    material = load_material(SETS / "d02" / "material.md")  # no supplier named anywhere
+    result = draft_scene(material, Settings(data_dir=kb_dir), domain="生产作业", link="质量管控", scene="质量精准追溯")
+    assert "供应商或实施单位" in result.scene.gaps
+    assert any("供应商" in q for q in result.scene.questions)
+
+
+def test_offline_draft_maps_the_scene_when_none_is_given(kb_dir: Path) -> None:
+    result = draft_scene(load_material(SETS / "d03" / "material.md"), Settings(data_dir=kb_dir))
+    assert result.mapping and result.scene.link == result.mapping[0].link
+    assert "质量管控" in [c.link for c in result.mapping]
+
+
+def _reply(**parts: str) -> str:
+    base = {
+        "描述": "在压铸线末端部署视觉检测系统。",
+        "痛点": "人工目检漏检多。",
+        "技术方案": "由江西明眸视觉科技有限公司提供8台工业相机和检测软件。",
+        "成效": "操作人员从5人减少至2人，漏检率由1.2%降至0.1%。",
+        "经济性": "总投资300万元，年节约120万元，投资回收期2.5年。",
+    }
+    base.update(parts)
+    return json.dumps({"instance": "压铸件外观视觉检测", "parts": base, "gaps": [], "questions": []}, ensure_ascii=False)
+
+
+def online(server: ScriptedServer, kb_dir: Path, **extra) -> Settings:
+    return Settings(data_dir=kb_dir, openai_base_url=server.base_url, llm_model="scripted", llm_max_retries=0,
+                    llm_timeout=5, **extra)
+
+
+def test_a_good_reply_takes_one_call(kb_dir: Path) -> None:
+    with ScriptedServer() as server:
+        server.script(Reply(_reply()))
+        result = draft_scene(material_from_text(MATERIAL), online(server, kb_dir), **WHERE)
+    assert result.calls == 1 and result.mode == "online" and result.remaining == []
+    assert result.scene.instance == "压铸件外观视觉检测" and result.prompt_tokens > 0
+    prompt = server.requests[0]["messages"][1]["content"]
+    assert "<<<材料开始>>>" in prompt and "在线智能检测" in prompt and "未经2024年版指引原文核实" in prompt
+    assert server.requests[0]["response_format"] == {"type": "json_object"}
+
+
+def test_an_over_long_part_goes_back_with_the_exact_overrun(kb_dir: Path) -> None:
+    with ScriptedServer() as server:
+        server.script(Reply(_reply(痛点="人工目检漏检多。" * 60)), Reply(_reply()))
+        result = draft_scene(material_from_text(MATERIAL), online(server, kb_dir), **WHERE)
+    assert result.calls == 2
+    feedback = server.requests[1]["messages"][-1]["content"]
+    assert "超出上限 300 字" in feedback and "解决的痛点问题描述" in feedback
+    assert count_words(result.scene.parts.痛点) <= 300
+
+
+def test_invented_figures_are_named_in_the_feedback_and_never_survive(kb_dir: Path) -> None:
+    invented = "效率提升37.5%，良率提升4.2个百分点，年节约80万元。"
+    with ScriptedServer() as server:
+        server.script(Reply(_reply(成效=invented)), Reply(_reply(成效=invented)), Reply(_reply(成效=invented)))
+        result = draft_scene(material_from_text(MATERIAL), online(server, kb_dir), **WHERE)
+    assert result.calls == 3  # one draft, two repairs, then the guard removes what is left
+    feedback = server.requests[1]["messages"][-1]["content"]
+    assert "“37.5%”在材料中找不到来源" in feedback and "“80万元”" in feedback
+    assert "37.5%" not in result.scene.parts.成效
+    assert any("删去含无来源数字" in note for note in result.notes)
+
+
+def test_fenced_slightly_broken_json_is_parsed_without_a_repair(kb_dir: Path) -> None:
+    fenced = "好的：\n```json\n" + _reply().replace('"questions": []}', '"questions": [],}') + "\n```"
+    with ScriptedServer() as server:
+        server.script(Reply(fenced))
+        result = draft_scene(material_from_text(MATERIAL), online(server, kb_dir), **WHERE)
+    assert result.calls == 1 and result.scene.parts.描述
+
+
+def test_unparseable_replies_end_in_a_clear_error(kb_dir: Path) -> None:
+    with ScriptedServer() as server:
+        server.script(Reply("抱歉，我不能"), Reply("还是不行"), Reply("[]"))
+        with pytest.raises(LLMError, match="JSON"):
+            draft_scene(material_from_text(MATERIAL), online(server, kb_dir), **WHERE)
+
+
+def test_a_model_without_json_mode_is_asked_again_in_plain_text(kb_dir: Path) -> None:
+    with ScriptedServer() as server:
+        server.script("no_tools", Reply(_reply()))
+        result = draft_scene(material_from_text(MATERIAL), online(server, kb_dir), **WHERE)
+    assert result.calls == 2 and "response_format" not in server.requests[1]
+
+
+def test_the_model_may_decline(kb_dir: Path) -> None:
+    reply = json.dumps({"cannot_draft": True, "reason": "材料是食堂菜单", "questions": ["请提供智能化改造材料"]},
+                       ensure_ascii=False)
+    with ScriptedServer() as server:
+        server.script(Reply(reply))
+        result = draft_scene(material_from_text("周一红烧肉，周二清蒸鱼。"), online(server, kb_dir), **WHERE)
+    assert result.cannot_draft == "材料是食堂菜单" and result.scene.questions == ["请提供智能化改造材料"]
+
+
+def test_parse_reply_tolerates_prose_around_json() -> None:
+    assert parse_reply('说明文字 {"parts": {"描述": "x"}} 结尾')["parts"]["描述"] == "x"
+
+
+def test_empty_material_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="材料为空"):
+        material_from_text("   \n ")
+
+
+def test_draft_cli_offline_json(kb_dir: Path, tmp_path: Path) -> None:
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(kb_dir)}
+    result = subprocess.run(
+        [sys.executable, "-m", "assistant.cli", "draft", str(SETS / "d05" / "material.md"), "--format", "json"],
+        capture_output=True, text=True, env=env, timeout=180,
+    )
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert {"title", "domain", "link", "scene", "instance", "parts", "gaps", "questions", "figures"} <= set(data)
+    assert set(data["parts"]) == {"描述", "痛点", "技术方案", "成效", "经济性"}
+    assert all({"value", "source"} <= set(f) for f in data["figures"])
+    assert data["mode"] == "offline" and "离线模式" in result.stderr
