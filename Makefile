@@ -19,7 +19,7 @@ system-deps:
 	@bash scripts/system-deps.sh
 
 run: install
-	$(VENV)/bin/assistant tour
+	$(PY) app.py
 
 test: install system-deps
 	$(PY) -m pytest -q

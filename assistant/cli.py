@@ -554,11 +554,11 @@ def draft_cmd(
 
 def _ensure_index(settings) -> None:
     """Build the knowledge base on first use, so drafting works from a fresh clone."""
-    from assistant.knowledge.index import build_index, read_manifest
+    from assistant.knowledge.index import ensure_index, read_manifest
 
     if read_manifest(settings) is None:
         err_console.print("[dim]首次使用：正在建立知识库索引…[/]")
-        build_index(settings)
+        ensure_index(settings)
 
 
 def _emit(text: str, out: Path | None) -> None:

@@ -45,6 +45,11 @@ class Settings(BaseSettings):
     dense_weight: float = Field(1.0, description="混合检索中向量检索的权重")
     rrf_k: int = Field(2, description="倒数排名融合的常数 k")
 
+    llm_concurrency: int = Field(4, description="网页中同时调用大模型的请求上限（保护模型服务）")
+    max_upload_mb: int = Field(50, description="单个上传文件的大小上限（MB）")
+    max_uploads: int = Field(200, description="一次上传（含 zip 内）的文件数上限")
+    users_file: Path | None = Field(None, description="登录用户文件（绑定非本机地址时必须）")
+
     debug: bool = False
 
     @property

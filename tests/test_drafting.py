@@ -91,7 +91,9 @@ def test_offline_draft_fits_limits_and_every_figure_is_sourced(kb_dir: Path) -> 
 
 def test_offline_draft_asks_for_what_the_material_lacks(kb_dir: Path) -> None:
     material = load_material(SETS / "d02" / "material.md")  # no supplier named anywhere
-    result = draft_scene(material, Settings(data_dir=kb_dir), domain="生产作业", link="质量管控", scene="质量精准追溯")
+    result = draft_scene(
+        material, Settings(data_dir=kb_dir), domain="生产作业", link="质量管控", scene="质量精准追溯"
+    )
     assert "供应商或实施单位" in result.scene.gaps
     assert any("供应商" in q for q in result.scene.questions)
 
@@ -111,12 +113,20 @@ def _reply(**parts: str) -> str:
         "经济性": "总投资300万元，年节约120万元，投资回收期2.5年。",
     }
     base.update(parts)
-    return json.dumps({"instance": "压铸件外观视觉检测", "parts": base, "gaps": [], "questions": []}, ensure_ascii=False)
+    return json.dumps(
+        {"instance": "压铸件外观视觉检测", "parts": base, "gaps": [], "questions": []}, ensure_ascii=False
+    )
 
 
 def online(server: ScriptedServer, kb_dir: Path, **extra) -> Settings:
-    return Settings(data_dir=kb_dir, openai_base_url=server.base_url, llm_model="scripted", llm_max_retries=0,
-                    llm_timeout=5, **extra)
+    return Settings(
+        data_dir=kb_dir,
+        openai_base_url=server.base_url,
+        llm_model="scripted",
+        llm_max_retries=0,
+        llm_timeout=5,
+        **extra,
+    )
 
 
 def test_a_good_reply_takes_one_call(kb_dir: Path) -> None:
@@ -143,7 +153,9 @@ def test_an_over_long_part_goes_back_with_the_exact_overrun(kb_dir: Path) -> Non
 def test_invented_figures_are_named_in_the_feedback_and_never_survive(kb_dir: Path) -> None:
     invented = "效率提升37.5%，良率提升4.2个百分点，年节约80万元。"
     with ScriptedServer() as server:
-        server.script(Reply(_reply(成效=invented)), Reply(_reply(成效=invented)), Reply(_reply(成效=invented)))
+        server.script(
+            Reply(_reply(成效=invented)), Reply(_reply(成效=invented)), Reply(_reply(成效=invented))
+        )
         result = draft_scene(material_from_text(MATERIAL), online(server, kb_dir), **WHERE)
     assert result.calls == 3  # one draft, two repairs, then the guard removes what is left
     feedback = server.requests[1]["messages"][-1]["content"]
@@ -175,8 +187,10 @@ def test_a_model_without_json_mode_is_asked_again_in_plain_text(kb_dir: Path) ->
 
 
 def test_the_model_may_decline(kb_dir: Path) -> None:
-    reply = json.dumps({"cannot_draft": True, "reason": "材料是食堂菜单", "questions": ["请提供智能化改造材料"]},
-                       ensure_ascii=False)
+    reply = json.dumps(
+        {"cannot_draft": True, "reason": "材料是食堂菜单", "questions": ["请提供智能化改造材料"]},
+        ensure_ascii=False,
+    )
     with ScriptedServer() as server:
         server.script(Reply(reply))
         result = draft_scene(material_from_text("周一红烧肉，周二清蒸鱼。"), online(server, kb_dir), **WHERE)
@@ -195,12 +209,25 @@ def test_empty_material_is_an_input_error() -> None:
 def test_draft_cli_offline_json(kb_dir: Path, tmp_path: Path) -> None:
     env = {**os.environ, "ASSISTANT_DATA_DIR": str(kb_dir)}
     result = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "draft", str(SETS / "d05" / "material.md"), "--format", "json"],
-        capture_output=True, text=True, env=env, timeout=180,
+        [
+            sys.executable,
+            "-m",
+            "assistant.cli",
+            "draft",
+            str(SETS / "d05" / "material.md"),
+            "--format",
+            "json",
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=180,
     )
     assert result.returncode == 0, result.stderr
     data = json.loads(result.stdout)
-    assert {"title", "domain", "link", "scene", "instance", "parts", "gaps", "questions", "figures"} <= set(data)
+    assert {"title", "domain", "link", "scene", "instance", "parts", "gaps", "questions", "figures"} <= set(
+        data
+    )
     assert set(data["parts"]) == {"描述", "痛点", "技术方案", "成效", "经济性"}
     assert all({"value", "source"} <= set(f) for f in data["figures"])
     assert data["mode"] == "offline" and "离线模式" in result.stderr

@@ -194,10 +194,8 @@ class FigureGuard:
                 after = sentence.text[q.end : q.end + 3]
                 # A sentence about yearly benefit states returns, unless a figure is itself called 投资.
                 if (
-                    (_RETURN_WORDS.search(sentence.text)
-                    and not _INVESTMENT_WORDS.search(before))
-                    or after.startswith(("/年", "／年", "每年"))
-                ):
+                    _RETURN_WORDS.search(sentence.text) and not _INVESTMENT_WORDS.search(before)
+                ) or after.startswith(("/年", "／年", "每年")):
                     returns.append((q, sentence.where))
                 elif _INVESTMENT_WORDS.search(sentence.text):
                     investments.append((q, sentence.where))

@@ -97,9 +97,11 @@ def resolve_scene(
         domain = spec.name if spec else domain
     if link and scene and domain:
         return domain, link, scene, []
+    from assistant.knowledge.index import ensure_index
     from assistant.knowledge.mapping import map_description
     from assistant.knowledge.retriever import KnowledgeBase
 
+    ensure_index(settings)
     kb = KnowledgeBase(settings)
     candidates = map_description(kb, material.text[:800], top=3)
     if link:

@@ -263,3 +263,10 @@ def _drop_stale_collections(client, keep: str) -> None:
     for name in names:
         if name.startswith("kb_") and name != keep:
             _drop_collection(client, name)
+
+
+def ensure_index(settings: Settings, progress: Progress | None = None) -> IndexResult | None:
+    """Build the index from the shipped corpus on first use, so a fresh clone works without a set-up step."""
+    if read_manifest(settings) is not None:
+        return None
+    return build_index(settings, progress)

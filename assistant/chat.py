@@ -1,0 +1,199 @@
+"""The writer's chat: each message either adds material (and drafts the scene from all material so
+far) or asks to revise one part of the current draft ("技术方案压缩到400字以内", "成效补充人均产出").
+
+Shared by the Gradio app; every turn mutates the Project, which the caller saves.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+from assistant.config import Settings
+from assistant.drafting.figures import FigureGuard
+from assistant.drafting.guards import fit_to_limit, sentences_of
+from assistant.drafting.material import load_material, material_from_text
+from assistant.drafting.service import DraftResult, draft_scene
+from assistant.errors import AssistantError
+from assistant.models import PART_KEYS, PartKey
+from assistant.projects import ChatMessage, Project
+from assistant.requirements import load_requirements
+from assistant.text import count_words
+
+_PART_NAMES = {
+    "描述": "描述",
+    "场景描述": "描述",
+    "实例描述": "描述",
+    "痛点": "痛点",
+    "技术方案": "技术方案",
+    "方案": "技术方案",
+    "成效": "成效",
+    "实施成效": "成效",
+    "效果": "成效",
+    "经济性": "经济性",
+    "推广": "经济性",
+}
+_COMPRESS = re.compile(
+    r"(描述|场景描述|实例描述|痛点|技术方案|方案|成效|实施成效|效果|经济性|推广)\S*?(?:压缩|缩短|精简|删减|控制|减)到?(\d+)\s*字"
+)
+_SUPPLEMENT = re.compile(
+    r"(描述|场景描述|实例描述|痛点|技术方案|方案|成效|实施成效|效果|经济性|推广)\S*?(?:补充|增加|加上|补上|写上)(.+)"
+)
+_QUESTION = re.compile(r"[？?]$|^(什么|哪些|怎么|如何|是否|能否|要不要|需不需要)")
+
+
+def add_files(project: Project, files: list[Path]) -> list[str]:
+    """Append uploaded files to the project's material; returns one line per file for the chat."""
+    lines = []
+    for path in files:
+        try:
+            material = load_material(path)
+        except AssistantError as err:
+            lines.append(f"✗ {path.name}：{err}")
+            continue
+        project.material = f"{project.material}\n\n【{path.name}】\n{material.text}".strip()
+        lines.append(f"✓ 已读取 {path.name}（{len(material.text)} 字符）")
+    return lines
+
+
+def _draft_summary(result: DraftResult) -> str:
+    scene = result.scene
+    req = load_requirements()
+    lines = []
+    if result.mapping:
+        lines.append("**环节/场景候选**（据《智能制造典型场景参考指引（2024年版）》场景表）：")
+        for i, c in enumerate(result.mapping, 1):
+            lines.append(f"{i}. {c.label}　出处：{c.citation}")
+        if any(not c.verified for c in result.mapping):
+            lines.append("　注：标“未核实”的场景名取自2025年版指引或本项目整理，请以2024年版原文为准。")
+    mode = "大模型起草" if result.mode == "online" else "离线起草（材料原句挑选，请润色）"
+    lines.append(f"\n**已起草：{scene.title}**（{mode}）")
+    for spec in req.parts:
+        n = count_words(scene.parts.get(spec.key))  # type: ignore[arg-type]
+        lines.append(f"- {spec.key}：{n}/{spec.limit} 字")
+    if scene.questions:
+        lines.append("\n**请补充：**")
+        lines += [f"- {q}" for q in scene.questions]
+    for note in result.notes:
+        lines.append(f"\n> {note}")
+    if result.cannot_draft:
+        lines.append(f"\n无法起草：{result.cannot_draft}")
+    return "\n".join(lines)
+
+
+def _revise(project: Project, settings: Settings, part: PartKey, instruction: str, limit: int) -> str:
+    assert project.draft is not None
+    current = project.draft.parts.get(part)
+    guard = FigureGuard(material_from_text(project.material or current or "（空）"))
+    if settings.llm_configured:
+        from assistant.llm import chat
+        from assistant.prompts import load_prompt
+
+        label = load_requirements().limit_spec(part).label
+        system, user = load_prompt("revise_part").render(
+            part_label=label,
+            limit=str(limit),
+            current=current,
+            instruction=instruction,
+            material=project.material[:5000],
+        )
+        reply = chat(settings, system, user)
+        text = reply.text.strip()
+        invented = guard.invented(text)
+        if invented:
+            kept = [s for s in sentences_of(text) if not guard.invented(s)]
+            text = "".join(kept)
+        text, dropped = fit_to_limit(text, limit)
+        setattr(project.draft.parts, part, text)
+        project.confirmed[part] = False
+        notes = []
+        if invented:
+            notes.append(f"已删去含无来源数字（{'、'.join(c.value for c in invented)}）的句子")
+        if dropped:
+            notes.append("超出上限，已在句末截断")
+        return f"已修改“{part}”（{count_words(text)}/{limit} 字）。" + (
+            "；".join(notes) and "注意：" + "；".join(notes)
+        )
+    text, dropped = fit_to_limit(current, limit)
+    setattr(project.draft.parts, part, text)
+    project.confirmed[part] = False
+    return f"离线模式：已按句子删减“{part}”至 {count_words(text)} 字（上限 {limit}）" + (
+        f"，删去 {len(dropped)} 句。" if dropped else "。"
+    )
+
+
+def _supplement(project: Project, settings: Settings, part: PartKey, what: str) -> str:
+    assert project.draft is not None
+    spec = load_requirements().limit_spec(part)
+    what = what.strip("。，, ")
+    if settings.llm_configured:
+        return _revise(
+            project,
+            settings,
+            part,
+            f"补充{what}（只用材料中的数字，没有就写【待补充】并说明需要什么）",
+            spec.limit,
+        )
+    keyword = re.sub(r"的|数据|指标|情况|数字", "", what)[:6]
+    hits = [s for s in sentences_of(project.material) if keyword and keyword in s]
+    if not hits:
+        question = f"材料中没有找到“{what}”的相关内容：请提供改造前后的{what}及统计周期。"
+        if question not in project.draft.questions:
+            project.draft.questions.append(question)
+        return question
+    current = project.draft.parts.get(part)
+    text, _ = fit_to_limit(current + "".join(hits), spec.limit)
+    setattr(project.draft.parts, part, text)
+    project.confirmed[part] = False
+    return f"已从材料中找到 {len(hits)} 句补入“{part}”（{count_words(text)}/{spec.limit} 字）。"
+
+
+def respond(
+    project: Project, settings: Settings, text: str, files: list[Path] | None = None
+) -> Iterator[str]:
+    """One chat turn. Yields the assistant's reply as it grows; the project is updated in place."""
+    text = (text or "").strip()
+    project.chat.append(ChatMessage(role="user", content=text or "（上传文件）"))
+    reply_lines = add_files(project, files or [])
+    if reply_lines:
+        yield "\n".join(reply_lines)
+    compress, supplement = _COMPRESS.search(text), _SUPPLEMENT.search(text)
+    try:
+        if project.draft is not None and compress:
+            part: PartKey = _PART_NAMES[compress.group(1)]  # type: ignore[assignment]
+            limit = min(int(compress.group(2)), load_requirements().limit_spec(part).limit)
+            reply_lines.append(_revise(project, settings, part, text, limit))
+        elif project.draft is not None and supplement:
+            part = _PART_NAMES[supplement.group(1)]  # type: ignore[assignment]
+            reply_lines.append(_supplement(project, settings, part, supplement.group(2)))
+        elif text and _QUESTION.search(text) and len(text) < 60:
+            from assistant.knowledge.answer import ask
+            from assistant.knowledge.index import ensure_index
+            from assistant.knowledge.retriever import KnowledgeBase
+
+            ensure_index(settings)
+            answer = ask(KnowledgeBase(settings), settings, text)
+            reply_lines.append(answer.text)
+        else:
+            if text:
+                project.material = f"{project.material}\n\n{text}".strip()
+            if not project.material.strip():
+                reply_lines.append(
+                    "请粘贴材料或上传文件（报告、供应商方案、数据表），我来对应环节/场景并起草五个部分。"
+                )
+            else:
+                yield "\n".join([*reply_lines, "正在对应环节/场景并起草…"])
+                draft = project.draft
+                keep_choice = (
+                    {"domain": draft.domain, "link": draft.link, "scene": draft.scene} if draft else {}
+                )
+                result = draft_scene(material_from_text(project.material), settings, **keep_choice)
+                project.draft = result.scene
+                project.confirmed = {k: False for k in PART_KEYS}
+                reply_lines.append(_draft_summary(result))
+    except AssistantError as err:
+        reply_lines.append(f"⚠️ {err}（已保存的草稿与对话不受影响）")
+    reply = "\n".join(reply_lines)
+    project.chat.append(ChatMessage(role="assistant", content=reply))
+    yield reply

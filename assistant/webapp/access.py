@@ -1,0 +1,172 @@
+"""Who may use the app and what they may upload.
+
+The app binds 127.0.0.1 by default. Binding any other address requires a users file
+(``ASSISTANT_USERS_FILE``: one ``user:pbkdf2_sha256$iterations$salt$hash`` per line, made with
+``assistant user add``), so the app is never open to a network without login. Uploaded names are
+sanitised and zip archives unpacked with limits; one user's projects live apart from another's.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import hmac
+import secrets
+import shutil
+import threading
+import zipfile
+from pathlib import Path
+
+from assistant.config import Settings, get_settings
+from assistant.errors import ConfigError, InputError
+from assistant.projects import safe_name
+
+ALLOWED_SUFFIXES = {".docx", ".md", ".markdown", ".json", ".txt", ".pdf", ".yaml", ".yml", ".zip"}
+_ZIP_MAX_TOTAL = 200 * 1024 * 1024
+_LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+ITERATIONS = 200_000
+
+
+def hash_password(password: str, salt: str | None = None, iterations: int = ITERATIONS) -> str:
+    salt = salt or secrets.token_hex(8)
+    digest = hashlib.pbkdf2_hmac("sha256", password.encode("utf-8"), salt.encode(), iterations).hex()
+    return f"pbkdf2_sha256${iterations}${salt}${digest}"
+
+
+def verify_password(password: str, stored: str) -> bool:
+    try:
+        scheme, iterations, salt, digest = stored.split("$")
+    except ValueError:
+        return False
+    if scheme != "pbkdf2_sha256":
+        return False
+    candidate = hash_password(password, salt, int(iterations)).split("$")[-1]
+    return hmac.compare_digest(candidate, digest)
+
+
+def load_users(path: Path) -> dict[str, str]:
+    users: dict[str, str] = {}
+    for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        name, _, stored = line.partition(":")
+        if not name or not stored.startswith("pbkdf2_sha256$"):
+            raise ConfigError(
+                f"用户文件 {path} 第{number}行格式应为 用户名:pbkdf2_sha256$…（用 assistant user add 生成）"
+            )
+        users[name.strip()] = stored.strip()
+    return users
+
+
+def auth_for(host: str, settings: Settings):
+    """None on loopback; otherwise a login check backed by the users file (required)."""
+    if host in _LOCAL_HOSTS:
+        return None
+    if settings.users_file is None or not settings.users_file.exists():
+        raise ConfigError(
+            f"绑定到 {host} 会让网络中的其他人访问本应用：请设置 ASSISTANT_USERS_FILE 指向登录用户文件"
+            "（用 assistant user add 用户名 生成），或改回 127.0.0.1"
+        )
+    users = load_users(settings.users_file)
+    if not users:
+        raise ConfigError(f"用户文件 {settings.users_file} 中没有用户")
+
+    def check(username: str, password: str) -> bool:
+        stored = users.get(username)
+        return stored is not None and verify_password(password, stored)
+
+    return check
+
+
+def user_of(request) -> str:
+    name = getattr(request, "username", None) if request is not None else None
+    return safe_name(name, "local") if name else "local"
+
+
+def checked_uploads(files: list[str], settings: Settings | None = None) -> list[Path]:
+    settings = settings or get_settings()
+    if len(files) > settings.max_uploads:
+        raise InputError(f"一次最多上传 {settings.max_uploads} 个文件")
+    paths = []
+    for file in files:
+        path = Path(file)
+        if path.suffix.lower() not in ALLOWED_SUFFIXES:
+            raise InputError(f"{path.name}：不支持的文件类型（支持 {'、'.join(sorted(ALLOWED_SUFFIXES))}）")
+        if path.stat().st_size > settings.max_upload_mb * 1024 * 1024:
+            raise InputError(f"{path.name} 超过 {settings.max_upload_mb} MB")
+        paths.append(path)
+    return paths
+
+
+def _safe_member_name(name: str) -> str:
+    """A flat, safe file name for an uploaded file or zip member: folders joined with _, no traversal."""
+    parts = [p for p in Path(name.replace("\\", "/")).parts if p not in ("", ".", "..", "/")]
+    if not parts:
+        return "file"
+    stem = "_".join([*(safe_name(p) for p in parts[:-1]), safe_name(Path(parts[-1]).stem, "file")])
+    return stem + Path(parts[-1]).suffix.lower()
+
+
+def expand_uploads(paths: list[Path], workdir: Path, settings: Settings | None = None) -> list[Path]:
+    """Files to review: uploads as they are, zip archives unpacked safely (no traversal, size and count limits)."""
+    settings = settings or get_settings()
+    out: list[Path] = []
+    for path in paths:
+        if path.suffix.lower() != ".zip":
+            target = workdir / _safe_member_name(path.name)
+            shutil.copy(path, target)
+            out.append(target)
+            continue
+        try:
+            with zipfile.ZipFile(path) as zf:
+                members = [m for m in zf.infolist() if not m.is_dir()]
+                if len(members) > settings.max_uploads:
+                    raise InputError(f"{path.name} 中文件过多（上限 {settings.max_uploads} 个）")
+                if sum(m.file_size for m in members) > _ZIP_MAX_TOTAL:
+                    raise InputError(f"{path.name} 解压后过大，已拒绝")
+                for member in members:
+                    name = member.filename
+                    if not member.flag_bits & 0x800:  # not marked UTF-8: Chinese Windows zips names in GBK
+                        with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
+                            name = name.encode("cp437").decode("gbk")
+                    if Path(name).suffix.lower() not in {".docx", ".md", ".json"} or Path(
+                        name
+                    ).name.startswith("."):
+                        continue
+                    target = workdir / _safe_member_name(name)
+                    with zf.open(member) as src, target.open("wb") as dst:
+                        shutil.copyfileobj(src, dst)
+                    out.append(target)
+        except zipfile.BadZipFile as err:
+            raise InputError(f"{path.name} 不是有效的 zip 文件") from err
+    return out
+
+
+def save_uploads(paths: list[Path], folder: Path) -> list[Path]:
+    saved = []
+    for path in paths:
+        target = folder / _safe_member_name(path.name)
+        shutil.copy(path, target)
+        saved.append(target)
+    return saved
+
+
+_KB_LOCK = threading.Lock()
+_KB = {}
+
+
+def knowledge_base(settings: Settings, factory):
+    """One KnowledgeBase per process (the first query loads the model); built on first use."""
+    with _KB_LOCK:
+        if "kb" not in _KB:
+            from assistant.knowledge.index import ensure_index
+
+            ensure_index(settings)
+            _KB["kb"] = factory(settings)
+        return _KB["kb"]
+
+
+def reset_knowledge_base() -> None:
+    with _KB_LOCK:
+        _KB.clear()

@@ -1,0 +1,259 @@
+"""What the app's pages show, as plain functions of the domain model (testable without a browser).
+
+Text that came from users (drafts, uploads) is made inert before it is shown as Markdown or HTML.
+"""
+
+from __future__ import annotations
+
+import html
+
+from assistant.config import Settings
+from assistant.models import SEVERITY_LABELS, Application, Scene
+from assistant.requirements import Requirements, load_requirements
+from assistant.scenes import load_scene_table
+from assistant.text import count_words
+
+CSS = """
+.count {font-size: 0.85rem; padding: 2px 8px; border-radius: 10px; display: inline-block}
+.count.ok {background: #e6f4ea; color: #137333}
+.count.near {background: #fef7e0; color: #b06000}
+.count.over {background: #fce8e6; color: #c5221f}
+.unconfirmed {color: #b06000; font-size: 0.8rem; margin-left: 8px}
+.bar {display: flex; align-items: center; gap: 8px; margin: 4px 0}
+.bar .fill {height: 14px; background: #1a73e8; border-radius: 3px}
+.bar .fill.missing {background: #c5221f; width: 6px}
+.bar .name {width: 6em}
+"""
+
+SUMMARY_HEADERS = ["文件", "申报单位", "结论", "错误", "警告", "已覆盖领域", "缺少的必须领域", "场景等级"]
+FINDING_HEADERS = ["文件", "级别", "规则", "位置", "问题", "依据原文", "修改建议", "条款"]
+SEARCH_HEADERS = ["#", "出处", "片段", "融合得分", "BM25", "向量"]
+SCENE_HEADERS = ["领域", "环节", "场景", "说明（本项目概括）", "核实", "旧称"]
+SCENE_TABLE_NOTE = (
+    "领域与环节的对应出自通知附件1 第6条注释（已核实）。场景名除“人机协同作业”外**均未核实**："
+    "多取自2025年版指引的同主题名称，2024年版措辞可能不同；说明为本项目自拟概括。放入官方指引全文后可重建索引检索原文。"
+)
+
+
+def inert(text: str) -> str:
+    """User text shown in Markdown: no HTML, no images, no links that run anything."""
+    return html.escape(text or "").replace("[", "［").replace("]", "］")
+
+
+def banner(settings: Settings) -> str:
+    if settings.llm_configured:
+        return f"🟢 **已连接大模型**：{inert(settings.llm_model or '')}（{inert(settings.openai_base_url or 'OpenAI')}）"
+    return (
+        "⚪ **离线模式**：未配置大模型，审查、检索与离线起草可用。连接模型：设置环境变量 "
+        "`OPENAI_API_KEY`（或本地服务的 `OPENAI_BASE_URL`）与 `ASSISTANT_LLM_MODEL` 后重启。"
+    )
+
+
+def counter(text: str, limit: int, confirmed: bool) -> str:
+    n = count_words(text or "")
+    level = "over" if n > limit else ("near" if n >= limit * 0.9 else "ok")
+    mark = "" if confirmed else '<span class="unconfirmed">未人工确认</span>'
+    return f'<span class="count {level}" data-count="{n}">{n} / {limit} 字</span>{mark}'
+
+
+def draft_header(draft: Scene | None) -> str:
+    if draft is None:
+        return "### 草稿\n在左侧粘贴材料或上传文件，助手会对应环节/场景并起草五个部分。"
+    lines = [
+        f"### {inert(draft.title)}",
+        f"领域：{inert(draft.domain)}　汇总表行：{inert(draft.summary_line())}",
+    ]
+    if draft.questions:
+        lines.append("**待补充：** " + "；".join(inert(q) for q in draft.questions))
+    return "\n\n".join(lines)
+
+
+def findings_markdown(draft: Scene | None) -> str:
+    if draft is None:
+        return ""
+    from assistant.drafting.guards import rule_findings
+
+    findings = rule_findings(draft)
+    if not findings:
+        return "✅ 本场景未发现审查问题"
+    lines = ["**审查提示**"]
+    for f in findings:
+        lines.append(f"- [{SEVERITY_LABELS[f.severity]}] {inert(f.message)}（`{f.rule}`，{inert(f.clause)}）")
+    return "\n".join(lines)
+
+
+def coverage_html(app: Application) -> str:
+    req = load_requirements()
+    rows = ['<div class="coverage"><b>领域覆盖</b>']
+    for domain in req.domains:
+        n = len(app.scenes_in(domain.name))
+        need = "必须" if domain.mandatory else "可选"
+        fill = (
+            f'<span class="fill" style="width:{min(n, 8) * 24}px"></span>'
+            if n
+            else ('<span class="fill missing"></span>' if domain.mandatory else "")
+        )
+        status = "✓" if n else ("缺少" if domain.mandatory else "—")
+        rows.append(
+            f'<div class="bar" data-domain="{domain.name}" data-count="{n}"><span class="name">'
+            f"{domain.name}</span>{fill}<span>{n} 个场景（{need}）{status}</span></div>"
+        )
+    rows.append("</div>")
+    return "".join(rows)
+
+
+def scenes_table(app: Application) -> list[list]:
+    return [
+        [i, s.domain, s.title, *[count_words(t) for _, t in s.parts.items()]]
+        for i, s in enumerate(app.scenes, 1)
+    ]
+
+
+def basic_info_inputs(req: Requirements):
+    import gradio as gr
+
+    with gr.Row():
+        fields = [
+            gr.Textbox(label="项目名称"),
+            gr.Textbox(label="申报单位"),
+            gr.Textbox(label="推荐单位（如 南昌市工信局）"),
+            gr.Textbox(label="先进级智能工厂具体名称"),
+        ]
+    with gr.Row():
+        fields += [
+            gr.Textbox(label="联系人"),
+            gr.Textbox(label="联系人手机"),
+            gr.Dropdown(
+                label="智能制造能力成熟度", choices=[*req.maturity.levels, req.maturity.other_option]
+            ),
+            gr.Radio(label="近三年是否发生重大安全、环境事故", choices=["否", "是"]),
+        ]
+    fields += [
+        gr.Textbox(label="企业简介（≤500字）", lines=4),
+        gr.Textbox(label="项目简述（≤500字）", lines=4),
+    ]
+    return fields
+
+
+def basic_info_values(app: Application) -> list:
+    e = app.enterprise
+    accident = {True: "是", False: "否"}.get(e.major_accident)  # type: ignore[arg-type]
+    return [
+        app.project_name,
+        app.applicant,
+        app.recommender,
+        app.factory_name,
+        e.contact,
+        e.contact_mobile,
+        e.maturity[0] if e.maturity else None,
+        accident,
+        e.profile,
+        app.project_summary,
+    ]
+
+
+def apply_basic_info(app: Application, values) -> None:
+    (
+        app.project_name,
+        app.applicant,
+        app.recommender,
+        app.factory_name,
+        contact,
+        mobile,
+        maturity,
+        accident,
+        profile,
+        summary,
+    ) = values
+    e = app.enterprise
+    e.name = e.name or app.applicant
+    e.contact, e.contact_mobile, e.profile = contact or "", mobile or "", profile or ""
+    e.maturity = [maturity] if maturity else []
+    e.major_accident = {"是": True, "否": False}.get(accident or "")
+    app.project_summary = summary or ""
+
+
+def review_summary(batch) -> list[list]:
+    from pathlib import Path
+
+    from assistant.review.grading import scene_grades, verdict
+
+    req = load_requirements()
+    rows = []
+    for r in batch.reports:
+        name = Path(r.file).name
+        if r.error:
+            rows.append([name, "", f"无法读取：{r.error}", "", "", "", "", ""])
+            continue
+        app = r.application
+        covered = app.covered_domains()
+        missing = [d.name for d in req.mandatory_domains if d.name not in covered]
+        rows.append(
+            [
+                name,
+                app.applicant or app.enterprise.name,
+                verdict(r),
+                len(r.errors),
+                len(r.warnings),
+                "、".join(covered),
+                "、".join(missing),
+                " ".join(scene_grades(r)),
+            ]
+        )
+    return rows
+
+
+def review_findings(batch) -> list[list]:
+    from pathlib import Path
+
+    rows = []
+    for r in batch.reports:
+        for f in r.findings:
+            rows.append(
+                [
+                    Path(r.file).name,
+                    SEVERITY_LABELS[f.severity],
+                    f.rule,
+                    f.location(),
+                    f.message,
+                    f.evidence,
+                    f.suggestion,
+                    f.clause,
+                ]
+            )
+    for f in batch.batch_findings:
+        rows.append(
+            [
+                "（本批）",
+                SEVERITY_LABELS[f.severity],
+                f.rule,
+                "批次",
+                f.message,
+                f.evidence,
+                f.suggestion,
+                f.clause,
+            ]
+        )
+    return rows
+
+
+def search_results(hits) -> list[list]:
+    return [
+        [
+            i,
+            h.citation,
+            h.snippet,
+            round(h.score, 4),
+            "—" if h.bm25_score is None else round(h.bm25_score, 3),
+            "—" if h.dense_score is None else round(h.dense_score, 3),
+        ]
+        for i, h in enumerate(hits, 1)
+    ]
+
+
+def scene_table_rows() -> list[list]:
+    table = load_scene_table()
+    return [
+        [e.domain, e.link, e.name, e.summary, "已核实" if e.verified else "未核实", "、".join(e.aliases)]
+        for e in table.entries
+    ]

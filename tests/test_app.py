@@ -1,0 +1,140 @@
+"""The Gradio app through gradio_client: each tab's main action, on a free local port, offline."""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from assistant.markdown_io import application_to_markdown
+from assistant.models import Application
+from assistant.paths import EVALS_DIR, SAMPLES_DIR
+
+MATERIAL = (EVALS_DIR / "drafting" / "sets" / "d03" / "material.md").read_text(encoding="utf-8")
+
+
+def text_of(message: dict) -> str:
+    content = message["content"]
+    if isinstance(content, list):  # Gradio 6 sends message content as typed parts
+        return "".join(part.get("text", "") for part in content if isinstance(part, dict))
+    return str(content)
+
+
+def new_project(client, name: str) -> str:
+    selected = client.predict(name, api_name="/new_project")[0]
+    return selected if isinstance(selected, str) else selected["value"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def client(tmp_path_factory: pytest.TempPathFactory):
+    import os
+
+    data = tmp_path_factory.mktemp("app") / "data"
+    old = os.environ.get("ASSISTANT_DATA_DIR")
+    os.environ["ASSISTANT_DATA_DIR"] = str(data)
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    from gradio_client import Client
+
+    from app import build_app
+    from assistant.config import Settings
+
+    demo = build_app(Settings(data_dir=data))
+    demo.queue()
+    port = free_port()
+    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    try:
+        yield Client(f"http://127.0.0.1:{port}/", verbose=False)
+    finally:
+        demo.close()
+        if old is None:
+            os.environ.pop("ASSISTANT_DATA_DIR", None)
+        else:
+            os.environ["ASSISTANT_DATA_DIR"] = old
+
+
+def test_writer_drafts_from_material_and_the_project_is_saved(client) -> None:
+    project_id = new_project(client, "铸造车间项目")
+    result = client.predict(project_id, MATERIAL, None, api_name="/send")
+    chat = result[1]
+    reply = text_of(chat[-1])
+    assert "已起草" in reply and "质量管控" in reply
+    parts = result[5:10]
+    assert all(isinstance(p, str) for p in parts) and parts[3]  # 成效 is drafted
+    counters = result[10:15]
+    assert all("字" in c and "未人工确认" in c for c in counters)
+
+    counter, findings = client.predict(project_id, "字" * 320, api_name="/edit_成效")
+    assert 'class="count over"' in counter and "320 / 300" in counter
+    assert "超出上限" in findings
+    assert "未人工确认" not in client.predict(project_id, True, api_name="/confirm_成效")
+
+    # Reloading (a browser refresh) brings back the same project with the edit.
+    loaded = client.predict(api_name="/load")
+    assert loaded[6] == "字" * 320  # [project, chat, header, 描述, 痛点, 技术方案, 成效, …]
+
+
+def test_export_gives_word_and_excel(client) -> None:
+    project_id = new_project(client, "导出测试")
+    client.predict(project_id, MATERIAL, None, api_name="/send")
+    client.predict(project_id, api_name="/add_scene")
+    files = client.predict(project_id, api_name="/export")
+    suffixes = sorted(Path(f).suffix for f in files)
+    assert suffixes == [".docx", ".xlsx"]
+    # A second export never overwrites the first.
+    again = client.predict(project_id, api_name="/export")
+    assert set(map(str, again)).isdisjoint(set(map(str, files)))
+
+
+def test_reviewer_batch_with_a_docx_and_a_bad_file(client, tmp_path: Path) -> None:
+    from gradio_client import handle_file
+
+    app = Application.model_validate_json(
+        (EVALS_DIR / "review" / "cases" / "r19" / "draft.json").read_text("utf-8")
+    )
+    md = tmp_path / "flawed.md"
+    md.write_text(application_to_markdown(app), encoding="utf-8")
+    docx = tmp_path / "flawed.docx"
+    subprocess.run(["pandoc", str(md), "-o", str(docx)], check=True, timeout=120)
+    bad = tmp_path / "broken.docx"
+    bad.write_bytes(b"not a docx")
+    clean = tmp_path / "clean.json"
+    shutil.copy(SAMPLES_DIR / "sample-application.json", clean)
+    summary, findings, downloads = client.predict(
+        [handle_file(str(p)) for p in (docx, bad, clean)], api_name="/review"
+    )
+    rows = {r[0]: r for r in summary["data"]}
+    assert set(rows) == {"flawed.docx", "broken.docx", "clean.json"}, rows
+    assert rows["flawed.docx"][2] == "需修改" and rows["clean.json"][2] == "可提交"
+    assert rows["broken.docx"][2].startswith("无法读取")
+    assert {r[2] for r in findings["data"]} == {"length-limit", "template-leftover", "supplier-missing"}
+    assert sorted(Path(f).suffix for f in downloads) == [".md", ".xlsx"]
+
+
+def test_knowledge_search_shows_citations_and_both_scores(client) -> None:
+    table = client.predict("生产管理涵盖哪些环节", "hybrid", api_name="/search")
+    first = table["data"][0]
+    assert first[1].startswith(("附件1", "《智能制造典型场景参考指引"))
+    assert first[4] != "—" and first[5] != "—"
+
+
+def test_adding_a_document_makes_it_searchable(client, tmp_path: Path) -> None:
+    from gradio_client import handle_file
+
+    doc = tmp_path / "官方指引摘录.md"
+    doc.write_text(
+        "# 官方指引摘录\n\n## 一、熔炼环节\n\n坩埚电阻炉的温度曲线由熔炼专家系统自动下发。\n",
+        encoding="utf-8",
+    )
+    message = client.predict([handle_file(str(doc))], api_name="/add_documents")
+    assert "已加入 1 个文件" in message
+    table = client.predict("坩埚电阻炉温度曲线", "hybrid", api_name="/search")
+    assert "官方指引摘录" in table["data"][0][1]
