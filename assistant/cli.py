@@ -270,10 +270,20 @@ def eval_cmd(
     suite: Annotated[str, typer.Option(help="retrieval / review / drafting / all")] = "all",
     offline: Annotated[bool, typer.Option("--offline", help="不调用真实模型（CI 使用）")] = False,
     out: Annotated[Path | None, typer.Option("--json", help="结果 JSON 写到此文件")] = None,
+    compare: Annotated[Path | None, typer.Option("--compare", help="与之前的结果 JSON 并排比较")] = None,
 ) -> None:
-    """运行评测集，检查阈值（evals/thresholds.yaml），未达标时退出码为 1。"""
+    """运行评测集，检查阈值（evals/thresholds.yaml），未达标时退出码为 1。结果（JSON、Markdown、图表）写到 evals/results/。"""
     from assistant.config import get_settings
     from evals.runner import available_suites, run_suites, write_results
+
+    old = None
+    if compare is not None:
+        if not compare.exists():
+            raise _input_error(f"找不到要比较的结果文件：{compare}")
+        try:
+            old = json.loads(compare.read_text(encoding="utf-8"))
+        except json.JSONDecodeError as err:
+            raise _input_error(f"{compare.name} 不是评测结果 JSON") from err
 
     names = available_suites() if suite == "all" else [suite]
     unknown = [n for n in names if n not in available_suites()]
@@ -295,7 +305,23 @@ def eval_cmd(
         for matrix in _metrics_matrix(result.name, result.metrics):
             console.print(matrix)
     path = write_results(results, settings, offline, out)
-    console.print(f"结果已写入 {path}")
+    console.print(f"结果已写入 {path}（另有 {path.with_suffix('.md').name} 与图表）")
+    if old is not None:
+        from evals.report import compare as compare_runs
+
+        new = json.loads(path.read_text(encoding="utf-8"))
+        diff = Table(title=f"与 {compare.name} 比较")
+        for column in ("指标", "旧", "新", "变化"):
+            diff.add_column(column, justify="right" if column != "指标" else "left")
+        for key, x, y, d in compare_runs(old, new):
+            if d is None or abs(d) > 1e-9:
+                diff.add_row(
+                    key,
+                    "—" if x is None else f"{x:.4g}",
+                    "—" if y is None else f"{y:.4g}",
+                    "" if d is None else f"{d:+.4g}",
+                )
+        console.print(diff)
     if not all(r.passed for r in results):
         raise typer.Exit(1)
 

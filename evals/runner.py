@@ -104,6 +104,7 @@ def stamp(settings: Settings, offline: bool) -> dict[str, Any]:
         "model": None if offline or not settings.llm_configured else settings.llm_model,
         "embedding_backend": settings.embedding_backend,
         "offline": offline,
+        "prompts": prompt_versions(),
         "settings": {
             "bm25_weight": settings.bm25_weight,
             "dense_weight": settings.dense_weight,
@@ -112,7 +113,16 @@ def stamp(settings: Settings, offline: bool) -> dict[str, Any]:
     }
 
 
+def prompt_versions() -> list[str]:
+    from assistant.prompts import all_prompts
+
+    return [p.id for p in all_prompts()]
+
+
 def write_results(results: list[SuiteResult], settings: Settings, offline: bool, out: Path | None) -> Path:
+    """``<stamp>.json`` plus a Markdown report and a chart beside it; returns the JSON path."""
+    from evals.report import draw_chart, history, markdown_report
+
     data = {
         "stamp": stamp(settings, offline),
         "suites": {
@@ -128,4 +138,6 @@ def write_results(results: list[SuiteResult], settings: Settings, offline: bool,
     path = out or EVALS_DIR / "results" / f"{time.strftime('%Y%m%d-%H%M%S')}.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    chart = draw_chart(data, [*history(), data] if out else history(), path.with_suffix(".png"))
+    path.with_suffix(".md").write_text(markdown_report(data, chart), encoding="utf-8")
     return path
