@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -313,17 +314,21 @@ def duplicate(rule, ctx: Context) -> list[Finding]:
     found = []
     scenes = ctx.app.scenes
     bodies = [_normalise("".join(t for _, t in s.parts.items())) for s in scenes]
+    # Character bags give difflib's quick_ratio bound once per scene instead of once per pair; the
+    # exact (quadratic) ratio runs only for the few pairs that pass it.
+    bags = [Counter(body) for body in bodies]
     for j in range(len(scenes)):
         for i in range(j):
             a, b = scenes[i], scenes[j]
             same_name = bool(a.instance) and _normalise(a.instance) == _normalise(b.instance)
             similar = False
             if bodies[i] and bodies[j] and not same_name:
-                matcher = difflib.SequenceMatcher(None, bodies[i], bodies[j], autojunk=False)
+                total = len(bodies[i]) + len(bodies[j])
                 similar = (
-                    matcher.real_quick_ratio() >= threshold
-                    and matcher.quick_ratio() >= threshold
-                    and matcher.ratio() >= threshold
+                    2 * min(len(bodies[i]), len(bodies[j])) / total >= threshold
+                    and 2 * sum((bags[i] & bags[j]).values()) / total >= threshold
+                    and difflib.SequenceMatcher(None, bodies[i], bodies[j], autojunk=False).ratio()
+                    >= threshold
                 )
             if same_name or similar:
                 how = "实例名相同" if same_name else "正文几乎相同"
