@@ -9,8 +9,10 @@ write. Renders are cached by content hash under ``evals/review/.renders/``.
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from assistant.markdown_io import STYLES, application_to_markdown
@@ -48,13 +50,19 @@ def render_case(case_id: str, draft: Path) -> dict[str, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     md = folder / "draft.md"
     if not md.exists():
-        md.write_text(markdown, encoding="utf-8")
+        partial = md.with_suffix(f".{os.getpid()}.part")
+        partial.write_text(markdown, encoding="utf-8")
+        partial.replace(md)
     paths = {"json": draft, "md": md}
     pandoc_docx = folder / "draft.pandoc.docx"
     if not pandoc_docx.exists():
+        # Written under a private name and renamed, so a second eval running at the same time never
+        # reads a half-written file from the shared cache.
+        partial = folder / f"draft.pandoc.{os.getpid()}.docx"
         subprocess.run(
-            [_tool("pandoc"), str(md), "-f", "markdown", "-o", str(pandoc_docx)], check=True, timeout=120
+            [_tool("pandoc"), str(md), "-f", "markdown", "-o", str(partial)], check=True, timeout=120
         )
+        partial.replace(pandoc_docx)
     paths["docx-pandoc"] = pandoc_docx
     paths["docx-soffice"] = folder / "draft.soffice.docx"
     return paths
@@ -65,9 +73,8 @@ def render_soffice(pending: list[Path]) -> None:
     if not pending:
         return
     soffice = _tool("soffice")
-    staging = CACHE / ".staging"
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
+    CACHE.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=CACHE))
     names: dict[str, Path] = {}
     for i, md in enumerate(pending):
         html = staging / f"doc{i}.html"
@@ -89,7 +96,7 @@ def render_soffice(pending: list[Path]) -> None:
             timeout=120,
         )
         names[f"doc{i}"] = md.with_name("draft.soffice.docx")
-    profile = CACHE / ".lo-profile"
+    profile = staging / "lo-profile"  # one LibreOffice profile per run: two instances cannot share one
     subprocess.run(
         [
             soffice,
@@ -106,7 +113,7 @@ def render_soffice(pending: list[Path]) -> None:
         capture_output=True,
     )
     for stem, target in names.items():
-        (staging / f"{stem}.docx").rename(target)
+        (staging / f"{stem}.docx").replace(target)
     shutil.rmtree(staging, ignore_errors=True)
 
 
