@@ -267,7 +267,9 @@ def ask_cmd(
 
 @app.command("eval")
 def eval_cmd(
-    suite: Annotated[str, typer.Option(help="retrieval / review / drafting / all")] = "all",
+    suite: Annotated[
+        str, typer.Option(help="retrieval / review / drafting / judge（需配置大模型） / all")
+    ] = "all",
     offline: Annotated[bool, typer.Option("--offline", help="不调用真实模型（CI 使用）")] = False,
     out: Annotated[Path | None, typer.Option("--json", help="结果 JSON 写到此文件")] = None,
     compare: Annotated[Path | None, typer.Option("--compare", help="与之前的结果 JSON 并排比较")] = None,
@@ -302,6 +304,8 @@ def eval_cmd(
             )
     console.print(table)
     for result in results:
+        if result.metrics.get("skipped"):
+            console.print(f"[yellow]{result.name}：{result.metrics['skipped']}[/]（不计入阈值）")
         for matrix in _metrics_matrix(result.name, result.metrics):
             console.print(matrix)
     path = write_results(results, settings, offline, out)
@@ -375,6 +379,12 @@ def review_cmd(
     summary_table: Annotated[
         Path | None, typer.Option("--summary-table", help="推荐汇总表（.xlsx/.docx），按其行数核对名额")
     ] = None,
+    llm: Annotated[
+        bool,
+        typer.Option(
+            "--llm", help="另请大模型给出判断类意见（痛点空泛、成效难归因、术语堆砌），不改变规则结果"
+        ),
+    ] = False,
 ) -> None:
     """批量审查申报书：逐条给出规则、级别、位置、依据、修改建议与条款。退出码：0 无错误，1 有错误，2 有文件无法读取。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -409,6 +419,8 @@ def review_cmd(
         )
     if not batch.reports:
         raise _input_error("没有找到可审查的文件（.docx / .md / .json）")
+    if llm:
+        _llm_review_pass(batch)
     if summary_table is not None:
         from assistant.review.engine import summary_quota_findings
 
@@ -438,8 +450,9 @@ def review_cmd(
                     table.add_column(column)
                 for f in report.findings:
                     style = {"error": "red", "warning": "yellow", "info": "cyan"}[f.severity.value]
+                    by_model = "·模型" if f.origin == "llm" else ""
                     table.add_row(
-                        f"[{style}]{SEVERITY_LABELS[f.severity]}[/]",
+                        f"[{style}]{SEVERITY_LABELS[f.severity]}{by_model}[/]",
                         f.rule,
                         f.location(),
                         f.message,
@@ -461,6 +474,44 @@ def review_cmd(
             n = annotate_docx(source, report, target, overwrite=overwrite)
             err_console.print(f"批注版：{target}（{n} 条批注）")
     raise typer.Exit(batch.exit_code)
+
+
+def _llm_review_pass(batch) -> None:
+    """``review --llm``: the model's judgement findings appended to each report, or a plain note why not."""
+    from assistant.config import get_settings
+    from assistant.review.engine import load_waivers
+    from assistant.review.llm_pass import add_llm_findings
+
+    settings = get_settings()
+    if not settings.llm_configured:
+        err_console.print("[yellow]离线模式：未配置大模型，--llm 未执行，以下仅为规则审查结果[/]")
+        return
+    for report in batch.reports:
+        if report.error or report.application is None:
+            continue
+        name = Path(report.file).name
+        try:
+            waivers = load_waivers(Path(report.file))
+        except AssistantError:
+            waivers = []  # already reported by the rule pass
+        result = add_llm_findings(report, settings, waivers)
+        if result.error:
+            err_console.print(f"[yellow]{name}：{result.error}[/]", highlight=False)
+        if result.neutralised:
+            err_console.print(
+                f"[yellow]{name}：申报书中有 {len(result.neutralised)} 句疑似写给模型的指令，已不交给模型：[/]"
+                + "；".join(f"「{s[:40]}」" for s in result.neutralised),
+                highlight=False,
+            )
+        if result.dropped:
+            err_console.print(
+                f"[dim]{name}：模型给出的 {len(result.dropped)} 条意见不符合要求，已舍弃[/]", highlight=False
+            )
+        if not result.error:
+            source = "取自缓存" if result.cached else "已调用模型"
+            err_console.print(
+                f"[dim]{name}：模型意见 {len(result.findings)} 条（{source}）[/]", highlight=False
+            )
 
 
 def _read_apps(paths: list[Path]) -> list:

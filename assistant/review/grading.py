@@ -13,6 +13,8 @@ VERDICTS = ("可提交", "需修改", "不符合申报条件")
 
 
 def scene_grade(findings: list[Finding]) -> str:
+    # Grades stay the rules' own: an optional model pass may add advice but never moves a grade.
+    findings = [f for f in findings if f.origin == "rule"]
     errors = [f for f in findings if f.severity == Severity.error]
     missing_parts = sum(1 for f in errors if f.rule == "section-missing")
     if missing_parts >= 3 or (len({f.rule for f in errors}) >= 3):

@@ -1,0 +1,209 @@
+"""The optional LLM review pass: judgement findings the rules cannot make, added beside them.
+
+Rules decide what is wrong by the letter of the notice; a model can say what a reviewer would —
+a 痛点 that fits any factory, 成效 the scene did not produce, a pile of buzzwords. Those findings
+are marked ``origin="llm"``, are warnings at most, and are only ever appended: the rule findings,
+grades and verdict stay exactly what the rules computed.
+
+The model's reply is untrusted. Only the rule ids in ``llm_rules.yaml`` and the fields of
+``ModelFinding`` are read; a finding must point at a real scene and part, and its evidence must be
+a quote that occurs there — anything else is dropped and counted.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from assistant.config import Settings
+from assistant.errors import ConfigError, LLMError
+from assistant.llm.cache import cached_chat
+from assistant.llm.datablock import data_block
+from assistant.models import Application, Finding, PartKey, Report, Severity, Waiver
+from assistant.prompts import load_prompt
+
+LLM_RULES_FILE = Path(__file__).parent / "llm_rules.yaml"
+PROMPT = "review_llm"
+PROFILE_CHARS = 600  # enough for the model to tell this factory from any other
+MIN_EVIDENCE_CHARS = 4  # a quote of one or two characters would match anywhere
+MAX_REASON_CHARS = 120
+MAX_SUGGESTION_CHARS = 200
+
+
+class LLMRule(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    severity: Severity
+    sections: list[PartKey]
+    description: str
+    message: str
+    suggestion: str
+    clause: str
+
+
+@lru_cache(maxsize=1)
+def load_llm_rules(path: Path = LLM_RULES_FILE) -> dict[str, LLMRule]:
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    try:
+        rules = {rid: LLMRule(id=rid, **spec) for rid, spec in data.items()}
+    except (ValidationError, TypeError) as err:
+        raise ConfigError(f"{path.name} 格式有误：{err}") from err
+    if any(r.severity == Severity.error for r in rules.values()):
+        raise ConfigError(f"{path.name}：模型给出的发现最多是 warning，不能是 error")
+    return rules
+
+
+class ModelFinding(BaseModel):
+    """One item of the model's reply — the only fields read from it."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    rule: str = Field(description="问题类别，只能取 llm_rules.yaml 中的 id")
+    scene_index: int = Field(ge=1, description="场景序号，从1开始")
+    section: PartKey = Field(description="该场景的部分")
+    evidence: str = Field(min_length=MIN_EVIDENCE_CHARS, description="从该部分逐字摘录的原文")
+    reason: str = Field("", description="一句话说明问题")
+    suggestion: str = Field("", description="一句具体的修改建议")
+
+
+@dataclass
+class LLMPassResult:
+    findings: list[Finding] = field(default_factory=list)
+    dropped: list[str] = field(default_factory=list)  # why each refused item was refused
+    neutralised: list[str] = field(default_factory=list)  # draft sentences kept from the model
+    calls: int = 0
+    cached: bool = False
+    error: str = ""
+
+
+def _squash(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+def _unquote(text: str) -> str:
+    return text.strip().strip("“”\"'「」『』‘’").strip()
+
+
+def _rules_text(rules: dict[str, LLMRule]) -> str:
+    return "\n".join(f"- {r.id}（可用于：{'/'.join(r.sections)}）：{r.description}" for r in rules.values())
+
+
+def _payload(app: Application) -> dict:
+    return {
+        "企业": {
+            "名称": app.applicant or app.enterprise.name,
+            "工厂名称": app.factory_name,
+            "企业简介": app.enterprise.profile[:PROFILE_CHARS],
+        },
+        "场景": [
+            {
+                "序号": i,
+                "领域": scene.domain,
+                "标题": scene.title,
+                **{key: text for key, text in scene.parts.items()},
+            }
+            for i, scene in enumerate(app.scenes, 1)
+        ],
+    }
+
+
+def parse_findings(text: str, app: Application, rules: dict[str, LLMRule] | None = None) -> LLMPassResult:
+    """The model's reply as findings; every item that is not exactly what was asked for is dropped."""
+    from assistant.drafting.service import parse_reply
+
+    rules = rules if rules is not None else load_llm_rules()
+    result = LLMPassResult()
+    try:
+        data = parse_reply(text)
+    except LLMError:
+        result.error = "模型回复不是可解析的 JSON，已忽略本次模型审查"
+        return result
+    items = data.get("findings")
+    if not isinstance(items, list):
+        result.error = "模型回复缺少 findings 列表，已忽略本次模型审查"
+        return result
+    seen: set[tuple] = set()
+    for item in items:
+        rule_id = item.get("rule") if isinstance(item, dict) else None
+        if rule_id not in rules:
+            result.dropped.append(f"未知的问题类别 {str(rule_id)[:40]!r}")
+            continue
+        try:
+            got = ModelFinding.model_validate(item)
+        except ValidationError as err:
+            where = ".".join(str(p) for p in err.errors()[0]["loc"])
+            result.dropped.append(f"{rule_id}：字段 {where} 不符合要求")
+            continue
+        rule = rules[got.rule]
+        if got.scene_index > len(app.scenes):
+            result.dropped.append(f"{rule_id}：没有场景{got.scene_index}")
+            continue
+        if got.section not in rule.sections:
+            result.dropped.append(f"{rule_id}：不适用于“{got.section}”")
+            continue
+        scene = app.scenes[got.scene_index - 1]
+        evidence = _unquote(got.evidence)
+        if len(_squash(evidence)) < MIN_EVIDENCE_CHARS or _squash(evidence) not in _squash(
+            scene.parts.get(got.section)
+        ):
+            result.dropped.append(f"{rule_id}：摘录不在场景{got.scene_index}{got.section}原文中")
+            continue
+        key = (got.rule, got.scene_index, got.section)
+        if key in seen:
+            continue
+        seen.add(key)
+        reason = _squash(got.reason)[:MAX_REASON_CHARS]
+        result.findings.append(
+            Finding(
+                rule=rule.id,
+                severity=rule.severity,
+                message=f"{rule.message}：{reason}" if reason else rule.message,
+                scene_index=got.scene_index,
+                scene=scene.title,
+                section=got.section,
+                evidence=evidence,
+                suggestion=got.suggestion.strip()[:MAX_SUGGESTION_CHARS] or rule.suggestion,
+                clause=rule.clause,
+                origin="llm",
+            )
+        )
+    return result
+
+
+def llm_review(app: Application, settings: Settings, *, use_cache: bool = True) -> LLMPassResult:
+    """Ask the configured model once for the whole application; raises LLMError if the endpoint fails."""
+    rules = load_llm_rules()
+    block, removed = data_block(_payload(app))
+    prompt = load_prompt(PROMPT)
+    system, user = prompt.render(rules=_rules_text(rules), data=block)
+    cached = cached_chat(settings, prompt.id, system, user, use_cache=use_cache)
+    result = parse_findings(cached.reply.text, app, rules)
+    result.neutralised = removed
+    result.calls = cached.reply.calls
+    result.cached = cached.hit
+    return result
+
+
+def add_llm_findings(
+    report: Report, settings: Settings, waivers: list[Waiver] | None = None, *, use_cache: bool = True
+) -> LLMPassResult:
+    """Append the pass's findings to ``report``; the rule findings are left exactly as they were."""
+    from assistant.review.engine import apply_waivers
+
+    if report.application is None or not report.application.scenes:
+        return LLMPassResult()
+    try:
+        result = llm_review(report.application, settings, use_cache=use_cache)
+    except LLMError as err:
+        return LLMPassResult(error=f"模型审查未完成（{err}），仅保留规则审查结果")
+    kept, waived = apply_waivers(result.findings, waivers or [])
+    result.findings = kept
+    report.findings = [*report.findings, *kept]
+    report.waived = [*report.waived, *waived]
+    return result
