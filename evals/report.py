@@ -50,6 +50,8 @@ def markdown_report(run: dict[str, Any], chart: Path | None = None) -> str:
             "| 指标 | 数值 | 阈值 | 结果 |",
             "|---|---|---|---|",
         ]
+        if data["metrics"].get("skipped"):
+            lines[-2:] = [f"{data['metrics']['skipped']}（不计入阈值）", ""]
         for t in data["thresholds"]:
             value = "—" if t["value"] is None else f"{t['value']:.4g}"
             lines.append(f"| {t['key']} | {value} | {t['bound']} | {'通过' if t['passed'] else '未通过'} |")
