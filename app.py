@@ -119,13 +119,17 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         )
 
     def on_edit(project_id: str | None, key: str, text: str, request: gr.Request):
+        # Runs on every change of the box, including when the app itself fills it (loading a
+        # project, a chat reply); only a real difference from the saved text is an edit.
         project = load_project(project_id, request)
         if project is None or project.draft is None:
             return views.counter(text, PART_SPECS[key].limit, False), views.findings_markdown(None)
-        setattr(project.draft.parts, key, text)
-        project.confirmed[key] = False
-        store(request).save(project)
-        return views.counter(text, PART_SPECS[key].limit, False), views.findings_markdown(project.draft)
+        if project.draft.parts.get(key) != text:
+            setattr(project.draft.parts, key, text)
+            project.confirmed[key] = False
+            store(request).save(project)
+        confirmed = bool(project.confirmed.get(key))
+        return views.counter(text, PART_SPECS[key].limit, confirmed), views.findings_markdown(project.draft)
 
     def on_confirm(project_id: str | None, key: str, value: bool, request: gr.Request):
         project = load_project(project_id, request)
@@ -303,6 +307,8 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                 interactive=False,
                 wrap=True,
                 show_search="filter",
+                # Eight columns must fit a laptop screen; the long texts wrap instead of scrolling away.
+                column_widths=["8%", "5%", "9%", "14%", "22%", "14%", "16%", "12%"],
                 elem_id="review-findings",
             )
             review_downloads = gr.File(
@@ -351,7 +357,9 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             concurrency_id="llm",
         )
         for key, box, counter_html, check in zip(PART_KEYS, boxes, counters, checks, strict=True):
-            box.input(
+            # .change, not .input: Gradio's textbox sends .input from the key handler with the text
+            # before the keystroke, and not at all for a paste or drop, so the count would lag.
+            box.change(
                 edit_handler(key),
                 inputs=[project, box],
                 outputs=[counter_html, findings],
@@ -387,22 +395,28 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
     return demo
 
 
+def serve(demo: gr.Blocks, settings: Settings, host: str, port: int, **launch_options) -> None:
+    """Launch as ``python app.py`` does; tests and benchmarks call this too so they see the same page
+    (Gradio 6 takes the stylesheet at launch, not in the Blocks)."""
+    demo.queue(default_concurrency_limit=4, max_size=64)
+    demo.launch(
+        server_name=host,
+        server_port=port,
+        max_file_size=settings.max_upload_mb * 1024 * 1024,
+        css=views.CSS,
+        show_error=True,
+        **launch_options,
+    )
+
+
 def main() -> None:
     settings = get_settings()
     host = os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1")
     port = int(os.environ.get("GRADIO_SERVER_PORT", "7860"))
     auth = access.auth_for(host, settings)
     demo = build_app(settings)
-    demo.queue(default_concurrency_limit=4, max_size=64)
     print(f"智能工厂申报助手：http://{host}:{port}　{settings.mode}", flush=True)
-    demo.launch(
-        server_name=host,
-        server_port=port,
-        auth=auth,
-        max_file_size=settings.max_upload_mb * 1024 * 1024,
-        css=views.CSS,
-        show_error=True,
-    )
+    serve(demo, settings, host, port, auth=auth)
 
 
 if __name__ == "__main__":

@@ -44,13 +44,13 @@ def client(tmp_path_factory: pytest.TempPathFactory):
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
     from gradio_client import Client
 
-    from app import build_app
+    from app import build_app, serve
     from assistant.config import Settings
 
-    demo = build_app(Settings(data_dir=data))
-    demo.queue()
+    settings = Settings(data_dir=data)
+    demo = build_app(settings)
     port = free_port()
-    demo.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    serve(demo, settings, "127.0.0.1", port, prevent_thread_lock=True, quiet=True)
     try:
         yield Client(f"http://127.0.0.1:{port}/", verbose=False)
     finally:

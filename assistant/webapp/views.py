@@ -42,9 +42,9 @@ def inert(text: str) -> str:
 
 def banner(settings: Settings) -> str:
     if settings.llm_configured:
-        return f"🟢 **已连接大模型**：{inert(settings.llm_model or '')}（{inert(settings.openai_base_url or 'OpenAI')}）"
+        return f"● **已连接大模型**：{inert(settings.llm_model or '')}（{inert(settings.openai_base_url or 'OpenAI')}）"
     return (
-        "⚪ **离线模式**：未配置大模型，审查、检索与离线起草可用。连接模型：设置环境变量 "
+        "○ **离线模式**：未配置大模型，审查、检索与离线起草可用。连接模型：设置环境变量 "
         "`OPENAI_API_KEY`（或本地服务的 `OPENAI_BASE_URL`）与 `ASSISTANT_LLM_MODEL` 后重启。"
     )
 
@@ -75,7 +75,7 @@ def findings_markdown(draft: Scene | None) -> str:
 
     findings = rule_findings(draft)
     if not findings:
-        return "✅ 本场景未发现审查问题"
+        return "✓ 本场景未发现审查问题"
     lines = ["**审查提示**"]
     for f in findings:
         lines.append(f"- [{SEVERITY_LABELS[f.severity]}] {inert(f.message)}（`{f.rule}`，{inert(f.clause)}）")
