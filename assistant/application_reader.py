@@ -392,7 +392,8 @@ def read_application(path: Path) -> Application:
         except ValidationError as err:
             first = err.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
-            raise InputError(f"{path.name} 不是有效的申报书 JSON：字段 {where} {first['msg']}") from err
+            where = f"字段 {where} " if where else ""  # a syntax error has no field to name
+            raise InputError(f"{path.name} 不是有效的申报书 JSON：{where}{first['msg']}") from err
     if suffix in (".md", ".markdown"):
         app = parse_blocks(markdown_blocks(read_text(path)))
     elif suffix == ".docx":

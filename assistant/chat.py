@@ -6,6 +6,7 @@ Shared by the Gradio app; every turn mutates the Project, which the caller saves
 
 from __future__ import annotations
 
+import logging
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -20,6 +21,8 @@ from assistant.models import PART_KEYS, PartKey
 from assistant.projects import ChatMessage, Project
 from assistant.requirements import load_requirements
 from assistant.text import count_words
+
+logger = logging.getLogger(__name__)
 
 _PART_NAMES = {
     "描述": "描述",
@@ -79,6 +82,8 @@ def _draft_summary(result: DraftResult) -> str:
         lines.append(f"\n> {note}")
     if result.cannot_draft:
         lines.append(f"\n无法起草：{result.cannot_draft}")
+    if result.partial:
+        lines.append("\n⚠️ 模型输出中断：以上草稿不完整（已保留收到的部分），请检查后重试。")
     return "\n".join(lines)
 
 
@@ -173,8 +178,11 @@ def respond(
             from assistant.knowledge.retriever import KnowledgeBase
 
             ensure_index(settings)
-            answer = ask(KnowledgeBase(settings), settings, text)
+            # Streamed (tokens discarded here) so that a reply cut midway keeps what arrived.
+            answer = ask(KnowledgeBase(settings), settings, text, on_token=lambda _token: None)
             reply_lines.append(answer.text)
+            if answer.partial:
+                reply_lines.append("⚠️ 回答不完整：模型输出中断，以上是已收到的部分，可重新提问。")
         else:
             if text:
                 project.material = f"{project.material}\n\n{text}".strip()
@@ -194,6 +202,14 @@ def respond(
                 reply_lines.append(_draft_summary(result))
     except AssistantError as err:
         reply_lines.append(f"⚠️ {err}（已保存的草稿与对话不受影响）")
+    except Exception as err:
+        # A bug must not cost the writer this turn: the message and the draft stay, the error is named.
+        if settings.debug:
+            raise
+        logger.exception("chat turn failed")
+        reply_lines.append(
+            f"⚠️ 内部错误（{type(err).__name__}），本次请求未完成；已保存的草稿与对话不受影响，可重试。"
+        )
     reply = "\n".join(reply_lines)
     project.chat.append(ChatMessage(role="assistant", content=reply))
     yield reply

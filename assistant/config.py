@@ -50,6 +50,12 @@ class Settings(BaseSettings):
     max_uploads: int = Field(200, description="一次上传（含 zip 内）的文件数上限")
     users_file: Path | None = Field(None, description="登录用户文件（绑定非本机地址时必须）")
 
+    # Limits on what is read, so a hostile file costs bounded time and memory (see README 配置).
+    max_input_mb: int = Field(50, description="读取的单个文件大小上限（MB）")
+    max_unzipped_mb: int = Field(200, description=".docx / .zip 解压后的总大小上限（MB）")
+    max_xml_mb: int = Field(20, description=".docx 中单个 XML 部件解压后的大小上限（MB）")
+    max_table_nesting: int = Field(20, description=".docx 中表格嵌套层数上限")
+
     debug: bool = False
 
     @property

@@ -13,10 +13,12 @@ from assistant.errors import InputError
 
 TEXT_SUFFIXES = {".txt", ".md", ".markdown", ".csv", ".yaml", ".yml", ".json"}
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | {".docx", ".pdf"}
-MAX_FILE_BYTES = 50 * 1024 * 1024
 
 
 def check_file(path: Path) -> None:
+    """Exists, is a file, is not empty, and is under ``ASSISTANT_MAX_INPUT_MB`` — before anything reads it."""
+    from assistant.config import get_settings
+
     if not path.exists():
         raise InputError(f"找不到文件：{path}")
     if path.is_dir():
@@ -24,9 +26,10 @@ def check_file(path: Path) -> None:
     size = path.stat().st_size
     if size == 0:
         raise InputError(f"文件是空的：{path.name}")
-    if size > MAX_FILE_BYTES:
+    limit_mb = get_settings().max_input_mb
+    if size > limit_mb * 1024 * 1024:
         raise InputError(
-            f"文件过大（{size / 1024 / 1024:.0f} MB，上限 {MAX_FILE_BYTES // 1024 // 1024} MB）：{path.name}"
+            f"文件过大（{size / 1024 / 1024:.0f} MB，上限 {limit_mb} MB，可用 ASSISTANT_MAX_INPUT_MB 调整）：{path.name}"
         )
 
 
@@ -71,8 +74,12 @@ def _pdf_text(path: Path) -> str:
         if reader.is_encrypted:
             raise InputError(f"{path.name} 是加密的 PDF，请提供未加密的版本")
         return "\n".join(page.extract_text() or "" for page in reader.pages)
+    except InputError:
+        raise
     except (PdfReadError, OSError, ValueError) as err:
         raise InputError(f"{path.name} 不是有效的 PDF 文件：{err}") from err
+    except Exception as err:  # pypdf raises many kinds (KeyError, struct.error…) on broken files
+        raise InputError(f"{path.name} 不是有效的 PDF 文件（{type(err).__name__}）") from err
 
 
 def is_zip(path: Path) -> bool:

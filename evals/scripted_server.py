@@ -5,7 +5,7 @@ real client path (langchain-openai → openai → HTTP) is exercised without any
 
 Each request to ``/v1/chat/completions`` takes the next step of the script. A step is either a
 reply (``Reply(content=...)``) or a fault: ``timeout`` (sleeps past the client's timeout),
-``429`` (with Retry-After), ``500``, ``malformed`` (a body that is not JSON), ``cut`` (a stream
+``429`` (with ``retry_after`` as its Retry-After), ``500``, ``malformed`` (a body that is not JSON), ``cut`` (a stream
 or body that stops midway), ``no_tools`` (400 for a request that uses tools). A step may also be
 a callable that builds the reply from the request. When the script is empty the ``default``
 responder answers (or a 500 if there is none).
@@ -48,6 +48,7 @@ class ScriptedServer:
     default: Callable[[dict[str, Any]], Reply | Fault] | None = None
     requests: list[dict[str, Any]] = field(default_factory=list)
     timeout_sleep: float = 3.0
+    retry_after: str | None = "0"  # the Retry-After a scripted 429 sends (None: no header)
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _httpd: ThreadingHTTPServer | None = None
     _thread: threading.Thread | None = None
@@ -119,7 +120,8 @@ class ScriptedServer:
                     self._error(504, "too late")
                     return
                 if step == "429":
-                    self._error(429, "rate limited", {"Retry-After": "0"})
+                    headers = {} if server.retry_after is None else {"Retry-After": server.retry_after}
+                    self._error(429, "rate limited", headers)
                     return
                 if step == "500":
                     self._error(500, "scripted server error")

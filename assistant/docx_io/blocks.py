@@ -12,6 +12,8 @@ from pathlib import Path
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from assistant.docx_io.tables import xml_int
+
 
 @dataclass
 class Para:
@@ -89,7 +91,7 @@ def _paragraph_block(paragraph: Paragraph, styles: _StyleIndex) -> Para | None:
     else:
         outline = paragraph._p.find(f".//{_W}outlineLvl")
         if outline is not None:
-            level = int(outline.get(f"{_W}val", "8")) + 1
+            level = xml_int(outline.get(f"{_W}val"), 8, high=9) + 1
     return Para(
         text=text,
         heading=level if level <= 6 else 0,

@@ -14,6 +14,16 @@ from docx.oxml.ns import qn
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+MAX_COLUMNS = 63  # Word's own limit; a hostile gridSpan of 10^11 must not become a 10^11-step loop
+
+
+def xml_int(value: str | None, default: int, low: int = 0, high: int = MAX_COLUMNS) -> int:
+    """An integer attribute as Word would read it: garbage falls back to the default, range clamped."""
+    try:
+        return min(high, max(low, int(value))) if value is not None else default
+    except ValueError:
+        return default
+
 
 @dataclass
 class GridCell:
@@ -58,14 +68,14 @@ def read_grid(table: Table) -> list[GridRow]:
         if trPr is not None:
             before = trPr.find(qn("w:gridBefore"))
             if before is not None:
-                col += int(before.get(qn("w:val"), "0"))
+                col += xml_int(before.get(qn("w:val")), 0)
         for tc in tr.iterchildren(qn("w:tc")):
             tcPr = tc.find(qn("w:tcPr"))
             span, vmerge = 1, None
             if tcPr is not None:
                 gs = tcPr.find(qn("w:gridSpan"))
                 if gs is not None:
-                    span = max(1, int(gs.get(qn("w:val"), "1")))
+                    span = xml_int(gs.get(qn("w:val")), 1, low=1)
                 vm = tcPr.find(qn("w:vMerge"))
                 if vm is not None:
                     vmerge = vm.get(qn("w:val"), "continue")

@@ -18,18 +18,11 @@ def iter_blocks(doc: Document) -> Iterator[Paragraph | Table]:
 
 
 def table_rows(table: Table) -> list[list[str]]:
-    """Cell texts per row, each merged cell once (python-docx repeats a merged cell per grid column)."""
-    rows: list[list[str]] = []
-    for row in table.rows:
-        cells: list[str] = []
-        last = None
-        for cell in row.cells:
-            if cell._tc is last:
-                continue
-            last = cell._tc
-            cells.append(cell.text.strip())
-        rows.append(cells)
-    return rows
+    """Cell texts per row, each merged cell once, read from the table XML by ``read_grid`` — not
+    python-docx's ``row.cells``, which trusts ``gridSpan`` (a hostile value loops or raises)."""
+    from assistant.docx_io.tables import read_grid
+
+    return [[cell.text.strip() for cell in row.cells] for row in read_grid(table)]
 
 
 def docx_text(path: Path) -> str:

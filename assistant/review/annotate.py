@@ -40,12 +40,14 @@ def _paragraphs(doc) -> Iterator[Paragraph]:
     """Every paragraph in reading order, table cells included (merged cells once)."""
 
     def walk_table(table: Table) -> Iterator[Paragraph]:
-        seen = set()
-        for row in table.rows:
-            for cell in row.cells:
-                if id(cell._tc) in seen:
-                    continue
-                seen.add(id(cell._tc))
+        # Each w:tc once, straight from the XML: python-docx's row.cells trusts gridSpan, which a
+        # hostile file sets to garbage (ValueError) or to 10^11 (an endless loop).
+        from docx.oxml.ns import qn
+        from docx.table import _Cell
+
+        for tr in table._tbl.iterchildren(qn("w:tr")):
+            for tc in tr.iterchildren(qn("w:tc")):
+                cell = _Cell(tc, table)
                 yield from cell.paragraphs
                 for nested in cell.tables:
                     yield from walk_table(nested)

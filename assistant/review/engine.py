@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -18,6 +20,7 @@ from assistant.review.checks import CHECKS, Context, finding
 from assistant.review.rulebook import Rule, load_rules
 from assistant.scenes import load_scene_table
 
+logger = logging.getLogger(__name__)
 REVIEWABLE_SUFFIXES = {".docx", ".md", ".markdown", ".json"}
 _SEVERITY_ORDER = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
 
@@ -85,6 +88,16 @@ def review_file(path: Path) -> Report:
         return review_application(app, file=str(path), waivers=load_waivers(path))
     except InputError as err:
         return Report(file=str(path), ok=False, error=str(err))
+    except Exception as err:
+        # One file that trips a bug must not stop the batch; ASSISTANT_DEBUG=1 shows the traceback.
+        if os.environ.get("ASSISTANT_DEBUG") == "1":
+            raise
+        logger.exception("reviewing %s failed", path)
+        return Report(
+            file=str(path),
+            ok=False,
+            error=f"{path.name} 读取时出现内部错误（{type(err).__name__}），其余文件照常审查",
+        )
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
