@@ -2,27 +2,33 @@
 
 from __future__ import annotations
 
+import itertools
 import json
-import os
+import re
 import shutil
-import socket
 import subprocess
-import sys
-import time
+import zipfile
+import zlib
 from pathlib import Path
 
 import docx
 import pytest
+from langchain_core.embeddings import Embeddings
+from typer.testing import CliRunner
 
+from assistant.cli import app
 from assistant.config import Settings
 from assistant.docx_io.tables import read_grid
 from assistant.errors import ConfigError
 from assistant.knowledge.chunking import chunk_document
-from assistant.knowledge.index import build_index, read_manifest
+from assistant.knowledge.index import build_index, chroma_client, read_manifest
 from assistant.knowledge.loaders import load_document
 from assistant.knowledge.mapping import map_description
 from assistant.knowledge.retriever import KnowledgeBase
+from assistant.knowledge.tokenize import tokenize
 from assistant.paths import DOCUMENTS_DIR
+from assistant.requirements import load_requirements
+from assistant.scenes import load_scene_table
 
 
 @pytest.fixture(scope="session")
@@ -135,83 +141,284 @@ def test_adding_a_docx_reindexes_only_it_and_makes_its_table_searchable(index_co
     )
 
 
-def test_unreadable_files_are_skipped_with_a_reason(index_copy: Settings) -> None:
+def test_unreadable_files_are_skipped_with_a_reason(
+    index_copy: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
     folder = index_copy.data_dir / "documents"
     folder.mkdir(parents=True)
     (folder / "坏文件.docx").write_bytes(b"not a zip")
     (folder / "空文件.txt").write_bytes(b"")
-    result = build_index(index_copy)
-    assert any(line.startswith("坏文件.docx：") and "不是有效的 .docx" in line for line in result.skipped)
-    assert any(line.startswith("空文件.txt：") for line in result.skipped)
+    (folder / "坏扫描件.pdf").write_bytes(b"%PDF-1.4\n garbage")
+    (folder / "无权限.md").write_text("# 标题\n正文", encoding="utf-8")
+    make_table_docx(folder / "好文件.docx")
+
+    from assistant.knowledge import index as index_module
+
+    real_hash = index_module._file_hash
+
+    def locked(path: Path) -> str:
+        if path.name == "无权限.md":  # tests run as root, so chmod cannot make a file unreadable
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_hash(path)
+
+    monkeypatch.setattr(index_module, "_file_hash", locked)
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(index_copy.data_dir))
+    result = CliRunner().invoke(app, ["index"])
+
+    assert result.exit_code == 0, result.output
+    lines = [line for line in result.output.splitlines() if line.startswith("已跳过")]
+    assert len(lines) == 4, result.output
+    by_file = {line.split()[1].split("：")[0]: line for line in lines}
+    assert set(by_file) == {"坏文件.docx", "空文件.txt", "坏扫描件.pdf", "无权限.md"}
+    assert "不是有效的 .docx" in by_file["坏文件.docx"]
+    assert "文件是空的" in by_file["空文件.txt"]
+    assert "不是有效的 PDF" in by_file["坏扫描件.pdf"]
+    assert "无法读取（Permission denied）" in by_file["无权限.md"]
+    assert "坏文件.docx：坏文件.docx" not in result.output  # the file is named once, then the reason
+    # The readable file beside them was indexed.
+    assert KnowledgeBase(index_copy).search("真空熔炼炉点检", k=1)[0].chunk.source == "好文件.docx"
 
 
-def test_an_interrupted_build_leaves_the_previous_index_usable(
+def test_a_file_that_crashes_its_parser_is_skipped_not_fatal(
     index_copy: Settings, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    folder = index_copy.data_dir / "documents"
+    folder.mkdir(parents=True)
+    (folder / "怪文件.md").write_text("# 标题\n正文", encoding="utf-8")
+    from assistant.knowledge import index as index_module
+
+    real_load = index_module.load_document
+
+    def fragile(path: Path):
+        if path.name == "怪文件.md":
+            raise KeyError("w:val")
+        return real_load(path)
+
+    monkeypatch.setattr(index_module, "load_document", fragile)
+    result = build_index(index_copy)
+    assert result.skipped == ["怪文件.md：无法解析（KeyError：'w:val'）"]
+    assert result.embedded == 0 and result.chunks > 50  # the rest of the corpus is still indexed
+    with pytest.raises(KeyError):  # ASSISTANT_DEBUG shows internal errors instead of hiding them
+        build_index(index_copy.model_copy(update={"debug": True}))
+
+
+def test_a_changed_file_is_the_only_one_re_embedded(index_copy: Settings) -> None:
+    folder = index_copy.data_dir / "documents"
+    folder.mkdir(parents=True)
+    make_table_docx(folder / "点检制度.docx")
+    first = build_index(index_copy)
+    make_table_docx(folder / "点检制度.docx", extra="坩埚更换后须记录炉号与批次。")
+
+    result = build_index(index_copy)
+
+    # Only the edited paragraph's chunk is new; the table chunk and the whole corpus keep their vectors.
+    assert result.embedded == 1 and result.reused == first.chunks - 1
+    assert result.removed_files == []
+    kb = KnowledgeBase(index_copy)
+    texts = [c.text for c in kb.chunks if c.source == "点检制度.docx"]
+    assert any("记录炉号与批次" in t for t in texts)
+    assert not any(t.endswith("预测更换周期。") for t in texts)  # the old version of the paragraph is gone
+    assert kb.search("坩埚更换要记录什么", k=1)[0].chunk.source == "点检制度.docx"
+
+
+@pytest.mark.parametrize(
+    "failure", [KeyboardInterrupt(), RuntimeError("嵌入服务中断")], ids=["ctrl-c", "error"]
+)
+def test_a_build_failing_midway_leaves_the_previous_index_usable(
+    index_copy: Settings, monkeypatch: pytest.MonkeyPatch, failure: BaseException
+) -> None:
+    from assistant.knowledge import embeddings
+    from assistant.knowledge import index as index_module
+
     before = read_manifest(index_copy)
     folder = index_copy.data_dir / "documents"
     folder.mkdir(parents=True)
     make_table_docx(folder / "新文件.docx")
+    monkeypatch.setattr(index_module, "EMBED_BATCH", 1)  # several batches from one small file
+    real_embed = embeddings.E5Embeddings.embed_documents
+    calls = []
 
-    from assistant.knowledge import embeddings
+    def fails_on_second_batch(self, texts):
+        calls.append(texts)
+        if len(calls) == 2:
+            raise failure
+        return real_embed(self, texts)
 
-    def boom(self, texts):
-        raise KeyboardInterrupt
-
-    monkeypatch.setattr(embeddings.E5Embeddings, "embed_documents", boom)
-    with pytest.raises(KeyboardInterrupt):
+    monkeypatch.setattr(embeddings.E5Embeddings, "embed_documents", fails_on_second_batch)
+    with pytest.raises(type(failure)):
         build_index(index_copy)
+
+    assert len(calls) == 2  # it really failed midway, after a batch had been embedded
     assert read_manifest(index_copy) == before
-    hits = KnowledgeBase(index_copy).search("成熟度评估水平", k=3)
-    assert hits and hits[0].chunk.source == "annex1-requirements.txt"
+    kb = KnowledgeBase(index_copy)
+    hits = kb.search("成熟度评估水平", k=3)
+    assert hits and hits[0].chunk.source == "annex1-requirements.txt" and hits[0].dense_score is not None
+    collections = [c if isinstance(c, str) else c.name for c in chroma_client(index_copy).list_collections()]
+    assert collections == [before["collection"]]  # the half-built collection was dropped
+
+    monkeypatch.setattr(embeddings.E5Embeddings, "embed_documents", real_embed)
+    new_chunks = chunk_document(load_document(folder / "新文件.docx"))
+    assert build_index(index_copy).embedded == len(new_chunks) >= 2  # the next run completes the job
+    assert KnowledgeBase(index_copy).search("真空熔炼炉点检", k=1)[0].chunk.source == "新文件.docx"
 
 
-def test_an_index_built_with_another_embedding_model_asks_for_a_rebuild(index_copy: Settings) -> None:
-    path = index_copy.data_dir / "index" / "manifest.json"
-    manifest = json.loads(path.read_text(encoding="utf-8"))
-    manifest["embedding_model"] = "some/other-model"
-    path.write_text(json.dumps(manifest), encoding="utf-8")
-    with pytest.raises(ConfigError, match="请运行 assistant index 重建索引"):
+class HashEmbeddings(Embeddings):
+    """Stands in for "another embedding model": character-bigram hashing, instant and deterministic."""
+
+    model_id = "test/hash-bigrams"
+
+    def _vector(self, text: str) -> list[float]:
+        vec = [0.0] * 64
+        for a, b in itertools.pairwise(text):
+            vec[zlib.crc32((a + b).encode()) % 64] += 1.0
+        norm = sum(v * v for v in vec) ** 0.5 or 1.0
+        return [v / norm for v in vec]
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return [self._vector(t) for t in texts]
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._vector(text)
+
+
+def test_another_embedding_model_forces_a_rebuild_with_a_clear_message(
+    index_copy: Settings, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    old_model = read_manifest(index_copy)["embedding_model"]
+    fake = HashEmbeddings()
+    for module in ("assistant.knowledge.index", "assistant.knowledge.retriever"):
+        monkeypatch.setattr(f"{module}.get_embeddings", lambda settings: (fake, fake.model_id))
+
+    with pytest.raises(ConfigError) as refused:
         KnowledgeBase(index_copy)
+    assert str(refused.value) == (
+        f"索引是用嵌入模型 {old_model} 建立的，当前设置为 {fake.model_id}；请运行 assistant index 重建索引"
+    )
+
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(index_copy.data_dir))
+    result = CliRunner().invoke(app, ["index"])
+    assert result.exit_code == 0, result.output
+    flat = "".join(result.output.split())
+    assert f"嵌入模型已由{old_model}变为{fake.model_id}，已重建全部索引" in flat
+    manifest = read_manifest(index_copy)
+    assert manifest["embedding_model"] == fake.model_id
+    assert "沿用0）" in flat  # no vector of the old model survives into the new index
+    assert KnowledgeBase(index_copy).search("推荐名额", k=3)
+
+
+def _libreoffice_docx(tmp_path: Path, html: str, name: str) -> Path:
+    """A .docx written by LibreOffice (not python-docx): its own styles, gridSpan and vMerge."""
+    soffice = shutil.which("soffice")
+    assert soffice, "LibreOffice is installed by `make test` (scripts/system-deps.sh)"
+    source = tmp_path / "lo-src" / f"{Path(name).stem}.html"
+    source.parent.mkdir(parents=True, exist_ok=True)
+    source.write_text(html, encoding="utf-8")
+    out = tmp_path / "lo-out"
+    subprocess.run(
+        [
+            soffice,
+            f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
+            "--headless",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(out),
+            str(source),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
+    made = out / f"{Path(name).stem}.docx"
+    assert b"LibreOffice" in zipfile.ZipFile(made).read("docProps/app.xml")
+    return made
+
+
+LIBREOFFICE_HTML = """<html><head><meta charset="utf-8"></head><body>
+<h1>一、能源计量管理办法</h1>
+<h2>（一）计量器具配备</h2>
+<p>各车间按下表配备能源计量器具。</p>
+<table border="1">
+<tr><th>区域</th><th colspan="2">计量安排</th></tr>
+<tr><td rowspan="2">空压站</td><td>电表每台独立计量</td><td>动力科</td></tr>
+<tr><td>压缩空气流量计</td><td>动力科</td></tr>
+</table>
+<h2>（二）数据采集</h2>
+<p>能耗数据每15分钟自动采集上传能源管理系统。</p>
+</body></html>"""
+
+
+def test_a_libreoffice_docx_with_merged_cells_becomes_searchable(
+    index_copy: Settings, tmp_path: Path
+) -> None:
+    made = _libreoffice_docx(tmp_path, LIBREOFFICE_HTML, "能源计量办法.docx")
+    xml = zipfile.ZipFile(made).read("word/document.xml")
+    assert b"w:gridSpan" in xml and b'w:vMerge w:val="restart"' in xml  # real merges, not repeated text
+    folder = index_copy.data_dir / "documents"
+    folder.mkdir(parents=True)
+    shutil.copy(made, folder / "能源计量办法.docx")
+
     result = build_index(index_copy)
-    assert "已重建全部索引" in result.rebuilt_reason and result.reused == 0
+
+    assert not result.skipped and 0 < result.embedded <= 4
+    top = KnowledgeBase(index_copy).search("空压站的压缩空气流量计归谁管", k=3)[0]
+    assert top.chunk.source == "能源计量办法.docx"
+    assert top.citation.endswith("一、能源计量管理办法 › （一）计量器具配备")
+    rows = top.chunk.text.splitlines()
+    assert "区域 | 计量安排" in rows  # the header spanning two columns is one cell, read once
+    assert "空压站 | 电表每台独立计量 | 动力科" in rows
+    assert "压缩空气流量计 | 动力科" in rows  # the vertically merged 空压站 is not repeated
+    second = KnowledgeBase(index_copy).search("能耗数据多久采集一次", k=3)
+    assert any(h.citation.endswith("一、能源计量管理办法 › （二）数据采集") for h in second)
+
+
+def test_tokenizer_keeps_scene_and_link_names_whole() -> None:
+    req, table = load_requirements(), load_scene_table()
+    names = [*req.domain_names, *req.all_links, *table.names, *table.aliases]
+    assert len(names) > 50
+    assert [n for n in names if n.lower() not in tokenize(n)] == []
+    tokens = tokenize("我们做了质量精准追溯，属于计划调度")
+    assert {"质量精准追溯", "计划调度"} <= set(tokens)
+    assert "我们" not in tokens and "，" not in tokens
+
+
+def test_map_resolves_old_names_to_current_ones(built_index: Path) -> None:
+    kb = KnowledgeBase(Settings(data_dir=built_index))
+    aliases = load_scene_table().aliases
+    assert len(aliases) >= 5
+    mapped = {alias: map_description(kb, alias, top=1)[0].scene for alias in aliases}
+    assert mapped == aliases
+
+
+def test_unverified_scene_names_carry_their_mark_in_search_and_map_output(
+    built_index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(built_index))
+    runner = CliRunner()
+    table = load_scene_table()
+    unverified = {e.name for e in [*table.entries, *table.modes] if not e.verified}
+    assert unverified and any(e.verified for e in table.entries)
+    query = "机器视觉检测外观缺陷，扫码追溯批次"
+
+    for command in (["search", query, "-k", "8"], ["map", query, "--top", "5"]):
+        result = runner.invoke(app, [*command, "--json"])
+        assert result.exit_code == 0, result.output
+        items = [i for i in json.loads(result.output) if i.get("scene")]
+        assert len(items) >= 3
+        for item in items:
+            marked = item["scene"] in unverified
+            assert item["verified"] is not marked
+            assert item["scene_label"] == item["scene"] + ("（未核实）" if marked else "")
+            assert item["citation"].endswith("（未核实）") is marked
+
+        text = "".join(runner.invoke(app, command).output.split())
+        shown = [n for n in unverified if n in text]
+        assert len(shown) >= 3
+        for name in shown:  # wherever a name is shown as a scene, the mark follows it
+            assert re.search(f"(?:›|\\d\\.){re.escape(name)}(?!（未核实）)", text) is None, name
+            assert f"{name}（未核实" in text
 
 
 def test_no_index_yet_is_a_clear_message(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="assistant index"):
         KnowledgeBase(Settings(data_dir=tmp_path / "empty"))
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def test_the_same_code_runs_against_a_chroma_server(tmp_path: Path) -> None:
-    chroma = Path(sys.executable).parent / "chroma"
-    assert chroma.exists(), "chromadb's `chroma` CLI should be installed with the package"
-    port = _free_port()
-    server = subprocess.Popen(
-        [str(chroma), "run", "--path", str(tmp_path / "server"), "--host", "127.0.0.1", "--port", str(port)],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        env={**os.environ, "ANONYMIZED_TELEMETRY": "False"},
-    )
-    try:
-        deadline = time.time() + 30
-        while time.time() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-                break
-            except OSError:
-                time.sleep(0.2)
-        settings = Settings(data_dir=tmp_path / "data", chroma_url=f"http://127.0.0.1:{port}")
-        result = build_index(settings)
-        assert result.chunks > 50
-        assert not (tmp_path / "data" / "chroma").exists()  # vectors went to the server
-        hits = KnowledgeBase(settings).search("推荐名额", k=3)
-        assert any("不多于4个" in h.chunk.text for h in hits)
-    finally:
-        server.terminate()
-        server.wait(timeout=10)

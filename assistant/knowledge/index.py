@@ -119,6 +119,16 @@ def discover_files(dirs: Iterable[Path]) -> list[Path]:
     return files
 
 
+def _without_name(message: str, name: str) -> str:
+    """Reader errors name the file themselves; the skip line already starts with it."""
+    message = message.strip()
+    if message.startswith(name):
+        message = message[len(name) :].lstrip(" ：:，,")
+    if message.endswith(name):
+        message = message[: -len(name)].rstrip(" ：:，,")
+    return message or "无法读取"
+
+
 def _key(path: Path) -> str:
     return str(path.resolve())
 
@@ -161,10 +171,16 @@ def build_index(
             else:
                 file_chunks = chunk_document(load_document(path))
         except InputError as err:
-            result.skipped.append(f"{path.name}：{err}")
+            result.skipped.append(f"{path.name}：{_without_name(str(err), path.name)}")
             continue
         except OSError as err:
             result.skipped.append(f"{path.name}：无法读取（{err.strerror or err}）")
+            continue
+        except Exception as err:
+            # One odd file (a parser bug, a format quirk) must not stop the whole corpus from indexing.
+            if settings.debug:
+                raise
+            result.skipped.append(f"{path.name}：无法解析（{type(err).__name__}：{err}）")
             continue
         new_files[key] = {"sha256": digest, "name": path.name, "chunks": [c.id for c in file_chunks]}
         chunks += file_chunks

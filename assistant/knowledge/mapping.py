@@ -23,6 +23,8 @@ class SceneCandidate:
             "domain": self.domain,
             "link": self.link,
             "scene": self.scene,
+            # ``scene`` stays the bare name so scripts can match scenes.yaml; this is what to show.
+            "scene_label": self.scene_label,
             "score": round(self.score, 6),
             "citation": self.citation,
             "verified": self.verified,
@@ -30,8 +32,12 @@ class SceneCandidate:
         }
 
     @property
+    def scene_label(self) -> str:
+        return f"{self.scene}{'' if self.verified else UNVERIFIED_MARK}"
+
+    @property
     def label(self) -> str:
-        return f"{self.domain} › {self.link} › {self.scene}{'' if self.verified else UNVERIFIED_MARK}"
+        return f"{self.domain} › {self.link} › {self.scene_label}"
 
 
 def map_description(

@@ -15,6 +15,7 @@ from assistant.knowledge.chunking import Chunk
 from assistant.knowledge.embeddings import get_embeddings
 from assistant.knowledge.index import chroma_client, read_manifest
 from assistant.knowledge.tokenize import tokenize
+from assistant.scenes import UNVERIFIED_MARK
 
 Method = Literal["hybrid", "bm25", "dense"]
 SNIPPET_CHARS = 120
@@ -48,6 +49,8 @@ class Hit:
             "domain": self.chunk.domain,
             "link": self.chunk.link,
             "scene": self.chunk.scene,
+            "scene_label": self.chunk.scene
+            + ("" if self.chunk.verified or not self.chunk.scene else UNVERIFIED_MARK),
             "verified": self.chunk.verified,
             "score": round(self.score, 6),
             "bm25_score": None if self.bm25_score is None else round(self.bm25_score, 4),
