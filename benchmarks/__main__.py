@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["retrieval", "review"]
+BENCHMARKS = ["retrieval", "review", "app"]
 
 
 def main(argv: list[str]) -> None:

@@ -138,3 +138,20 @@ def test_adding_a_document_makes_it_searchable(client, tmp_path: Path) -> None:
     assert "已加入 1 个文件" in message
     table = client.predict("坩埚电阻炉温度曲线", "hybrid", api_name="/search")
     assert "官方指引摘录" in table["data"][0][1]
+
+
+def test_every_event_has_its_own_api_name(tmp_path: Path) -> None:
+    from app import build_app
+    from assistant.config import Settings
+
+    demo = build_app(Settings(data_dir=tmp_path / "data"))
+    deps = demo.get_config_file()["dependencies"]
+    handlers = {fn.api_name: fn.fn.__name__ for fn in demo.fns.values()}
+    names = [d["api_name"] for d in deps]
+    # Gradio names an unnamed event after its handler, so a name equal to the handler's means none was given.
+    unnamed = [d["targets"] for d in deps if not d["api_name"] or handlers[d["api_name"]] == d["api_name"]]
+    assert not unnamed, f"events without api_name: {unnamed}"
+    assert len(names) == len(set(names))
+    assert all(d["api_visibility"] == "public" for d in deps)
+    main_actions = {"send", "edit_成效", "confirm_成效", "export", "open_application", "review", "search"}
+    assert main_actions <= set(names)
