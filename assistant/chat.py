@@ -6,6 +6,7 @@ Shared by the Gradio app; every turn mutates the Project, which the caller saves
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 from collections.abc import Iterator
@@ -21,6 +22,7 @@ from assistant.models import PART_KEYS, PartKey
 from assistant.projects import ChatMessage, Project
 from assistant.requirements import load_requirements
 from assistant.text import count_words
+from assistant.webapp.views import inert
 
 logger = logging.getLogger(__name__)
 
@@ -71,17 +73,18 @@ def _draft_summary(result: DraftResult) -> str:
         if any(not c.verified for c in result.mapping):
             lines.append("　注：标“未核实”的场景名取自2025年版指引或本项目整理，请以2024年版原文为准。")
     mode = "大模型起草" if result.mode == "online" else "离线起草（材料原句挑选，请润色）"
-    lines.append(f"\n**已起草：{scene.title}**（{mode}）")
+    # The title, questions and reasons come from the model (and so from uploaded material): shown inert.
+    lines.append(f"\n**已起草：{inert(scene.title)}**（{mode}）")
     for spec in req.parts:
         n = count_words(scene.parts.get(spec.key))  # type: ignore[arg-type]
         lines.append(f"- {spec.key}：{n}/{spec.limit} 字")
     if scene.questions:
         lines.append("\n**请补充：**")
-        lines += [f"- {q}" for q in scene.questions]
+        lines += [f"- {inert(q)}" for q in scene.questions]
     for note in result.notes:
         lines.append(f"\n> {note}")
     if result.cannot_draft:
-        lines.append(f"\n无法起草：{result.cannot_draft}")
+        lines.append(f"\n无法起草：{inert(result.cannot_draft)}")
     if result.partial:
         lines.append("\n⚠️ 模型输出中断：以上草稿不完整（已保留收到的部分），请检查后重试。")
     return "\n".join(lines)
@@ -180,7 +183,7 @@ def respond(
             ensure_index(settings)
             # Streamed (tokens discarded here) so that a reply cut midway keeps what arrived.
             answer = ask(KnowledgeBase(settings), settings, text, on_token=lambda _token: None)
-            reply_lines.append(answer.text)
+            reply_lines.append(html.escape(answer.text).replace("](", "] ("))  # no HTML, links or images
             if answer.partial:
                 reply_lines.append("⚠️ 回答不完整：模型输出中断，以上是已收到的部分，可重新提问。")
         else:

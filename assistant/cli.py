@@ -629,6 +629,37 @@ def draft_cmd(
         err_console.print(f"已写入 {out}")
 
 
+user_app = typer.Typer(help="管理网页登录用户（绑定非本机地址时必须登录）。", no_args_is_help=True)
+app.add_typer(user_app, name="user")
+
+
+@user_app.command("add")
+def user_add_cmd(
+    name: Annotated[str, typer.Argument(help="用户名")],
+    file: Annotated[
+        Path | None,
+        typer.Option("--file", help="用户文件；默认为 ASSISTANT_USERS_FILE 或数据目录下的 users.txt"),
+    ] = None,
+    password_stdin: Annotated[
+        bool, typer.Option("--password-stdin", help="从标准输入读取密码（脚本用）")
+    ] = False,
+) -> None:
+    """添加或更新一个登录用户；密码以 PBKDF2-SHA256 加盐哈希保存，文件中没有明文。"""
+    from assistant.config import get_settings
+    from assistant.webapp.access import add_user
+
+    settings = get_settings()
+    path = file or settings.users_file or settings.data_dir / "users.txt"
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = typer.prompt("密码", hide_input=True, confirmation_prompt=True)
+    new = add_user(path, name, password)
+    console.print(f"{'已添加' if new else '已更新'}用户 {name}：{path}", highlight=False)
+    if settings.users_file is None or settings.users_file.resolve() != path.resolve():
+        console.print(f"启动前请设置 ASSISTANT_USERS_FILE={path}", highlight=False)
+
+
 def _ensure_index(settings) -> None:
     """Build the knowledge base on first use, so drafting works from a fresh clone."""
     from assistant.knowledge.index import ensure_index, read_manifest

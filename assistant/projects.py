@@ -7,6 +7,7 @@ drafted, which parts the writer has confirmed, and the chat. Projects live under
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import time
@@ -45,9 +46,18 @@ class Project(BaseModel):
     updated_at: float = 0.0
 
 
+def user_folder(user: str) -> str:
+    """A folder name for a user: the name itself when safe, else a safe form plus a hash of the
+    original, so two users whose names clean to the same text ("张 三", "张_三") never share one."""
+    cleaned = safe_name(user, "local")
+    if cleaned == user:
+        return cleaned
+    return f"{cleaned}-{hashlib.sha256(user.encode('utf-8')).hexdigest()[:10]}"
+
+
 class ProjectStore:
     def __init__(self, data_dir: Path, user: str = "local") -> None:
-        self.user = safe_name(user, "local")
+        self.user = user_folder(user)
         self.root = data_dir / "projects" / self.user
 
     def _path(self, project_id: str) -> Path:

@@ -31,6 +31,7 @@ Fault = str  # "timeout" | "429" | "500" | "malformed" | "cut" | "no_tools"
 class Reply:
     content: str = ""
     tool_call: dict[str, Any] | None = None  # {"name": ..., "arguments": {...}} for a tool-calling reply
+    cut: bool = False  # send only the first half of this reply, then drop the connection
 
 
 Step = Reply | Fault | Callable[[dict[str, Any]], "Reply | Fault"]
@@ -139,8 +140,8 @@ class ScriptedServer:
                     "completion_tokens": estimate_tokens(reply.content),
                 }
                 usage["total_tokens"] = usage["prompt_tokens"] + usage["completion_tokens"]
-                cut = step == "cut"
-                if cut:
+                cut = step == "cut" or reply.cut
+                if step == "cut":
                     reply = Reply(content="已收到的部分内容，模型输出在这里中断")
                 if request.get("stream"):
                     self._stream(request, reply, usage, cut)

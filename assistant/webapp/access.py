@@ -11,10 +11,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import hmac
+import re
 import secrets
 import shutil
 import threading
 import zipfile
+import zlib
 from pathlib import Path
 
 from assistant.config import Settings, get_settings
@@ -22,7 +24,6 @@ from assistant.errors import ConfigError, InputError
 from assistant.projects import safe_name
 
 ALLOWED_SUFFIXES = {".docx", ".md", ".markdown", ".json", ".txt", ".pdf", ".yaml", ".yml", ".zip"}
-_ZIP_MAX_TOTAL = 200 * 1024 * 1024
 _LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 ITERATIONS = 200_000
 
@@ -59,6 +60,25 @@ def load_users(path: Path) -> dict[str, str]:
     return users
 
 
+_USER_NAME = re.compile(r"[\w\u4e00-\u9fff.@-]{1,40}")
+
+
+def add_user(path: Path, name: str, password: str) -> bool:
+    """Add or replace one user in the users file (written atomically). True if the user was new."""
+    from assistant.storage import atomic_write_text
+
+    if not _USER_NAME.fullmatch(name):
+        raise InputError("用户名只能包含字母、数字、汉字和 . @ - _，且不超过 40 个字符")
+    if len(password) < 8:
+        raise InputError("密码至少 8 个字符")
+    lines = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    kept = [line for line in lines if line.partition(":")[0].strip() != name]
+    atomic_write_text(path, "\n".join([*kept, f"{name}:{hash_password(password)}"]) + "\n")
+    with contextlib.suppress(OSError):
+        path.chmod(0o600)  # hashes are not passwords, but there is no reason to share them
+    return len(kept) == len(lines)
+
+
 def auth_for(host: str, settings: Settings):
     """None on loopback; otherwise a login check backed by the users file (required)."""
     if host in _LOCAL_HOSTS:
@@ -80,8 +100,9 @@ def auth_for(host: str, settings: Settings):
 
 
 def user_of(request) -> str:
+    """The logged-in user's name ("local" without login); ProjectStore makes it a safe folder name."""
     name = getattr(request, "username", None) if request is not None else None
-    return safe_name(name, "local") if name else "local"
+    return str(name) if name else "local"
 
 
 def checked_uploads(files: list[str], settings: Settings | None = None) -> list[Path]:
@@ -108,13 +129,23 @@ def _safe_member_name(name: str) -> str:
     return stem + Path(parts[-1]).suffix.lower()
 
 
+def _unused(target: Path) -> Path:
+    """``target``, or ``name-2.ext`` … when taken: two uploads that clean to one name both survive."""
+    n = 1
+    candidate = target
+    while candidate.exists():
+        n += 1
+        candidate = target.with_name(f"{target.stem}-{n}{target.suffix}")
+    return candidate
+
+
 def expand_uploads(paths: list[Path], workdir: Path, settings: Settings | None = None) -> list[Path]:
     """Files to review: uploads as they are, zip archives unpacked safely (no traversal, size and count limits)."""
     settings = settings or get_settings()
     out: list[Path] = []
     for path in paths:
         if path.suffix.lower() != ".zip":
-            target = workdir / _safe_member_name(path.name)
+            target = _unused(workdir / _safe_member_name(path.name))
             shutil.copy(path, target)
             out.append(target)
             continue
@@ -123,30 +154,35 @@ def expand_uploads(paths: list[Path], workdir: Path, settings: Settings | None =
                 members = [m for m in zf.infolist() if not m.is_dir()]
                 if len(members) > settings.max_uploads:
                     raise InputError(f"{path.name} 中文件过多（上限 {settings.max_uploads} 个）")
-                if sum(m.file_size for m in members) > _ZIP_MAX_TOTAL:
-                    raise InputError(f"{path.name} 解压后过大，已拒绝")
+                if sum(m.file_size for m in members) > settings.max_unzipped_mb * 1024 * 1024:
+                    raise InputError(
+                        f"{path.name} 解压后过大（上限 {settings.max_unzipped_mb} MB，可用 ASSISTANT_MAX_UNZIPPED_MB 调整），已拒绝"
+                    )
+                if any(m.flag_bits & 0x1 for m in members):
+                    raise InputError(f"{path.name} 设置了密码，无法解压：请上传未加密的 zip")
                 for member in members:
                     name = member.filename
                     if not member.flag_bits & 0x800:  # not marked UTF-8: Chinese Windows zips names in GBK
                         with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
                             name = name.encode("cp437").decode("gbk")
+                    name = name.replace("\\", "/")  # zips made on Windows may separate folders with \
                     if Path(name).suffix.lower() not in {".docx", ".md", ".json"} or Path(
                         name
                     ).name.startswith("."):
                         continue
-                    target = workdir / _safe_member_name(name)
+                    target = _unused(workdir / _safe_member_name(name))
                     with zf.open(member) as src, target.open("wb") as dst:
                         shutil.copyfileobj(src, dst)
                     out.append(target)
-        except zipfile.BadZipFile as err:
-            raise InputError(f"{path.name} 不是有效的 zip 文件") from err
+        except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError) as err:
+            raise InputError(f"{path.name} 不是有效的 zip 文件，或已损坏") from err
     return out
 
 
 def save_uploads(paths: list[Path], folder: Path) -> list[Path]:
     saved = []
     for path in paths:
-        target = folder / _safe_member_name(path.name)
+        target = folder / _safe_member_name(path.name)  # same name: a newer version replaces the old
         shutil.copy(path, target)
         saved.append(target)
     return saved
