@@ -63,7 +63,11 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             views.coverage_html(app_),
             views.scenes_table(app_),
             *views.basic_info_values(app_),
+            scene_choices(app_),
         )
+
+    def scene_choices(app_: Application):
+        return gr.update(choices=views.scene_choices(app_), value=None)
 
     def on_load(request: gr.Request):
         items = store(request).list()
@@ -90,6 +94,9 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             project = store(request).import_application(Path(file))
         except AssistantError as err:
             raise gr.Error(str(err)) from err
+        if project.application.scenes:  # straight into the editor: improving it is why it was opened
+            project.draft = project.application.scenes[0].model_copy(deep=True)
+            store(request).save(project)
         items = store(request).list()
         return gr.update(choices=[(n, pid) for pid, n, _ in items], value=project.id), *project_view(project)
 
@@ -151,6 +158,15 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
 
         return handler
 
+    def on_pick_scene(project_id: str | None, index: int | None, request: gr.Request):
+        project = load_project(project_id, request)
+        if project is None or index is None or not 0 <= index < len(project.application.scenes):
+            return project_view(project)[1:-1]
+        project.draft = project.application.scenes[index].model_copy(deep=True)
+        project.confirmed = {k: False for k in PART_KEYS}
+        store(request).save(project)
+        return project_view(project)[1:-1]
+
     def on_add_scene(project_id: str | None, request: gr.Request):
         project = load_project(project_id, request)
         if project is None or project.draft is None:
@@ -164,7 +180,11 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         project.application.scenes = scenes
         store(request).save(project)
         gr.Info(f"已放入申报书：{draft.title}")
-        return views.coverage_html(project.application), views.scenes_table(project.application)
+        return (
+            views.coverage_html(project.application),
+            views.scenes_table(project.application),
+            scene_choices(project.application),
+        )
 
     def on_save_info(project_id: str | None, *values, request: gr.Request):
         project = load_project(project_id, request)
@@ -254,6 +274,11 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                     uploads = gr.File(label="上传材料（.docx/.pdf/.txt/.md/.yaml）", file_count="multiple")
                     send = gr.Button("发送", variant="primary", elem_id="send")
                 with gr.Column(scale=6):
+                    scene_pick = gr.Dropdown(
+                        label="改写申报书中已有的场景（选中后载入下方编辑，改完再“放入申报书”）",
+                        choices=[],
+                        elem_id="scene-pick",
+                    )
                     header = gr.Markdown(elem_id="draft-header")
                     boxes, counters, checks = [], [], []
                     for key in PART_KEYS:
@@ -274,9 +299,12 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                 with gr.Row():
                     coverage = gr.HTML(elem_id="coverage")
                     scenes_df = gr.Dataframe(
-                        headers=["#", "领域", "场景标题", "描述", "痛点", "技术方案", "成效", "经济性"],
+                        headers=views.SCENE_ROW_HEADERS,
                         interactive=False,
                         wrap=True,
+                        column_widths=["4%", "10%", "41%", *["9%"] * 5],
+                        elem_id="scenes",
+                        scale=3,
                     )
                 info_inputs = views.basic_info_inputs(REQ)
                 save_info = gr.Button("保存基本信息")
@@ -322,10 +350,20 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                     scale=4,
                     elem_id="kb-query",
                 )
-                method = gr.Radio(["hybrid", "bm25", "dense"], value="hybrid", label="方法", scale=1)
+                method = gr.Radio(
+                    [("混合", "hybrid"), ("关键词 BM25", "bm25"), ("向量", "dense")],
+                    value="hybrid",
+                    label="方法",
+                    scale=1,
+                )
                 search_btn = gr.Button("检索", scale=1, elem_id="kb-search")
             results = gr.Dataframe(
-                headers=views.SEARCH_HEADERS, interactive=False, wrap=True, elem_id="kb-results"
+                headers=views.SEARCH_HEADERS,
+                interactive=False,
+                wrap=True,
+                # Both scores must stay on screen next to the snippet, not behind a horizontal scroll.
+                column_widths=["4%", "28%", "47%", "7%", "7%", "7%"],
+                elem_id="kb-results",
             )
             gr.Markdown("### 场景表（领域 → 环节 → 场景）\n" + views.SCENE_TABLE_NOTE)
             gr.Dataframe(
@@ -339,7 +377,18 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             add_docs = gr.Button("加入并重建索引")
             add_docs_result = gr.Markdown()
 
-        view_outputs = [chat, header, *boxes, *counters, *checks, findings, coverage, scenes_df, *info_inputs]
+        view_outputs = [
+            chat,
+            header,
+            *boxes,
+            *counters,
+            *checks,
+            findings,
+            coverage,
+            scenes_df,
+            *info_inputs,
+            scene_pick,
+        ]
         demo.load(on_load, outputs=[project, *view_outputs], api_name="load")
         project.change(on_select, inputs=project, outputs=view_outputs, api_name="select_project")
         new_btn.click(
@@ -373,7 +422,12 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                 api_name=f"confirm_{key}",
                 show_progress="hidden",
             )
-        add_scene.click(on_add_scene, inputs=project, outputs=[coverage, scenes_df], api_name="add_scene")
+        scene_pick.input(
+            on_pick_scene, inputs=[project, scene_pick], outputs=view_outputs[1:-1], api_name="pick_scene"
+        )
+        add_scene.click(
+            on_add_scene, inputs=project, outputs=[coverage, scenes_df, scene_pick], api_name="add_scene"
+        )
         save_info.click(on_save_info, inputs=[project, *info_inputs], outputs=coverage, api_name="save_info")
         export_btn.click(on_export, inputs=project, outputs=export_files, api_name="export")
         review_btn.click(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import socket
 import subprocess
@@ -34,14 +36,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def client(tmp_path_factory: pytest.TempPathFactory):
-    import os
-
-    data = tmp_path_factory.mktemp("app") / "data"
-    old = os.environ.get("ASSISTANT_DATA_DIR")
-    os.environ["ASSISTANT_DATA_DIR"] = str(data)
-    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+@contextlib.contextmanager
+def running_app(data: Path):
     from gradio_client import Client
 
     from app import build_app, serve
@@ -55,10 +51,18 @@ def client(tmp_path_factory: pytest.TempPathFactory):
         yield Client(f"http://127.0.0.1:{port}/", verbose=False)
     finally:
         demo.close()
-        if old is None:
-            os.environ.pop("ASSISTANT_DATA_DIR", None)
-        else:
-            os.environ["ASSISTANT_DATA_DIR"] = old
+
+
+@pytest.fixture(scope="module")
+def app_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("app") / "data"
+
+
+@pytest.fixture(scope="module")
+def client(app_data: Path):
+    os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
+    with running_app(app_data) as client:
+        yield client
 
 
 def test_writer_drafts_from_material_and_the_project_is_saved(client) -> None:
@@ -155,3 +159,33 @@ def test_every_event_has_its_own_api_name(tmp_path: Path) -> None:
     assert all(d["api_visibility"] == "public" for d in deps)
     main_actions = {"send", "edit_成效", "confirm_成效", "export", "open_application", "review", "search"}
     assert main_actions <= set(names)
+
+
+def test_an_existing_docx_opens_as_a_project_that_survives_a_restart(
+    client, app_data: Path, tmp_path: Path
+) -> None:
+    from gradio_client import handle_file
+
+    from assistant.application_reader import read_application
+    from assistant.docx_io.writer import export_docx
+
+    original = read_application(SAMPLES_DIR / "sample-application.json")
+    docx = export_docx(original, tmp_path / "去年的申报书.docx")
+    # /open_application returns [project, chat, header, 5 parts, 5 counters, 5 checks, findings,
+    # coverage, scenes, 10 basic-info fields, scene picker]
+    opened = client.predict(handle_file(str(docx)), api_name="/open_application")
+    project_id = opened[0] if isinstance(opened[0], str) else opened[0]["value"]
+    assert opened[3] == original.scenes[0].parts.描述  # the first scene is in the editor, ready to improve
+    assert opened[22] == original.applicant
+    assert "必须领域已覆盖 3/3" in opened[19]
+    assert len(opened[20]["data"]) == len(original.scenes)
+
+    last = len(original.scenes) - 1
+    picked = client.predict(project_id, last, api_name="/pick_scene")  # [header, 5 parts, …]
+    assert picked[1] == original.scenes[last].parts.描述
+
+    # A restart: a new app on the same data directory offers the project first and reopens it.
+    with running_app(app_data) as again:
+        loaded = again.predict(api_name="/load")
+        assert (loaded[0] if isinstance(loaded[0], str) else loaded[0]["value"]) == project_id
+        assert loaded[3] == original.scenes[last].parts.描述

@@ -22,12 +22,16 @@ CSS = """
 .bar {display: flex; align-items: center; gap: 8px; margin: 4px 0}
 .bar .fill {height: 14px; background: #1a73e8; border-radius: 3px}
 .bar .fill.missing {background: #c5221f; width: 6px}
-.bar .name {width: 6em}
+.bar .name {width: 7em}
+.bar.mandatory .name {font-weight: 600}
+.bar.mandatory {border-left: 3px solid #1a73e8; padding-left: 6px}
+.bar .lack {color: #c5221f}
+.coverage-sum {font-size: 0.85rem; color: #555; margin: 2px 0 6px}
 """
 
 SUMMARY_HEADERS = ["文件", "申报单位", "结论", "错误", "警告", "已覆盖领域", "缺少的必须领域", "场景等级"]
 FINDING_HEADERS = ["文件", "级别", "规则", "位置", "问题", "依据原文", "修改建议", "条款"]
-SEARCH_HEADERS = ["#", "出处", "片段", "融合得分", "BM25", "向量"]
+SEARCH_HEADERS = ["#", "出处", "片段", "融合得分", "BM25得分", "向量得分"]
 SCENE_HEADERS = ["领域", "环节", "场景", "说明（本项目概括）", "核实", "旧称"]
 SCENE_TABLE_NOTE = (
     "领域与环节的对应出自通知附件1 第6条注释（已核实）。场景名除“人机协同作业”外**均未核实**："
@@ -51,6 +55,8 @@ def banner(settings: Settings) -> str:
 
 def counter(text: str, limit: int, confirmed: bool) -> str:
     n = count_words(text or "")
+    # Amber from 90%: earlier than the reviewer's warning (requirements near_limit_ratio, 95%), so the
+    # writer sees it coming while there is still room to rephrase.
     level = "over" if n > limit else ("near" if n >= limit * 0.9 else "ok")
     mark = "" if confirmed else '<span class="unconfirmed">未人工确认</span>'
     return f'<span class="count {level}" data-count="{n}">{n} / {limit} 字</span>{mark}'
@@ -84,29 +90,51 @@ def findings_markdown(draft: Scene | None) -> str:
 
 def coverage_html(app: Application) -> str:
     req = load_requirements()
-    rows = ['<div class="coverage"><b>领域覆盖</b>']
-    for domain in req.domains:
-        n = len(app.scenes_in(domain.name))
-        need = "必须" if domain.mandatory else "可选"
+    covered = [d for d in req.mandatory_domains if app.scenes_in(d.name)]
+    rows = [
+        '<div class="coverage"><b>领域覆盖</b>'
+        f'<div class="coverage-sum">必须领域已覆盖 {len(covered)}/{len(req.mandatory_domains)}，'
+        f"共 {len(app.scenes)} 个场景（{inert(req.coverage_clause)}）</div>"
+    ]
+    for name, mandatory in [
+        *((d.name, d.mandatory) for d in req.domains),
+        *((e.name, False) for e in req.extras),
+    ]:
+        n = len(app.scenes_in(name))
+        need = "必须" if mandatory else ("加分项" if name in req.extra_names else "可选")
         fill = (
             f'<span class="fill" style="width:{min(n, 8) * 24}px"></span>'
             if n
-            else ('<span class="fill missing"></span>' if domain.mandatory else "")
+            else ('<span class="fill missing"></span>' if mandatory else "")
         )
-        status = "✓" if n else ("缺少" if domain.mandatory else "—")
+        status = "✓" if n else ('<b class="lack">缺少</b>' if mandatory else "—")
+        kind = "bar mandatory" if mandatory else "bar"
         rows.append(
-            f'<div class="bar" data-domain="{domain.name}" data-count="{n}"><span class="name">'
-            f"{domain.name}</span>{fill}<span>{n} 个场景（{need}）{status}</span></div>"
+            f'<div class="{kind}" data-domain="{name}" data-count="{n}"><span class="name">'
+            f"{name}</span>{fill}<span>{n} 个场景（{need}）{status}</span></div>"
         )
     rows.append("</div>")
     return "".join(rows)
 
 
+SCENE_ROW_HEADERS = ["#", "领域", "场景标题", *(f"{spec.key}（字）" for spec in load_requirements().parts)]
+
+
 def scenes_table(app: Application) -> list[list]:
-    return [
-        [i, s.domain, s.title, *[count_words(t) for _, t in s.parts.items()]]
-        for i, s in enumerate(app.scenes, 1)
-    ]
+    """One row per scene, in the order of the application (grouped by domain); counts against limits."""
+    specs = load_requirements().parts
+    rows = []
+    for i, s in enumerate(app.scenes, 1):
+        counts = []
+        for spec in specs:
+            n = count_words(s.parts.get(spec.key))  # type: ignore[arg-type]
+            counts.append(f"{n}/{spec.limit}" + ("（超）" if n > spec.limit else ""))
+        rows.append([i, s.domain, s.title, *counts])
+    return rows
+
+
+def scene_choices(app: Application) -> list[tuple[str, int]]:
+    return [(f"{i}. {s.domain}｜{s.title}", i - 1) for i, s in enumerate(app.scenes, 1)]
 
 
 def basic_info_inputs(req: Requirements):
