@@ -231,3 +231,57 @@ def test_draft_cli_offline_json(kb_dir: Path, tmp_path: Path) -> None:
     assert set(data["parts"]) == {"描述", "痛点", "技术方案", "成效", "经济性"}
     assert all({"value", "source"} <= set(f) for f in data["figures"])
     assert data["mode"] == "offline" and "离线模式" in result.stderr
+
+
+def test_a_figure_is_traced_to_the_same_unit_when_the_value_repeats() -> None:
+    g = FigureGuard(material_from_text("每条线加装1台测厚仪。\n另配1套视觉系统。\n精度±1.0%，比例3:6:1。"))
+    (unit,) = g.check("配置1套视觉系统。")
+    assert unit.ok and unit.source == "材料第2行：1套"
+    (percent,) = g.check("精度达到1.0%。")
+    assert percent.ok and percent.source == "材料第3行：1.0%"
+
+
+# Hand-written notes in the shape writers send: banners, a company history first, supplier lines
+# with prices, before/after statements in chat style.
+NOTES = """冲压车间视觉检测——申报素材（质量部 整理）
+=== 一、公司情况 ===
+公司2009年成立，员工1,100人，主要做汽车座椅骨架，厂房占地8万平方米。
+=== 二、做了什么 ===
+项目名称：冲压件表面缺陷在线视觉检测
+在3条冲压线末端各部署1套视觉检测工位，拍照识别划伤、压痕和开裂，不合格件自动分拣到返修道。
+检测结果按件号写入MES，质量部可按批次追溯。
+=== 三、供应商 ===
+视觉检测工位由南昌慧眼智能装备有限公司提供，3套共计186万元。
+=== 四、效果（质量部 小周）===
+以前每条线末端2个人目检，漏检率大概0.8%，现在每条线1个人复判，漏检率0.15%。
+投用后（2024年9月–2025年2月）客户投诉由每月6起减少到1起。
+=== 五、钱 ===
+总投资186万元，一年节约人工和索赔费用约72万元。
+"""
+
+
+@pytest.fixture(scope="module")
+def notes_draft(kb_dir: Path):
+    return draft_scene(material_from_text(NOTES), Settings(data_dir=kb_dir))
+
+
+def test_offline_draft_leaves_banners_and_the_company_history_out(notes_draft) -> None:
+    text = "".join(t for _, t in notes_draft.scene.parts.items())
+    assert "===" not in text and "申报素材" not in text
+    assert "2009年成立" not in text and "员工1,100人" not in text
+
+
+def test_offline_draft_names_the_supplier_in_the_technical_solution(notes_draft) -> None:
+    assert "南昌慧眼智能装备有限公司" in notes_draft.scene.parts.技术方案
+    assert "供应商或实施单位" not in notes_draft.scene.gaps
+
+
+def test_offline_draft_takes_the_pain_from_the_before_half_of_a_comparison(notes_draft) -> None:
+    pain = notes_draft.scene.parts.痛点
+    assert "以前每条线末端2个人目检" in pain and "0.15%" not in pain
+    assert "0.15%" in notes_draft.scene.parts.成效
+
+
+def test_offline_draft_takes_the_instance_name_from_the_notes(notes_draft) -> None:
+    assert notes_draft.scene.instance == "冲压件表面缺陷在线视觉检测"
+    assert notes_draft.scene.link == "质量管控"

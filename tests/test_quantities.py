@@ -74,3 +74,22 @@ def test_before_after_pairs(text: str, before: float, after: float, unit: str) -
 def test_relative_change_of_a_pair() -> None:
     (change,) = extract_changes("从5人减少至2人")
     assert change.relative == pytest.approx(-60)
+
+
+@pytest.mark.parametrize(
+    ("text", "period"),
+    [
+        ("上线前（2024年1–6月）良率94.3%", "2024年1–6月"),
+        ("2023年3月至12月累计节电", "2023年3月至12月"),
+        ("1-6月平均交期", "1-6月"),
+    ],
+)
+def test_a_span_of_months_is_one_period_not_two_figures(text: str, period: str) -> None:
+    found = extract_quantities(text)
+    assert [q.text for q in found if q.kind == "date"] == [period]
+    assert all(q.kind != "plain" for q in found)
+
+
+def test_a_contract_number_holds_no_date() -> None:
+    assert extract_quantities("合同号 JC-2023-1106") == []
+    assert [q.text for q in extract_quantities("于2024-04投产")] == ["2024-04"]

@@ -84,6 +84,7 @@ class Allowed:
     value: float  # in base units
     source: str
     raw: float | None = None  # the number as written, for figures stated in the material
+    unit: str = ""  # as written, so 1套 is traced to a 1套 of the material rather than to a 1台
 
 
 @dataclass
@@ -165,7 +166,7 @@ class FigureGuard:
                 if q.kind in ("year", "date"):
                     self.texts.setdefault(_date_key(q.text), sentence.where)
                 self.allowed.append(
-                    Allowed(dimension(q), base_value(q), f"{sentence.where}：{q.text}", q.value)
+                    Allowed(dimension(q), base_value(q), f"{sentence.where}：{q.text}", q.value, q.unit)
                 )
             for change in extract_changes(sentence.text):
                 self.allowed += _derived(change.before, change.after, sentence.where)
@@ -221,8 +222,9 @@ class FigureGuard:
 
     def _match(self, q: Quantity) -> FigureCheck:
         dim, value, tol = dimension(q), base_value(q), _tolerance(q)
-        # A figure stated in the material beats an arithmetic explanation of it.
-        for allowed in sorted(self.allowed, key=lambda a: a.raw is None):
+        # A figure stated in the material beats an arithmetic explanation of it, and one stated with the
+        # same unit beats one that merely has the same value and dimension.
+        for allowed in sorted(self.allowed, key=lambda a: (a.raw is None, a.unit != q.unit)):
             if allowed.dimension == dim and math.isclose(allowed.value, value, rel_tol=1e-9, abs_tol=tol):
                 return FigureCheck(q, True, allowed.source, derived=allowed.raw is None)
             # A bare number on either side (a table cell "5", a draft's "提升至82") matches as written.

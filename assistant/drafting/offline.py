@@ -33,6 +33,16 @@ _RESULT_WORDS = re.compile(
     r"现在|目前|上线后|投用后|建成后|改造后|实施后|同比|降至|提升至|提高到|减少到|缩短到|→"
 )
 _PROBLEM_WORDS = re.compile(r"以前|之前|原来|过去|改造前")
+# Section banners and headings of the writer's notes (=== 三、工艺部 微信 ===, 【报价】, 二、报价：) are
+# labels, not statements: they never go into a part.
+# The notes' own title (涂布在线检测——申报素材（质量部 整理）) and name labels (项目名称：…, which
+# become the instance name) are labels too.
+_HEADING = re.compile(
+    r"^(?:=+[^=]*=+|【[^】]*】|[一二三四五六七八九十]+、[^，。；]{0,20}|[^，。；]{0,16}[:：]"
+    r"|[^，。；]*(?:素材|申报材料|初稿|草稿|整理)[^，。；]*"
+    r"|(?:场景实例名称|实例名称|场景名称|项目名称|项目编号|验收结论)\s*[:：].*)。?$"
+)
+_BEFORE_AFTER_SPLIT = re.compile(r"[，,；;]\s*(?=(?:现在|目前|上线后|投用后|建成后|改造后|实施后))")
 _ORG = re.compile(
     r"[\u4e00-\u9fffA-Za-z0-9]{2,}(?:有限公司|股份公司|公司|集团|研究院|研究所|大学|科技)|自主研发|自主开发"
 )
@@ -69,18 +79,22 @@ def _clean(sentence: str) -> str:
     return text
 
 
-def score_sentences(sentences: list[Sentence]) -> np.ndarray:
-    """(sentences × parts) scores: cue hits plus similarity to each part's purpose."""
+def score_sentences(sentences: list[Sentence]) -> tuple[list[str], np.ndarray]:
+    """The cue file's keys (the five parts, then the texts a scene must not take, such as 企业简介) and
+    (sentences × keys) scores: cue hits plus similarity to each key's purpose."""
     cues = _part_cues()
-    purposes = _embed([cues[k].purpose for k in PART_KEYS], is_query=True)
+    keys = list(cues)
+    purposes = _embed([cues[k].purpose for k in keys], is_query=True)
     vectors = _embed([s.text for s in sentences], is_query=False)
     similarity = vectors @ purposes.T  # e5 vectors are normalised
     similarity = (similarity - similarity.mean()) / (similarity.std() + 1e-6) * 0.15
     cue_scores = np.array(
-        [[min(3, sum(c in s.text for c in cues[k].cues)) * 0.2 for k in PART_KEYS] for s in sentences]
+        [[min(3, sum(c in s.text for c in cues[k].cues)) * 0.2 for k in keys] for s in sentences]
     )
-    # Before→after statements are results; "以前…" alone is a pain point; money is economics.
-    results, pains, money = PART_KEYS.index("成效"), PART_KEYS.index("痛点"), PART_KEYS.index("经济性")
+    # Before→after statements are results; "以前…" alone is a pain point; money is economics; a named
+    # supplier or implementer belongs to the technical solution, which must name it.
+    results, pains, money = keys.index("成效"), keys.index("痛点"), keys.index("经济性")
+    solution = keys.index("技术方案")
     for i, sentence in enumerate(sentences):
         text = sentence.text
         quantities = [q for q in extract_quantities(text) if q.is_metric]
@@ -97,24 +111,52 @@ def score_sentences(sentences: list[Sentence]) -> np.ndarray:
             cue_scores[i][pains] += 0.4
         if any(q.kind == "money" for q in quantities):
             cue_scores[i][money] += 0.5
-    return similarity + cue_scores
+        if _ORG.search(text):
+            cue_scores[i][solution] += 0.8
+    return keys, similarity + cue_scores
+
+
+def describing_passages(material: Material, sentences_per_passage: int = 3) -> list[str]:
+    """The material as passages of a few statements each, labels and chatter left out: what the
+    drafter maps to 环节/场景, one vote per passage."""
+    usable = [
+        s.text
+        for s in material.sentences
+        if not _NOISE.search(s.text) and not _HEADING.match(s.text.strip()) and len(s.text) >= 8
+    ]
+    step = sentences_per_passage
+    return ["。".join(usable[i : i + step]) for i in range(0, len(usable), step)] or [material.text[:800]]
+
+
+def _before_clause(text: str) -> str:
+    """The "before" half of a before→after statement (以前……，现在……): the pain it started from."""
+    if not (_PROBLEM_WORDS.search(text) and _RESULT_WORDS.search(text)):
+        return ""
+    head = _BEFORE_AFTER_SPLIT.split(text, maxsplit=1)
+    return head[0] if len(head) == 2 and len(head[0]) >= 8 else ""
 
 
 def draft_offline(material: Material, domain: str, link: str, scene: str, instance: str) -> Scene:
     req = load_requirements()
-    sentences = [s for s in material.sentences if not _NOISE.search(s.text) and len(s.text) >= 6]
+    sentences = [
+        s
+        for s in material.sentences
+        if not _NOISE.search(s.text) and len(s.text) >= 6 and not _HEADING.match(s.text.strip())
+    ]
     parts: dict[PartKey, list[str]] = {k: [] for k in PART_KEYS}
     if sentences:
-        scores = score_sentences(sentences)
+        keys, scores = score_sentences(sentences)
         for i, sentence in enumerate(sentences):
             best = int(np.argmax(scores[i]))
-            key = PART_KEYS[best]
-            if scores[i][best] < MIN_SCORE:
-                continue
+            key = keys[best]
+            if scores[i][best] < MIN_SCORE or key not in PART_KEYS:
+                continue  # too vague, or it belongs to another text of the application (企业简介)
             has_figure = any(q.is_metric for q in extract_quantities(sentence.text))
             if key in ("成效", "经济性") and not has_figure:
                 continue  # results and economics without a figure add words, not evidence
-            parts[key].append(_clean(sentence.text))
+            parts[key].append(_clean(sentence.text))  # type: ignore[index]
+            if key == "成效" and (before := _before_clause(sentence.text)):
+                parts["痛点"].append(_clean(before))
     filled = SceneParts()
     for spec in req.parts:
         budget = int(spec.limit * FILL_RATIO)

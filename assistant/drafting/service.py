@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from json_repair import loads as repair_loads
@@ -17,7 +17,7 @@ from assistant.config import Settings
 from assistant.drafting.figures import FigureGuard
 from assistant.drafting.guards import GAP_MARK, MaterialFacts, Violation, check_scene, enforce, material_facts
 from assistant.drafting.material import Material
-from assistant.drafting.offline import draft_offline
+from assistant.drafting.offline import describing_passages, draft_offline
 from assistant.errors import InputError, LLMError
 from assistant.models import PART_KEYS, Figure, Scene, SceneParts
 from assistant.requirements import load_requirements
@@ -72,7 +72,13 @@ def _number_lines(text: str) -> str:
     return numbered
 
 
+_NAMED_PROJECT = re.compile(r"^\s*(?:场景实例名称|实例名称|场景名称|项目名称)\s*[:：]\s*(.{2,40}?)\s*$")
+
+
 def _instance_from_material(material: Material) -> str:
+    for line in material.text.splitlines():
+        if named := _NAMED_PROJECT.match(line):
+            return named.group(1).rstrip("。")
     for line in material.text.splitlines():
         m = re.match(r"^\s*#+\s*(.+)$", line)
         if m:
@@ -103,13 +109,41 @@ def resolve_scene(
 
     ensure_index(settings)
     kb = KnowledgeBase(settings)
-    candidates = map_description(kb, material.text[:800], top=3)
+    candidates = _vote_scenes(kb, describing_passages(material), map_description)
     if link:
         candidates = [c for c in candidates if c.link == link] or candidates
     if not candidates:
         raise InputError("无法判断材料对应的环节/场景，请用 --link 与 --scene 指定")
     best = candidates[0]
     return domain or best.domain, link or best.link, scene or best.scene, candidates
+
+
+VOTE_TOP = 5
+
+
+def _vote_scenes(kb, passages: list[str], map_description, top: int = 3) -> list:
+    """Candidates ranked by reciprocal-rank votes of every passage of the material: first the 环节
+    most passages point to, then its best-voted scene; one candidate per 环节.
+
+    A whole material is a poor query — its opening lines are usually about the company — so each
+    passage of a few sentences maps on its own. Votes are pooled per 环节 before choosing the scene
+    because neighbouring scenes of one 环节 split a passage's vote between them.
+    """
+    link_votes: dict[str, float] = {}
+    scene_votes: dict[tuple[str, str], float] = {}
+    best: dict[tuple[str, str], object] = {}
+    for passage in passages:
+        for rank, candidate in enumerate(map_description(kb, passage, top=VOTE_TOP)):
+            key = (candidate.link, candidate.scene)
+            link_votes[candidate.link] = link_votes.get(candidate.link, 0.0) + 1 / (rank + 1)
+            scene_votes[key] = scene_votes.get(key, 0.0) + 1 / (rank + 1)
+            best.setdefault(key, candidate)
+    total = sum(link_votes.values()) or 1.0
+    chosen = []
+    for link in sorted(link_votes, key=lambda name: -link_votes[name])[:top]:
+        key = max((k for k in scene_votes if k[0] == link), key=lambda k: scene_votes[k])
+        chosen.append(replace(best[key], score=link_votes[link] / total))
+    return chosen
 
 
 def _scene_note(link: str, scene: str) -> tuple[str, list[str]]:

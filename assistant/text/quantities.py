@@ -162,8 +162,12 @@ _FRACTION_WORDS = re.compile(
     rf"(?P<frac>(?P<den>[{_CN_DIGITS}\d]+)分之(?P<numr>[{_CN_DIGITS}\d]+)|一半|近半|过半|翻倍|翻番|翻(?P<fan>[一两二三])番)"
 )
 _YEAR_AFTER = re.compile(r"^\s?(年度?|年底|年初|年末|年起|年以来|年间|年—|年-|年~|年至|年)")
+_MONTH = r"(?:1[0-2]|0?[1-9])"
 _DATE = re.compile(
-    r"(?:19|20)\d{2}[-./年](?:1[0-2]|0?[1-9])月?(?:[-./]?(?:3[01]|[12]\d|0?[1-9])日)?|\d{1,2}月\d{1,2}日"
+    # A span of months (2024年1–6月, 2023年3月至12月) is one statistics period, not two figures.
+    rf"(?:19|20)\d{{2}}年{_MONTH}月?\s?[-–—~～至到]\s?{_MONTH}月"
+    rf"|(?:19|20)\d{{2}}[-./年]{_MONTH}月?(?:[-./]?(?:3[01]|[12]\d|0?[1-9])日)?|\d{{1,2}}月\d{{1,2}}日"
+    rf"|(?<![\d.]){_MONTH}\s?[-–—~～至到]\s?{_MONTH}月"
 )
 _LIST_NUMBER_BEFORE = re.compile(r"(第|（|\(|No\.|NO\.|编号|序号|[A-Za-z_/-])$")
 _LIST_NUMBER_AFTER = re.compile(r"^(）|\)|、|\.(?!\d)|级|期|号|条|款|版|代|寸|[A-Za-z])")
@@ -263,18 +267,27 @@ def extract_quantities(text: str) -> list[Quantity]:
     """Every figure in ``text``, in order; years and dates included but marked as such."""
     norm = normalize_digits(text)
     found: list[Quantity] = []
-    taken: list[tuple[int, int]] = []
+    # Characters already claimed by an earlier match; a mask keeps each check proportional to the
+    # match's length (a list of spans made a 10,000-paragraph 成效 take minutes).
+    claimed = bytearray(len(norm) + 1)
+
+    def claim(a: int, b: int) -> None:
+        claimed[a:b] = b"\x01" * (b - a)
 
     def free(a: int, b: int) -> bool:
-        return all(b <= s or a >= e for s, e in taken)
+        return not any(claimed[a:b])
 
+    # Codes and model names first: the 2023-11 inside contract number JC-2023-1106 is not a date.
+    for m in _IDENTIFIER.finditer(norm):
+        if not _DATE.fullmatch(m.group()):
+            claim(m.start(), m.end())
     for m in _DATE.finditer(norm):
+        if not free(m.start(), m.end()):
+            continue
         found.append(
             Quantity(text=text[m.start() : m.end()], value=0, kind="date", start=m.start(), end=m.end())
         )
-        taken.append((m.start(), m.end()))
-    for m in _IDENTIFIER.finditer(norm):
-        taken.append((m.start(), m.end()))
+        claim(m.start(), m.end())
     for m in _FRACTION_WORDS.finditer(norm):
         if not free(m.start(), m.end()):
             continue
@@ -292,7 +305,7 @@ def extract_quantities(text: str) -> list[Quantity]:
             times = {"一": 2, "两": 4, "二": 4, "三": 8}.get(m.group("fan") or "一", 2)
             q = Quantity(text=word, value=times, unit="倍", kind="multiple", start=m.start(), end=m.end())
         found.append(q)
-        taken.append((m.start(), m.end()))
+        claim(m.start(), m.end())
     for m in _NUMBER.finditer(norm):
         if not free(m.start(), m.end()):
             continue
@@ -319,7 +332,7 @@ def extract_quantities(text: str) -> list[Quantity]:
                 end=m.end(),
             )
         )
-        taken.append((m.start(), m.end()))
+        claim(m.start(), m.end())
     return sorted(found, key=lambda q: q.start)
 
 
