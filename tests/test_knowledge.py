@@ -419,6 +419,28 @@ def test_unverified_scene_names_carry_their_mark_in_search_and_map_output(
             assert f"{name}（未核实" in text
 
 
+def test_switching_between_local_storage_and_a_server_asks_for_a_rebuild(index_copy: Settings) -> None:
+    elsewhere = index_copy.model_copy(update={"chroma_url": "http://127.0.0.1:9/"})
+    with pytest.raises(ConfigError) as refused:
+        KnowledgeBase(elsewhere)
+    assert str(refused.value) == (
+        "索引的向量存放在 本地数据目录，当前设置（ASSISTANT_CHROMA_URL）为 Chroma 服务器 http://127.0.0.1:9；"
+        "请运行 assistant index 在当前位置重建索引"
+    )
+
+
+def test_an_unreachable_server_is_named_not_blamed_on_the_index(index_copy: Settings) -> None:
+    path = index_copy.data_dir / "index" / "manifest.json"
+    manifest = json.loads(path.read_text(encoding="utf-8"))
+    manifest["chroma"] = "http://127.0.0.1:9"  # built on a server that is now down
+    path.write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
+    kb = KnowledgeBase(index_copy.model_copy(update={"chroma_url": "http://127.0.0.1:9"}))
+    with pytest.raises(ConfigError) as refused:
+        kb.search("成熟度", method="dense")
+    assert str(refused.value).startswith("无法连接 Chroma 服务器 http://127.0.0.1:9（ASSISTANT_CHROMA_URL）")
+    assert kb.search("成熟度", method="bm25")  # BM25 needs no server
+
+
 def test_no_index_yet_is_a_clear_message(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="assistant index"):
         KnowledgeBase(Settings(data_dir=tmp_path / "empty"))

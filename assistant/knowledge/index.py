@@ -62,6 +62,11 @@ def source_dirs(settings: Settings) -> list[Path]:
     return [settings.corpus_dir / "documents", user_documents_dir(settings)]
 
 
+def storage_location(settings: Settings) -> str:
+    """Where the vectors live, as recorded in the manifest: "local" or the server URL."""
+    return settings.chroma_url.rstrip("/") if settings.chroma_url else "local"
+
+
 def chroma_client(settings: Settings):
     """A Chroma client: an HTTP client when ASSISTANT_CHROMA_URL is set, else on-disk storage."""
     import chromadb
@@ -244,7 +249,7 @@ def build_index(
             "embedding_model": model_id,
             "chunker_version": CHUNKER_VERSION,
             "collection": collection_name,
-            "chroma": settings.chroma_url or "local",
+            "chroma": storage_location(settings),
             "built_at": time.strftime("%Y-%m-%d %H:%M:%S"),
             "files": new_files,
             "chunks": [{"id": c.id, "text": c.text, "meta": c.metadata()} for c in chunks],

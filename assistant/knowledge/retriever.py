@@ -13,7 +13,7 @@ from assistant.config import Settings
 from assistant.errors import ConfigError
 from assistant.knowledge.chunking import Chunk
 from assistant.knowledge.embeddings import get_embeddings
-from assistant.knowledge.index import chroma_client, read_manifest
+from assistant.knowledge.index import chroma_client, read_manifest, storage_location
 from assistant.knowledge.tokenize import tokenize
 from assistant.scenes import UNVERIFIED_MARK
 
@@ -60,6 +60,10 @@ class Hit:
         }
 
 
+def _where(location: str) -> str:
+    return "本地数据目录" if location == "local" else f"Chroma 服务器 {location}"
+
+
 class KnowledgeBase:
     """The built index, opened for querying. Create once and reuse: the first query loads the model."""
 
@@ -73,6 +77,12 @@ class KnowledgeBase:
             raise ConfigError(
                 f"索引是用嵌入模型 {manifest['embedding_model']} 建立的，当前设置为 {model_id}；"
                 "请运行 assistant index 重建索引"
+            )
+        stored_at, wanted = str(manifest.get("chroma", "local")).rstrip("/"), storage_location(settings)
+        if stored_at != wanted:
+            raise ConfigError(
+                f"索引的向量存放在 {_where(stored_at)}，当前设置（ASSISTANT_CHROMA_URL）为 {_where(wanted)}；"
+                "请运行 assistant index 在当前位置重建索引"
             )
         self.manifest = manifest
         self.chunks = [Chunk.from_metadata(c["id"], c["text"], c["meta"]) for c in manifest["chunks"]]
@@ -92,8 +102,9 @@ class KnowledgeBase:
 
     def _chroma(self):
         if self._collection is None:
+            client = chroma_client(self.settings)  # an unreachable server says so itself
             try:
-                self._collection = chroma_client(self.settings).get_collection(self.manifest["collection"])
+                self._collection = client.get_collection(self.manifest["collection"])
             except Exception as err:
                 raise ConfigError(f"索引数据不完整（{err}），请运行 assistant index --force 重建") from err
         return self._collection
