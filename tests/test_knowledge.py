@@ -348,27 +348,38 @@ LIBREOFFICE_HTML = """<html><head><meta charset="utf-8"></head><body>
 </body></html>"""
 
 
-def test_a_libreoffice_docx_with_merged_cells_becomes_searchable(
-    index_copy: Settings, tmp_path: Path
+def test_a_libreoffice_docx_dropped_into_the_corpus_folder_becomes_searchable(
+    index_copy: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     made = _libreoffice_docx(tmp_path, LIBREOFFICE_HTML, "能源计量办法.docx")
     xml = zipfile.ZipFile(made).read("word/document.xml")
     assert b"w:gridSpan" in xml and b'w:vMerge w:val="restart"' in xml  # real merges, not repeated text
-    folder = index_copy.data_dir / "documents"
-    folder.mkdir(parents=True)
-    shutil.copy(made, folder / "能源计量办法.docx")
+    # The user's corpus folder (ASSISTANT_CORPUS_DIR): the shipped documents plus theirs.
+    corpus = tmp_path / "corpus"
+    shutil.copytree(DOCUMENTS_DIR, corpus / "documents")
+    shutil.copy(made, corpus / "documents" / "能源计量办法.docx")
+    monkeypatch.setenv("ASSISTANT_DATA_DIR", str(index_copy.data_dir))
+    monkeypatch.setenv("ASSISTANT_CORPUS_DIR", str(corpus))
+    runner = CliRunner()
 
-    result = build_index(index_copy)
+    indexed = runner.invoke(app, ["index"])
+    assert indexed.exit_code == 0, indexed.output
+    assert "已跳过" not in indexed.output
+    embedded = int(re.search(r"新生成向量\s*(\d+)", indexed.output).group(1))
+    assert 0 < embedded <= 4  # only the new document; the copied corpus keeps its vectors
 
-    assert not result.skipped and 0 < result.embedded <= 4
-    top = KnowledgeBase(index_copy).search("空压站的压缩空气流量计归谁管", k=3)[0]
-    assert top.chunk.source == "能源计量办法.docx"
-    assert top.citation.endswith("一、能源计量管理办法 › （一）计量器具配备")
-    rows = top.chunk.text.splitlines()
+    found = runner.invoke(app, ["search", "空压站的压缩空气流量计归谁管", "-k", "3", "--json"])
+    assert found.exit_code == 0, found.output
+    top = json.loads(found.output)[0]
+    assert top["source"] == "能源计量办法.docx"
+    assert top["citation"].endswith("一、能源计量管理办法 › （一）计量器具配备")
+    rows = top["text"].splitlines()
     assert "区域 | 计量安排" in rows  # the header spanning two columns is one cell, read once
     assert "空压站 | 电表每台独立计量 | 动力科" in rows
     assert "压缩空气流量计 | 动力科" in rows  # the vertically merged 空压站 is not repeated
-    second = KnowledgeBase(index_copy).search("能耗数据多久采集一次", k=3)
+    second = KnowledgeBase(Settings(data_dir=index_copy.data_dir, corpus_dir=corpus)).search(
+        "能耗数据多久采集一次", k=3
+    )
     assert any(h.citation.endswith("一、能源计量管理办法 › （二）数据采集") for h in second)
 
 
