@@ -7,6 +7,7 @@ Run ``python app.py`` (or ``make run``). It binds 127.0.0.1:7860 unless ``GRADIO
 
 from __future__ import annotations
 
+import contextlib
 import os
 import tempfile
 from pathlib import Path
@@ -23,6 +24,16 @@ from assistant.webapp import access, views
 
 REQ = load_requirements()
 PART_SPECS = {spec.key: spec for spec in REQ.parts}
+
+
+@contextlib.contextmanager
+def shown_to_user():
+    """The user's input, the configuration, the model endpoint: the person who must act reads the
+    message in the page. Anything else is a bug and surfaces as one."""
+    try:
+        yield
+    except AssistantError as err:
+        raise gr.Error(str(err)) from err
 
 
 def _store(settings: Settings, request: gr.Request | None) -> ProjectStore:
@@ -69,6 +80,8 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
     def scene_choices(app_: Application):
         return gr.update(choices=views.scene_choices(app_), value=None)
 
+    view_size = len(project_view(None))
+
     def on_load(request: gr.Request):
         items = store(request).list()
         choices = [(f"{name}", pid) for pid, name, _ in items]
@@ -103,18 +116,24 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
     def on_send(project_id: str | None, message: str, files: list[str] | None, request: gr.Request):
         s = store(request)
         project = load_project(project_id, request) or s.create("我的申报项目")
-        paths = access.checked_uploads(files or [])
+        with shown_to_user():
+            paths = access.checked_uploads(files or [])
         history = [{"role": m.role, "content": m.content} for m in project.chat]
         shown = [
             *history,
             {"role": "user", "content": message or "（上传文件）"},
             {"role": "assistant", "content": "…"},
         ]
-        reply = ""
+        saved = None
         for reply in respond(project, settings, message, paths):
             shown[-1]["content"] = reply
-            s.save(project)  # nothing is lost, even mid-turn
-            yield gr.update(), shown, "", None, *project_view(project)[1:]
+            state = (len(project.chat), len(project.material), id(project.draft))
+            if state != saved:  # the turn changed the project: save it (nothing lost mid-turn), redraw
+                s.save(project)
+                saved = state
+                yield gr.update(), shown, "", None, *project_view(project)[1:]
+            else:  # a streamed token: only the chat moves
+                yield gr.skip(), shown, gr.skip(), gr.skip(), *[gr.skip()] * (view_size - 1)
         s.save(project)
         items = s.list()
         yield (
@@ -216,7 +235,8 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         if not files:
             raise gr.Error("请上传要审查的申报书（.docx/.md/.json，或 .zip）")
         workdir = Path(tempfile.mkdtemp(prefix="review-"))
-        paths = access.expand_uploads(access.checked_uploads(files), workdir)
+        with shown_to_user():
+            paths = access.expand_uploads(access.checked_uploads(files), workdir)
         if not paths:
             raise gr.Error("没有找到可审查的文件")
         progress(0, desc="审查中")
@@ -246,7 +266,8 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             raise gr.Error("请选择要加入知识库的文件（.docx/.pdf/.md/.txt）")
         target = user_documents_dir(settings)
         target.mkdir(parents=True, exist_ok=True)
-        saved = access.save_uploads(access.checked_uploads(files), target)
+        with shown_to_user():
+            saved = access.save_uploads(access.checked_uploads(files), target)
         result = build_index(settings, lambda stage, done, total: progress(done / max(total, 1), desc=stage))
         access.reset_knowledge_base()
         skipped = "".join(f"\n- 已跳过 {line}" for line in result.skipped)

@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import html
 import logging
+import queue
 import re
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
+from typing import Any, TypeVar
 
 from assistant.config import Settings
 from assistant.drafting.figures import FigureGuard
@@ -45,6 +48,38 @@ _COMPRESS = re.compile(
 _SUPPLEMENT = re.compile(
     r"(描述|场景描述|实例描述|痛点|技术方案|方案|成效|实施成效|效果|经济性|推广)\S*?(?:补充|增加|加上|补上|写上)(.+)"
 )
+T = TypeVar("T")
+
+
+def _streaming(
+    call: Callable[[Callable[[str], None]], T], show: Callable[[str], str]
+) -> Generator[str, None, T]:
+    """Run ``call(on_token)`` in a thread, yield ``show(text so far)`` per token, return its result.
+
+    The model client reports tokens through a callback; the chat is a generator the app streams
+    from, so the tokens are handed over through a queue. Offline nothing streams and nothing is yielded.
+    """
+    tokens: queue.SimpleQueue[str | None] = queue.SimpleQueue()
+    outcome: dict[str, Any] = {}
+
+    def run() -> None:
+        try:
+            outcome["result"] = call(tokens.put)
+        except BaseException as err:  # re-raised below, in the chat's own thread
+            outcome["error"] = err
+        finally:
+            tokens.put(None)
+
+    threading.Thread(target=run, daemon=True, name="chat-stream").start()
+    text = ""
+    while (token := tokens.get()) is not None:
+        text += token
+        yield show(text)
+    if "error" in outcome:
+        raise outcome["error"]
+    return outcome["result"]
+
+
 _QUESTION = re.compile(r"[？?]$|^(什么|哪些|怎么|如何|是否|能否|要不要|需不需要)")
 
 
@@ -181,9 +216,18 @@ def respond(
             from assistant.knowledge.retriever import KnowledgeBase
 
             ensure_index(settings)
-            # Streamed (tokens discarded here) so that a reply cut midway keeps what arrived.
-            answer = ask(KnowledgeBase(settings), settings, text, on_token=lambda _token: None)
+            kb = KnowledgeBase(settings)
+            # Streamed to the writer as it arrives; the final reply keeps only the cited sentences.
+            answer = yield from _streaming(
+                lambda on_token: ask(kb, settings, text, on_token=on_token),
+                lambda partial: "\n".join([*reply_lines, html.escape(partial).replace("](", "] (")]),
+            )
             reply_lines.append(html.escape(answer.text).replace("](", "] ("))  # no HTML, links or images
+            if answer.online and answer.hits:  # the [n] markers mean nothing without their sources
+                cited = sorted({int(n) for n in re.findall(r"\[(\d+)\]", answer.text)})
+                reply_lines += [
+                    f"[{n}] 出处：{answer.hits[n - 1].citation}" for n in cited if 0 < n <= len(answer.hits)
+                ]
             if answer.partial:
                 reply_lines.append("⚠️ 回答不完整：模型输出中断，以上是已收到的部分，可重新提问。")
         else:
@@ -199,7 +243,13 @@ def respond(
                 keep_choice = (
                     {"domain": draft.domain, "link": draft.link, "scene": draft.scene} if draft else {}
                 )
-                result = draft_scene(material_from_text(project.material), settings, **keep_choice)
+                material = material_from_text(project.material)
+                result = yield from _streaming(
+                    lambda on_token: draft_scene(material, settings, on_token=on_token, **keep_choice),
+                    lambda partial: "\n".join(
+                        [*reply_lines, f"正在起草…（已收到模型输出 {len(partial)} 字符）"]
+                    ),
+                )
                 project.draft = result.scene
                 project.confirmed = {k: False for k in PART_KEYS}
                 reply_lines.append(_draft_summary(result))

@@ -37,13 +37,13 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def running_app(data: Path):
+def running_app(data: Path, **settings_overrides):
     from gradio_client import Client
 
     from app import build_app, serve
     from assistant.config import Settings
 
-    settings = Settings(data_dir=data)
+    settings = Settings(data_dir=data, **settings_overrides)
     demo = build_app(settings)
     port = free_port()
     serve(demo, settings, "127.0.0.1", port, prevent_thread_lock=True, quiet=True)
@@ -189,3 +189,21 @@ def test_an_existing_docx_opens_as_a_project_that_survives_a_restart(
         loaded = again.predict(api_name="/load")
         assert (loaded[0] if isinstance(loaded[0], str) else loaded[0]["value"]) == project_id
         assert loaded[3] == original.scenes[last].parts.描述
+
+
+def test_an_online_answer_streams_into_the_chat(app_data: Path, tmp_path: Path) -> None:
+    from evals.scripted_server import Reply, ScriptedServer
+
+    answer = "成熟度需达到二级及以上[1]。需在c3mep平台完成自评估[1]。"
+    with ScriptedServer() as server:
+        server.script(Reply(answer))
+        settings_overrides = {"openai_base_url": server.base_url, "llm_model": "scripted-model"}
+        with running_app(app_data, **settings_overrides) as online:
+            project_id = new_project(online, "在线问答")
+            job = online.submit(project_id, "智能制造能力成熟度要达到几级？", None, api_name="/send")
+            replies = [text_of(out[1][-1]) for out in job]
+    final = replies[-1]
+    assert "二级及以上" in final and "出处" in final
+    partials = [r for r in replies[:-1] if r and r != final]
+    # The answer arrived in pieces, each shown before the whole: a growing prefix of the model's text.
+    assert any(answer.startswith(r) and r != answer for r in partials), replies
