@@ -335,6 +335,94 @@ def read_case(case: HostileFile, path: Path):
     return read_application(path)
 
 
+# ---- mutators for fuzzing (tests/test_reliability.py drives them with hypothesis, the benchmark with
+# a seeded random generator) ----------------------------------------------------------------------------------
+
+_VALUES = ["0", "-3", "x", "", "99999999999", "restart", "continue", "Heading1", "标题 2", "true", "8", "1.5"]
+_TEXTS = [
+    "☑",
+    "□■",
+    "（4）已实施成效：",
+    "三、场景化建设情况",
+    "一、申报主体基本情况",
+    "9" * 40,
+    "\t",
+    "生产作业",
+]
+
+
+def sample_members() -> dict[str, bytes]:
+    """The parts of the genuine sample .docx by name (the seed of the document.xml mutator)."""
+    with zipfile.ZipFile(io.BytesIO(sample_docx_bytes())) as zf:
+        return {name: zf.read(name) for name in zf.namelist()}
+
+
+_READ_ATTRIBUTES = {"gridSpan", "vMerge", "gridBefore", "outlineLvl", "pStyle", "b", "styleId", "default"}
+XML_OPS = ["delete", "duplicate", "move", "attribute", "text", "raw"]
+
+
+def mutate_xml(xml: bytes, edits: list[tuple[str, float, float, int]]) -> bytes:
+    from lxml import etree
+
+    root = etree.fromstring(xml)
+    raw_edits = []
+    for op, where, other, pick in edits:
+        elements = list(root.iter())[1:]
+        if not elements:
+            break
+        target = elements[int(where * (len(elements) - 1))]
+        parent = target.getparent()
+        if op == "delete" and parent is not None:
+            parent.remove(target)
+        elif op == "duplicate" and parent is not None:
+            from copy import deepcopy
+
+            parent.insert(parent.index(target), deepcopy(target))
+        elif op == "move" and parent is not None:
+            destination = elements[int(other * (len(elements) - 1))]
+            if target not in destination.iterancestors() and destination is not target:
+                parent.remove(target)
+                destination.append(target)
+        elif op == "attribute":
+            # Mostly the attributes the readers interpret (spans, merges, styles), else any element's.
+            special = [e for e in elements if etree.QName(e).localname in _READ_ATTRIBUTES]
+            if special and pick % 4:
+                target = special[int(other * (len(special) - 1))]
+            target.set(f"{{{_W_NS}}}val", _VALUES[pick % len(_VALUES)])
+        elif op == "text":
+            target.text = _TEXTS[pick % len(_TEXTS)]
+        else:
+            raw_edits.append((other, pick))
+    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+    for other, pick in raw_edits:  # a few byte-level breaks too: not every broken file is well-formed
+        at = int(other * len(data))
+        data = data[:at] + b'<>&"\x00'[pick % 5 : pick % 5 + 1] + data[at + 1 :]
+    return data
+
+
+def mutate_bytes(data: bytes, edits: list[tuple[int, bytes]], cut: int | None = None) -> bytes:
+    """Overwrite stretches of ``data`` and optionally truncate it: what disks, mail and USB sticks do."""
+    raw = bytearray(data)
+    for at, chunk in edits:
+        at %= len(raw)
+        raw[at : at + len(chunk)] = chunk
+    if cut is not None:
+        raw = raw[: cut % (len(raw) + 1)]
+    return bytes(raw)
+
+
+def random_byte_edits(rng: random.Random) -> tuple[list[tuple[int, bytes]], int | None]:
+    edits = [(rng.randrange(60_000), rng.randbytes(rng.randint(1, 16))) for _ in range(rng.randint(0, 8))]
+    return edits, (rng.randrange(60_000) if rng.random() < 0.3 else None)
+
+
+def random_xml_edits(rng: random.Random) -> list[tuple[str, float, float, int]]:
+    return [
+        (rng.choice(XML_OPS), rng.random(), rng.random(), rng.randrange(1000))
+        for _ in range(rng.randint(1, 20))
+    ]
+
+
 if __name__ == "__main__":  # python -m evals.hostile_files <folder>: write them all to look at
     import sys
 

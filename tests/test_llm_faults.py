@@ -76,6 +76,15 @@ def test_a_retry_after_beyond_two_minutes_fails_at_once_with_a_clear_message(ser
     assert len(server.requests) == 1 and sleeps == []
 
 
+def test_a_body_that_is_not_json_is_retried_then_explained(server: ScriptedServer, sleeps) -> None:
+    server.script("malformed", Reply("第二次成功"))
+    assert chat(online(server), "", "问").text == "第二次成功"
+    server.script("malformed", "malformed", "malformed", Reply("不应到达"))
+    with pytest.raises(LLMError, match="无法解析"):
+        chat(online(server), "", "问")
+    assert len(server.requests) == 2 + 3  # bounded by llm_max_retries=2, like the other faults
+
+
 def test_connection_refused_is_retried_a_bounded_number_of_times(sleeps: list[float]) -> None:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

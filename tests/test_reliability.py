@@ -4,8 +4,6 @@ InputError. Timing and memory per file are measured in ``benchmarks/reliability.
 
 from __future__ import annotations
 
-import functools
-import io
 import json
 import re
 import subprocess
@@ -168,11 +166,13 @@ def test_cli_bad_file_is_one_chinese_line_and_exit_2(hostile, command: str, name
 def test_hostile_grid_spans_neither_raise_nor_loop(tmp_path: Path, span: str) -> None:
     from assistant.review.annotate import annotate_docx
 
-    xml = seed_members()["word/document.xml"].decode()
+    xml = hostile_files.sample_members()["word/document.xml"].decode()
     xml = xml.replace('<w:gridSpan w:val="4"/>', f'<w:gridSpan w:val="{span}"/>')
     assert span in xml
     path = tmp_path / "span.docx"
-    path.write_bytes(hostile_files.zip_bytes({**seed_members(), "word/document.xml": xml.encode()}))
+    path.write_bytes(
+        hostile_files.zip_bytes({**hostile_files.sample_members(), "word/document.xml": xml.encode()})
+    )
     assert "周立衡" in read_text(path)  # the basic-information table is still read
     report = review_file(path)
     assert report.error is None and report.application and report.application.enterprise.name
@@ -184,27 +184,6 @@ def test_hostile_grid_spans_neither_raise_nor_loop(tmp_path: Path, span: str) ->
 # Two mutators: raw bytes of a real .docx (truncation, overwrites: the zip layer), and tree edits of
 # the document.xml inside a well-formed zip — elements deleted, duplicated, moved, attributes and text
 # set to odd values — so the fuzz reaches the paragraph, table and 申报书 readers, not only the parser.
-
-_VALUES = ["0", "-3", "x", "", "99999999999", "restart", "continue", "Heading1", "标题 2", "true", "8", "1.5"]
-_TEXTS = [
-    "☑",
-    "□■",
-    "（4）已实施成效：",
-    "三、场景化建设情况",
-    "一、申报主体基本情况",
-    "9" * 40,
-    "\t",
-    "生产作业",
-]
-_READ_ATTRIBUTES = {"gridSpan", "vMerge", "gridBefore", "outlineLvl", "pStyle", "b", "styleId", "default"}
-W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
-_OPS = ["delete", "duplicate", "move", "attribute", "text", "raw"]
-
-
-@functools.cache
-def seed_members() -> dict[str, bytes]:  # not a fixture: hypothesis would print 1 MB of it on failure
-    with zipfile.ZipFile(io.BytesIO(sample_docx_bytes())) as zf:
-        return {name: zf.read(name) for name in zf.namelist()}
 
 
 def _only_input_errors(path: Path) -> None:
@@ -233,61 +212,16 @@ FUZZ = settings(
     edits=st.lists(st.tuples(st.integers(min_value=0, max_value=60_000), st.binary(min_size=1, max_size=16))),
 )
 def test_fuzz_raw_docx_bytes_raise_only_input_error(tmp_path: Path, cut, edits) -> None:
-    data = bytearray(sample_docx_bytes())
-    for at, chunk in edits:
-        at %= len(data)
-        data[at : at + len(chunk)] = chunk
-    if cut is not None:
-        data = data[: cut % (len(data) + 1)]
     path = tmp_path / "fuzz.docx"
-    path.write_bytes(bytes(data))
+    path.write_bytes(hostile_files.mutate_bytes(sample_docx_bytes(), edits, cut))
     _only_input_errors(path)
-
-
-def mutate_xml(xml: bytes, edits: list[tuple[str, float, float, int]]) -> bytes:
-    from lxml import etree
-
-    root = etree.fromstring(xml)
-    raw_edits = []
-    for op, where, other, pick in edits:
-        elements = list(root.iter())[1:]
-        if not elements:
-            break
-        target = elements[int(where * (len(elements) - 1))]
-        parent = target.getparent()
-        if op == "delete" and parent is not None:
-            parent.remove(target)
-        elif op == "duplicate" and parent is not None:
-            from copy import deepcopy
-
-            parent.insert(parent.index(target), deepcopy(target))
-        elif op == "move" and parent is not None:
-            destination = elements[int(other * (len(elements) - 1))]
-            if target not in destination.iterancestors() and destination is not target:
-                parent.remove(target)
-                destination.append(target)
-        elif op == "attribute":
-            # Mostly the attributes the readers interpret (spans, merges, styles), else any element's.
-            special = [e for e in elements if etree.QName(e).localname in _READ_ATTRIBUTES]
-            if special and pick % 4:
-                target = special[int(other * (len(special) - 1))]
-            target.set(f"{{{W}}}val", _VALUES[pick % len(_VALUES)])
-        elif op == "text":
-            target.text = _TEXTS[pick % len(_TEXTS)]
-        else:
-            raw_edits.append((other, pick))
-    data = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
-    for other, pick in raw_edits:  # a few byte-level breaks too: not every broken file is well-formed
-        at = int(other * len(data))
-        data = data[:at] + b'<>&"\x00'[pick % 5 : pick % 5 + 1] + data[at + 1 :]
-    return data
 
 
 @FUZZ
 @given(
     edits=st.lists(
         st.tuples(
-            st.sampled_from(_OPS),
+            st.sampled_from(hostile_files.XML_OPS),
             st.floats(min_value=0, max_value=1, allow_nan=False),
             st.floats(min_value=0, max_value=1, allow_nan=False),
             st.integers(min_value=0, max_value=1000),
@@ -297,8 +231,8 @@ def mutate_xml(xml: bytes, edits: list[tuple[str, float, float, int]]) -> bytes:
     )
 )
 def test_fuzz_document_xml_raises_only_input_error(tmp_path: Path, edits) -> None:
-    seed = seed_members()
-    members = {**seed, "word/document.xml": mutate_xml(seed["word/document.xml"], edits)}
+    seed = hostile_files.sample_members()
+    members = {**seed, "word/document.xml": hostile_files.mutate_xml(seed["word/document.xml"], edits)}
     path = tmp_path / "fuzz.docx"
     path.write_bytes(hostile_files.zip_bytes(members, zipfile.ZIP_STORED))
     _only_input_errors(path)

@@ -7,6 +7,8 @@ so the caller can show it and nothing the writer saw is lost.
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -63,9 +65,17 @@ def explain(err: Exception) -> str:
         return "模型服务找不到该模型（404），请检查 ASSISTANT_LLM_MODEL"
     if isinstance(err, openai.BadRequestError):
         return f"模型服务拒绝了请求（400）：{getattr(err, 'message', err)}"
+    if _malformed(err):
+        return "模型服务返回的内容无法解析（不是合法的 JSON），已重试仍未成功：请检查 OPENAI_BASE_URL 是否指向 OpenAI 兼容接口"
     if isinstance(err, openai.APIStatusError):
         return f"模型服务出错（HTTP {err.status_code}），已重试仍未成功"
     return f"模型调用失败：{type(err).__name__}"
+
+
+def _malformed(err: Exception) -> bool:
+    import openai
+
+    return isinstance(err, json.JSONDecodeError | openai.APIResponseValidationError)
 
 
 def _usage(message) -> tuple[int, int]:
@@ -99,10 +109,19 @@ def chat(
     messages.append(HumanMessage(user))
     model = chat_model(settings, streaming=on_token is not None, json_mode=json_mode)
     if on_token is None:
-        try:
-            message = model.invoke(messages)
-        except Exception as err:
-            raise LLMError(explain(err), _status(err)) from err
+        attempt = 0
+        while True:
+            try:
+                message = model.invoke(messages)
+                break
+            except Exception as err:
+                # The openai client retries 429/5xx/timeouts itself, but not a 200 whose body is not
+                # JSON (a proxy's error page, a cut body): retry those too, with the same bound.
+                if _malformed(err) and attempt < settings.llm_max_retries:
+                    time.sleep(0.5 * 2**attempt)
+                    attempt += 1
+                    continue
+                raise LLMError(explain(err), _status(err)) from err
         prompt_tokens, completion_tokens = _usage(message)
         return LLMReply(
             str(message.content), prompt_tokens, completion_tokens, model=settings.llm_model or ""
