@@ -285,3 +285,7 @@ def test_offline_draft_takes_the_pain_from_the_before_half_of_a_comparison(notes
 def test_offline_draft_takes_the_instance_name_from_the_notes(notes_draft) -> None:
     assert notes_draft.scene.instance == "冲压件表面缺陷在线视觉检测"
     assert notes_draft.scene.link == "质量管控"
+
+
+def test_offline_draft_leaves_no_part_empty_when_the_material_can_fill_it(notes_draft) -> None:
+    assert all(text.strip() for _, text in notes_draft.scene.parts.items())

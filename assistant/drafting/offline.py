@@ -136,6 +136,44 @@ def _before_clause(text: str) -> str:
     return head[0] if len(head) == 2 and len(head[0]) >= 8 else ""
 
 
+FALLBACK_SENTENCES = 2
+
+
+def _fill_empty_parts(
+    parts: dict[PartKey, list[str]],
+    sentences: list[Sentence],
+    keys: list[str],
+    scores: np.ndarray,
+    used: set[int],
+) -> None:
+    """A part no sentence chose outright takes the unused sentences that suit it best.
+
+    An empty part is an error in review; a weaker sentence the writer can edit is the better first
+    draft. 成效 and 经济性 still take only sentences with a figure, so nothing unquantified is
+    passed off as a result.
+    """
+    for key in PART_KEYS:
+        if parts[key]:
+            continue
+        column = keys.index(key)
+        order = sorted(
+            (
+                i
+                for i in range(len(sentences))
+                if i not in used and keys[int(np.argmax(scores[i]))] in PART_KEYS
+            ),
+            key=lambda i: -scores[i][column],
+        )
+        for i in order:
+            text = sentences[i].text
+            if key in ("成效", "经济性") and not any(q.is_metric for q in extract_quantities(text)):
+                continue
+            parts[key].append(_clean(text))
+            used.add(i)
+            if len(parts[key]) == FALLBACK_SENTENCES:
+                break
+
+
 def draft_offline(material: Material, domain: str, link: str, scene: str, instance: str) -> Scene:
     req = load_requirements()
     sentences = [
@@ -144,6 +182,7 @@ def draft_offline(material: Material, domain: str, link: str, scene: str, instan
         if not _NOISE.search(s.text) and len(s.text) >= 6 and not _HEADING.match(s.text.strip())
     ]
     parts: dict[PartKey, list[str]] = {k: [] for k in PART_KEYS}
+    used: set[int] = set()
     if sentences:
         keys, scores = score_sentences(sentences)
         for i, sentence in enumerate(sentences):
@@ -155,8 +194,10 @@ def draft_offline(material: Material, domain: str, link: str, scene: str, instan
             if key in ("成效", "经济性") and not has_figure:
                 continue  # results and economics without a figure add words, not evidence
             parts[key].append(_clean(sentence.text))  # type: ignore[index]
+            used.add(i)
             if key == "成效" and (before := _before_clause(sentence.text)):
                 parts["痛点"].append(_clean(before))
+        _fill_empty_parts(parts, sentences, keys, scores, used)
     filled = SceneParts()
     for spec in req.parts:
         budget = int(spec.limit * FILL_RATIO)
