@@ -70,7 +70,7 @@ def draft_header(draft: Scene | None) -> str:
         f"领域：{inert(draft.domain)}　汇总表行：{inert(draft.summary_line())}",
     ]
     if draft.questions:
-        lines.append("**待补充：** " + "；".join(inert(q) for q in draft.questions))
+        lines.append("**待补充：**\n" + "\n".join(f"- {inert(q)}" for q in draft.questions))
     return "\n\n".join(lines)
 
 
