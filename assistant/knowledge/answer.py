@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from assistant.config import Settings
 from assistant.knowledge.retriever import Hit, KnowledgeBase
+from assistant.scenes import UNVERIFIED_MARK, load_scene_table
 
 NO_ANSWER = "资料中没有找到依据"
 # e5 similarities sit high: on this corpus unrelated questions (天气、菜谱、股票) top out near 0.86,
@@ -59,6 +61,23 @@ def keep_cited_sentences(text: str, n_passages: int) -> tuple[str, list[str]]:
     return "".join(kept), dropped
 
 
+@lru_cache(maxsize=1)
+def _scene_names() -> tuple[re.Pattern[str], frozenset[str]]:
+    table = load_scene_table()
+    entries = [*table.entries, *table.modes]
+    # Every name in the pattern, longest first, so an unverified name inside a longer verified one
+    # is left alone; only unverified matches get the mark.
+    names = sorted({e.name for e in entries}, key=len, reverse=True)
+    pattern = re.compile("(" + "|".join(map(re.escape, names)) + ")(?!（未核实)")
+    return pattern, frozenset(e.name for e in entries if not e.verified)
+
+
+def mark_unverified(text: str) -> str:
+    """The model writes scene names bare; every unverified one shown to users carries its mark."""
+    pattern, unverified = _scene_names()
+    return pattern.sub(lambda m: m.group(1) + (UNVERIFIED_MARK if m.group(1) in unverified else ""), text)
+
+
 def ask(kb: KnowledgeBase, settings: Settings, question: str, k: int = 5, on_token=None) -> Answer:
     hits = relevant(kb.search(question, k=k))
     if not hits:
@@ -76,7 +95,7 @@ def ask(kb: KnowledgeBase, settings: Settings, question: str, k: int = 5, on_tok
         return Answer(
             question, NO_ANSWER, hits, online=True, tokens=reply.prompt_tokens + reply.completion_tokens
         )
-    text, dropped = keep_cited_sentences(reply.text, len(hits))
+    text, dropped = keep_cited_sentences(mark_unverified(reply.text), len(hits))
     return Answer(
         question,
         text or NO_ANSWER,
