@@ -716,6 +716,9 @@ def _input_error(message: str) -> AssistantError:
 
 def main() -> None:
     """Entry point: user-facing errors become one Chinese line and exit code 2."""
+    # Text cut mid-character (a paste, ``head -c``) reaches Python as lone surrogates that no
+    # encoder accepts; the broken bytes become U+FFFD so the rest of the text is still used.
+    sys.argv = [arg.encode("utf-8", "surrogateescape").decode("utf-8", "replace") for arg in sys.argv]
     try:
         code = app(standalone_mode=False)
         if isinstance(code, int) and code:

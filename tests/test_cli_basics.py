@@ -1,6 +1,7 @@
 """The everyday commands, run as a user runs them: a real subprocess, exit codes, one-line errors."""
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -95,3 +96,12 @@ def test_config_masks_the_key_and_says_online(tmp_path: Path) -> None:
 def test_config_says_offline_without_endpoint() -> None:
     result = run("config")
     assert result.returncode == 0 and "离线模式" in result.stdout
+
+
+def test_text_cut_mid_character_is_still_counted() -> None:
+    cut = "效率提升30%".encode()[:-1] + "效率".encode()[:4]  # the last character is cut in two
+    proc = subprocess.run(
+        [*ASSISTANT, "count", os.fsdecode(cut), "--json"], capture_output=True, text=True, timeout=60
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["字数"] >= 5 and "内部错误" not in proc.stderr
