@@ -7,6 +7,8 @@ any OpenAI-compatible provider works unchanged; only the model name is ours
 
 from __future__ import annotations
 
+import os
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -82,4 +84,24 @@ class Settings(BaseSettings):
 
 
 def get_settings() -> Settings:
+    """The effective settings, rebuilt only when what they are read from changes.
+
+    Readers ask for their limits once per file; building Settings anew each time cost more than
+    parsing a small .docx. The key is everything the settings come from: our environment
+    variables, the working directory and its .env file.
+    """
+    env = tuple(sorted((k, v) for k, v in os.environ.items() if k.upper().startswith(_ENV_PREFIXES)))
+    cwd = os.getcwd()
+    try:
+        dotenv = os.stat(os.path.join(cwd, ".env")).st_mtime_ns
+    except OSError:
+        dotenv = None
+    return _settings_for(env, cwd, dotenv)
+
+
+_ENV_PREFIXES = ("ASSISTANT_", "OPENAI_")
+
+
+@lru_cache(maxsize=16)
+def _settings_for(env: tuple, cwd: str, dotenv: int | None) -> Settings:
     return Settings()
