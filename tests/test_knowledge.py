@@ -364,7 +364,7 @@ def test_a_libreoffice_docx_dropped_into_the_corpus_folder_becomes_searchable(
 
     indexed = runner.invoke(app, ["index"])
     assert indexed.exit_code == 0, indexed.output
-    assert "已跳过" not in indexed.output
+    assert "已跳过" not in indexed.output and "已从索引移除" not in indexed.output  # moved, not deleted
     embedded = int(re.search(r"新生成向量\s*(\d+)", indexed.output).group(1))
     assert 0 < embedded <= 4  # only the new document; the copied corpus keeps its vectors
 

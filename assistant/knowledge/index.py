@@ -199,7 +199,13 @@ def build_index(
     }
     chunks += guide_chunks
     report("读取文档", len(files) + 1, len(files) + 1)
-    result.removed_files = [v["name"] for k, v in old_files.items() if k not in new_files]
+    # A file that moved with its content (a corpus folder copied elsewhere) was not removed.
+    present = {(v["name"], v["sha256"]) for v in new_files.values()}
+    result.removed_files = [
+        v["name"]
+        for k, v in old_files.items()
+        if k not in new_files and (v["name"], v["sha256"]) not in present
+    ]
 
     # Same text at the same place gives the same id; keep one of each.
     unique: dict[str, Chunk] = {}
