@@ -77,6 +77,21 @@ def test_a_big_document_with_photos_is_read(hostile) -> None:
     assert app.scenes and app.project_name
 
 
+def test_a_bomb_that_lies_about_its_size_is_never_inflated_in_full(hostile) -> None:
+    """document.xml claims 2 KB and inflates to 64 MB: memory must stay near the claim, not the truth."""
+    import tracemalloc
+
+    _, path = hostile["lying-bomb.docx"]
+    tracemalloc.start()
+    try:
+        with pytest.raises(InputError, match="损坏"):
+            read_application(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 16 * 1024 * 1024, f"{peak / 1024 / 1024:.0f} MB allocated"
+
+
 def test_limits_come_from_settings(hostile, monkeypatch: pytest.MonkeyPatch) -> None:
     _, long_app = hostile["long-application.docx"]
     read_application(long_app)  # read under the default limits …

@@ -2,8 +2,9 @@
 
 Limits come from settings (``ASSISTANT_MAX_INPUT_MB``, ``ASSISTANT_MAX_UNZIPPED_MB``,
 ``ASSISTANT_MAX_XML_MB``) and are checked against the zip directory before anything is inflated.
-The directory's sizes may lie, but ``zipfile`` never inflates a member past its declared size (it
-stops and fails the CRC check), so checking the declared sizes bounds the memory actually used.
+The directory's sizes may lie, but ``zipfile`` keeps no more than a member's declared size (it cuts
+the output and fails the CRC check) and, with the step set below, inflates at most 1 MB past it, so
+checking the declared sizes bounds the memory actually used.
 """
 
 from __future__ import annotations
@@ -16,6 +17,12 @@ from docx.document import Document
 
 from assistant.errors import InputError
 from assistant.readers import check_file
+
+# zipfile's read() of a whole member inflates in one call of up to 2 GB (MAX_N) before it cuts the
+# output to the declared size, so a member that lies about its size (2 KB declared, 64 MB inflated)
+# spikes memory by its real size. In 1 MB steps the cut happens after the first step. python-docx
+# reads every part with read(), so the step is set here, for the whole process: it only bounds work.
+zipfile.ZipExtFile.MAX_N = 1 << 20
 
 _OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 # Office writes a password-protected .docx as an OLE file holding these two streams.
