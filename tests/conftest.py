@@ -33,3 +33,14 @@ def no_remote_network(monkeypatch: pytest.MonkeyPatch) -> None:
         return real_connect(self, address)  # type: ignore[arg-type]
 
     monkeypatch.setattr(socket.socket, "connect", guarded)
+
+
+@pytest.fixture(scope="session")
+def shipped_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A data dir holding the index of the shipped corpus, built once per run; tests only read it."""
+    from assistant.config import Settings
+    from assistant.knowledge.index import build_index
+
+    data = tmp_path_factory.mktemp("shipped-index") / "data"
+    build_index(Settings(data_dir=data))
+    return data

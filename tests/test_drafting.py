@@ -15,7 +15,6 @@ from assistant.drafting.figures import FigureGuard
 from assistant.drafting.material import load_material, material_from_text
 from assistant.drafting.service import draft_scene, parse_reply
 from assistant.errors import InputError, LLMError
-from assistant.knowledge.index import build_index
 from assistant.paths import EVALS_DIR
 from assistant.text import count_words
 from evals.scripted_server import Reply, ScriptedServer
@@ -32,10 +31,8 @@ MATERIAL = """# 压铸件视觉检测
 
 
 @pytest.fixture(scope="module")
-def kb_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data = tmp_path_factory.mktemp("draft") / "data"
-    build_index(Settings(data_dir=data))
-    return data
+def kb_dir(shipped_index: Path) -> Path:
+    return shipped_index
 
 
 def guard() -> FigureGuard:
