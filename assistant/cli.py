@@ -446,8 +446,9 @@ def review_cmd(
             )
             if report.findings:
                 table = Table(show_header=True, header_style="bold")
+                # Rule ids and locations wrap rather than end in "…": they are what a reviewer copies.
                 for column in ("级别", "规则", "位置", "问题", "修改建议"):
-                    table.add_column(column)
+                    table.add_column(column, overflow="fold", min_width=6 if column == "级别" else None)
                 for f in report.findings:
                     style = {"error": "red", "warning": "yellow", "info": "cyan"}[f.severity.value]
                     by_model = "·模型" if f.origin == "llm" else ""
