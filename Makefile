@@ -4,7 +4,7 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 PIP_FLAGS ?= -q --disable-pip-version-check
 
-.PHONY: run test lint eval bench install system-deps
+.PHONY: run test lint eval bench docs install system-deps
 
 $(STAMP): pyproject.toml
 	python3 -m venv $(VENV)
@@ -27,11 +27,14 @@ test: install system-deps
 
 
 lint: install
-	$(VENV)/bin/ruff check assistant tests evals benchmarks app.py
-	$(VENV)/bin/ruff format --check assistant tests evals benchmarks app.py
+	$(VENV)/bin/ruff check assistant tests evals benchmarks scripts app.py
+	$(VENV)/bin/ruff format --check assistant tests evals benchmarks scripts app.py
 
 eval: install
 	$(VENV)/bin/assistant eval --suite all
 
 bench: install
 	$(PY) -m benchmarks
+
+docs: install
+	$(PY) scripts/cli_reference.py
