@@ -110,6 +110,10 @@ def _draft_summary(result: DraftResult) -> str:
     mode = "大模型起草" if result.mode == "online" else "离线起草（材料原句挑选，请润色）"
     # The title, questions and reasons come from the model (and so from uploaded material): shown inert.
     lines.append(f"\n**已起草：{inert(scene.title)}**（{mode}）")
+    if result.mode == "online":
+        lines.append(
+            f"（模型调用 {result.calls} 次，输入 {result.prompt_tokens} / 输出 {result.completion_tokens} tokens）"
+        )
     for spec in req.parts:
         n = count_words(scene.parts.get(spec.key))  # type: ignore[arg-type]
         lines.append(f"- {spec.key}：{n}/{spec.limit} 字")

@@ -221,3 +221,15 @@ def test_model_text_in_the_chat_is_inert(tmp_path: Path, server, monkeypatch: py
     reply = run_turn(store, project, online(server, llm_max_retries=0), "成熟度要达到几级？")[-1]
     assert "&lt;img" in reply and "原文" in reply  # both sentences are shown …
     assert "<img" not in reply and "](" not in reply  # … as text, not as an image or a link
+
+
+def test_the_chat_says_what_an_online_draft_cost() -> None:
+    from assistant.drafting.service import DraftResult
+
+    scene = Scene(domain="生产作业", link="质量管控", scene="在线智能检测", instance="压铸件外观视觉检测")
+    online_summary = chat_module._draft_summary(
+        DraftResult(scene=scene, mode="online", calls=2, prompt_tokens=1830, completion_tokens=412)
+    )
+    assert "模型调用 2 次" in online_summary and "1830" in online_summary and "412" in online_summary
+    offline_summary = chat_module._draft_summary(DraftResult(scene=scene, mode="offline"))
+    assert "模型调用" not in offline_summary
