@@ -73,6 +73,17 @@ def test_annex1_chunks_carry_their_outline_path() -> None:
     assert any(path.startswith("注：") and "[2]" in path for path in by_path)
 
 
+def test_a_document_is_titled_by_its_first_line_unless_that_is_a_section(tmp_path: Path) -> None:
+    titled = tmp_path / "vendor.md"
+    titled.write_text("智能仓储解决方案白皮书\n一、方案概述\n立体库与WMS。", encoding="utf-8")
+    untitled = tmp_path / "往年申报书.md"
+    untitled.write_text("一、企业概况\n公司成立于2008年。", encoding="utf-8")
+    assert load_document(titled).title == "智能仓储解决方案白皮书"
+    assert load_document(untitled).title == "往年申报书"
+    (chunk,) = chunk_document(load_document(untitled))
+    assert chunk.citation == "往年申报书 › 一、企业概况"
+
+
 def test_vertical_table_labels_are_joined(tmp_path: Path) -> None:
     chunks = chunk_document(load_document(DOCUMENTS_DIR / "annex2-application-template.txt"))
     assert any("企业简介" in c.text and "不超过500字" in c.text for c in chunks)
@@ -129,7 +140,8 @@ def test_adding_a_docx_reindexes_only_it_and_makes_its_table_searchable(index_co
     assert top.chunk.source == "点检制度.docx"
     assert "真空熔炼炉 | 每班一次 | 钟工程师" in top.chunk.text
     assert "每周润滑" in top.chunk.text and top.chunk.text.count("真空熔炼炉") == 1
-    assert top.citation.endswith("一、设备点检制度 › （一）点检要求")
+    # The first line is a section (一、…), not the document's name, so the file names it.
+    assert top.citation == "点检制度 › 一、设备点检制度 › （一）点检要求"
 
     # An unchanged re-run embeds nothing; a deleted file leaves the index.
     assert build_index(index_copy).embedded == 0
@@ -372,7 +384,7 @@ def test_a_libreoffice_docx_dropped_into_the_corpus_folder_becomes_searchable(
     assert found.exit_code == 0, found.output
     top = json.loads(found.output)[0]
     assert top["source"] == "能源计量办法.docx"
-    assert top["citation"].endswith("一、能源计量管理办法 › （一）计量器具配备")
+    assert top["citation"] == "能源计量办法 › 一、能源计量管理办法 › （一）计量器具配备"
     rows = top["text"].splitlines()
     assert "区域 | 计量安排" in rows  # the header spanning two columns is one cell, read once
     assert "空压站 | 电表每台独立计量 | 动力科" in rows
@@ -380,7 +392,7 @@ def test_a_libreoffice_docx_dropped_into_the_corpus_folder_becomes_searchable(
     second = KnowledgeBase(Settings(data_dir=index_copy.data_dir, corpus_dir=corpus)).search(
         "能耗数据多久采集一次", k=3
     )
-    assert any(h.citation.endswith("一、能源计量管理办法 › （二）数据采集") for h in second)
+    assert "能源计量办法 › 一、能源计量管理办法 › （二）数据采集" in [h.citation for h in second]
 
 
 def test_tokenizer_keeps_scene_and_link_names_whole() -> None:

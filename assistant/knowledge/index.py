@@ -28,7 +28,7 @@ from assistant.storage import atomic_write_json
 
 MANIFEST_VERSION = 1
 # Bump when loading or chunking changes: every file is re-chunked (vectors of unchanged chunks are still reused).
-CHUNKER_VERSION = 3
+CHUNKER_VERSION = 4
 EMBED_BATCH = 32
 Progress = Callable[[str, int, int], None]
 

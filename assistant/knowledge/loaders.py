@@ -32,7 +32,7 @@ class LoadedDocument:
 
 LOADABLE_SUFFIXES = SUPPORTED_SUFFIXES - {".csv", ".yaml", ".yml", ".json"}
 
-# Friendly titles for the notice's files; anything else is titled by its first line.
+# Friendly titles for the notice's files; anything else is titled by _title().
 KNOWN_TITLES = {
     "notice.txt": "2025年江西省先进级智能工厂推荐工作通知",
     "annex1-requirements.txt": "附件1 先进级智能工厂要素条件",
@@ -130,5 +130,17 @@ def load_document(path: Path) -> LoadedDocument:
         blocks = _plain_blocks(read_text(path))
     if not blocks:
         raise InputError(f"{path.name}：没有可读取的文字")
-    title = KNOWN_TITLES.get(path.name) or blocks[0].text[:40]
-    return LoadedDocument(path=path, title=title, blocks=blocks)
+    return LoadedDocument(path=path, title=_title(path, blocks), blocks=blocks)
+
+
+def _title(path: Path, blocks: list[Block]) -> str:
+    """The document's name in citations: its first line, unless that is an outline item
+    (一、项目概况 names a section, not the document); then the file name."""
+    from assistant.knowledge.chunking import outline_level  # chunking imports this module
+
+    if path.name in KNOWN_TITLES:
+        return KNOWN_TITLES[path.name]
+    first = blocks[0].text.strip()
+    if len(first) <= 40 and outline_level(first) is None:
+        return first
+    return path.stem
