@@ -42,5 +42,6 @@ def shipped_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from assistant.knowledge.index import build_index
 
     data = tmp_path_factory.mktemp("shipped-index") / "data"
-    build_index(Settings(data_dir=data))
+    result = build_index(Settings(data_dir=data))
+    assert result.embedded == result.chunks > 50
     return data

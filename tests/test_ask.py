@@ -12,16 +12,13 @@ import pytest
 
 from assistant.config import Settings
 from assistant.knowledge.answer import NO_ANSWER, ask, keep_cited_sentences
-from assistant.knowledge.index import build_index
 from assistant.knowledge.retriever import KnowledgeBase
 from evals.scripted_server import Reply, ScriptedServer
 
 
 @pytest.fixture(scope="module")
-def kb_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    data = tmp_path_factory.mktemp("ask") / "data"
-    build_index(Settings(data_dir=data))
-    return data
+def kb_dir(shipped_index: Path) -> Path:
+    return shipped_index
 
 
 def test_offline_ask_returns_cited_passages(kb_dir: Path) -> None:

@@ -32,12 +32,9 @@ from assistant.scenes import load_scene_table
 
 
 @pytest.fixture(scope="session")
-def built_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One index of the shipped corpus, built once; tests that change it work on a copy."""
-    data = tmp_path_factory.mktemp("kb") / "data"
-    result = build_index(Settings(data_dir=data))
-    assert result.embedded == result.chunks > 50
-    return data
+def built_index(shipped_index: Path) -> Path:
+    """The shipped corpus's index (conftest), built once per run; tests that change it work on a copy."""
+    return shipped_index
 
 
 @pytest.fixture
