@@ -8,55 +8,21 @@
 
 from __future__ import annotations
 
-import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
 
 from assistant.application_reader import read_application
 from assistant.docx_io.writer import export_docx
-from assistant.paths import EVALS_DIR, ROOT, SAMPLES_DIR
+from assistant.paths import EVALS_DIR, SAMPLES_DIR
 from assistant.review.engine import review_batch
 from assistant.review.outputs import batch_markdown, write_xlsx
+from benchmarks.app_process import connect, rss_mb, running_app
 
 REPEATS = 10
 SESSIONS = 10
 MATERIAL = (EVALS_DIR / "drafting" / "sets" / "d03" / "material.md").read_text(encoding="utf-8")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    raise RuntimeError("VmRSS not found")
-
-
-def _connect(url: str, proc: subprocess.Popen, deadline: float):
-    from gradio_client import Client
-
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(
-                f"app exited with {proc.returncode}: {proc.stdout.read() if proc.stdout else ''}"
-            )
-        try:
-            client = Client(url, verbose=False)
-            client.predict(api_name="/load")
-            return client
-        except Exception:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.05)
 
 
 def _project_id(selected) -> str:
@@ -69,32 +35,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         docx = export_docx(read_application(SAMPLES_DIR / "sample-application.json"), folder / "申报书.docx")
-        port = _free_port()
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if k not in {"OPENAI_API_KEY", "OPENAI_BASE_URL", "ASSISTANT_LLM_MODEL"}
-        }
-        env |= {
-            "ASSISTANT_DATA_DIR": str(folder / "data"),
-            "GRADIO_SERVER_PORT": str(port),
-            "GRADIO_ANALYTICS_ENABLED": "False",
-        }
-        url = f"http://127.0.0.1:{port}/"
         started = time.perf_counter()
-        proc = subprocess.Popen(
-            [sys.executable, str(ROOT / "app.py")],
-            cwd=folder,
-            env=env,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.STDOUT,
-            text=True,
-        )
-        try:
-            client = _connect(url, proc, time.monotonic() + 120)
+        with running_app(folder) as (url, proc):
+            client = connect(url, proc, time.monotonic() + 120)
             cold = time.perf_counter() - started
             print(f"cold start to first response: {cold:.2f} s")
-            idle = _rss_mb(proc.pid)
+            idle = rss_mb(proc.pid)
             first = idle
 
             review_batch([docx])  # warm both sides: imports, rule loading
@@ -127,16 +73,10 @@ def main() -> None:
                 c.predict(project_id, api_name="/select_project")
                 sessions.append(c)
                 if i == 0:  # the first draft also loads the embedding model: not a per-session cost
-                    first = _rss_mb(proc.pid)
-            busy = _rss_mb(proc.pid)
+                    first = rss_mb(proc.pid)
+            busy = rss_mb(proc.pid)
             print(
                 f"RSS: idle {idle:.0f} MB; after a review batch and 1 session {first:.0f} MB; "
                 f"{SESSIONS} sessions each with a drafted project {busy:.0f} MB "
                 f"(+{busy - idle:.0f} MB over idle, {(busy - first) / (SESSIONS - 1):.1f} MB per further session)"
             )
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()

@@ -11,10 +11,7 @@ the per-event concurrency_limit) hold.
 from __future__ import annotations
 
 import os
-import socket
 import statistics
-import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -23,36 +20,10 @@ from pathlib import Path
 
 from assistant.application_reader import read_application
 from assistant.docx_io.writer import export_docx
-from assistant.paths import ROOT, SAMPLES_DIR
+from assistant.paths import SAMPLES_DIR
+from benchmarks.app_process import connect, rss_mb, running_app
 
 QUERIES = ["生产管理涵盖哪些环节", "成熟度要达到几级", "在线智能检测场景怎么写", "推荐名额有多少", "设备联网"]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def _rss_mb(pid: int) -> float:
-    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmRSS:"):
-            return int(line.split()[1]) / 1024
-    return 0.0
-
-
-def _connect(url: str, proc: subprocess.Popen, deadline: float):
-    from gradio_client import Client
-
-    while True:
-        if proc.poll() is not None:
-            raise RuntimeError(f"app exited with {proc.returncode}")
-        try:
-            return Client(url, verbose=False)
-        except Exception:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.2)
 
 
 def _percentile(values: list[float], q: float) -> float:
@@ -68,27 +39,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         docx = export_docx(read_application(SAMPLES_DIR / "sample-application.json"), folder / "申报书.docx")
-        port = _free_port()
-        env = {
-            k: v
-            for k, v in os.environ.items()
-            if k not in {"OPENAI_API_KEY", "OPENAI_BASE_URL", "ASSISTANT_LLM_MODEL", "GRADIO_SERVER_NAME"}
-        }
-        env |= {
-            "ASSISTANT_DATA_DIR": str(folder / "data"),
-            "GRADIO_SERVER_PORT": str(port),  # host stays the default: 127.0.0.1
-            "GRADIO_ANALYTICS_ENABLED": "False",
-        }
-        url = f"http://127.0.0.1:{port}/"
-        proc = subprocess.Popen(
-            [sys.executable, str(ROOT / "app.py")],
-            cwd=folder,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        try:
-            warm = _connect(url, proc, time.monotonic() + 180)
+        with running_app(folder) as (url, proc):
+            warm = connect(url, proc, time.monotonic() + 180)
             started = time.perf_counter()
             warm.predict([handle_file(str(docx))], api_name="/review")
             warm.predict(QUERIES[0], "hybrid", api_name="/search")  # builds the index, loads the model
@@ -98,7 +50,7 @@ def main() -> None:
             errors: dict[str, list[str]] = defaultdict(list)
             lock = threading.Lock()
             stop = time.monotonic() + seconds
-            peak_rss = [_rss_mb(proc.pid)]
+            peak_rss = [rss_mb(proc.pid)]
 
             def session(i: int) -> None:
                 try:
@@ -129,7 +81,7 @@ def main() -> None:
 
             def watch() -> None:
                 while time.monotonic() < stop:
-                    peak_rss.append(_rss_mb(proc.pid))
+                    peak_rss.append(rss_mb(proc.pid))
                     time.sleep(1)
 
             threads = [threading.Thread(target=session, args=(i,)) for i in range(sessions)]
@@ -156,12 +108,6 @@ def main() -> None:
                     )
             for name, messages in errors.items():
                 print(f"  errors in {name}: {len(messages)}, e.g. {messages[0]}")
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=15)
-            except subprocess.TimeoutExpired:
-                proc.kill()
 
 
 if __name__ == "__main__":
