@@ -233,60 +233,52 @@ def draft_scene(
         result.remaining = finish(drafted, guard, facts)
         result.notes.append("离线起草：未配置大模型，以下内容由材料原句挑选拼接，请人工润色。")
         return result
-    return _draft_online(
-        material,
-        settings,
-        guard,
-        facts,
-        domain,
-        link,
-        scene_name,
-        instance,
-        candidates,
-        note,
-        citations,
-        on_token,
-        max_repairs,
+    job = _OnlineJob(
+        material, settings, guard, facts, domain, link, scene_name, instance, candidates, note, citations
     )
+    return _draft_online(job, on_token, max_repairs)
 
 
-def _draft_online(
-    material,
-    settings,
-    guard,
-    facts,
-    domain,
-    link,
-    scene_name,
-    instance,
-    candidates,
-    note,
-    citations,
-    on_token,
-    max_repairs,
-) -> DraftResult:
+@dataclass
+class _OnlineJob:
+    """What an online draft works from, resolved once by ``draft_scene``."""
+
+    material: Material
+    settings: Settings
+    guard: FigureGuard
+    facts: MaterialFacts
+    domain: str
+    link: str
+    scene_name: str
+    instance: str | None
+    candidates: list
+    note: str
+    citations: list[str]
+
+
+def _draft_online(job: _OnlineJob, on_token: Callable[[str], None] | None, max_repairs: int) -> DraftResult:
     from assistant.llm import chat
     from assistant.prompts import load_prompt
 
     req = load_requirements()
-    spec = req.domain(domain)
+    spec = req.domain(job.domain)
     part_rules, part_citations = _part_rules()
-    hint = f"场景实例名称请用：{instance}" if instance else "场景实例名称请根据材料拟定。"
+    hint = f"场景实例名称请用：{job.instance}" if job.instance else "场景实例名称请根据材料拟定。"
     system, user = load_prompt("draft_scene").render(
-        domain=domain,
-        link=link,
-        scene=scene_name,
-        scene_note=note,
+        domain=job.domain,
+        link=job.link,
+        scene=job.scene_name,
+        scene_note=job.note,
         domain_goal=f"{spec.goal}（{spec.clause}）" if spec else "",
         part_rules=part_rules,
-        material=_number_lines(material.text),
+        material=_number_lines(job.material.text),
         instance_hint=hint,
     )
     result = DraftResult(
-        scene=Scene(domain=domain, link=link, scene=scene_name),
+        scene=Scene(domain=job.domain, link=job.link, scene=job.scene_name),
         mode="online",
-        mapping=candidates,
-        citations=[*citations, *([spec.clause] if spec else []), *part_citations],
+        mapping=job.candidates,
+        citations=[*job.citations, *([spec.clause] if spec else []), *part_citations],
     )
     history: list[tuple[str, str]] = []
     request = user
@@ -294,11 +286,13 @@ def _draft_online(
     drafted: Scene | None = None
     for attempt in range(max_repairs + 1):
         try:
-            reply = chat(settings, system, request, json_mode=json_mode, on_token=on_token, history=history)
+            reply = chat(
+                job.settings, system, request, json_mode=json_mode, on_token=on_token, history=history
+            )
         except LLMError as err:
             if json_mode and err.status == 400:
                 json_mode = False  # the model has no JSON mode: ask in plain text, parse tolerantly
-                reply = chat(settings, system, request, on_token=on_token, history=history)
+                reply = chat(job.settings, system, request, on_token=on_token, history=history)
                 result.calls += 1
             else:
                 raise
@@ -317,10 +311,10 @@ def _draft_online(
             result.scene.questions = [str(q) for q in data.get("questions") or []]
             return result
         else:
-            drafted = _scene_from(data, domain, link, scene_name)
-            if instance:
-                drafted.instance = instance
-            violations = [v for v in check_scene(drafted, guard, facts) if v.fixable]
+            drafted = _scene_from(data, job.domain, job.link, job.scene_name)
+            if job.instance:
+                drafted.instance = job.instance
+            violations = [v for v in check_scene(drafted, job.guard, job.facts) if v.fixable]
             if not violations:
                 break
             if (
@@ -335,9 +329,9 @@ def _draft_online(
         request = load_prompt("draft_repair").render(problems=problems)[1]
     if drafted is None:
         raise LLMError("模型多次未返回可用的草稿（JSON 格式不符），请重试或换用其他模型")
-    result.notes += enforce(drafted, guard)
+    result.notes += enforce(drafted, job.guard)
     result.scene = drafted
-    result.remaining = finish(drafted, guard, facts)
+    result.remaining = finish(drafted, job.guard, job.facts)
     if any(GAP_MARK in text for _, text in drafted.parts.items()):
         result.notes.append("草稿中标有“【待补充】”的位置需要企业补充材料。")
     return result
