@@ -117,52 +117,58 @@ def batch_markdown(batch: BatchResult) -> str:
     return "\n\n---\n\n".join(parts) + "\n"
 
 
+APPLICATION_COLUMNS = (
+    "文件",
+    "申报单位",
+    "推荐单位",
+    "结论",
+    "错误",
+    "警告",
+    "提示",
+    "已覆盖领域",
+    "缺少的必须领域",
+    "场景等级",
+)
+
+
+def application_row(report: Report) -> dict[str, Any]:
+    """One application's line in every summary (Excel sheet, the app's table), keyed by column."""
+    name = Path(report.file).name
+    if report.error or report.application is None:
+        return dict.fromkeys(APPLICATION_COLUMNS, "") | {
+            "文件": name,
+            "结论": "无法读取",
+            "场景等级": report.error or "",
+        }
+    app = report.application
+    covered = app.covered_domains()
+    missing = [d.name for d in load_requirements().mandatory_domains if d.name not in covered]
+    return {
+        "文件": name,
+        "申报单位": app.applicant or app.enterprise.name,
+        "推荐单位": app.recommender,
+        "结论": verdict(report),
+        "错误": len(report.errors),
+        "警告": len(report.warnings),
+        "提示": sum(1 for f in report.findings if f.severity.value == "info"),
+        "已覆盖领域": "、".join(covered),
+        "缺少的必须领域": "、".join(missing),
+        "场景等级": " ".join(scene_grades(report)),
+    }
+
+
 def write_xlsx(batch: BatchResult, path: Path) -> None:
     """An Excel workbook: every finding on one sheet, one row per application on a summary sheet."""
     from openpyxl import Workbook
     from openpyxl.styles import Alignment, Font, PatternFill
     from openpyxl.utils import get_column_letter
 
-    req = load_requirements()
     wb = Workbook()
     summary = wb.active
     summary.title = "汇总"
-    header = [
-        "文件",
-        "申报单位",
-        "推荐单位",
-        "结论",
-        "错误",
-        "警告",
-        "提示",
-        "已覆盖领域",
-        "缺少的必须领域",
-        "场景等级",
-    ]
-    summary.append(header)
+    summary.append(list(APPLICATION_COLUMNS))
     for r in batch.reports:
-        if r.error:
-            summary.append([Path(r.file).name, "", "", "无法读取", "", "", "", "", "", r.error])
-            continue
-        app = r.application
-        assert app is not None
-        covered = app.covered_domains()
-        missing = [d.name for d in req.mandatory_domains if d.name not in covered]
-        infos = [f for f in r.findings if f.severity.value == "info"]
-        summary.append(
-            [
-                Path(r.file).name,
-                app.applicant or app.enterprise.name,
-                app.recommender,
-                verdict(r),
-                len(r.errors),
-                len(r.warnings),
-                len(infos),
-                "、".join(covered),
-                "、".join(missing),
-                " ".join(scene_grades(r)),
-            ]
-        )
+        summary.append(list(application_row(r).values()))
     sheet = wb.create_sheet("审查发现")
     sheet.append(["文件", "级别", "规则", "场景序号", "场景", "部分", "问题", "依据原文", "修改建议", "条款"])
     for r in batch.reports:

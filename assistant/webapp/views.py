@@ -202,33 +202,28 @@ def apply_basic_info(app: Application, values) -> None:
 
 
 def review_summary(batch) -> list[list]:
-    from pathlib import Path
+    from assistant.review.outputs import application_row
 
-    from assistant.review.grading import scene_grades, verdict
-
-    req = load_requirements()
     rows = []
     for r in batch.reports:
-        name = Path(r.file).name
+        row = application_row(r)
         if r.error:
-            rows.append([name, "", f"无法读取：{r.error}", "", "", "", "", ""])
+            rows.append([row["文件"], "", f"无法读取：{r.error}", "", "", "", "", ""])
             continue
-        app = r.application
-        covered = app.covered_domains()
-        missing = [d.name for d in req.mandatory_domains if d.name not in covered]
-        rows.append(
-            [
-                name,
-                app.applicant or app.enterprise.name,
-                verdict(r),
-                len(r.errors),
-                len(r.warnings),
-                "、".join(covered),
-                "、".join(missing),
-                " ".join(scene_grades(r)),
-            ]
-        )
+        rows.append([row[key] for key in REVIEW_SUMMARY_COLUMNS])
     return rows
+
+
+REVIEW_SUMMARY_COLUMNS = (
+    "文件",
+    "申报单位",
+    "结论",
+    "错误",
+    "警告",
+    "已覆盖领域",
+    "缺少的必须领域",
+    "场景等级",
+)
 
 
 def review_findings(batch) -> list[list]:
