@@ -42,12 +42,18 @@ _PART_NAMES = {
     "经济性": "经济性",
     "推广": "经济性",
 }
+_PART_WORDS = r"(描述|场景描述|实例描述|痛点|技术方案|方案|成效|实施成效|效果|经济性|推广)"
 _COMPRESS = re.compile(
-    r"(描述|场景描述|实例描述|痛点|技术方案|方案|成效|实施成效|效果|经济性|推广)\S*?(?:压缩|缩短|精简|删减|控制|减)到?(\d+)\s*字"
+    _PART_WORDS + r"\S*?(?:压缩|缩短|精简|删减|缩减|控制|减少|减)\s*(?:到|至|在|为)?\s*"
+    r"(\d+|[零〇一二两三四五六七八九十百千]+)\s*字"
 )
-_SUPPLEMENT = re.compile(
-    r"(描述|场景描述|实例描述|痛点|技术方案|方案|成效|实施成效|效果|经济性|推广)\S*?(?:补充|增加|加上|补上|写上)(.+)"
+# A short message that asks for a change rather than bringing facts: never added to the material.
+_INSTRUCTION = re.compile(
+    r"^(?:请|帮我|麻烦|把|将|再|重新|改|换|删|去掉|不要|别|写得|调整|润色|精简|改成|改为)"
+    r"|(?:写得|改得|改成|改为|换成|润色|正式一些|正式一点|更正式|不要口语|口语化|重写|删掉|去掉)"
 )
+MAX_INSTRUCTION_CHARS = 80
+_SUPPLEMENT = re.compile(_PART_WORDS + r"\S*?(?:补充|增加|加上|补上|写上)(.+)")
 T = TypeVar("T")
 
 
@@ -196,6 +202,56 @@ def _supplement(project: Project, settings: Settings, part: PartKey, what: str) 
     return f"已从材料中找到 {len(hits)} 句补入“{part}”（{count_words(text)}/{spec.limit} 字）。"
 
 
+def _number(token: str) -> int:
+    if token.isdigit():
+        return int(token)
+    import cn2an
+
+    return int(cn2an.cn2an(token, "smart"))
+
+
+def _looks_like_instruction(text: str) -> bool:
+    """A short request to change the draft — not facts: no figure in it, and worded as a request."""
+    from assistant.text import has_metric
+
+    return (
+        bool(text)
+        and len(text) <= MAX_INSTRUCTION_CHARS
+        and not has_metric(text)
+        and bool(_INSTRUCTION.search(text))
+    )
+
+
+def _instruction(project: Project, settings: Settings, text: str) -> str:
+    """A free-form change request. The model applies it to the part it names; offline we say what can
+    be done, rather than treating the request as material and redrafting everything."""
+    named = re.search(_PART_WORDS, text)
+    if settings.llm_configured and named:
+        part: PartKey = _PART_NAMES[named.group(1)]  # type: ignore[assignment]
+        return _revise(project, settings, part, text, load_requirements().limit_spec(part).limit)
+    if settings.llm_configured:
+        return "请说明要修改哪一部分（描述、痛点、技术方案、成效、经济性），例如“痛点写得更具体一些”。"
+    return (
+        "离线模式下无法按自由指令改写（这句话没有作为材料加入）。可以：直接在右侧编辑各部分；"
+        "或说“技术方案压缩到400字以内”“成效补充人均产出”；或继续粘贴材料。连接大模型后可按任意指令修改。"
+    )
+
+
+def _keep_confirmed(project: Project, result: DraftResult) -> list[str]:
+    """Install a fresh draft, keeping the parts the writer confirmed: a redraft never overwrites
+    text a person has accepted. Returns the kept part names."""
+    old, confirmed = project.draft, project.confirmed
+    kept = []
+    if old is not None:
+        for key in PART_KEYS:
+            if confirmed.get(key) and old.parts.get(key).strip():
+                setattr(result.scene.parts, key, old.parts.get(key))
+                kept.append(key)
+    project.draft = result.scene
+    project.confirmed = {k: k in kept for k in PART_KEYS}
+    return kept
+
+
 def respond(
     project: Project, settings: Settings, text: str, files: list[Path] | None = None
 ) -> Iterator[str]:
@@ -209,7 +265,7 @@ def respond(
     try:
         if project.draft is not None and compress:
             part: PartKey = _PART_NAMES[compress.group(1)]  # type: ignore[assignment]
-            limit = min(int(compress.group(2)), load_requirements().limit_spec(part).limit)
+            limit = min(_number(compress.group(2)), load_requirements().limit_spec(part).limit)
             reply_lines.append(_revise(project, settings, part, text, limit))
         elif project.draft is not None and supplement:
             part = _PART_NAMES[supplement.group(1)]  # type: ignore[assignment]
@@ -234,6 +290,8 @@ def respond(
                 ]
             if answer.partial:
                 reply_lines.append("⚠️ 回答不完整：模型输出中断，以上是已收到的部分，可重新提问。")
+        elif project.draft is not None and _looks_like_instruction(text):
+            reply_lines.append(_instruction(project, settings, text))
         else:
             if text:
                 project.material = f"{project.material}\n\n{text}".strip()
@@ -254,9 +312,10 @@ def respond(
                         [*reply_lines, f"正在起草…（已收到模型输出 {len(partial)} 字符）"]
                     ),
                 )
-                project.draft = result.scene
-                project.confirmed = {k: False for k in PART_KEYS}
+                kept = _keep_confirmed(project, result)
                 reply_lines.append(_draft_summary(result))
+                if kept:
+                    reply_lines.append(f"\n已人工确认的部分保持不变：{'、'.join(kept)}。")
     except AssistantError as err:
         reply_lines.append(f"⚠️ {err}（已保存的草稿与对话不受影响）")
     except Exception as err:
