@@ -141,6 +141,21 @@ POSITIVE: dict[str, list[tuple[str, Edit, list[tuple]]]] = {
             set_part(1, "技术方案", "配置上下料机器人。这一解决方案是由***公司进行改造实施。"),
             [(1, "技术方案", "warning")],
         ),
+        (
+            "满足公司需求不是单位",
+            set_part(1, "技术方案", "配置柔性产线，满足公司多品种生产需求，系统部署在公司私有云。"),
+            [(1, "技术方案", "warning")],
+        ),
+        (
+            "提升公司管理水平、本集团不是单位",
+            set_part(1, "技术方案", "上线供应链平台，提升公司供应链管理水平，由本集团统一运维。"),
+            [(1, "技术方案", "warning")],
+        ),
+        (
+            "科技不是单位",
+            set_part(1, "技术方案", "采用先进的人工智能科技，实现缺陷的自动识别。"),
+            [(1, "技术方案", "warning")],
+        ),
     ],
     "economics-unquantified": [
         (
@@ -180,6 +195,14 @@ POSITIVE: dict[str, list[tuple[str, Edit, list[tuple]]]] = {
     ],
     "finance-incomplete": [
         ("2023年利润空", lambda a: setattr(a.enterprise.finances[1], "profit", ""), [(None, None, "error")]),
+        *[
+            (
+                f"2023年利润填“{mark}”",
+                lambda a, mark=mark: setattr(a.enterprise.finances[1], "profit", mark),
+                [(None, None, "error")],
+            )
+            for mark in ("—", "-", "/", "无", "暂无", "待填", " － ")
+        ],
     ],
     "basic-info-missing": [
         ("手机空", lambda a: setattr(a.enterprise, "contact_mobile", ""), [(None, None, "warning")]),
@@ -217,6 +240,10 @@ NEGATIVE: dict[str, list[tuple[str, Edit]]] = {
     "supplier-missing": [
         ("自主研发", set_part(1, "技术方案", "视觉算法与控制软件均为自主研发，部署在产线边缘服务器。")),
         ("品牌与实施方", set_part(1, "技术方案", "采用西门子S7-1500 PLC，由江西某某智能科技有限公司实施。")),
+        ("名称以服务结尾的公司", set_part(1, "技术方案", "平台由上海期智金融信息服务有限公司开发。")),
+        ("大学合作", set_part(1, "技术方案", "检测算法与南昌航空大学联合开发，部署在公司私有云。")),
+        ("集团提供", set_part(1, "技术方案", "窑炉控制系统由中国建材集团提供。")),
+        ("企业自主完成", set_part(1, "技术方案", "排产模型由企业自主建模并上线运行。")),
     ],
     "economics-unquantified": [
         ("只写回收期", set_part(4, "经济性", "投资回收期约2.5年，适合同行推广。")),
@@ -231,7 +258,11 @@ NEGATIVE: dict[str, list[tuple[str, Edit]]] = {
     "duplicate-scene": [("示例申报书", lambda a: None)],
     "maturity-level": [("二级", lambda a: setattr(a.enterprise, "maturity", ["二级"]))],
     "major-accident": [("勾选否", lambda a: setattr(a.enterprise, "major_accident", False))],
-    "finance-incomplete": [("示例申报书", lambda a: None)],
+    "finance-incomplete": [
+        ("示例申报书", lambda a: None),
+        ("亏损是数字", lambda a: setattr(a.enterprise.finances[1], "profit", "-1,250")),
+        ("利润为0", lambda a: setattr(a.enterprise.finances[1], "profit", "0")),
+    ],
     "basic-info-missing": [("示例申报书", lambda a: None)],
     "security-controllable": [
         (

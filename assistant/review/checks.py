@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -264,11 +265,31 @@ def metric(rule, ctx: Context) -> list[Finding]:
     return found
 
 
+def _named_orgs(text: str, registered: list[str], short: list[str], not_names: list[str]) -> list[str]:
+    """Organisation names in ``text``: two or more name characters before a registered ending
+    (有限公司…), or before a short one (公司、集团…) when the last word before it is a name, not a
+    verb, preposition or pronoun (满足公司、部署在公司、本公司 name nobody)."""
+    endings = sorted(registered + short, key=len, reverse=True)  # 有限公司 before 公司
+    ending = re.compile("|".join(re.escape(s) for s in endings))
+    name_run = re.compile(r"[\u4e00-\u9fffA-Za-z0-9（）()·]+$")
+    names = []
+    for m in ending.finditer(text):
+        before = name_run.search(text[max(0, m.start() - 30) : m.start()])
+        name = before.group(0) if before else ""
+        if len(name) < 2:
+            continue
+        if m.group(0) not in registered and any(name.endswith(w) for w in not_names):
+            continue
+        names.append(name + m.group(0))
+    return names
+
+
 @check("supplier")
 def supplier(rule, ctx: Context) -> list[Finding]:
     key: PartKey = rule.param("section", "技术方案")
-    suffixes = "|".join(re.escape(s) for s in rule.param("org_suffixes", []))
-    org = re.compile(rf"[\u4e00-\u9fffA-Za-z0-9（）()]{{2,}}(?:{suffixes})")
+    registered = rule.param("org_suffixes", [])
+    short = rule.param("short_org_suffixes", [])
+    not_names = rule.param("not_names", [])
     vendors = rule.param("vendors", [])
     self_built = rule.param("self_built", [])
     found = []
@@ -277,7 +298,11 @@ def supplier(rule, ctx: Context) -> list[Finding]:
         if not text.strip():
             continue
         cleaned = text.replace("***公司", "")  # the template's placeholder names nobody
-        if org.search(cleaned) or any(v in cleaned for v in vendors) or any(w in cleaned for w in self_built):
+        if (
+            _named_orgs(cleaned, registered, short, not_names)
+            or any(v in cleaned for v in vendors)
+            or any(w in cleaned for w in self_built)
+        ):
             continue
         found.append(finding(rule, scene=(index, scene), section=key, evidence=evidence_of(text)))
     return found
@@ -385,15 +410,27 @@ def accident(rule, ctx: Context) -> list[Finding]:
     return []
 
 
+def _normalise_cell(value: str) -> str:
+    """A table cell compared by content: no spaces, full-width forms folded (／ → /, － → -)."""
+    return unicodedata.normalize("NFKC", value).replace(" ", "").strip()
+
+
 @check("finance")
 def finance(rule, ctx: Context) -> list[Finding]:
     by_year = {f.year: f for f in ctx.app.enterprise.finances}
+    # A dash or 暂无 in the cell is the form left blank in other words, not a figure.
+    placeholders = {_normalise_cell(p) for p in rule.param("blank_values", [])}
+
+    def blank(value: str) -> bool:
+        cell = _normalise_cell(value)
+        return not cell or cell in placeholders
+
     missing = []
     for year in ctx.req.finance.years:
         entry = by_year.get(year)
-        if entry is None or not entry.revenue.strip():
+        if entry is None or blank(entry.revenue):
             missing.append(f"{year}年主营业务收入")
-        if entry is None or not entry.profit.strip():
+        if entry is None or blank(entry.profit):
             missing.append(f"{year}年利润")
     if not missing:
         return []
