@@ -286,3 +286,26 @@ def test_offline_draft_takes_the_instance_name_from_the_notes(notes_draft) -> No
 
 def test_offline_draft_leaves_no_part_empty_when_the_material_can_fill_it(notes_draft) -> None:
     assert all(text.strip() for _, text in notes_draft.scene.parts.items())
+
+
+def test_an_empty_part_becomes_a_precise_question(kb_dir: Path) -> None:
+    material = material_from_text(
+        "研发中心三年前开始用三维CAD和PLM做产品设计，图纸和BOM都在PLM里管理，设计变更走线上流程。\n"
+        "以前二维图纸靠人工传递，版本经常对不上。\n"
+        "具体节省了多少，我得回去问一下项目管理办；投了多少钱要问财务。\n"
+    )
+    result = draft_scene(
+        material, Settings(data_dir=kb_dir), domain="研发设计", link="产品设计", scene="产品数字化设计"
+    )
+    assert result.scene.parts.成效 == "" and result.scene.parts.经济性 == ""
+    assert any("改造前后" in q for q in result.scene.questions)
+    assert any("投资金额" in q for q in result.scene.questions)
+
+
+def test_results_without_a_period_ask_for_one(kb_dir: Path) -> None:
+    material = material_from_text(
+        "在包装线部署视觉检测系统，由江西明眸视觉科技有限公司实施。\n漏检率由1.2%降至0.1%，质检员由6人减少到2人。\n"
+    )
+    result = draft_scene(material, Settings(data_dir=kb_dir), **WHERE)
+    assert "0.1%" in result.scene.parts.成效
+    assert any("统计周期" in q for q in result.scene.questions)

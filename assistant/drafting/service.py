@@ -22,6 +22,7 @@ from assistant.errors import InputError, LLMError
 from assistant.models import PART_KEYS, Figure, Scene, SceneParts
 from assistant.requirements import load_requirements
 from assistant.scenes import load_scene_table
+from assistant.text import extract_quantities
 
 MAX_REPAIRS = 2
 # When the only problem is a figure or two without a source, drop those sentences here (and say so)
@@ -190,16 +191,44 @@ def _scene_from(data: dict, domain: str, link: str, scene: str) -> Scene:
     )
 
 
+# What to ask for when a part is still empty after drafting: the writer's material lacks it.
+EMPTY_PART_QUESTIONS = {
+    "描述": ("场景建设内容", "请说明本场景建设了什么：覆盖的产线/工序/设备、部署的系统及实现的功能"),
+    "痛点": ("建设前的问题", "请说明建设前存在的具体问题（如依赖人工、效率低、质量波动），最好附当时的指标"),
+    "技术方案": ("技术方案与供应商", "请提供采用的设备、软件与集成方式，以及供应商/实施单位全称"),
+    "成效": QUESTIONS["unquantified-results"],
+    "经济性": QUESTIONS["economics-unquantified"],
+}
+PERIOD_QUESTION = (
+    "成效的统计周期",
+    "请说明成效数据的统计周期与对比口径（如“2024年7–12月对比2023年同期”）",
+)
+_PERIOD_WORDS = re.compile(
+    r"同比|同期|统计|期间|全年|年度|每月|每年|月均|年均|上线前|上线后|改造前|改造后|以来"
+)
+
+
+def _ask(scene: Scene, gap: str, question: str) -> None:
+    if gap not in scene.gaps:
+        scene.gaps.append(gap)
+    if question not in scene.questions:
+        scene.questions.append(question)
+
+
 def finish(scene: Scene, guard: FigureGuard, facts: MaterialFacts) -> list[Violation]:
     """Fill gaps/questions from what is still missing and record every figure's source."""
     remaining = check_scene(scene, guard, facts)
     for v in remaining:
         if v.rule in QUESTIONS and not v.fixable:
-            gap, question = QUESTIONS[v.rule]
-            if gap not in scene.gaps:
-                scene.gaps.append(gap)
-            if question not in scene.questions:
-                scene.questions.append(question)
+            _ask(scene, *QUESTIONS[v.rule])
+        elif v.rule == "section-missing" and v.part in EMPTY_PART_QUESTIONS:
+            _ask(scene, *EMPTY_PART_QUESTIONS[v.part])
+    results = scene.parts.成效
+    has_period = _PERIOD_WORDS.search(results) or any(
+        q.kind in ("year", "date") for q in extract_quantities(results)
+    )
+    if results.strip() and not has_period:
+        _ask(scene, *PERIOD_QUESTION)  # the template asks for results over a stated period
     if not scene.instance:
         scene.gaps.append("场景实例名称")
         scene.questions.append("请确认场景实例名称（建议体现对象与做法，如“××产线××检测”）")
