@@ -422,9 +422,9 @@ def review_cmd(
     if llm:
         _llm_review_pass(batch)
     if summary_table is not None:
-        from assistant.review.engine import summary_quota_findings
+        from assistant.review.engine import check_summary_table
 
-        batch.batch_findings = summary_quota_findings(summary_table)
+        check_summary_table(batch, summary_table)
     if fmt == "json":
         _emit(batch_json(batch), out)
     elif fmt == "md":
@@ -437,7 +437,9 @@ def review_cmd(
         for report in batch.reports:
             name = Path(report.file).name
             if report.error:
-                console.print(f"[bold red]✗ {name}[/]：{report.error}", highlight=False)
+                # Readers' messages often open with the file name already; say it once.
+                reason = report.error.removeprefix(name).lstrip("：: ") or report.error
+                console.print(f"[bold red]✗ {name}[/]：{reason}", highlight=False)
                 continue
             colour = "green" if report.ok else "red"
             console.print(

@@ -4,6 +4,7 @@ for the quota check when a 工信局 hands in its table instead of the drafts.""
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -34,7 +35,25 @@ class SummaryRow:
 
     @property
     def benchmark(self) -> bool:
-        return "标杆企业" in self.remark
+        return is_benchmark_remark(self.remark)
+
+
+_TICKS = "☑√✓✔■☒▣◼●"
+# 备注 says the firm was a 标杆企业 only in so many words (“2021年江西省智能制造标杆企业”) or by a
+# ticked 是; “非标杆企业”“否”“拟申报标杆企业” mention the word but say the opposite.
+_TICKED_NO = re.compile(rf"[{_TICKS}]\s*否")
+_TICKED_YES = re.compile(rf"[{_TICKS}]\s*是")
+_NEGATED = re.compile(r"非标杆|不是|不属于|未入选|未被|未获|尚未|拟|申报标杆|候选|否")
+_BENCHMARK_TEXT = re.compile(r"(?:20[0-9xX]{2}\s*年.{0,12}|江西省智能制造)标杆企业")
+
+
+def is_benchmark_remark(remark: str) -> bool:
+    text = unicodedata.normalize("NFKC", remark).replace(" ", "").strip()
+    if _TICKED_NO.search(text):
+        return False
+    if _TICKED_YES.search(text) or text == "是":
+        return True
+    return not _NEGATED.search(text) and bool(_BENCHMARK_TEXT.search(text))
 
 
 def scene_lines(app: Application) -> str:
@@ -45,8 +64,11 @@ def remark_for(app: Application) -> str:
     if not app.benchmark:
         return ""
     template = load_requirements().quota.benchmark_remark  # 20xx年江西省智能制造标杆企业
-    year = app.benchmark_year.removesuffix("年")
-    return template.replace("20xx", year) if year else template
+    year = app.benchmark_year.strip().removesuffix("年")
+    if year:
+        return template.replace("20xx", year)
+    # A literal “20xx年” would read as filled in; say plainly the year is still missing.
+    return template.replace("20xx年", "") + "（入选年份未填）"
 
 
 def rows_for(apps: list[Application]) -> list[SummaryRow]:
@@ -121,6 +143,9 @@ def write_summary_xlsx(apps: list[Application], target: Path, *, overwrite: bool
     tmp.replace(target)
 
 
+_RECOMMENDER = re.compile(r"推荐单位\s*(?:\(\s*盖章\s*\))?\s*:\s*(\S.*)")
+
+
 def read_summary(path: Path) -> tuple[str, list[SummaryRow]]:
     """(推荐单位, rows) from a 汇总表 in .xlsx or .docx."""
     if not path.exists():
@@ -147,18 +172,15 @@ def read_summary(path: Path) -> tuple[str, list[SummaryRow]]:
     rows: list[SummaryRow] = []
     for cells in table:
         first = (cells[0] if cells else "").strip()
-        joined = "".join(cells)
-        if m := re.search(r"推荐单位（盖章）[:：]\s*(\S.*)", joined):
+        # Half-width brackets and colons (推荐单位(盖章):) are the same header typed on another keyboard.
+        joined = unicodedata.normalize("NFKC", "".join(cells))
+        if m := _RECOMMENDER.search(joined):
             recommender = m.group(1).strip()
             continue
-        if (
-            re.fullmatch(r"\d+", first)
-            and len(cells) >= 2
-            and cells[1].strip()
-            and not cells[1].startswith("....")
-        ):
+        serial = re.fullmatch(r"(\d+)(?:\.0+)?", first)  # Excel may store 序号 as 1.0
+        if serial and len(cells) >= 2 and cells[1].strip() and not cells[1].startswith("...."):
             padded = [*cells, *[""] * 7][:7]
-            rows.append(SummaryRow(int(first), *[c.strip() for c in padded[1:]]))
+            rows.append(SummaryRow(int(serial.group(1)), *[c.strip() for c in padded[1:]]))
     if not rows:
         raise InputError(f"{path.name} 中没有找到汇总表的数据行（首列应为序号）")
     return recommender, rows

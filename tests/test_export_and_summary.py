@@ -114,3 +114,87 @@ def test_export_cli_writes_docx_and_summary_row(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     ws = openpyxl.load_workbook(tmp_path / "row.xlsx").active
     assert ws.cell(row=4, column=2).value == sample().applicant
+
+
+def _table(path: Path, header: str, remarks: list[str | None], serial=int) -> Path:
+    """A 汇总表 as a 工信局 might type it by hand: title, 推荐单位 line, headers, one row per remark."""
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["江西省先进级智能工厂项目推荐汇总表"])
+    ws.append([header])
+    ws.append(
+        ["序号", "申报单位名称", "先进级智能工厂项目名称", "已经建成的典型场景", "联系人", "联系方式", "备注"]
+    )
+    for i, remark in enumerate(remarks, 1):
+        ws.append([serial(i), f"鹰潭企业{i}有限公司", f"项目{i}", "1.a-b-c", "张三", "13900000000", remark])
+    wb.save(path)
+    return path
+
+
+@pytest.mark.parametrize(
+    ("remark", "benchmark"),
+    [
+        ("2021年江西省智能制造标杆企业", True),
+        ("☑是 □否", True),
+        ("是", True),
+        ("江西省智能制造标杆企业（入选年份未填）", True),
+        ("非标杆企业", False),
+        ("否", False),
+        ("拟申报标杆企业", False),
+        ("□是 ☑否", False),
+        ("标杆企业", False),
+        ("", False),
+    ],
+)
+def test_only_a_positive_remark_marks_a_benchmark_enterprise(
+    tmp_path: Path, remark: str, benchmark: bool
+) -> None:
+    _, rows = read_summary(_table(tmp_path / "t.xlsx", "推荐单位（盖章）：鹰潭市工信局", [remark]))
+    assert rows[0].benchmark is benchmark
+
+
+def test_non_benchmark_remarks_count_toward_the_quota(tmp_path: Path) -> None:
+    remarks = ["非标杆企业", "非标杆企业", "否", None, "拟申报标杆企业"]
+    (finding,) = summary_quota_findings(
+        _table(tmp_path / "t.xlsx", "推荐单位（盖章）：鹰潭市工信局", remarks)
+    )
+    assert "5 个项目" in finding.message and "鹰潭市" in finding.message
+    within = ["2021年江西省智能制造标杆企业", None, None, None, None]
+    assert summary_quota_findings(_table(tmp_path / "u.xlsx", "推荐单位（盖章）：鹰潭市工信局", within)) == []
+
+
+@pytest.mark.parametrize(
+    "header", ["推荐单位(盖章)：鹰潭市工信局", "推荐单位(盖章):鹰潭工信局", "推荐单位：鹰潭市"]
+)
+def test_header_typed_with_half_width_brackets_or_colon_is_read(tmp_path: Path, header: str) -> None:
+    path = _table(tmp_path / "t.xlsx", header, [None] * 5)
+    recommender, rows = read_summary(path)
+    assert "鹰潭" in recommender and len(rows) == 5
+    (finding,) = summary_quota_findings(path)
+    assert "“鹰潭市”本批推荐 5 个项目" in finding.message
+
+
+def test_serial_numbers_stored_as_decimals_are_rows(tmp_path: Path) -> None:
+    _, rows = read_summary(_table(tmp_path / "t.xlsx", "推荐单位（盖章）：鹰潭市工信局", [None] * 3, float))
+    assert [r.no for r in rows] == [1, 2, 3]
+
+
+def test_unknown_recommender_is_quoted_in_the_message(tmp_path: Path) -> None:
+    path = _table(tmp_path / "t.xlsx", "推荐单位（盖章）：某某局", [None])
+    with pytest.raises(InputError, match="“推荐单位（盖章）：某某局”中没有可识别的设区市"):
+        summary_quota_findings(path)
+    missing = _table(tmp_path / "u.xlsx", "江西省", [None])
+    with pytest.raises(InputError, match="没有找到“推荐单位（盖章）：”一行"):
+        summary_quota_findings(missing)
+
+
+def test_benchmark_without_a_year_does_not_print_20xx(tmp_path: Path) -> None:
+    app = sample()
+    app.benchmark, app.benchmark_year = True, ""
+    out = tmp_path / "t.xlsx"
+    write_summary_xlsx([app], out)
+    _, (row,) = read_summary(out)
+    assert "20xx" not in row.remark and "年份未填" in row.remark and row.benchmark
+    app.benchmark_year = "2022年"
+    write_summary_xlsx([app], out, overwrite=True)
+    assert read_summary(out)[1][0].remark == "2022年江西省智能制造标杆企业"

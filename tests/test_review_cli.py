@@ -161,3 +161,41 @@ def test_parse_shows_what_was_understood(batch: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "成熟度" in result.stdout and "场景" in result.stdout
     assert json.loads(run("parse", str(batch / "flawed.docx"), "--json").stdout)["enterprise"]["name"]
+
+
+def test_an_unreadable_summary_table_is_its_own_line_and_the_drafts_are_still_reviewed(
+    tmp_path: Path,
+) -> None:
+    table = tmp_path / "汇总表.xlsx"
+    table.write_bytes(b"not a workbook")
+    result = run("review", str(SAMPLES_DIR / "sample-application.json"), "--summary-table", str(table))
+    assert result.returncode == 2, result.stderr
+    assert "sample-application.json：可提交" in result.stdout
+    assert "✗ 汇总表.xlsx：不是有效的 Excel 文件" in result.stdout
+    assert "汇总表.xlsx：汇总表.xlsx" not in result.stdout
+    data = json.loads(
+        run(
+            "review",
+            str(SAMPLES_DIR / "sample-application.json"),
+            "--summary-table",
+            str(table),
+            "--format",
+            "json",
+        ).stdout
+    )
+    by_file = {Path(d["file"]).name: d for d in data if d["file"]}
+    assert by_file["sample-application.json"]["ok"] and "error" in by_file["汇总表.xlsx"]
+
+
+def test_a_readable_summary_table_replaces_the_drafts_quota(tmp_path: Path) -> None:
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["推荐单位(盖章)：鹰潭市工信局"])
+    for i in range(1, 6):
+        ws.append([i, f"企业{i}", "项目", "场景", "张三", "139", "非标杆企业"])
+    wb.save(tmp_path / "t.xlsx")
+    result = run(
+        "review", str(SAMPLES_DIR / "sample-application.json"), "--summary-table", str(tmp_path / "t.xlsx")
+    )
+    assert result.returncode == 1, result.stdout
+    assert "“鹰潭市”本批推荐 5 个项目" in result.stdout

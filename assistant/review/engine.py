@@ -158,13 +158,29 @@ def summary_quota_findings(path: Path, req: Requirements | None = None) -> list[
     recommender, rows = read_summary(path)
     unit = req.quota.unit_of(recommender)
     if unit is None:
-        raise InputError(f"{path.name}：无法从“推荐单位（盖章）：{recommender}”识别设区市，无法核对名额")
+        if not recommender:
+            raise InputError(f"{path.name} 中没有找到“推荐单位（盖章）：”一行，无法识别设区市，无法核对名额")
+        raise InputError(
+            f"{path.name} 的“推荐单位（盖章）：{recommender}”中没有可识别的设区市或赣江新区，无法核对名额"
+        )
     rule = next(r for r in load_rules() if r.kind == "quota")
     counted = [r.applicant for r in rows if not r.benchmark]
     limit = req.quota.limit_for(unit)
     if len(counted) <= limit:
         return []
     return [finding(rule, evidence="、".join(counted), unit=unit, count=len(counted), limit=limit)]
+
+
+def check_summary_table(batch: BatchResult, path: Path) -> None:
+    """``review --summary-table``: the table's quota check replaces the one over the drafts. A table
+    that cannot be read is one more unreadable input (exit 2); the drafts' reviews still stand."""
+    try:
+        from_table = summary_quota_findings(path)
+    except InputError as err:
+        batch.reports.append(Report(file=str(path), ok=False, error=str(err)))
+        return
+    quota_rules = {r.id for r in load_rules() if r.kind == "quota"}
+    batch.batch_findings = [f for f in batch.batch_findings if f.rule not in quota_rules] + from_table
 
 
 def review_batch(
