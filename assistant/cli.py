@@ -56,9 +56,7 @@ def count_cmd(
     from assistant.readers import SUPPORTED_SUFFIXES, read_text
     from assistant.text import count
 
-    path = Path(source)
-    looks_like_path = path.suffix.lower() in SUPPORTED_SUFFIXES | {".doc", ".wps"} or os.sep in source
-    text = read_text(path) if path.is_file() or looks_like_path else source
+    text = read_text(Path(source)) if _names_a_file(source, SUPPORTED_SUFFIXES | {".doc", ".wps"}) else source
     if not text.strip():
         raise _input_error("没有可统计的文字（内容为空）")
     counts = count(text)
@@ -68,6 +66,23 @@ def count_cmd(
     console.print(f"字数：{counts.字数}")
     console.print(f"字符数（不计空格）：{counts.字符数_不计空格}")
     console.print(f"字符数（计空格）：{counts.字符数_计空格}")
+
+
+def _names_a_file(source: str, suffixes: set[str]) -> bool:
+    """Whether an argument is a file name rather than pasted text: short, on one line, and either an
+    existing file or shaped like a path (草稿.docx, ./a, /tmp/x). A pasted paragraph is never looked
+    up on disk, where a long one fails with “File name too long”; “MES/ERP系统” stays text."""
+    if not source.strip() or "\n" in source or len(source.encode("utf-8")) > 1024:
+        return False
+    path = Path(source)
+    try:
+        if path.is_file():
+            return True
+    except (OSError, ValueError):  # a component over the name limit, or a NUL
+        return False
+    if len(path.name.encode("utf-8")) > 255 or any(ch.isspace() for ch in source.strip()):
+        return False
+    return path.suffix.lower() in suffixes or source.startswith(("/", "./", "../", "~/", ".\\"))
 
 
 @app.command("tour")
@@ -465,7 +480,8 @@ def review_cmd(
             for f in report.waived:
                 console.print(f"  [dim]已豁免 {f.rule} {f.location()}[/]")
         for f in batch.batch_findings:
-            console.print(f"[bold red]批次：{f.message}[/]（{f.evidence}）")
+            style = {"error": "bold red", "warning": "yellow", "info": "cyan"}[f.severity.value]
+            console.print(f"[{style}]批次：{f.message}[/]（{f.evidence}）", highlight=False)
     if annotate is not None:
         from assistant.review.annotate import annotate_docx
 
@@ -517,17 +533,23 @@ def _llm_review_pass(batch) -> None:
             )
 
 
-def _read_apps(paths: list[Path]) -> list:
+def _read_apps(paths: list[Path]) -> tuple[list, list[str]]:
+    """The readable applications and their files; unreadable ones are named and skipped."""
     from assistant.application_reader import read_application
-    from assistant.review.engine import collect_files
+    from assistant.review.engine import UNREADABLE_FORMATS, collect_files
 
-    apps = []
+    apps, files = [], []
     for path in collect_files(paths):
+        if reason := UNREADABLE_FORMATS.get(path.suffix.lower()):
+            err_console.print(f"[yellow]已跳过[/] {path.name}：{reason}", highlight=False)
+            continue
         try:
             apps.append(read_application(path))
+            files.append(str(path))
         except AssistantError as err:
-            err_console.print(f"[yellow]已跳过[/] {path.name}：{err}", highlight=False)
-    return apps
+            reason = str(err).removeprefix(path.name).lstrip("：: ") or str(err)
+            err_console.print(f"[yellow]已跳过[/] {path.name}：{reason}", highlight=False)
+    return apps, files
 
 
 @app.command("summary")
@@ -536,9 +558,14 @@ def summary_cmd(
     out: Annotated[Path, typer.Option("--out", help="输出 .docx 或 .xlsx")],
     overwrite: Annotated[bool, typer.Option("--overwrite", help="允许覆盖已有文件")] = False,
 ) -> None:
-    """生成附件3 推荐汇总表（每份申报书一行），并核对推荐名额。"""
-    from assistant.review.engine import quota_findings
-    from assistant.summary_table import write_summary_docx, write_summary_xlsx
+    """生成附件3 推荐汇总表（每份申报书一行），并核对推荐名额。
+
+    一张汇总表对应一个推荐单位：同一设区市的不同写法（鹰潭市工信局、鹰潭工信局、鹰潭市）视为同一单位；
+    申报书来自多个推荐单位时拒绝生成，请按推荐单位分开后分别运行。同一申报单位出现两次时给出警告，名额只计一次。
+    退出码：0 未超名额，1 超过推荐名额（汇总表仍会写出），2 输入有误。
+    """
+    from assistant.review.engine import batch_findings
+    from assistant.summary_table import recommender_of, write_summary_docx, write_summary_xlsx
 
     suffix = out.suffix.lower()
     if suffix not in (".docx", ".xlsx"):
@@ -546,15 +573,18 @@ def summary_cmd(
     for path in paths:
         if not path.exists():
             raise _input_error(f"找不到文件或文件夹：{path}")
-    apps = _read_apps(paths)
+    apps, files = _read_apps(paths)
     if not apps:
         raise _input_error("没有可汇总的申报书")
+    recommender_of(apps)  # several 推荐单位 are refused before anything is written
     (write_summary_docx if suffix == ".docx" else write_summary_xlsx)(apps, out, overwrite=overwrite)
     console.print(f"已写入 {out}（{len(apps)} 个项目）")
-    problems = quota_findings(apps)
+    problems = batch_findings(apps, files)
     for f in problems:
-        console.print(f"[bold red]名额：{f.message}[/]", highlight=False)
-    if problems:
+        label = "名额" if f.rule == "quota-exceeded" else "重复"
+        style = "bold red" if f.severity.value == "error" else "yellow"
+        console.print(f"[{style}]{label}：{f.message}[/]", highlight=False)
+    if any(f.severity.value == "error" for f in problems):
         raise typer.Exit(1)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,8 +88,21 @@ def rows_for(apps: list[Application]) -> list[SummaryRow]:
 
 
 def recommender_of(apps: list[Application]) -> str:
-    names = sorted({a.recommender for a in apps if a.recommender})
-    return "、".join(names)
+    """The one 推荐单位 of a 汇总表. Spellings of the same unit (鹰潭市工信局、鹰潭工信局、鹰潭市) are one
+    unit, as in the quota check; the most used spelling heads the table. Drafts from several units
+    are refused: each 推荐单位 hands in its own table."""
+    quota = load_requirements().quota
+    spellings: dict[str, Counter[str]] = defaultdict(Counter)
+    for app in apps:
+        if name := app.recommender.strip():
+            spellings[quota.unit_of(name) or name][name] += 1
+    if len(spellings) > 1:
+        counts = "、".join(f"{unit} {sum(c.values())} 份" for unit, c in spellings.items())
+        raise InputError(
+            f"本批申报书来自多个推荐单位（{counts}），每个推荐单位应单独填报一张汇总表；"
+            "请按推荐单位分开存放后分别生成"
+        )
+    return next(iter(spellings.values())).most_common(1)[0][0] if spellings else ""
 
 
 def _check_target(target: Path, overwrite: bool) -> None:

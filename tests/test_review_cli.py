@@ -199,3 +199,75 @@ def test_a_readable_summary_table_replaces_the_drafts_quota(tmp_path: Path) -> N
     )
     assert result.returncode == 1, result.stdout
     assert "“鹰潭市”本批推荐 5 个项目" in result.stdout
+
+
+def test_a_folder_lists_files_it_cannot_read_with_a_hint(tmp_path: Path) -> None:
+    folder = tmp_path / "drafts"
+    folder.mkdir()
+    shutil.copy(SAMPLES_DIR / "sample-application.json", folder / "clean.json")
+    for name in ("旧版.doc", "x.odt", "说明.txt", "扫描件.pdf", "y.wps"):
+        (folder / name).write_bytes(b"whatever")
+    (folder / "表.xlsx").write_bytes(b"a spreadsheet is not a draft")
+    result = run("review", str(folder))
+    assert result.returncode == 2, result.stdout
+    assert "clean.json：可提交" in result.stdout
+    for name in ("旧版.doc", "x.odt", "说明.txt", "扫描件.pdf", "y.wps"):
+        assert f"✗ {name}：" in result.stdout
+    assert "另存为 .docx" in result.stdout and "x.odt：x.odt" not in result.stdout
+    assert "表.xlsx" not in result.stdout
+
+
+def test_summary_exits_1_over_quota_and_refuses_several_recommenders(tmp_path: Path) -> None:
+    folder = EVALS_DIR / "review" / "batches" / "b01"
+    over = run("summary", str(folder), "--out", str(tmp_path / "a.xlsx"))
+    assert over.returncode == 1 and "超过名额 4 个" in over.stdout and (tmp_path / "a.xlsx").exists()
+    ok = run(
+        "summary", *[str(p) for p in sorted(folder.glob("app*.json"))[:4]], "--out", str(tmp_path / "b.xlsx")
+    )
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    other = tmp_path / "other.json"
+    app = Application.model_validate_json((folder / "app1.json").read_text(encoding="utf-8"))
+    app.recommender, app.applicant = "新余市工信局", "新余某企业有限公司"
+    other.write_text(app.model_dump_json(), encoding="utf-8")
+    mixed = run("summary", str(folder / "app1.json"), str(other), "--out", str(tmp_path / "c.xlsx"))
+    assert mixed.returncode == 2 and "多个推荐单位" in mixed.stderr and not (tmp_path / "c.xlsx").exists()
+
+
+def test_summary_treats_spellings_of_one_unit_as_one(tmp_path: Path) -> None:
+    folder = EVALS_DIR / "review" / "batches" / "b01"
+    paths = []
+    for i, spelling in enumerate(["鹰潭市工信局", "鹰潭工信局", "鹰潭市"], 1):
+        app = Application.model_validate_json((folder / f"app{i}.json").read_text(encoding="utf-8"))
+        app.recommender = spelling
+        paths.append(tmp_path / f"a{i}.json")
+        paths[-1].write_text(app.model_dump_json(), encoding="utf-8")
+    result = run("summary", *map(str, paths), "--out", str(tmp_path / "t.xlsx"))
+    assert result.returncode == 0, result.stderr
+    header = openpyxl.load_workbook(tmp_path / "t.xlsx").active.cell(row=2, column=1).value
+    assert header in (
+        "推荐单位（盖章）：鹰潭市工信局",
+        "推荐单位（盖章）：鹰潭工信局",
+        "推荐单位（盖章）：鹰潭市",
+    )
+    assert "、" not in header
+
+
+def test_summary_warns_about_the_same_applicant_twice(tmp_path: Path) -> None:
+    app1 = EVALS_DIR / "review" / "batches" / "b01" / "app1.json"
+    shutil.copy(app1, tmp_path / "copy.json")
+    result = run("summary", str(app1), str(tmp_path / "copy.json"), "--out", str(tmp_path / "t.xlsx"))
+    assert result.returncode == 0 and "重复" in result.stdout and "2 次" in result.stdout
+
+
+@pytest.mark.parametrize("text", ["智能工厂" * 75, "MES/ERP系统上线运行。", "OEE由65%提升至82%。"])
+def test_count_takes_pasted_text_of_any_length_as_text(text: str) -> None:
+    result = run("count", text, "--json")
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["字数"] > 0
+
+
+def test_count_still_reads_a_file_and_names_a_missing_one(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("你好世界", encoding="utf-8")
+    assert json.loads(run("count", str(tmp_path / "a.txt"), "--json").stdout)["字数"] == 4
+    missing = run("count", "草稿.docx")
+    assert missing.returncode == 2 and "找不到" in missing.stderr

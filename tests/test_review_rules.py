@@ -11,7 +11,7 @@ import pytest
 
 from assistant.models import Application, Scene, SceneParts
 from assistant.paths import SAMPLES_DIR
-from assistant.review.engine import quota_findings, review_application
+from assistant.review.engine import duplicate_application_findings, quota_findings, review_application
 from assistant.review.rulebook import RULES_DIR, load_rules
 
 Edit = Callable[[Application], None]
@@ -211,6 +211,13 @@ POSITIVE: dict[str, list[tuple[str, Edit, list[tuple]]]] = {
     "security-controllable": [
         ("全文不提安全", strip_security, [(None, None, "info")]),
     ],
+    "benchmark-year-missing": [
+        (
+            "标杆勾是未写年份",
+            lambda a: (setattr(a, "benchmark", True), setattr(a, "benchmark_year", " ")),
+            [(None, None, "warning")],
+        ),
+    ],
 }
 
 NEGATIVE: dict[str, list[tuple[str, Edit]]] = {
@@ -264,6 +271,14 @@ NEGATIVE: dict[str, list[tuple[str, Edit]]] = {
         ("利润为0", lambda a: setattr(a.enterprise.finances[1], "profit", "0")),
     ],
     "basic-info-missing": [("示例申报书", lambda a: None)],
+    "benchmark-year-missing": [
+        (
+            "标杆勾是并写了年份",
+            lambda a: (setattr(a, "benchmark", True), setattr(a, "benchmark_year", "2023")),
+        ),
+        ("标杆勾否", lambda a: setattr(a, "benchmark", False)),
+        ("标杆未勾", lambda a: setattr(a, "benchmark", None)),
+    ],
     "security-controllable": [
         (
             "只在一个场景提到数据安全",
@@ -305,7 +320,7 @@ def test_rule_stays_quiet(rule: str, why: str, edit: Edit) -> None:
 
 def test_every_rule_has_fixtures_both_ways_and_cites_a_clause() -> None:
     ids = {path.stem for path in RULES_DIR.glob("*.yaml")}
-    batch_rules = {"quota-exceeded"}  # fixtures below, across applications
+    batch_rules = {"quota-exceeded", "duplicate-application"}  # fixtures below, across applications
     assert ids - batch_rules == set(POSITIVE) == set(NEGATIVE)
     for rule in load_rules():
         assert rule.clause and rule.message and rule.suggestion
@@ -360,3 +375,20 @@ def test_quota_across_a_batch(apps: list[Application], fires: bool) -> None:
     assert bool(found) == fires
     if fires:
         assert found[0].rule == "quota-exceeded" and found[0].severity.value == "error"
+
+
+def test_the_same_applicant_twice_is_listed_and_counted_once() -> None:
+    apps = _apps(4, "鹰潭市工信局") + _apps(1, "鹰潭工信局")
+    apps[4].applicant = " 企业０ "  # 企业0 again, typed with a full-width digit and spaces
+    files = [f"d{i}.docx" for i in range(5)]
+    (dup,) = duplicate_application_findings(apps, files)
+    assert dup.rule == "duplicate-application" and dup.severity.value == "warning"
+    assert "企业0" in dup.message and "2 次" in dup.message and dup.evidence == "d0.docx、d4.docx"
+    assert quota_findings(apps) == []  # four distinct applicants: within 鹰潭市's four
+
+
+def test_different_applicants_are_not_duplicates_and_a_fifth_exceeds_the_quota() -> None:
+    apps = _apps(5, "鹰潭市工信局")
+    assert duplicate_application_findings(apps) == []
+    (over,) = quota_findings(apps)
+    assert "5 个项目" in over.message

@@ -476,6 +476,19 @@ def mention(rule, ctx: Context) -> list[Finding]:
     return [finding(rule)]
 
 
+@check("benchmark-year")
+def benchmark_year(rule, ctx: Context) -> list[Finding]:
+    app = ctx.app
+    if not app.benchmark or app.benchmark_year.strip():
+        return []
+    return [finding(rule, evidence="勾选“是”，未写年份", remark=ctx.req.quota.benchmark_remark)]
+
+
 @check("quota")
 def quota(rule, ctx: Context) -> list[Finding]:
-    return []  # a batch-level rule: see review.batch.quota_findings
+    return []  # a batch-level rule: see review.engine.quota_findings
+
+
+@check("duplicate-application")
+def duplicate_application(rule, ctx: Context) -> list[Finding]:
+    return []  # a batch-level rule: see review.engine.duplicate_application_findings

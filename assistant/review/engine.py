@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import logging
 import os
+import re
+import unicodedata
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -22,6 +24,15 @@ from assistant.scenes import load_scene_table
 
 logger = logging.getLogger(__name__)
 REVIEWABLE_SUFFIXES = {".docx", ".md", ".markdown", ".json"}
+# Formats a draft often arrives in that we cannot read: listed with what to do, never skipped unseen.
+UNREADABLE_FORMATS = {
+    ".doc": "旧版 Word 格式（.doc）无法读取；请在 Word/WPS 中另存为 .docx 后再审查",
+    ".wps": "WPS 文字格式（.wps）无法读取；请在 WPS 中另存为 .docx 后再审查",
+    ".odt": "OpenDocument 格式（.odt）无法读取；请在 Word/WPS/LibreOffice 中另存为 .docx 后再审查",
+    ".rtf": "RTF 格式无法读取；请在 Word/WPS 中另存为 .docx 后再审查",
+    ".pdf": "PDF 无法可靠还原表格与勾选项，不能审查；请提供 .docx 原件（或在 Word/WPS 中另存为 .docx）",
+    ".txt": "纯文本（.txt）没有申报书的表格与勾选项，不能审查；请提供 .docx，或按模板整理为 .md",
+}
 _SEVERITY_ORDER = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
 
 
@@ -83,6 +94,8 @@ def load_waivers(path: Path) -> list[Waiver]:
 
 def review_file(path: Path) -> Report:
     """One file; an unreadable one becomes a Report with ``error`` set, never an exception."""
+    if reason := UNREADABLE_FORMATS.get(path.suffix.lower()):
+        return Report(file=str(path), ok=False, error=reason)
     try:
         app = read_application(path)
         return review_application(app, file=str(path), waivers=load_waivers(path))
@@ -101,7 +114,8 @@ def review_file(path: Path) -> Report:
 
 
 def collect_files(paths: Iterable[Path]) -> list[Path]:
-    """Files to review: given files as they are, folders walked for drafts (waiver files skipped)."""
+    """Files to review: given files as they are; folders walked for drafts, and for files in formats we
+    cannot read so that they are reported rather than left out (waiver files skipped)."""
     files: list[Path] = []
     for path in paths:
         if path.is_dir():
@@ -109,7 +123,7 @@ def collect_files(paths: Iterable[Path]) -> list[Path]:
                 p
                 for p in path.rglob("*")
                 if p.is_file()
-                and p.suffix.lower() in REVIEWABLE_SUFFIXES
+                and p.suffix.lower() in REVIEWABLE_SUFFIXES | UNREADABLE_FORMATS.keys()
                 and not p.name.startswith((".", "~$"))
             )
         else:
@@ -133,21 +147,61 @@ class BatchResult:
         return 0
 
 
+def applicant_key(app: Application) -> str:
+    """An 申报单位 compared by name: full-width/half-width, spaces and punctuation do not matter."""
+    name = unicodedata.normalize("NFKC", app.applicant or app.enterprise.name)
+    return re.sub(r"[\s\W_]+", "", name)
+
+
 def quota_findings(apps: list[Application], req: Requirements | None = None) -> list[Finding]:
-    """推荐名额 across a batch: per 推荐单位, applications that are not 标杆企业 count against the quota."""
+    """推荐名额 across a batch: per 推荐单位, applications that are not 标杆企业 count against the quota;
+    the same 申报单位 twice counts once (duplicate-application says so)."""
     req = req or load_requirements()
     rule = next(r for r in load_rules() if r.kind == "quota")
-    counted: dict[str, list[str]] = defaultdict(list)
-    for app in apps:
+    counted: dict[str, dict[str, str]] = defaultdict(dict)
+    for i, app in enumerate(apps):
         unit = req.quota.unit_of(app.recommender)
         if unit and not app.benchmark:
-            counted[unit].append(app.applicant or app.enterprise.name)
+            key = applicant_key(app) or f"#{i}"  # an unnamed draft is its own application
+            counted[unit].setdefault(key, app.applicant or app.enterprise.name or "（未填申报单位）")
     found = []
     for unit, names in counted.items():
         limit = req.quota.limit_for(unit)
         if len(names) > limit:
-            found.append(finding(rule, evidence="、".join(names), unit=unit, count=len(names), limit=limit))
+            found.append(
+                finding(rule, evidence="、".join(names.values()), unit=unit, count=len(names), limit=limit)
+            )
     return found
+
+
+def duplicate_application_findings(apps: list[Application], files: list[str] | None = None) -> list[Finding]:
+    """The same 申报单位 more than once in one batch: a resubmission or an old version mixed in."""
+    rule = next(r for r in load_rules() if r.kind == "duplicate-application")
+    labels = files or [f"第{i}份" for i in range(1, len(apps) + 1)]
+    groups: dict[str, list[int]] = defaultdict(list)
+    for i, app in enumerate(apps):
+        if key := applicant_key(app):
+            groups[key].append(i)
+    found = []
+    for indexes in groups.values():
+        if len(indexes) < 2:
+            continue
+        app = apps[indexes[0]]
+        names = "、".join(Path(labels[i]).name for i in indexes)
+        found.append(
+            finding(
+                rule,
+                evidence=names,
+                name=app.applicant or app.enterprise.name,
+                count=len(indexes),
+                files=names,
+            )
+        )
+    return found
+
+
+def batch_findings(apps: list[Application], files: list[str] | None = None) -> list[Finding]:
+    return quota_findings(apps) + duplicate_application_findings(apps, files)
 
 
 def summary_quota_findings(path: Path, req: Requirements | None = None) -> list[Finding]:
@@ -192,5 +246,6 @@ def review_batch(
         reports.append(review_file(path))
         if progress:
             progress(i, len(files), path.name)
-    apps = [r.application for r in reports if r.application is not None]
-    return BatchResult(reports=reports, batch_findings=quota_findings(apps))
+    read = [r for r in reports if r.application is not None]
+    apps = [r.application for r in read if r.application is not None]
+    return BatchResult(reports=reports, batch_findings=batch_findings(apps, [r.file for r in read]))
