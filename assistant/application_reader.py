@@ -25,19 +25,33 @@ TICKS = "☑■√✔✓▣☒✅●"
 _TICK_BEFORE = re.compile(rf"(?:[{TICKS}]|\[[xX]\]|\([xX]\)|□[{TICKS}]|[{TICKS}]□)\s*$")
 _SPACE = re.compile(r"[\s\u3000]+")
 
+# Label vocabulary per part, longest first within a part (the template's own label, then the
+# variants real drafts use). A label only opens a part where it stands as a heading: see part_heading.
 _PART_NAMES: list[tuple[PartKey, str]] = [
-    ("描述", r"(?:场景)*场景实例描述|场景描述|实例描述"),
+    ("描述", r"(?:场景)*场景实例描述|场景描述|实例描述|场景概述|实例概述"),
     ("痛点", r"解决的痛点问题描述|痛点问题描述|解决的痛点问题|痛点问题|痛点描述|痛点"),
-    ("技术方案", r"采用的技术方案|技术方案"),
-    ("成效", r"已实施成效|实施成效|建设成效|应用成效|成效"),
-    ("经济性", r"经济性和可推广性|经济性与可推广性|经济性及可推广性|经济性|可推广性"),
+    ("技术方案", r"采用的技术方案|技术方案|技术路线"),
+    ("成效", r"已实施成效|实施成效|建设成效|应用成效|取得成效|实施效果|应用效果|建设效果|成效"),
+    ("经济性", r"经济性和可推广性|经济性与可推广性|经济性及可推广性|经济性|可推广性|推广价值|经济效益"),
 ]
-_PART_NUMBER = r"(?:[（(]\s*[1-5一二三四五]\s*[）)]|[1-5]\s*[.．、](?!\d)|[①②③④⑤]|第[一二三四五]部分[:：]?)"
+_ORDINALS = {c: i + 1 for i, c in enumerate("12345")} | {
+    **{c: i + 1 for i, c in enumerate("１２３４５")},
+    **{c: i + 1 for i, c in enumerate("一二三四五")},
+    **{c: i + 1 for i, c in enumerate("①②③④⑤")},
+    **{c: i + 1 for i, c in enumerate("⑴⑵⑶⑷⑸")},
+}
+_PART_NUMBER = (
+    r"(?:[（(]\s*[1-5１-５一二三四五]\s*[）)]|[1-5１-５]\s*(?:[.．、](?!\d)|[）)])|[①②③④⑤]|[⑴⑵⑶⑷⑸]"
+    r"|第[一二三四五]部分[:：]?)"
+)
 _PART_HEADING = [
     (key, re.compile(rf"^\s*(?P<num>{_PART_NUMBER})?\s*(?P<name>{names})(?P<rest>.*)$", re.DOTALL))
     for key, names in _PART_NAMES
 ]
 _GUIDANCE = re.compile(r"^(?:\s*[（(][^（）()]*(?:[（(][^（）()]*[）)][^（）()]*)*[）)])*")
+# What may follow a part label when the heading carries its content on the same line.
+_LABEL_END = re.compile(r"^[\s\u3000，,。.；;、—\-－]")
+_SHORT_LABEL_TAIL = 8  # （2）痛点分析, 4）实施效果评价: a few more characters still make a label
 
 _TOP_SECTIONS = {
     "基本信息": re.compile(r"^一[、.．]\s*申报主体"),
@@ -45,6 +59,15 @@ _TOP_SECTIONS = {
     "场景": re.compile(r"^三[、.．]\s*场景化建设情况"),
     "实施成效": re.compile(r"^四[、.．]\s*项目实施成效"),
     "相关附件": re.compile(r"^五[、.．]\s*相关附件"),
+}
+# The same headings with the number left to Word's 多级列表 (or dropped): recognised by their words,
+# but only on a heading-like paragraph, and only as the whole line (plus guidance in brackets).
+_BARE_TOP_SECTIONS = {
+    "基本信息": re.compile(r"^申报主体和先进级智能工厂基本信息(?:[（(：:].*)?$"),
+    "总体情况": re.compile(r"^项目总体情况(?:[（(：:].*)?$"),
+    "场景": re.compile(r"^场景化建设情况(?:[（(：:].*)?$"),
+    "实施成效": re.compile(r"^项目实施成效(?:[（(：:].*)?$"),
+    "相关附件": re.compile(r"^相关附件(?:[（(：:].*)?$"),
 }
 
 
@@ -63,34 +86,59 @@ def ticked(text: str, options: list[str]) -> list[str]:
     return chosen
 
 
+# The box of the next option ends what was written after this one: □ ☐ ☑…, or [ ] / [x].
+_NEXT_BOX = re.compile(rf"[□☐{TICKS}]|\[\s*[xX]?\s*\]")
+
+
 def text_after_option(text: str, option: str) -> str:
     """What is written after an option, e.g. the proof after 其他 or the name after 是（事故名称：…）."""
     idx = text.find(option)
     if idx < 0:
         return ""
     rest = text[idx + len(option) :]
-    rest = re.split(r"[□" + TICKS + r"]", rest, maxsplit=1)[0].strip().lstrip("：:").strip()
+    rest = _NEXT_BOX.split(rest, maxsplit=1)[0].strip().lstrip("：:").strip()
     if rest[:1] in "（(" and rest[-1:] in "）)":
         rest = rest[1:-1].strip()
     return re.sub(r"^事故名称\s*[:：]?", "", rest).strip()
 
 
-def part_heading(text: str, emphasised: bool) -> tuple[PartKey, str] | None:
-    """(part, inline content) if ``text`` is a part heading such as （4）已实施成效：…"""
+def part_heading(
+    text: str, emphasised: bool, *, numbered: bool = False, current: PartKey | None = None
+) -> tuple[PartKey, str] | None:
+    """(part, inline content) if ``text`` is a part heading such as （4）已实施成效：…
+
+    ``numbered``: the paragraph is in a Word list, so its number is not in the text. ``current``:
+    the part being read, for telling the next heading from a numbered sub-item inside a part.
+    A label opens a part when it is the whole line, is followed by a colon or separator, or (numbered
+    or emphasised) runs straight into its content as the next part in order. A number that does not
+    fit the label — 3.经济性方面：… inside 成效 — makes it a sub-item, not a heading.
+    """
     for key, pattern in _PART_HEADING:
         m = pattern.match(text)
         if not m:
             continue
+        num = m.group("num")
+        ordinal = _ORDINALS.get(next((c for c in num if c in _ORDINALS), ""), 0) if num else 0
+        if ordinal and ordinal != PART_KEYS.index(key) + 1:
+            return None
         rest = m.group("rest")
         guidance = _GUIDANCE.match(rest)
         after = rest[guidance.end() :] if guidance else rest
-        after = after.strip()
-        if after.startswith(("：", ":")):
-            return key, after[1:].strip()
-        if m.group("num") or emphasised:
-            return key, after
-        if not after:
+        had_guidance = bool(guidance and guidance.end())
+        stripped = after.strip()
+        if stripped.startswith(("：", ":")):
+            return key, stripped[1:].strip()
+        if not stripped:
             return key, ""
+        if not (num or numbered or emphasised):
+            continue
+        if had_guidance or _LABEL_END.match(after):
+            return key, stripped
+        if len(stripped) <= _SHORT_LABEL_TAIL and not stripped.endswith(("。", "；", ";")):
+            return key, ""
+        if current is None or PART_KEYS.index(key) > PART_KEYS.index(current):
+            return key, stripped
+        return None
     return None
 
 
@@ -111,7 +159,7 @@ class _Reader:
         scene_blocks: list[Block] = []
         for block in self.blocks:
             if isinstance(block, Para):
-                top = self._top_section(block.text)
+                top = self._top_section(block)
                 if top:
                     section = top
                     continue
@@ -132,11 +180,17 @@ class _Reader:
         self._scenes(scene_blocks)
         return self.app
 
-    def _top_section(self, text: str) -> str | None:
-        t = norm(text)
+    def _top_section(self, para: Para) -> str | None:
+        t = norm(para.text)
+        if len(t) > 40:
+            return None
         for name, pattern in _TOP_SECTIONS.items():
-            if pattern.match(t) and len(t) <= 40:
+            if pattern.match(t):
                 return name
+        if para.heading or para.bold or para.numbered:
+            for name, pattern in _BARE_TOP_SECTIONS.items():
+                if pattern.match(t):
+                    return name
         return None
 
     # -- cover and basic info --------------------------------------------------------------------
@@ -174,6 +228,8 @@ class _Reader:
             label = norm(cells[0])
             values = [c for c in cells[1:] if norm(c) != label or not label]
             joined = "\n".join(v for v in values if v).strip()
+            if self._finance_row(cells):
+                continue
             if self._front_matter_cell(label, joined):
                 continue
             if label.startswith("企业名称"):
@@ -200,10 +256,6 @@ class _Reader:
                 years = [int(y) for v in values for y in re.findall(r"(20\d{2})", v)]
                 if years:
                     self._years = years
-            elif label.startswith("主营业务收入"):
-                self._finance(values, "revenue")
-            elif label.startswith("利润"):
-                self._finance(values, "profit")
             elif label.startswith("智能制造能力成熟度"):
                 e.maturity = ticked(joined, [*self.req.maturity.levels, self.req.maturity.other_option])
                 if "其他" in e.maturity:
@@ -251,6 +303,25 @@ class _Reader:
             fields["手机"] = fields["电话"]
         return fields
 
+    def _finance_row(self, cells: list[str]) -> bool:
+        """A 主营业务收入/利润 row, wherever its label sits: first column, or after a merged
+        近三年发展情况 label that spans the year rows (an 指标 column)."""
+        for i, cell in enumerate(cells[:3]):
+            label = norm(cell)
+            if len(label) > 20:
+                continue
+            attr = (
+                "revenue"
+                if label.startswith("主营业务收入")
+                else "profit"
+                if label.startswith(("利润", "净利润"))
+                else None
+            )
+            if attr:
+                self._finance([c for c in cells[i + 1 :] if norm(c) != label], attr)
+                return True
+        return False
+
     def _finance(self, values: list[str], attr: str) -> None:
         e = self.app.enterprise
         by_year = {f.year: f for f in e.finances}
@@ -270,7 +341,8 @@ class _Reader:
         m = re.match(
             r"^(?:[（(][一二三四五六七][）)]|[一二三四五六七][、.．])?\s*("
             + "|".join(self.domain_names)
-            + r")(?:$|[（(])",
+            # （二）生产管理类场景 / 生产管理场景 / 生产管理方面: the same domain, worded by the writer
+            + r")(?:类场景|类|场景|领域|方面)?(?:$|[（(])",
             t,
         )
         return m.group(1) if m else None
@@ -291,7 +363,7 @@ class _Reader:
             for kind, item in items[index : index + 1]:
                 if kind == "para":
                     p = item  # type: ignore[assignment]
-                    return part_heading(p.text, bool(p.heading or p.bold)) is not None
+                    return part_heading(p.text, bool(p.heading or p.bold), numbered=p.numbered) is not None
                 cells = [c for c in item if c.strip()]  # type: ignore[union-attr]
                 return bool(cells) and part_heading(cells[0], True) is not None
             return False
@@ -324,7 +396,7 @@ class _Reader:
             if name:
                 domain, scene, part = name, None, None
                 continue
-            found = part_heading(text, bool(para.heading or para.bold))
+            found = part_heading(text, bool(para.heading or para.bold), numbered=para.numbered, current=part)
             if found and scene is not None:
                 part = found[0]
                 self._append(scene, part, found[1])
@@ -333,7 +405,12 @@ class _Reader:
                 continue
             looks_like_title = len(text) <= 80 and not text.endswith(("。", "；", ";"))
             next_is_part = is_part_start(index + 1)
-            if looks_like_title and (next_is_part or ((para.heading or para.bold) and part is None)):
+            # A part heading never opens a scene, however bold: 1）场景实例描述 is not a title.
+            if (
+                found is None
+                and looks_like_title
+                and (next_is_part or ((para.heading or para.bold) and part is None))
+            ):
                 if text.startswith(("（参考", "(参考", "（如有", "(如有")):
                     continue
                 scene, part = open_scene(text), None

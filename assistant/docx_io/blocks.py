@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from docx.table import Table
-from docx.text.paragraph import Paragraph
 
+from assistant.docx_io.inline import block_elements, paragraph_text
 from assistant.docx_io.tables import xml_int
 
 
@@ -20,6 +20,9 @@ class Para:
     text: str
     heading: int = 0  # outline level from a heading style or Markdown #, 0 for body text
     bold: bool = False
+    # Numbered by Word's own list numbering (w:numPr on the paragraph or its style): the number a
+    # reader sees — 二、 （1） — is not in the text, so the words alone must identify the heading.
+    numbered: bool = False
 
 
 @dataclass
@@ -35,6 +38,7 @@ _HEADING_STYLE = re.compile(r"(?:heading|标题)\s*(\d)", re.IGNORECASE)
 
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+_P = f"{_W}p"
 
 
 class _StyleIndex:
@@ -47,6 +51,8 @@ class _StyleIndex:
     def __init__(self, doc) -> None:
         self.names: dict[str, str] = {}
         self.bold: dict[str, bool] = {}
+        own_numbering: dict[str, bool | None] = {}
+        based_on: dict[str, str] = {}
         self.default = ""
         for style in doc.styles.element.findall(f"{_W}style"):
             style_id = style.get(f"{_W}styleId", "")
@@ -54,18 +60,38 @@ class _StyleIndex:
             self.names[style_id] = name.get(f"{_W}val", "") if name is not None else ""
             b = style.find(f"{_W}rPr/{_W}b")
             self.bold[style_id] = b is not None and b.get(f"{_W}val", "true") not in ("0", "false")
+            own_numbering[style_id] = _numbering(style.find(f"{_W}pPr"))
+            parent = style.find(f"{_W}basedOn")
+            if parent is not None:
+                based_on[style_id] = parent.get(f"{_W}val", "")
             if style.get(f"{_W}type") == "paragraph" and style.get(f"{_W}default") in ("1", "true"):
                 self.default = style_id
+        # 多级列表 is usually attached to Heading 1–3 (or a style based on them), not to each paragraph.
+        self.numbered: dict[str, bool] = {}
+        for style_id in own_numbering:
+            current, seen = style_id, set()
+            while current and current not in seen and own_numbering.get(current) is None:
+                seen.add(current)
+                current = based_on.get(current, "")
+            self.numbered[style_id] = bool(own_numbering.get(current))
 
-    def of(self, paragraph: Paragraph) -> str:
-        p_style = paragraph._p.find(f"{_W}pPr/{_W}pStyle")
+    def of(self, p) -> str:
+        p_style = p.find(f"{_W}pPr/{_W}pStyle")
         return p_style.get(f"{_W}val", "") if p_style is not None else self.default
 
 
-def _is_bold(paragraph: Paragraph, style_bold: bool) -> bool:
+def _numbering(ppr) -> bool | None:
+    """True/False if ``w:pPr`` sets list numbering on or off (numId 0 switches it off), None if silent."""
+    num_id = ppr.find(f"{_W}numPr/{_W}numId") if ppr is not None else None
+    if num_id is None:
+        return None
+    return num_id.get(f"{_W}val", "0") != "0"
+
+
+def _is_bold(p, style_bold: bool) -> bool:
     """Every run with visible text is bold (directly, or through the paragraph style)."""
     seen = False
-    for run in paragraph._p.iter(f"{_W}r"):
+    for run in p.iter(f"{_W}r"):
         text = "".join(t.text or "" for t in run.iter(f"{_W}t"))
         if not text.strip():
             continue
@@ -77,11 +103,11 @@ def _is_bold(paragraph: Paragraph, style_bold: bool) -> bool:
     return seen
 
 
-def _paragraph_block(paragraph: Paragraph, styles: _StyleIndex) -> Para | None:
-    text = paragraph.text.strip()
+def _paragraph_block(p, styles: _StyleIndex) -> Para | None:
+    text = paragraph_text(p).strip()
     if not text:
         return None
-    style_id = styles.of(paragraph)
+    style_id = styles.of(p)
     style = styles.names.get(style_id, "")
     level = 0
     if m := _HEADING_STYLE.search(style):
@@ -89,13 +115,15 @@ def _paragraph_block(paragraph: Paragraph, styles: _StyleIndex) -> Para | None:
     elif style.lower() == "title":
         level = 1
     else:
-        outline = paragraph._p.find(f".//{_W}outlineLvl")
+        outline = p.find(f".//{_W}outlineLvl")
         if outline is not None:
             level = xml_int(outline.get(f"{_W}val"), 8, high=9) + 1
+    numbered = _numbering(p.find(f"{_W}pPr"))
     return Para(
         text=text,
         heading=level if level <= 6 else 0,
-        bold=_is_bold(paragraph, styles.bold.get(style_id, False)),
+        bold=_is_bold(p, styles.bold.get(style_id, False)),
+        numbered=styles.numbered.get(style_id, False) if numbered is None else numbered,
     )
 
 
@@ -106,12 +134,13 @@ def docx_blocks(path: Path) -> list[Block]:
     doc = open_docx(path)
     styles = _StyleIndex(doc)
     blocks: list[Block] = []
-    for item in doc.iter_inner_content():
-        if isinstance(item, Paragraph):
-            if block := _paragraph_block(item, styles):
+    # Not doc.iter_inner_content(): it skips paragraphs and tables inside block content controls.
+    for element in block_elements(doc.element.body):
+        if element.tag == _P:
+            if block := _paragraph_block(element, styles):
                 blocks.append(block)
-        elif isinstance(item, Table):
-            rows = [[cell.text for cell in row.cells] for row in read_grid(item)]
+        else:
+            rows = [[cell.text for cell in row.cells] for row in read_grid(Table(element, doc))]
             blocks.append(TableBlock(rows=[r for r in rows if any(c.strip() for c in r)]))
     return blocks
 

@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 
 from docx.oxml.ns import qn
 from docx.table import Table
-from docx.text.paragraph import Paragraph
+
+from assistant.docx_io.inline import block_elements, paragraph_text, row_deleted
 
 MAX_COLUMNS = 63  # Word's own limit; a hostile gridSpan of 10^11 must not become a 10^11-step loop
 
@@ -47,13 +48,20 @@ class GridRow:
         return [c.text for c in self.cells]
 
 
+_P = qn("w:p")
+
+
 def _cell_paragraphs(tc, table: Table) -> list[str]:
     texts: list[str] = []
-    for p in tc.iterchildren(qn("w:p")):
-        texts.append(Paragraph(p, table).text)
-    for nested in tc.iterchildren(qn("w:tbl")):
+    nested: list = []
+    for element in block_elements(tc):
+        if element.tag == _P:
+            texts.append(paragraph_text(element))
+        else:
+            nested.append(element)
+    for tbl in nested:
         # Deeply nested layout tables happen in real drafts; keep their words, flattened.
-        for nested_row in read_grid(Table(nested, table)):
+        for nested_row in read_grid(Table(tbl, table)):
             texts.append("\t".join(nested_row.texts))
     return texts
 
@@ -62,6 +70,8 @@ def read_grid(table: Table) -> list[GridRow]:
     rows: list[GridRow] = []
     open_cells: dict[int, GridCell] = {}  # grid column → the cell a vMerge would continue
     for r, tr in enumerate(table._tbl.iterchildren(qn("w:tr"))):
+        if row_deleted(tr):
+            continue
         col = 0
         cells: list[GridCell] = []
         trPr = tr.find(qn("w:trPr"))

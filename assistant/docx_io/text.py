@@ -9,12 +9,16 @@ from docx.document import Document
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
+from assistant.docx_io.inline import block_elements, paragraph_text
 from assistant.docx_io.open import open_docx
+
+_P = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}p"
 
 
 def iter_blocks(doc: Document) -> Iterator[Paragraph | Table]:
-    """Body paragraphs and tables in document order."""
-    yield from doc.iter_inner_content()
+    """Body paragraphs and tables in document order, including those inside content controls."""
+    for element in block_elements(doc.element.body):
+        yield Paragraph(element, doc) if element.tag == _P else Table(element, doc)
 
 
 def table_rows(table: Table) -> list[list[str]]:
@@ -30,7 +34,8 @@ def docx_text(path: Path) -> str:
     lines: list[str] = []
     for block in iter_blocks(doc):
         if isinstance(block, Paragraph):
-            lines.append(block.text)
+            # paragraph_text, not block.text: symbols, checkboxes and tracked insertions count too.
+            lines.append(paragraph_text(block._p))
         else:
             lines.extend("\t".join(cells) for cells in table_rows(block))
     return "\n".join(lines)
