@@ -24,6 +24,11 @@ def metrics(text: str) -> list[tuple[str, float, str]]:
         ("投资回收期3年", [("duration", 3, "年")]),
         ("新增设备 100 台", [("count", 100, "台")]),
         ("合格率三分之二以上", [("fraction", 66.67, "%")]),
+        ("生产效率提高了百分之三十", [("percent", 30, "%")]),
+        ("能耗降低百分之十五", [("percent", 15, "%")]),
+        ("一次合格率达到百分之八十五点五", [("percent", 85.5, "%")]),
+        ("数据采集覆盖率百分之百", [("percent", 100, "%")]),
+        ("不良率控制在千分之三以内", [("percent", 3, "‰")]),
     ],
 )
 def test_metric_figures(text: str, expected: list[tuple[str, float, str]]) -> None:
@@ -93,3 +98,15 @@ def test_a_span_of_months_is_one_period_not_two_figures(text: str, period: str) 
 def test_a_contract_number_holds_no_date() -> None:
     assert extract_quantities("合同号 JC-2023-1106") == []
     assert [q.text for q in extract_quantities("于2024-04投产")] == ["2024-04"]
+
+
+def test_percent_in_words_makes_a_before_after_change() -> None:
+    (change,) = extract_changes("合格率由百分之九十提升至百分之九十八。")
+    assert (change.before.value, change.after.value, change.after.unit) == (90, 98, "%")
+    assert has_metric("提高了百分之三十")
+
+
+def test_percent_words_need_a_number_and_leave_percentage_points_alone() -> None:
+    assert extract_quantities("按百分之的比例") == []
+    assert metrics("良率提升2个百分点") == [("points", 2, "个百分点")]
+    assert metrics("良率提升百分之二") == [("percent", 2, "%")]

@@ -161,6 +161,8 @@ _NUMBER = re.compile(
 _FRACTION_WORDS = re.compile(
     rf"(?P<frac>(?P<den>[{_CN_DIGITS}\d]+)分之(?P<numr>[{_CN_DIGITS}\d]+)|一半|近半|过半|翻倍|翻番|翻(?P<fan>[一两二三])番)"
 )
+# Percentages in words: 百分之三十, 百分之八十五点五, 百分之10, 千分之三 (百分之百 is 100%).
+_PERCENT_WORDS = re.compile(rf"(?P<per>百分之|千分之)(?P<num>{_ARABIC}|{_CHINESE})")
 _YEAR_AFTER = re.compile(r"^\s?(年度?|年底|年初|年末|年起|年以来|年间|年—|年-|年~|年至|年)")
 _MONTH = r"(?:1[0-2]|0?[1-9])"
 _DATE = re.compile(
@@ -286,6 +288,26 @@ def extract_quantities(text: str) -> list[Quantity]:
             continue
         found.append(
             Quantity(text=text[m.start() : m.end()], value=0, kind="date", start=m.start(), end=m.end())
+        )
+        claim(m.start(), m.end())
+    # Before the fraction words, whose 分之 would otherwise try 百 as a denominator and give up.
+    for m in _PERCENT_WORDS.finditer(norm):
+        if not free(m.start(), m.end()):
+            continue
+        num = m.group("num")
+        value = 100.0 if num == "百" else _number_value(num)
+        if value is None:
+            continue
+        unit = "%" if m.group("per") == "百分之" else "‰"
+        found.append(
+            Quantity(
+                text=text[m.start() : m.end()],
+                value=value,
+                unit=unit,
+                kind="percent",
+                start=m.start(),
+                end=m.end(),
+            )
         )
         claim(m.start(), m.end())
     for m in _FRACTION_WORDS.finditer(norm):
