@@ -309,3 +309,49 @@ def test_results_without_a_period_ask_for_one(kb_dir: Path) -> None:
     result = draft_scene(material, Settings(data_dir=kb_dir), **WHERE)
     assert "0.1%" in result.scene.parts.成效
     assert any("统计周期" in q for q in result.scene.questions)
+
+
+def test_table_rows_keep_their_column_headers() -> None:
+    material = material_from_text(
+        "| 指标 | 改造前 | 改造后 |\n|---|---|---|\n| 库存准确率 | 96.5% | 99.9% |\n"
+        "\n序号\t设备\t供应商\t金额（万元）\n1\t堆垛机\t江西赣鑫物流装备有限公司\t1,850\n"
+    )
+    texts = [s.text for s in material.sentences]
+    assert "库存准确率，改造前96.5%，改造后99.9%" in texts
+    assert "堆垛机，供应商江西赣鑫物流装备有限公司，金额1,850万元" in texts
+    assert not any("指标" in t or "---" in t for t in texts)
+    assert FigureGuard(material).check("金额1,850万元。")[0].ok
+
+
+def test_a_fact_sheet_states_before_and_after_together(tmp_path: Path) -> None:
+    sheet = tmp_path / "facts.yaml"
+    sheet.write_text(
+        "指标:\n  库存周转天数: {改造前: 42天, 改造后: 26天}\n供应商:\n  平台软件: 南昌云链信息技术有限公司\n",
+        encoding="utf-8",
+    )
+    text = load_material(sheet).text
+    assert "库存周转天数由改造前42天变为改造后26天" in text
+    assert "平台软件供应商：南昌云链信息技术有限公司" in text and "指标·" not in text
+
+
+def test_speakers_are_dropped_but_labels_kept() -> None:
+    from assistant.drafting.offline import _clean
+
+    assert _clean("财务小何：年节约人工约60万元") == "年节约人工约60万元。"
+    assert _clean("刘工：以前全靠人工目检") == "以前全靠人工目检。"
+    assert _clean("统计周期：2023年全年对比2024年全年") == "统计周期：2023年全年对比2024年全年。"
+    assert _clean("实施：南昌云链信息技术有限公司") == "实施：南昌云链信息技术有限公司。"
+
+
+@pytest.mark.parametrize(
+    ("first_line", "instance"),
+    [
+        ("# 极片涂布外观检测 申报碰头会记录", "极片涂布外观检测"),
+        ("成品仓智能化改造（仓储物流） —— 资料汇总，储运部 陈", "成品仓智能化改造"),
+        ("项目名称：注塑机群状态监测", "注塑机群状态监测"),
+    ],
+)
+def test_the_instance_name_comes_from_the_notes_title(first_line: str, instance: str) -> None:
+    from assistant.drafting.service import _instance_from_material
+
+    assert _instance_from_material(material_from_text(f"{first_line}\n正文。")) == instance

@@ -28,7 +28,12 @@ _NOISE = re.compile(
     r"食堂|午餐|早餐|停车|团建|下次碰头|会议室|参会|联系电话|电话[:：]|手机[:：]|微信群|请假|生日|快递"
     r"|没关系|无关|别写|不要写|不用写|顺便记|别外发|宣传材料|报价单\s*编号|编号\s*[A-Z]"
 )
-_SPEAKER = re.compile(r"^[\u4e00-\u9fff]{1,5}[:：]\s*")
+# A chat speaker ("陈：", "刘工：", "财务小何：") is dropped; a label ("统计周期：", "实施：") is content.
+_SPEAKER = re.compile(
+    r"^(?!(?:实施|供应商|投资|收益|备注|说明|目标|问题|效果|成效|指标|合计|总计)[:：])"
+    r"(?:[\u4e00-\u9fff]{1,2}|[\u4e00-\u9fff]{1,3}(?:工|总|主任|经理|部长|科长|老师|师傅)|[\u4e00-\u9fff]{0,3}小[\u4e00-\u9fff])"
+    r"[:：]\s*"
+)
 _RESULT_WORDS = re.compile(
     r"现在|目前|上线后|投用后|建成后|改造后|实施后|同比|降至|提升至|提高到|减少到|缩短到|→"
 )
@@ -40,7 +45,7 @@ _PROBLEM_WORDS = re.compile(r"以前|之前|原来|过去|改造前")
 _HEADING = re.compile(
     r"^(?:=+[^=]*=+|【[^】]*】|[一二三四五六七八九十]+、[^，。；]{0,20}|[^，。；]{0,16}[:：]"
     r"|[^，。；]*(?:素材|申报材料|初稿|草稿|整理)[^，。；]*"
-    r"|(?:场景实例名称|实例名称|场景名称|项目名称|项目编号|验收结论)\s*[:：].*)。?$"
+    r"|(?:场景实例名称|实例名称|场景名称|项目名称|项目编号|验收结论|所属环节|所属领域|所属场景)\s*[:：].*)。?$"
 )
 _BEFORE_AFTER_SPLIT = re.compile(r"[，,；;]\s*(?=(?:现在|目前|上线后|投用后|建成后|改造后|实施后))")
 _ORG = re.compile(
@@ -113,6 +118,8 @@ def score_sentences(sentences: list[Sentence]) -> tuple[list[str], np.ndarray]:
             cue_scores[i][money] += 0.5
         if _ORG.search(text):
             cue_scores[i][solution] += 0.8
+        if _is_period(text):
+            cue_scores[i][results] += 1.0
     return keys, similarity + cue_scores
 
 
@@ -122,10 +129,23 @@ def describing_passages(material: Material, sentences_per_passage: int = 3) -> l
     usable = [
         s.text
         for s in material.sentences
-        if not _NOISE.search(s.text) and not _HEADING.match(s.text.strip()) and len(s.text) >= 8
+        if not _NOISE.search(s.text) and not is_label(s.text) and len(s.text) >= 8
     ]
     step = sentences_per_passage
     return ["。".join(usable[i : i + step]) for i in range(0, len(usable), step)] or [material.text[:800]]
+
+
+_PERIOD_CUE = re.compile(r"统计周期|统计口径|统计期间|对比|同比|同期")
+
+
+def _is_period(text: str) -> bool:
+    """A statement of the period results are measured over (统计周期：2023年全年对比2024年全年)."""
+    return bool(_PERIOD_CUE.search(text)) and any(
+        q.kind in ("year", "date") for q in extract_quantities(text)
+    )
+
+
+MIN_PAIN_CJK = 12  # "库存准确率，改造前96.5%" is a figure, not a description of a problem
 
 
 def _before_clause(text: str) -> str:
@@ -133,10 +153,29 @@ def _before_clause(text: str) -> str:
     if not (_PROBLEM_WORDS.search(text) and _RESULT_WORDS.search(text)):
         return ""
     head = _BEFORE_AFTER_SPLIT.split(text, maxsplit=1)
-    return head[0] if len(head) == 2 and len(head[0]) >= 8 else ""
+    if len(head) != 2 or len(re.findall(r"[\u4e00-\u9fff]", head[0])) < MIN_PAIN_CJK:
+        return ""
+    return head[0]
+
+
+_TITLE_WORDS = re.compile(r"素材|申报材料|初稿|草稿|整理|汇总|记录|纪要|口述|碰头会|聊天")
+MAX_TITLE_CHARS = 40
+
+
+def is_label(text: str) -> bool:
+    """A banner, heading, name label or the notes' own title line: never a statement of a part."""
+    text = text.strip()
+    if _HEADING.match(text):
+        return True
+    return (
+        len(text) <= MAX_TITLE_CHARS
+        and bool(_TITLE_WORDS.search(text))
+        and not any(q.is_metric for q in extract_quantities(text))
+    )
 
 
 FALLBACK_SENTENCES = 2
+MIN_SOLUTION_TO_SHARE = 3
 
 
 def _fill_empty_parts(
@@ -172,6 +211,14 @@ def _fill_empty_parts(
             used.add(i)
             if len(parts[key]) == FALLBACK_SENTENCES:
                 break
+    # Still no 描述: what was built is usually told in 技术方案's opening statements; the first one
+    # that names no supplier moves over, when 技术方案 can spare it.
+    solution = parts["技术方案"]
+    if not parts["描述"] and len(solution) >= MIN_SOLUTION_TO_SHARE:
+        movable = next((t for t in solution if not _ORG.search(t)), None)
+        if movable:
+            solution.remove(movable)
+            parts["描述"].append(movable)
 
 
 def draft_offline(material: Material, domain: str, link: str, scene: str, instance: str) -> Scene:
@@ -179,7 +226,7 @@ def draft_offline(material: Material, domain: str, link: str, scene: str, instan
     sentences = [
         s
         for s in material.sentences
-        if not _NOISE.search(s.text) and len(s.text) >= 6 and not _HEADING.match(s.text.strip())
+        if not _NOISE.search(s.text) and len(s.text) >= 6 and not is_label(s.text)
     ]
     parts: dict[PartKey, list[str]] = {k: [] for k in PART_KEYS}
     used: set[int] = set()
@@ -191,6 +238,8 @@ def draft_offline(material: Material, domain: str, link: str, scene: str, instan
             if scores[i][best] < MIN_SCORE or key not in PART_KEYS:
                 continue  # too vague, or it belongs to another text of the application (企业简介)
             has_figure = any(q.is_metric for q in extract_quantities(sentence.text))
+            if key == "成效" and _is_period(sentence.text):
+                has_figure = True  # the statistics period is part of the evidence
             if key in ("成效", "经济性") and not has_figure:
                 continue  # results and economics without a figure add words, not evidence
             parts[key].append(_clean(sentence.text))  # type: ignore[index]

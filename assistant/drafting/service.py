@@ -17,7 +17,7 @@ from assistant.config import Settings
 from assistant.drafting.figures import FigureGuard
 from assistant.drafting.guards import GAP_MARK, MaterialFacts, Violation, check_scene, enforce, material_facts
 from assistant.drafting.material import Material
-from assistant.drafting.offline import describing_passages, draft_offline
+from assistant.drafting.offline import describing_passages, draft_offline, is_label
 from assistant.errors import InputError, LLMError
 from assistant.models import PART_KEYS, Figure, Scene, SceneParts
 from assistant.requirements import load_requirements
@@ -80,13 +80,18 @@ def _instance_from_material(material: Material) -> str:
     for line in material.text.splitlines():
         if named := _NAMED_PROJECT.match(line):
             return named.group(1).rstrip("。")
-    for line in material.text.splitlines():
-        m = re.match(r"^\s*#+\s*(.+)$", line)
-        if m:
-            title = re.split(r"[—\-–:：（(]", m.group(1))[0].strip()
-            title = re.sub(r"申报材料|材料|整理中|草稿", "", title).strip()
-            if 2 <= len(title) <= 30:
-                return title
+    lines = [line for line in material.text.splitlines() if line.strip()]
+    headings = [m.group(1) for line in lines if (m := re.match(r"^\s*#+\s*(.+)$", line))]
+    # Notes often open with their own title: "成品仓智能化改造（仓储物流）——资料汇总".
+    titled = [lines[0]] if lines and is_label(lines[0]) and re.search(r"——|—|--", lines[0]) else []
+    for candidate in [*headings, *titled]:
+        title = re.split(r"[—\-–:：（(]", candidate)[0].strip()
+        # "极片涂布外观检测 申报碰头会记录": the name ends where the words about the notes begin.
+        title = re.split(r"\s*(?:申报)?(?:材料|素材|整理|草稿|初稿|资料|汇总|记录|纪要|碰头会|口述)", title)[
+            0
+        ].strip()
+        if 2 <= len(title) <= 30:
+            return title
     return ""
 
 
