@@ -49,6 +49,8 @@ _PART_HEADING = [
     for key, names in _PART_NAMES
 ]
 _GUIDANCE = re.compile(r"^(?:\s*[（(][^（）()]*(?:[（(][^（）()]*[）)][^（）()]*)*[）)])*")
+# A whole paragraph in brackets: the template's guidance such as （如有，可参考…作为加分项）.
+_BRACKETED = re.compile(r"^\s*[（(].*[）)]\s*$", re.DOTALL)
 # What may follow a part label when the heading carries its content on the same line.
 _LABEL_END = re.compile(r"^[\s\u3000，,。.；;、—\-－]")
 _SHORT_LABEL_TAIL = 8  # （2）痛点分析, 4）实施效果评价: a few more characters still make a label
@@ -149,6 +151,7 @@ class _Reader:
         self.app = Application()
         self.app.enterprise = Enterprise()
         self.domain_names = [*req.domain_names, *req.extra_names]
+        self.extra_names = set(req.extra_names)
         self.scene_table = load_scene_table()
         self._years: list[int] = list(req.finance.years)
 
@@ -423,6 +426,10 @@ class _Reader:
                 self._append(scene, part, text)
             elif scene is not None and (para.heading or para.bold or next_is_part):
                 continue
+            elif scene is None and domain in self.extra_names and not _BRACKETED.match(text):
+                # （七）智慧供应链建设 is often a narrative, not five parts; keep it rather than drop it.
+                current = self.app.extra_texts.get(domain, "")
+                self.app.extra_texts[domain] = f"{current}\n{text}" if current else text
             # else: domain preamble (the template's own guidance); not part of any scene
 
     @staticmethod

@@ -148,6 +148,10 @@ class Application(_Model):
     project_summary: str = Field("", description="项目简述，500字以内")
     overview: str = Field("", description="二、项目总体情况")
     scenes: list[Scene] = Field(default_factory=list, description="三、场景化建设情况，按文档顺序")
+    extra_texts: dict[str, str] = Field(
+        default_factory=dict,
+        description="三（六）（七）加分项里不按场景五部分写的叙述，按领域名（如 智慧供应链建设）",
+    )
     results: str = Field("", description="四、项目实施成效")
     attachments: str = Field("", description="五、相关附件")
 

@@ -447,3 +447,24 @@ def test_accident_name_without_the_next_box() -> None:
     app = parse_blocks([TableBlock(rows=[["企业近三年是否发生重大安全生产事故、重大环境事故", text]])])
     assert app.enterprise.major_accident is True
     assert app.enterprise.accident_name == "2023年7月熔盐电解车间较大火灾事故"
+
+
+# -- P3: （七）智慧供应链建设 as a narrative ---------------------------------------------------------------------
+def test_supply_chain_narrative_is_kept_not_dropped(tmp_path: Path) -> None:
+    doc = build()
+    closing = next(p for p in doc.paragraphs if p.text == "四、项目实施成效")
+    for text, is_bold in [
+        ("（六）多环节模式创新", True),
+        ("（如有，可参考《智能制造典型场景参考指引（2024年版）》多模式创新相关内容编写作为加分项）", False),
+        ("（七）智慧供应链建设", True),
+        ("公司牵头搭建陶瓷产业链协同平台，已接入上下游企业38家。", False),
+        ("带动配套企业平均库存下降15%。", False),
+    ]:
+        p = closing.insert_paragraph_before()
+        p.add_run(text).bold = is_bold
+    app = read(doc, tmp_path)
+    assert app.extra_texts == {
+        "智慧供应链建设": "公司牵头搭建陶瓷产业链协同平台，已接入上下游企业38家。\n带动配套企业平均库存下降15%。"
+    }
+    assert Application.model_validate_json(app.model_dump_json()) == app
+    assert_three_full_scenes(app)  # not a scene, so no section-missing for its five parts
