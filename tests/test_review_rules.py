@@ -164,6 +164,18 @@ POSITIVE: dict[str, list[tuple[str, Edit, list[tuple]]]] = {
             [(4, "经济性", "warning")],
         ),
     ],
+    "draft-placeholder": [
+        (
+            "实例名仍是占位",
+            lambda a: setattr(a.scenes[2], "instance", "（待命名）"),
+            [(3, None, "error")],
+        ),
+        (
+            "成效留着待补充",
+            set_part(2, "成效", "漏检率由1.2%降至0.1%，年节约【待补充】万元。"),
+            [(2, "成效", "error")],
+        ),
+    ],
     "template-leftover": [
         (
             "留着填写说明",
@@ -255,6 +267,9 @@ NEGATIVE: dict[str, list[tuple[str, Edit]]] = {
     "economics-unquantified": [
         ("只写回收期", set_part(4, "经济性", "投资回收期约2.5年，适合同行推广。")),
         ("只写投资额", set_part(4, "经济性", "总投资500万元，方案通用。")),
+    ],
+    "draft-placeholder": [
+        ("说明待补充的做法不算占位", set_part(2, "描述", "对尚待补充完善的工序，计划于2025年接入平台。")),
     ],
     "template-leftover": [
         (

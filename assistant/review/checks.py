@@ -310,7 +310,8 @@ def supplier(rule, ctx: Context) -> list[Finding]:
 
 @check("leftover")
 def leftover(rule, ctx: Context) -> list[Finding]:
-    phrases = ctx.req.template_leftovers.phrases
+    # A rule may bring its own phrases (the drafter's placeholders); by default the template's.
+    phrases = rule.param("phrases", None) or ctx.req.template_leftovers.phrases
     found = []
 
     def scan(text: str, scene: tuple[int, Scene] | None, section: SectionKey | None) -> None:
