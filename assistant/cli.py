@@ -190,9 +190,15 @@ def index_cmd(
 
 def _knowledge_base():
     from assistant.config import get_settings
+    from assistant.knowledge.index import ensure_index, read_manifest
     from assistant.knowledge.retriever import KnowledgeBase
 
-    return KnowledgeBase(get_settings())
+    settings = get_settings()
+    if read_manifest(settings) is None:
+        # A fresh clone works at once, as `draft` does: the shipped corpus is indexed on first use.
+        err_console.print("首次使用：正在为内置文档建立知识库索引（约半分钟，只需一次）…")
+        ensure_index(settings)
+    return KnowledgeBase(settings)
 
 
 @app.command("search")

@@ -105,3 +105,12 @@ def test_text_cut_mid_character_is_still_counted() -> None:
     )
     assert proc.returncode == 0, proc.stderr
     assert json.loads(proc.stdout)["字数"] >= 5 and "内部错误" not in proc.stderr
+
+
+def test_search_on_a_fresh_data_dir_builds_the_index_first(tmp_path: Path) -> None:
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(tmp_path / "fresh")}
+    result = run("search", "推荐名额有多少", "-k", "1", "--json", env=env)
+    assert result.returncode == 0, result.stderr
+    assert "首次使用" in result.stderr
+    hits = json.loads(result.stdout)
+    assert hits and hits[0]["citation"]
