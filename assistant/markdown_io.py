@@ -137,7 +137,7 @@ def application_to_markdown(
     lines += ["", "## 二、项目总体情况", "", *_paragraphs(app.overview), "## 三、场景化建设情况", ""]
     sections = [(d.name, d.section) for d in req.domains] + [(x.name, x.section) for x in req.extras]
     for name, section in sections:
-        lines += [f"### {section}{name}", ""]
+        lines += [f"### {section}{name}", "", *_paragraphs(app.extra_texts.get(name, ""))]
         for scene in app.scenes_in(name):
             number = app.scenes.index(scene) + 1
             title = style.title_prefix.format(n=number) + scene_heading(scene)

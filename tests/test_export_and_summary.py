@@ -38,6 +38,20 @@ def test_exported_docx_reads_back_to_the_same_application(tmp_path: Path) -> Non
     assert review_application(read_application(out)).findings == []
 
 
+def test_narrative_of_the_bonus_items_survives_export_to_docx_and_markdown(tmp_path: Path) -> None:
+    from assistant.markdown_io import application_to_markdown
+
+    app = sample()
+    app.extra_texts = {
+        "智慧供应链建设": "公司与38家核心供应商共建供应链协同平台，订单、库存与物流信息实时共享。\n"
+        "2024年原材料齐套率由91%提升至97%。"
+    }
+    markdown = tmp_path / "申报书.md"
+    markdown.write_text(application_to_markdown(app), encoding="utf-8")
+    for path in (export_docx(app, tmp_path / "申报书.docx"), markdown):
+        assert read_application(path) == app, path.suffix
+
+
 def test_exported_docx_has_the_template_layout(tmp_path: Path) -> None:
     out = export_docx(sample(), tmp_path / "a.docx")
     doc = docx.Document(str(out))

@@ -33,11 +33,13 @@ def application_context(app: Application) -> dict:
     domains = []
     for name, section, always in sections:
         scenes = app.scenes_in(name)
-        if not scenes and not always:
+        texts = _paragraphs(app.extra_texts.get(name, ""))
+        if not scenes and not texts and not always:
             continue
         domains.append(
             {
                 "heading": f"{section}{name}",
+                "texts": texts,
                 "scenes": [
                     {
                         "title": scene.title,
