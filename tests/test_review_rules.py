@@ -103,6 +103,19 @@ POSITIVE: dict[str, list[tuple[str, Edit, list[tuple]]]] = {
     "section-missing": [
         ("经济性为空", set_part(3, "经济性", ""), [(3, "经济性", "error")]),
         ("项目总体情况为空", lambda a: setattr(a, "overview", "  "), [(None, "总体情况", "error")]),
+        (
+            "加分项只写了描述：警告",
+            lambda a: a.scenes.append(
+                Scene(
+                    domain="多环节模式创新",
+                    link="多环节模式创新",
+                    scene="大规模个性化定制",
+                    instance="底盘件按单定制",
+                    parts=SceneParts(描述="客户在线选配，订单直达排产与加工。"),
+                )
+            ),
+            [(9, key, "warning") for key in ("痛点", "技术方案", "成效", "经济性")],
+        ),
     ],
     "length-limit": [
         ("成效301字", set_part(2, "成效", "字" * 300 + "。"), [(2, "成效", "error")]),

@@ -169,12 +169,21 @@ def scene_known(rule, ctx: Context) -> list[Finding]:
 @check("required-parts")
 def required_parts(rule, ctx: Context) -> list[Finding]:
     found = []
+    extras_severity = rule.param("extras_severity")
     for index, scene in enumerate(ctx.app.scenes, 1):
+        # A bonus item (（六）（七）) written as a scene but not in all five parts is a weaker entry,
+        # not a defect of the application: the template does not require the five parts there.
+        lenient = (
+            extras_severity
+            and scene.domain in ctx.req.extra_names
+            and any(text.strip() for _, text in scene.parts.items())
+        )
         for spec in ctx.req.parts:
             if not scene.parts.get(spec.key).strip():  # type: ignore[arg-type]
                 found.append(
                     finding(
                         rule,
+                        severity=Severity(extras_severity) if lenient else None,
                         scene=(index, scene),
                         section=spec.key,
                         label=spec.label,  # type: ignore[arg-type]
