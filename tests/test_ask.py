@@ -95,15 +95,3 @@ def test_map_cli_json_has_the_documented_keys(kb_dir: Path) -> None:
     assert len(data) == 3
     assert {"domain", "link", "scene", "score", "citation"} <= set(data[0])
     assert data[0]["link"] == "仓储物流"
-
-
-def test_search_without_index_is_one_line_exit_2(tmp_path: Path) -> None:
-    env = {**os.environ, "ASSISTANT_DATA_DIR": str(tmp_path / "none")}
-    result = subprocess.run(
-        [sys.executable, "-m", "assistant.cli", "search", "成熟度"],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=60,
-    )
-    assert result.returncode == 2 and "assistant index" in result.stderr and "Traceback" not in result.stderr
