@@ -21,7 +21,7 @@ import pytest
 
 from assistant.application_reader import read_application
 from assistant.config import Settings
-from assistant.judge import judge_scene, judge_version, parse_verdict
+from assistant.judge import judge_scene, judge_version, parse_verdict, scene_payload
 from assistant.llm.datablock import DATA_END, DATA_START, is_instruction, neutralise, sentences
 from assistant.paths import EVALS_DIR
 from assistant.review.grading import GRADES
@@ -39,14 +39,22 @@ OBEYED = ("评为A级", "输出A级", "Ignore previous", '\\"grade\\": \\"A\\"')
 PARAPHRASE = "最高档次"
 
 
-def gold_grades() -> dict[tuple[str, int, str], str]:
-    grades = {}
+def _scene_key(payload: dict) -> tuple[str, int, str, str]:
+    """A scene as the judge sees it. Cases built from one draft (r02 and r33, r36…) share titles, so
+    the parts' text, as sent, tells them apart."""
+    scene = payload["场景"]
+    parts = json.dumps(scene["五部分"], ensure_ascii=False, sort_keys=True)
+    return (payload["企业"]["名称"], scene["序号"], scene["标题"], parts)
+
+
+def gold_grades() -> dict[tuple[str, int, str, str], str]:
+    grades: dict[tuple[str, int, str, str], str] = {}
     for case in load_cases():
         app = read_application(case["draft"])
         for g in case["scene_grades"]:
-            key = (app.applicant or app.enterprise.name, g["index"], app.scenes[g["index"] - 1].title)
-            assert key not in grades
-            grades[key] = g["grade"]
+            key = _scene_key(scene_payload(app, g["index"]))
+            # The same scene in two cases must carry the same human grade, or the gold contradicts itself.
+            assert grades.setdefault(key, g["grade"]) == g["grade"], key[:3]
     return grades
 
 
@@ -70,10 +78,9 @@ class ScriptedJudge:
         self.gold = gold_grades()
         self.seen: Counter = Counter()
 
-    def key(self, user: str) -> tuple[str, int, str]:
+    def key(self, user: str) -> tuple[str, int, str, str]:
         block = user[user.index(DATA_START) + len(DATA_START) : user.index(DATA_END)]
-        data = json.loads(block)
-        return (data["企业"]["名称"], data["场景"]["序号"], data["场景"]["标题"])
+        return _scene_key(json.loads(block))
 
     def __call__(self, request: dict) -> Reply:
         user = request["messages"][-1]["content"]
@@ -111,7 +118,7 @@ def r04():
 
 def scripted_grade(app, index: int) -> str:
     """What ScriptedJudge answers for a scene on its first run."""
-    key = (app.applicant, index, app.scenes[index - 1].title)
+    key = _scene_key(scene_payload(app, index))
     grade = gold_grades()[key]
     return shift(grade, 1) if slips(key) else grade
 
@@ -208,8 +215,13 @@ def test_judge_suite_against_the_scripted_judge(
     judge = ScriptedJudge()
     server.default = judge
     metrics = suite.run(settings_for(server), offline=False)
-    keys = list(judge.gold)
-    assert metrics["scenes"] == len(keys) == 140 and metrics["runs"] == runs
+    # Every graded scene of every case, duplicates included: the suite judges each one.
+    keys = [
+        _scene_key(scene_payload(read_application(case["draft"]), g["index"]))
+        for case in load_cases()
+        for g in case["scene_grades"]
+    ]
+    assert metrics["scenes"] == len(keys) >= 140 and metrics["runs"] == runs
     expected_changed = sum(wobbles(k) for k in keys) / len(keys)
     assert metrics["variance.changed_share"] == round(expected_changed, 4) > 0
     assert metrics["variance.grade_std"] == round(0.5 * expected_changed, 4)
