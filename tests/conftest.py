@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import os
+import shutil
 import socket
+import subprocess
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
 _LOOPBACK = ("127.", "localhost", "::1")
+# Read at import, before the autouse fixture below clears them: the endpoint of a `-m live` run.
+_LIVE_ENV = {k: os.environ.get(k) for k in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ASSISTANT_LLM_MODEL")}
+_REAL_CONNECT = socket.socket.connect
 
 
 @pytest.fixture(autouse=True)
@@ -45,3 +53,50 @@ def shipped_index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = build_index(Settings(data_dir=data))
     assert result.embedded == result.chunks > 50
     return data
+
+
+@pytest.fixture
+def live_settings(monkeypatch: pytest.MonkeyPatch):
+    """Settings for the real endpoint of a `-m live` run; the only way a test may leave 127.0.0.1."""
+    from assistant.config import Settings
+
+    if not (
+        _LIVE_ENV["ASSISTANT_LLM_MODEL"] and (_LIVE_ENV["OPENAI_API_KEY"] or _LIVE_ENV["OPENAI_BASE_URL"])
+    ):
+        pytest.skip("未配置真实模型（OPENAI_BASE_URL / OPENAI_API_KEY / ASSISTANT_LLM_MODEL）")
+    monkeypatch.setattr(socket.socket, "connect", _REAL_CONNECT)
+    return Settings(
+        openai_api_key=_LIVE_ENV["OPENAI_API_KEY"],
+        openai_base_url=_LIVE_ENV["OPENAI_BASE_URL"],
+        llm_model=_LIVE_ENV["ASSISTANT_LLM_MODEL"],
+    )
+
+
+@pytest.fixture
+def libreoffice_docx(tmp_path: Path) -> Callable[[Path], Path]:
+    """Converts a file (.html, .docx, .odt…) to a .docx written by LibreOffice, not python-docx."""
+    soffice = shutil.which("soffice")
+    assert soffice, "LibreOffice is installed by `make test` (scripts/system-deps.sh)"
+
+    def convert(source: Path) -> Path:
+        out = tmp_path / "lo-out"
+        subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
+                "--headless",
+                "--convert-to",
+                "docx:MS Word 2007 XML",
+                "--outdir",
+                str(out),
+                str(source),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=180,
+        )
+        made = out / f"{source.stem}.docx"
+        assert b"LibreOffice" in zipfile.ZipFile(made).read("docProps/app.xml")
+        return made
+
+    return convert

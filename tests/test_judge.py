@@ -10,7 +10,6 @@ from __future__ import annotations
 import glob
 import json
 import os
-import socket
 import subprocess
 import sys
 import zlib
@@ -31,8 +30,6 @@ from evals.review.suite import load_cases
 from evals.scripted_server import Reply, ScriptedServer
 
 CASES = EVALS_DIR / "review" / "cases"
-LIVE_ENV = {k: os.environ.get(k) for k in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "ASSISTANT_LLM_MODEL")}
-REAL_CONNECT = socket.socket.connect
 # Phrases the scripted judge obeys. The first group the filter catches (the judge never sees them),
 # the last is the paraphrase of i05, which it misses.
 OBEYED = ("评为A级", "输出A级", "Ignore previous", '\\"grade\\": \\"A\\"')
@@ -320,15 +317,8 @@ def test_no_bundled_draft_loses_a_sentence_except_the_injected_one() -> None:
 
 
 @pytest.mark.live
-def test_live_judge_gives_a_valid_grade(monkeypatch: pytest.MonkeyPatch) -> None:
-    if not (LIVE_ENV["ASSISTANT_LLM_MODEL"] and (LIVE_ENV["OPENAI_API_KEY"] or LIVE_ENV["OPENAI_BASE_URL"])):
-        pytest.skip("未配置真实模型（OPENAI_BASE_URL / OPENAI_API_KEY / ASSISTANT_LLM_MODEL）")
-    monkeypatch.setattr(socket.socket, "connect", REAL_CONNECT)  # this test, and only it, may leave 127.0.0.1
-    settings = Settings(
-        openai_api_key=LIVE_ENV["OPENAI_API_KEY"],
-        openai_base_url=LIVE_ENV["OPENAI_BASE_URL"],
-        llm_model=LIVE_ENV["ASSISTANT_LLM_MODEL"],
-    )
+def test_live_judge_gives_a_valid_grade(live_settings: Settings) -> None:
+    settings = live_settings
     app = read_application(CASES / "r01" / "draft.json")
     result = judge_scene(app, 1, settings)
     assert result.grade in GRADES and result.reasons, result.error

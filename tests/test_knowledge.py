@@ -6,7 +6,6 @@ import itertools
 import json
 import re
 import shutil
-import subprocess
 import zipfile
 import zlib
 from pathlib import Path
@@ -315,32 +314,12 @@ def test_another_embedding_model_forces_a_rebuild_with_a_clear_message(
     assert KnowledgeBase(index_copy).search("推荐名额", k=3)
 
 
-def _libreoffice_docx(tmp_path: Path, html: str, name: str) -> Path:
+def _libreoffice_docx(convert, tmp_path: Path, html: str, name: str) -> Path:
     """A .docx written by LibreOffice (not python-docx): its own styles, gridSpan and vMerge."""
-    soffice = shutil.which("soffice")
-    assert soffice, "LibreOffice is installed by `make test` (scripts/system-deps.sh)"
     source = tmp_path / "lo-src" / f"{Path(name).stem}.html"
     source.parent.mkdir(parents=True, exist_ok=True)
     source.write_text(html, encoding="utf-8")
-    out = tmp_path / "lo-out"
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
-            "--headless",
-            "--convert-to",
-            "docx:MS Word 2007 XML",
-            "--outdir",
-            str(out),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    made = out / f"{Path(name).stem}.docx"
-    assert b"LibreOffice" in zipfile.ZipFile(made).read("docProps/app.xml")
-    return made
+    return convert(source)
 
 
 LIBREOFFICE_HTML = """<html><head><meta charset="utf-8"></head><body>
@@ -358,9 +337,9 @@ LIBREOFFICE_HTML = """<html><head><meta charset="utf-8"></head><body>
 
 
 def test_a_libreoffice_docx_dropped_into_the_corpus_folder_becomes_searchable(
-    index_copy: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    index_copy: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, libreoffice_docx
 ) -> None:
-    made = _libreoffice_docx(tmp_path, LIBREOFFICE_HTML, "能源计量办法.docx")
+    made = _libreoffice_docx(libreoffice_docx, tmp_path, LIBREOFFICE_HTML, "能源计量办法.docx")
     xml = zipfile.ZipFile(made).read("word/document.xml")
     assert b"w:gridSpan" in xml and b'w:vMerge w:val="restart"' in xml  # real merges, not repeated text
     # The user's corpus folder (ASSISTANT_CORPUS_DIR): the shipped documents plus theirs.

@@ -162,31 +162,11 @@ def test_template_like_docx_written_by_python_docx(tmp_path: Path) -> None:
     check_template_like(read_application(path))
 
 
-def test_the_same_docx_resaved_by_libreoffice(tmp_path: Path) -> None:
-    soffice = shutil.which("soffice")
-    assert soffice, "LibreOffice is installed by `make test` (scripts/system-deps.sh)"
+def test_the_same_docx_resaved_by_libreoffice(tmp_path: Path, libreoffice_docx) -> None:
     source = tmp_path / "src" / "draft.docx"
     source.parent.mkdir()
     make_template_like_docx(source)
-    out = tmp_path / "out"
-    subprocess.run(
-        [
-            soffice,
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--headless",
-            "--convert-to",
-            "docx:MS Word 2007 XML",
-            "--outdir",
-            str(out),
-            str(source),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=180,
-    )
-    resaved = out / "draft.docx"
-    assert b"LibreOffice" in __import__("zipfile").ZipFile(resaved).read("docProps/app.xml")
-    check_template_like(read_application(resaved))
+    check_template_like(read_application(libreoffice_docx(source)))
 
 
 @pytest.mark.parametrize("style", STYLES, ids=lambda s: f"tick{s.tick}")
