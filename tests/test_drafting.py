@@ -355,3 +355,16 @@ def test_the_instance_name_comes_from_the_notes_title(first_line: str, instance:
     from assistant.drafting.service import _instance_from_material
 
     assert _instance_from_material(material_from_text(f"{first_line}\n正文。")) == instance
+
+
+def test_material_with_nothing_to_draft_from_is_an_input_error(kb_dir: Path) -> None:
+    with pytest.raises(InputError, match="没有可用于起草的句子"):
+        draft_scene(material_from_text("| 指标 | 数值 |\n|---|---|\n"), Settings(data_dir=kb_dir))
+
+
+def test_a_broken_fact_sheet_is_named_in_one_line(tmp_path: Path) -> None:
+    sheet = tmp_path / "facts.yaml"
+    sheet.write_text("投资: [280万元, 45万元\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        load_material(sheet)
+    assert "facts.yaml 不是有效的 YAML 文件" in str(caught.value) and "\n" not in str(caught.value)

@@ -163,6 +163,15 @@ def material_from_text(text: str, name: str = "材料") -> Material:
     return Material(text=text, sentences=split_sentences(text), name=name)
 
 
+def _where(err: Exception) -> str:
+    """Where a JSON/YAML file broke, in one line: the parsers' own messages span several."""
+    line = getattr(err, "lineno", None)
+    mark = getattr(err, "problem_mark", None)
+    if mark is not None:
+        line = mark.line + 1
+    return f"第{line}行附近格式有误" if line else "格式有误"
+
+
 def load_material(path: Path) -> Material:
     suffix = path.suffix.lower()
     raw = read_text(path)
@@ -170,6 +179,6 @@ def load_material(path: Path) -> Material:
         try:
             data = json.loads(raw) if suffix == ".json" else yaml.safe_load(raw)
         except (json.JSONDecodeError, yaml.YAMLError) as err:
-            raise InputError(f"{path.name} 不是有效的 {suffix[1:].upper()} 文件：{err}") from err
+            raise InputError(f"{path.name} 不是有效的 {suffix[1:].upper()} 文件（{_where(err)}）") from err
         raw = "\n".join(_fact_sheet_text(data))
     return material_from_text(raw, name=path.name)

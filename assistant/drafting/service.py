@@ -25,6 +25,7 @@ from assistant.scenes import load_scene_table
 from assistant.text import extract_quantities
 
 MAX_REPAIRS = 2
+MIN_STATEMENT_CHARS = 6  # shorter lines are labels or numbers, nothing to draft from
 # When the only problem is a figure or two without a source, drop those sentences here (and say so)
 # rather than spend another model call; more than that goes back to the model.
 LOCAL_FIX_MAX_FIGURES = 2
@@ -255,6 +256,10 @@ def draft_scene(
     on_token: Callable[[str], None] | None = None,
     max_repairs: int = MAX_REPAIRS,
 ) -> DraftResult:
+    if not any(len(s.text) >= MIN_STATEMENT_CHARS for s in material.sentences):
+        raise InputError(
+            "材料里没有可用于起草的句子（只有表头、标题或空行）：请提供建设内容、改造前后的指标、供应商与投资等信息"
+        )
     domain, link, scene_name, candidates = resolve_scene(material, settings, domain, link, scene)
     guard = FigureGuard(material)
     facts = material_facts(material)
