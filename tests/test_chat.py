@@ -70,3 +70,21 @@ def test_new_material_redrafts_but_keeps_confirmed_parts(shipped_index: Path) ->
     assert project.confirmed["描述"] is True and project.confirmed["成效"] is False
     assert "已人工确认的部分保持不变：描述" in reply
     assert "写入MES" in project.material
+
+
+def test_a_free_form_request_online_rewrites_the_named_part_only(shipped_index: Path) -> None:
+    from evals.scripted_server import Reply, ScriptedServer
+
+    project = project_with_draft()
+    before = project.draft.model_copy(deep=True)
+    rewritten = "改造前由3名质检员逐件目检，漏检率约1.2%，夜班疲劳时漏检更多。"
+    with ScriptedServer() as server:
+        server.script(Reply(rewritten))
+        settings = Settings(
+            data_dir=shipped_index, openai_base_url=server.base_url, llm_model="scripted", llm_max_retries=0
+        )
+        reply = turn(project, settings, "请把痛点写得更具体一些")
+        (request,) = server.requests
+    assert project.draft.parts.痛点 == rewritten and "已修改“痛点”" in reply
+    assert project.draft.parts.描述 == before.parts.描述 and project.material == MATERIAL
+    assert "请把痛点写得更具体一些" in request["messages"][-1]["content"]
