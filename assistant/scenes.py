@@ -17,6 +17,15 @@ from assistant.errors import ConfigError
 from assistant.paths import SCENES_FILE
 
 UNVERIFIED_MARK = "（未核实）"
+CITATION_SEP = " › "
+# An unverified scene is cited as what it is — our table — not as the guide, whose text we do not have.
+UNVERIFIED_SOURCE = "本项目场景表（环节依通知附件1 第6条；场景名未核实，非指引原文）"
+
+
+def scene_citation(guide_title: str, path: list[str], verified: bool) -> str:
+    """``《指引》 › 领域 › 环节 › 场景`` for a confirmed entry, the scene table for the others."""
+    head = f"《{guide_title}》" if verified else UNVERIFIED_SOURCE
+    return CITATION_SEP.join([head, *path])
 
 
 class SceneEntry(BaseModel):
@@ -39,8 +48,8 @@ class SceneEntry(BaseModel):
 
     @property
     def citation(self) -> str:
-        return (
-            f"《智能制造典型场景参考指引（2024年版）》› {self.domain} › {self.link} › {self.name}{self.mark}"
+        return scene_citation(
+            "智能制造典型场景参考指引（2024年版）", [self.domain, self.link, self.label], self.verified
         )
 
 

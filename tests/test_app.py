@@ -126,7 +126,7 @@ def test_reviewer_batch_with_a_docx_and_a_bad_file(client, tmp_path: Path) -> No
 def test_knowledge_search_shows_citations_and_both_scores(client) -> None:
     table = client.predict("生产管理涵盖哪些环节", "hybrid", api_name="/search")
     first = table["data"][0]
-    assert first[1].startswith(("附件1", "《智能制造典型场景参考指引"))
+    assert first[1].startswith(("附件1", "《智能制造典型场景参考指引", "本项目场景表"))
     assert first[4] != "—" and first[5] != "—"
 
 

@@ -443,3 +443,12 @@ def test_an_unreachable_server_is_named_not_blamed_on_the_index(index_copy: Sett
 def test_no_index_yet_is_a_clear_message(tmp_path: Path) -> None:
     with pytest.raises(ConfigError, match="assistant index"):
         KnowledgeBase(Settings(data_dir=tmp_path / "empty"))
+
+
+def test_an_unverified_scene_is_cited_as_our_table_not_as_the_guide() -> None:
+    table = load_scene_table()
+    unverified = table.lookup("在线智能检测", "质量管控")
+    confirmed = table.lookup("人机协同作业", "生产作业")
+    assert unverified and not unverified.verified and confirmed and confirmed.verified
+    assert unverified.citation.startswith("本项目场景表") and "《智能制造" not in unverified.citation
+    assert confirmed.citation.startswith("《智能制造典型场景参考指引（2024年版）》")

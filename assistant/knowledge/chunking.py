@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.knowledge.loaders import LoadedDocument
-from assistant.scenes import SceneTable
+from assistant.scenes import SceneTable, scene_citation
 
 MAX_CHUNK_CHARS = 300
 PATH_SEP = " › "
@@ -48,9 +48,9 @@ class Chunk:
 
     @property
     def citation(self) -> str:
-        return PATH_SEP.join(
-            [f"《{self.title}》" if self.kind == "scene" else self.title, *self.heading_path]
-        )
+        if self.kind == "scene":
+            return scene_citation(self.title, self.heading_path, self.verified)
+        return PATH_SEP.join([self.title, *self.heading_path])
 
     @property
     def embed_text(self) -> str:
