@@ -17,7 +17,7 @@ from typing import Any, TypeVar
 
 from assistant.config import Settings
 from assistant.drafting.figures import FigureGuard
-from assistant.drafting.guards import fit_to_limit, sentences_of
+from assistant.drafting.guards import fit_to_limit, sentences_of, without_unsourced_clauses
 from assistant.drafting.material import load_material, material_from_text
 from assistant.drafting.service import DraftResult, draft_scene
 from assistant.errors import AssistantError
@@ -155,7 +155,10 @@ def _revise(project: Project, settings: Settings, part: PartKey, instruction: st
         text = reply.text.strip()
         invented = guard.invented(text)
         if invented:
-            kept = [s for s in sentences_of(text) if not guard.invented(s)]
+            kept = [
+                s if not guard.invented(s) else without_unsourced_clauses(s, guard)
+                for s in sentences_of(text)
+            ]
             text = "".join(kept)
         text, dropped = fit_to_limit(text, limit)
         setattr(project.draft.parts, part, text)

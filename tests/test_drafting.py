@@ -368,3 +368,21 @@ def test_a_broken_fact_sheet_is_named_in_one_line(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         load_material(sheet)
     assert "facts.yaml 不是有效的 YAML 文件" in str(caught.value) and "\n" not in str(caught.value)
+
+
+def test_an_unsourced_figure_takes_only_its_own_clause_with_it() -> None:
+    from assistant.drafting.guards import enforce
+    from assistant.models import Scene, SceneParts
+
+    scene = Scene(
+        domain="生产作业",
+        link="质量管控",
+        scene="在线智能检测",
+        instance="压铸件视觉检测",
+        parts=SceneParts(
+            成效="漏检率由1.2%降至0.1%，年节约150万元，操作人员由5人减少至2人。综合效率提升47.3%。"
+        ),
+    )
+    notes = enforce(scene, guard())
+    assert scene.parts.成效 == "漏检率由1.2%降至0.1%，操作人员由5人减少至2人。"
+    assert any("150万元" in n and "分句" in n for n in notes) and any("47.3%" in n for n in notes)

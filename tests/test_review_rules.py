@@ -145,6 +145,11 @@ POSITIVE: dict[str, list[tuple[str, Edit, list[tuple]]]] = {
     ],
     "supplier-missing": [
         (
+            "换行前的标题不与“公司”连成名称",
+            set_part(1, "技术方案", "一、系统组成\n公司在每台设备加装传感器，数据实时上传。"),
+            [(1, "技术方案", "warning")],
+        ),
+        (
             "只写做了什么",
             set_part(1, "技术方案", "在每台设备加装传感器，数据接入加工中心和数据中心，实时报警。"),
             [(1, "技术方案", "warning")],

@@ -164,7 +164,10 @@ class FigureGuard:
             )
             for q in quantities:
                 if q.kind in ("year", "date"):
-                    self.texts.setdefault(_date_key(q.text), sentence.where)
+                    # 2024-04-01 in the material also supports "2024年4月" in the draft.
+                    parts = _date_key(q.text).split("-")
+                    for n in range(min(2, len(parts)), len(parts) + 1):
+                        self.texts.setdefault("-".join(parts[:n]), sentence.where)
                 self.allowed.append(
                     Allowed(dimension(q), base_value(q), f"{sentence.where}：{q.text}", q.value, q.unit)
                 )

@@ -15,6 +15,7 @@ from assistant.models import PART_KEYS, Application, Finding, PartKey, Scene, Sc
 from assistant.requirements import load_requirements
 from assistant.review.engine import review_application
 from assistant.review.rulebook import load_rules
+from assistant.text import extract_quantities
 
 GUARD_RULES = (
     "length-limit",
@@ -139,6 +140,31 @@ def fit_to_limit(text: str, limit: int) -> tuple[str, list[str]]:
     return "".join(kept), dropped
 
 
+_CLAUSE = re.compile(r"[^，,；;]+[，,；;]?")
+_END = "。！？!?"
+
+
+def without_unsourced_clauses(sentence: str, guard: FigureGuard) -> str:
+    """The sentence without the clauses that carry an unsourced figure, or "" when too little is left.
+
+    One invented figure should not take the writer's sourced figures in the same sentence with it;
+    a clause of its own goes, the rest of the sentence stays.
+    """
+    end = sentence[-1] if sentence and sentence[-1] in _END else ""
+    body = sentence[: len(sentence) - len(end)]
+    clauses = [m.group(0) for m in _CLAUSE.finditer(body)]
+    good = [c for c in clauses if not guard.invented(c)]
+    if len(clauses) < 2 or not good or len(good) == len(clauses):
+        return ""
+    kept = "".join(good).rstrip("，,；;")
+    if not any(q.is_metric for q in extract_quantities(kept)) and len(kept) < MIN_KEPT_CLAUSE_CHARS:
+        return ""
+    return kept + (end or "。")
+
+
+MIN_KEPT_CLAUSE_CHARS = 8
+
+
 def enforce(scene: Scene, guard: FigureGuard) -> list[str]:
     """Last resort after repairs: drop sentences with invented figures and cut over-long parts at a
     sentence end. Returns what was removed, to be shown to the writer — nothing is cut mid-sentence."""
@@ -150,12 +176,16 @@ def enforce(scene: Scene, guard: FigureGuard) -> list[str]:
         kept = []
         for sentence in sentences_of(text):
             bad = guard.invented(sentence)
-            if bad:
-                notes.append(
-                    f"已从“{key}”删去含无来源数字（{'、'.join(b.value for b in bad)}）的句子：{sentence}"
-                )
-            else:
+            if not bad:
                 kept.append(sentence)
+                continue
+            figures = "、".join(b.value for b in bad)
+            rest = without_unsourced_clauses(sentence, guard)
+            if rest:
+                kept.append(rest)
+                notes.append(f"已从“{key}”删去含无来源数字（{figures}）的分句，保留：{rest}")
+            else:
+                notes.append(f"已从“{key}”删去含无来源数字（{figures}）的句子：{sentence}")
         text = "".join(kept)
         fitted, dropped = fit_to_limit(text, spec.limit)
         if dropped:

@@ -280,7 +280,8 @@ def _named_orgs(text: str, registered: list[str], short: list[str], not_names: l
     verb, preposition or pronoun (满足公司、部署在公司、本公司 name nobody)."""
     endings = sorted(registered + short, key=len, reverse=True)  # 有限公司 before 公司
     ending = re.compile("|".join(re.escape(s) for s in endings))
-    name_run = re.compile(r"[\u4e00-\u9fffA-Za-z0-9（）()·]+$")
+    # \Z, not $: "$" also matches before a final newline, which glued "一、背景\n公司在…" into a name.
+    name_run = re.compile(r"[\u4e00-\u9fffA-Za-z0-9（）()·]+\Z")
     names = []
     for m in ending.finditer(text):
         before = name_run.search(text[max(0, m.start() - 30) : m.start()])

@@ -168,7 +168,9 @@ _MONTH = r"(?:1[0-2]|0?[1-9])"
 _DATE = re.compile(
     # A span of months (2024年1–6月, 2023年3月至12月) is one statistics period, not two figures.
     rf"(?:19|20)\d{{2}}年{_MONTH}月?\s?[-–—~～至到]\s?{_MONTH}月"
-    rf"|(?:19|20)\d{{2}}[-./年]{_MONTH}月?(?:[-./]?(?:3[01]|[12]\d|0?[1-9])日)?|\d{{1,2}}月\d{{1,2}}日"
+    # 2024年3月 needs its 月: "2024年11次" is a year and a count, not November.
+    rf"|(?:19|20)\d{{2}}年{_MONTH}月(?:(?:3[01]|[12]\d|0?[1-9])日)?"
+    rf"|(?:19|20)\d{{2}}[-./]{_MONTH}(?:[-./](?:3[01]|[12]\d|0?[1-9])日?)?(?![\d])|\d{{1,2}}月\d{{1,2}}日"
     rf"|(?<![\d.]){_MONTH}\s?[-–—~～至到]\s?{_MONTH}月"
 )
 _LIST_NUMBER_BEFORE = re.compile(r"(第|（|\(|No\.|NO\.|编号|序号|[A-Za-z_/-])$")
