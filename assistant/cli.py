@@ -150,8 +150,11 @@ def index_cmd(
         typer.Argument(help="额外要索引的文件夹（默认：corpus/documents 与数据目录下的 documents）"),
     ] = None,
     force: Annotated[bool, typer.Option("--force", help="忽略已有索引，全部重建")] = False,
+    forget: Annotated[
+        list[Path] | None, typer.Option("--forget", help="不再索引以前加入的这个文件夹（可重复）")
+    ] = None,
 ) -> None:
-    """建立或更新知识库索引（只处理有变化的文件）。"""
+    """建立或更新知识库索引（只处理有变化的文件）；加入过的文件夹会被记住。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from assistant.config import get_settings
@@ -175,13 +178,17 @@ def index_cmd(
                 tasks[stage] = bar.add_task(stage, total=max(total, 1))
             bar.update(tasks[stage], completed=done, total=max(total, 1))
 
-        result = build_index(settings, progress, force=force, extra_dirs=folders or [])
+        result = build_index(
+            settings, progress, force=force, extra_dirs=folders or [], forget_dirs=forget or []
+        )
     if result.rebuilt_reason:
         console.print(f"[yellow]{result.rebuilt_reason}[/]")
     for line in result.skipped:
         console.print(f"[yellow]已跳过[/] {line}")
     if result.removed_files:
         console.print(f"已从索引移除：{'、'.join(result.removed_files)}")
+    if result.extra_dirs:
+        console.print(f"同时索引的文件夹：{'、'.join(map(str, result.extra_dirs))}（--forget 可移除）")
     console.print(
         f"索引完成：{result.files} 个来源、{result.chunks} 个段落（新生成向量 {result.embedded}，沿用 {result.reused}），"
         f"用时 {result.seconds:.1f} 秒"

@@ -452,3 +452,25 @@ def test_an_unverified_scene_is_cited_as_our_table_not_as_the_guide() -> None:
     assert unverified and not unverified.verified and confirmed and confirmed.verified
     assert unverified.citation.startswith("本项目场景表") and "《智能制造" not in unverified.citation
     assert confirmed.citation.startswith("《智能制造典型场景参考指引（2024年版）》")
+
+
+def test_a_folder_added_once_stays_indexed_until_forgotten(index_copy: Settings, tmp_path: Path) -> None:
+    folder = tmp_path / "往年材料"
+    folder.mkdir()
+    (folder / "压铸车间点检办法.md").write_text(
+        "# 压铸车间点检办法\n\n## 一、点检周期\n\n压铸岛液压站每班点检油温与油位，记录入设备点检系统。\n",
+        encoding="utf-8",
+    )
+    added = build_index(index_copy, extra_dirs=[folder])
+    assert added.extra_dirs == [folder.resolve()]
+
+    def found() -> bool:
+        return any(
+            "压铸车间点检办法" in h.citation for h in KnowledgeBase(index_copy).search("液压站油温点检", k=5)
+        )
+
+    assert found()
+    again = build_index(index_copy)  # a plain re-index, as `assistant index` with no folder
+    assert again.extra_dirs == [folder.resolve()] and not again.removed_files and found()
+    forgotten = build_index(index_copy, forget_dirs=[folder])
+    assert forgotten.extra_dirs == [] and forgotten.removed_files and not found()

@@ -43,6 +43,24 @@ class IndexResult:
     skipped: list[str] = field(default_factory=list)  # "file：reason", in Chinese
     rebuilt_reason: str = ""
     seconds: float = 0.0
+    extra_dirs: list[Path] = field(default_factory=list)  # the user's folders now in the index
+
+
+def _folders(
+    manifest: dict[str, Any] | None, extra_dirs: Iterable[Path], forget_dirs: Iterable[Path]
+) -> tuple[list[Path], list[Path]]:
+    """The user's own folders to index: those remembered from earlier runs plus the new ones, less
+    the forgotten; a plain ``assistant index`` keeps what ``assistant index DIR`` once added.
+    Returns (folders, remembered folders that no longer exist)."""
+    forget = {folder.resolve() for folder in forget_dirs}
+    remembered = [Path(p) for p in (manifest or {}).get("extra_dirs", [])]
+    folders: list[Path] = []
+    gone: list[Path] = []
+    for folder in [*remembered, *(f.resolve() for f in extra_dirs)]:
+        if folder in forget or folder in folders or folder in gone:
+            continue
+        (folders if folder.is_dir() else gone).append(folder)
+    return folders, gone
 
 
 def index_dir(settings: Settings) -> Path:
@@ -144,12 +162,15 @@ def build_index(
     *,
     force: bool = False,
     extra_dirs: Iterable[Path] = (),
+    forget_dirs: Iterable[Path] = (),
 ) -> IndexResult:
     started = time.perf_counter()
     report = progress or (lambda stage, done, total: None)
     embedder, model_id = get_embeddings(settings)
     old = read_manifest(settings)
-    result = IndexResult(chunks=0, files=0, embedded=0, reused=0)
+    dirs, gone = _folders(old, extra_dirs, forget_dirs)
+    result = IndexResult(chunks=0, files=0, embedded=0, reused=0, extra_dirs=dirs)
+    result.skipped += [f"{folder}：文件夹已不存在，不再索引" for folder in gone]
     if old and old.get("embedding_model") != model_id:
         result.rebuilt_reason = f"嵌入模型已由 {old.get('embedding_model')} 变为 {model_id}，已重建全部索引"
         old = None
@@ -160,7 +181,7 @@ def build_index(
         old_files = {k: {**v, "sha256": ""} for k, v in old_files.items()}
     old_chunks = {c["id"]: c for c in (old or {}).get("chunks", [])}
 
-    files = discover_files([*source_dirs(settings), *extra_dirs])
+    files = discover_files([*source_dirs(settings), *dirs])
     new_files: dict[str, dict[str, Any]] = {}
     chunks: list[Chunk] = []
     report("读取文档", 0, len(files) + 1)
@@ -258,6 +279,7 @@ def build_index(
             "chroma": storage_location(settings),
             "built_at": time.strftime("%Y-%m-%d %H:%M:%S"),
             "files": new_files,
+            "extra_dirs": [str(folder) for folder in dirs],
             "chunks": [{"id": c.id, "text": c.text, "meta": c.metadata()} for c in chunks],
         }
         atomic_write_json(manifest_path(settings), manifest)
