@@ -6,6 +6,7 @@ module only answers "what does this file say".
 
 from __future__ import annotations
 
+import re
 import zipfile
 from pathlib import Path
 
@@ -65,6 +66,11 @@ def read_text(path: Path) -> str:
     return decode_text(path.read_bytes(), path.name)
 
 
+# PDF text extraction puts a space where a digit or Latin run meets Chinese ("112 块"), which splits
+# a figure from its unit; typeset Chinese has no such spaces.
+_PDF_GAP = re.compile(r"(?<=[0-9A-Za-z%.]) (?=[\u4e00-\u9fff])|(?<=[\u4e00-\u9fff]) (?=[0-9A-Za-z])")
+
+
 def _pdf_text(path: Path) -> str:
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
@@ -73,7 +79,7 @@ def _pdf_text(path: Path) -> str:
         reader = PdfReader(path)
         if reader.is_encrypted:
             raise InputError(f"{path.name} 是加密的 PDF，请提供未加密的版本")
-        return "\n".join(page.extract_text() or "" for page in reader.pages)
+        return _PDF_GAP.sub("", "\n".join(page.extract_text() or "" for page in reader.pages))
     except InputError:
         raise
     except (PdfReadError, OSError, ValueError) as err:

@@ -74,19 +74,20 @@ def live_settings(monkeypatch: pytest.MonkeyPatch):
 
 @pytest.fixture
 def libreoffice_docx(tmp_path: Path) -> Callable[[Path], Path]:
-    """Converts a file (.html, .docx, .odt…) to a .docx written by LibreOffice, not python-docx."""
+    """Converts a file (.html, .docx, .odt…) with LibreOffice: to a .docx it wrote, not python-docx, or a .pdf."""
     soffice = shutil.which("soffice")
     assert soffice, "LibreOffice is installed by `make test` (scripts/system-deps.sh)"
 
-    def convert(source: Path) -> Path:
+    def convert(source: Path, to: str = "docx") -> Path:
         out = tmp_path / "lo-out"
+        target = "docx:MS Word 2007 XML" if to == "docx" else to
         subprocess.run(
             [
                 soffice,
                 f"-env:UserInstallation=file://{tmp_path / 'lo-profile'}",
                 "--headless",
                 "--convert-to",
-                "docx:MS Word 2007 XML",
+                target,
                 "--outdir",
                 str(out),
                 str(source),
@@ -95,8 +96,9 @@ def libreoffice_docx(tmp_path: Path) -> Callable[[Path], Path]:
             capture_output=True,
             timeout=180,
         )
-        made = out / f"{source.stem}.docx"
-        assert b"LibreOffice" in zipfile.ZipFile(made).read("docProps/app.xml")
+        made = out / f"{source.stem}.{to}"
+        if to == "docx":
+            assert b"LibreOffice" in zipfile.ZipFile(made).read("docProps/app.xml")
         return made
 
     return convert

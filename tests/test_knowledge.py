@@ -474,3 +474,20 @@ def test_a_folder_added_once_stays_indexed_until_forgotten(index_copy: Settings,
     assert again.extra_dirs == [folder.resolve()] and not again.removed_files and found()
     forgotten = build_index(index_copy, forget_dirs=[folder])
     assert forgotten.extra_dirs == [] and forgotten.removed_files and not found()
+
+
+def test_a_pdf_report_is_loaded_and_chunked_under_its_headings(tmp_path: Path, libreoffice_docx) -> None:
+    source = tmp_path / "能源管理总结.html"
+    source.write_text(
+        "<html><body><h1>2024年度能源管理总结</h1><h2>一、建设内容</h2>"
+        "<p>全厂安装智能电表112块、燃气流量计36个，能耗数据每15分钟自动采集一次。</p>"
+        "<h2>二、实施效果</h2><p>单位产品综合能耗由0.062吨标准煤下降至0.053吨标准煤。</p></body></html>",
+        encoding="utf-8",
+    )
+    pdf = libreoffice_docx(source, to="pdf")
+    document = load_document(pdf)
+    text = "\n".join(block.text for block in document.blocks)
+    assert "智能电表112块" in text and "0.053吨标准煤" in text
+    chunks = chunk_document(document)
+    effect = next(c for c in chunks if "0.053吨标准煤" in c.text)
+    assert any("实施效果" in part for part in effect.heading_path)
