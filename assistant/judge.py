@@ -23,6 +23,7 @@ from assistant.config import Settings
 from assistant.errors import ConfigError, LLMError
 from assistant.llm.cache import cached_chat
 from assistant.llm.datablock import data_block, neutralise
+from assistant.llm.json_reply import parse_reply
 from assistant.models import Application
 from assistant.paths import PROMPTS_DIR
 from assistant.prompts import load_prompt
@@ -124,8 +125,6 @@ class JudgeVerdict(BaseModel):
 
 
 def parse_verdict(text: str) -> JudgeVerdict:
-    from assistant.drafting.service import parse_reply
-
     try:
         data = parse_reply(text)
     except LLMError as err:

@@ -5,13 +5,10 @@ times, and say plainly what is missing.
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import Literal
-
-from json_repair import loads as repair_loads
 
 from assistant.config import Settings
 from assistant.drafting.figures import FigureGuard
@@ -19,6 +16,7 @@ from assistant.drafting.guards import GAP_MARK, MaterialFacts, Violation, check_
 from assistant.drafting.material import Material
 from assistant.drafting.offline import describing_passages, draft_offline, is_label
 from assistant.errors import InputError, LLMError
+from assistant.llm.json_reply import parse_reply
 from assistant.models import PART_KEYS, Figure, Scene, SceneParts
 from assistant.requirements import load_requirements
 from assistant.scenes import load_scene_table
@@ -170,18 +168,6 @@ def _part_rules() -> tuple[str, list[str]]:
         lines.append(f"- {spec.key}（{spec.label}）：不超过{spec.limit}字。依据：{spec.clause}")
         citations.append(spec.clause)
     return "\n".join(lines), citations
-
-
-def parse_reply(text: str) -> dict:
-    """The model's JSON, tolerating code fences, prose around it and small syntax slips."""
-    cleaned = re.sub(r"^```(?:json)?|```$", "", text.strip(), flags=re.MULTILINE).strip()
-    try:
-        data = json.loads(cleaned)
-    except json.JSONDecodeError:
-        data = repair_loads(cleaned)
-    if not isinstance(data, dict):
-        raise LLMError("模型没有返回可解析的 JSON 草稿")
-    return data
 
 
 def _scene_from(data: dict, domain: str, link: str, scene: str) -> Scene:

@@ -24,6 +24,7 @@ from assistant.config import Settings
 from assistant.errors import ConfigError, LLMError
 from assistant.llm.cache import cached_chat
 from assistant.llm.datablock import data_block
+from assistant.llm.json_reply import parse_reply
 from assistant.models import Application, Finding, PartKey, Report, Severity, Waiver
 from assistant.prompts import load_prompt
 
@@ -115,8 +116,6 @@ def _payload(app: Application) -> dict:
 
 def parse_findings(text: str, app: Application, rules: dict[str, LLMRule] | None = None) -> LLMPassResult:
     """The model's reply as findings; every item that is not exactly what was asked for is dropped."""
-    from assistant.drafting.service import parse_reply
-
     rules = rules if rules is not None else load_llm_rules()
     result = LLMPassResult()
     try:
