@@ -546,15 +546,16 @@ def _llm_review_pass(batch) -> None:
             )
 
 
-def _read_apps(paths: list[Path]) -> tuple[list, list[str]]:
-    """The readable applications and their files; unreadable ones are named and skipped."""
+def _read_apps(paths: list[Path]) -> tuple[list, list[str], list[str]]:
+    """The readable applications, their files, and the files that could not be read (each named)."""
     from assistant.application_reader import read_application
     from assistant.review.engine import UNREADABLE_FORMATS, collect_files
 
-    apps, files = [], []
+    apps, files, skipped = [], [], []
     for path in collect_files(paths):
         if reason := UNREADABLE_FORMATS.get(path.suffix.lower()):
             err_console.print(f"[yellow]已跳过[/] {path.name}：{reason}", highlight=False)
+            skipped.append(path.name)
             continue
         try:
             apps.append(read_application(path))
@@ -562,7 +563,8 @@ def _read_apps(paths: list[Path]) -> tuple[list, list[str]]:
         except AssistantError as err:
             reason = str(err).removeprefix(path.name).lstrip("：: ") or str(err)
             err_console.print(f"[yellow]已跳过[/] {path.name}：{reason}", highlight=False)
-    return apps, files
+            skipped.append(path.name)
+    return apps, files, skipped
 
 
 @app.command("summary")
@@ -575,7 +577,7 @@ def summary_cmd(
 
     一张汇总表对应一个推荐单位：同一设区市的不同写法（鹰潭市工信局、鹰潭工信局、鹰潭市）视为同一单位；
     申报书来自多个推荐单位时拒绝生成，请按推荐单位分开后分别运行。同一申报单位出现两次时给出警告，名额只计一次。
-    退出码：0 未超名额，1 超过推荐名额（汇总表仍会写出），2 输入有误。
+    退出码：0 未超名额，1 超过推荐名额（汇总表仍会写出），2 输入有误或有文件无法读取（可读的仍写入汇总表）。
     """
     from assistant.review.engine import batch_findings
     from assistant.summary_table import recommender_of, write_summary_docx, write_summary_xlsx
@@ -586,7 +588,7 @@ def summary_cmd(
     for path in paths:
         if not path.exists():
             raise _input_error(f"找不到文件或文件夹：{path}")
-    apps, files = _read_apps(paths)
+    apps, files, skipped = _read_apps(paths)
     if not apps:
         raise _input_error("没有可汇总的申报书")
     recommender_of(apps)  # several 推荐单位 are refused before anything is written
@@ -597,6 +599,13 @@ def summary_cmd(
         label = "名额" if f.rule == "quota-exceeded" else "重复"
         style = "bold red" if f.severity.value == "error" else "yellow"
         console.print(f"[{style}]{label}：{f.message}[/]", highlight=False)
+    if skipped:
+        # A table that silently lacks applications is worse than none: say so, and exit as review does.
+        err_console.print(
+            f"[bold red]注意：{len(skipped)} 份文件无法读取，未列入汇总表：{'、'.join(skipped)}[/]",
+            highlight=False,
+        )
+        raise typer.Exit(2)
     if any(f.severity.value == "error" for f in problems):
         raise typer.Exit(1)
 

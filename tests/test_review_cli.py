@@ -271,3 +271,12 @@ def test_count_still_reads_a_file_and_names_a_missing_one(tmp_path: Path) -> Non
     assert json.loads(run("count", str(tmp_path / "a.txt"), "--json").stdout)["字数"] == 4
     missing = run("count", "草稿.docx")
     assert missing.returncode == 2 and "找不到" in missing.stderr
+
+
+def test_summary_names_files_it_could_not_read_and_exits_2(tmp_path: Path) -> None:
+    good = tmp_path / "申报书.json"
+    good.write_text((SAMPLES_DIR / "sample-application.json").read_text(encoding="utf-8"), encoding="utf-8")
+    (tmp_path / "坏.docx").write_bytes(b"PK\x03\x04not really a docx")
+    result = run("summary", str(tmp_path), "--out", str(tmp_path / "汇总.xlsx"))
+    assert result.returncode == 2 and (tmp_path / "汇总.xlsx").exists()
+    assert "1 份文件无法读取，未列入汇总表：坏.docx" in result.stderr and "Traceback" not in result.stderr
