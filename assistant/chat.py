@@ -20,7 +20,7 @@ from assistant.drafting.figures import FigureGuard
 from assistant.drafting.guards import fit_to_limit, sentences_of, without_unsourced_clauses
 from assistant.drafting.material import load_material, material_from_text
 from assistant.drafting.service import DraftResult, draft_scene
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, about_file
 from assistant.models import PART_KEYS, PartKey
 from assistant.projects import ChatMessage, Project
 from assistant.requirements import load_requirements
@@ -96,7 +96,7 @@ def add_files(project: Project, files: list[Path]) -> list[str]:
         try:
             material = load_material(path)
         except AssistantError as err:
-            lines.append(f"✗ {path.name}：{err}")
+            lines.append(f"✗ {about_file(path.name, err)}")
             continue
         project.material = f"{project.material}\n\n【{path.name}】\n{material.text}".strip()
         lines.append(f"✓ 已读取 {path.name}（{len(material.text)} 字符）")

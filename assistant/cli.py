@@ -16,7 +16,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, about_file
 
 if TYPE_CHECKING:
     from assistant.models import Application
@@ -561,8 +561,7 @@ def _read_apps(paths: list[Path]) -> tuple[list, list[str], list[str]]:
             apps.append(read_application(path))
             files.append(str(path))
         except AssistantError as err:
-            reason = str(err).removeprefix(path.name).lstrip("：: ") or str(err)
-            err_console.print(f"[yellow]已跳过[/] {path.name}：{reason}", highlight=False)
+            err_console.print(f"[yellow]已跳过[/] {about_file(path.name, err)}", highlight=False)
             skipped.append(path.name)
     return apps, files, skipped
 

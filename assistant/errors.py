@@ -23,3 +23,9 @@ class LLMError(AssistantError):
     def __init__(self, message: str, status: int | None = None) -> None:
         super().__init__(message)
         self.status = status
+
+
+def about_file(name: str, err: Exception) -> str:
+    """``name：reason`` for a list of files, without the name twice when the message already opens with it."""
+    reason = str(err).removeprefix(name).lstrip("：: ") or str(err)
+    return f"{name}：{reason}"

@@ -88,3 +88,12 @@ def test_a_free_form_request_online_rewrites_the_named_part_only(shipped_index: 
     assert project.draft.parts.痛点 == rewritten and "已修改“痛点”" in reply
     assert project.draft.parts.描述 == before.parts.描述 and project.material == MATERIAL
     assert "请把痛点写得更具体一些" in request["messages"][-1]["content"]
+
+
+def test_unreadable_uploads_are_named_once_and_nothing_is_lost(tmp_path: Path) -> None:
+    (tmp_path / "坏.docx").write_bytes(b"PK\x03\x04not a docx")
+    project = project_with_draft()
+    before = project.draft.model_copy(deep=True)
+    lines = chat.add_files(project, [tmp_path / "坏.docx"])
+    assert lines == ["✗ 坏.docx：不是有效的 .docx 文件（文件已损坏或不是 Word 文档）"]
+    assert project.material == MATERIAL and project.draft == before
