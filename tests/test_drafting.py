@@ -12,6 +12,7 @@ import pytest
 
 from assistant.config import Settings
 from assistant.drafting.figures import FigureGuard
+from assistant.drafting.extract import extract_facts
 from assistant.drafting.material import load_material, material_from_text
 from assistant.drafting.service import draft_scene
 from assistant.errors import InputError, LLMError
@@ -170,11 +171,13 @@ def test_fenced_slightly_broken_json_is_parsed_without_a_repair(kb_dir: Path) ->
     assert result.calls == 1 and result.scene.parts.描述
 
 
-def test_unparseable_replies_end_in_a_clear_error(kb_dir: Path) -> None:
+def test_unparseable_replies_fall_back_to_the_offline_draft_and_say_so(kb_dir: Path) -> None:
     with ScriptedServer() as server:
         server.script(Reply("抱歉，我不能"), Reply("还是不行"), Reply("[]"))
-        with pytest.raises(LLMError, match="JSON"):
-            draft_scene(material_from_text(MATERIAL), online(server, kb_dir), **WHERE)
+        result = draft_scene(material_from_text(MATERIAL), online(server, kb_dir), **WHERE)
+    assert result.fell_back and result.mode == "offline"
+    assert "JSON" in result.notes[0] and "离线起草" in result.notes[0]
+    assert "江西明眸视觉科技有限公司" in result.scene.parts.技术方案
 
 
 def test_a_model_without_json_mode_is_asked_again_in_plain_text(kb_dir: Path) -> None:
@@ -276,7 +279,7 @@ def test_offline_draft_names_the_supplier_in_the_technical_solution(notes_draft)
 
 def test_offline_draft_takes_the_pain_from_the_before_half_of_a_comparison(notes_draft) -> None:
     pain = notes_draft.scene.parts.痛点
-    assert "以前每条线末端2个人目检" in pain and "0.15%" not in pain
+    assert "改造前每条线末端2个人目检" in pain and "0.15%" not in pain
     assert "0.15%" in notes_draft.scene.parts.成效
 
 
@@ -330,18 +333,18 @@ def test_a_fact_sheet_states_before_and_after_together(tmp_path: Path) -> None:
         "指标:\n  库存周转天数: {改造前: 42天, 改造后: 26天}\n供应商:\n  平台软件: 南昌云链信息技术有限公司\n",
         encoding="utf-8",
     )
-    text = load_material(sheet).text
-    assert "库存周转天数由改造前42天变为改造后26天" in text
-    assert "平台软件供应商：南昌云链信息技术有限公司" in text and "指标·" not in text
+    facts = extract_facts(load_material(sheet))
+    assert [(p.metric, p.before, p.after) for p in facts.pairs] == [("库存周转天数", "42天", "26天")]
+    assert [(i.system, i.name) for i in facts.implementers] == [("平台软件", "南昌云链信息技术有限公司")]
 
 
-def test_speakers_are_dropped_but_labels_kept() -> None:
-    from assistant.drafting.offline import _clean
+def test_statements_are_put_in_written_style() -> None:
+    from assistant.drafting.compose import formal
 
-    assert _clean("财务小何：年节约人工约60万元") == "年节约人工约60万元。"
-    assert _clean("刘工：以前全靠人工目检") == "以前全靠人工目检。"
-    assert _clean("统计周期：2023年全年对比2024年全年") == "统计周期：2023年全年对比2024年全年。"
-    assert _clean("实施：南昌云链信息技术有限公司") == "实施：南昌云链信息技术有限公司。"
+    assert formal("财务小何：年节约人工大概60万元") == "年节约人工约60万元。"
+    assert formal("刘工：以前全靠人工目检") == "改造前全依靠人工目检。"
+    assert formal("- 我们去年上了一套MES <- 以合同为准") == "企业上年度建设了一套MES。"
+    assert formal("效果这块，废品率降了不少！") == "废品率降了不少。"
 
 
 @pytest.mark.parametrize(
@@ -353,9 +356,8 @@ def test_speakers_are_dropped_but_labels_kept() -> None:
     ],
 )
 def test_the_instance_name_comes_from_the_notes_title(first_line: str, instance: str) -> None:
-    from assistant.drafting.service import _instance_from_material
-
-    assert _instance_from_material(material_from_text(f"{first_line}\n正文。")) == instance
+    facts = extract_facts(material_from_text(f"{first_line}\n正文。"))
+    assert (facts.instance_name or facts.title) == instance
 
 
 def test_material_with_nothing_to_draft_from_is_an_input_error(kb_dir: Path) -> None:

@@ -15,6 +15,7 @@ import math
 import re
 from dataclasses import dataclass
 
+from assistant.drafting.facts import SceneFacts
 from assistant.drafting.material import Material
 from assistant.text.quantities import Quantity, extract_changes, extract_quantities
 
@@ -38,6 +39,11 @@ _DURATION_SECONDS = {
     "秒钟": 1,
     "s": 1,
 }
+
+
+def _first_metric(text: str) -> Quantity | None:
+    found = [q for q in extract_quantities(text) if q.is_metric]
+    return found[0] if found else None
 
 
 def dimension(q: Quantity) -> str:
@@ -149,17 +155,29 @@ def _derived(a: Quantity, b: Quantity, where: str, sums: bool = False) -> list[A
     return out
 
 
-class FigureGuard:
-    """Built once per material; checks any number of drafts."""
+def _comparable(allowed: Allowed, dim: str) -> bool:
+    """Same dimension; or an amount in 元 against a bare 万/亿 count the writer wrote ("省了40万")."""
+    if allowed.dimension == dim:
+        return True
+    return {allowed.dimension, dim} == {"money", "count"} and allowed.unit == ""
 
-    def __init__(self, material: Material) -> None:
+
+class FigureGuard:
+    """Built once per material and its facts; checks any number of drafts."""
+
+    def __init__(self, material: Material, facts: SceneFacts | None = None) -> None:
         self.allowed: list[Allowed] = []
         self.texts: dict[str, str] = {}  # year/date text → where
-        by_line: dict[int, list[Quantity]] = {}
-        total_lines = {s.line for s in material.sentences if _TOTAL_WORDS.search(s.text)}
+        by_line: dict[tuple[str, int], list[Quantity]] = {}
+        total_lines = {s.key for s in material.sentences if _TOTAL_WORDS.search(s.text)}
+        # Lines the writer set aside and figures a correction made void support nothing.
+        set_aside = [n.text for n in facts.excluded] if facts else []
+        void = set(facts.superseded) if facts else set()
         for sentence in material.sentences:
-            quantities = extract_quantities(sentence.text)
-            by_line.setdefault(sentence.line, []).extend(
+            if any(sentence.text.rstrip("。") in text for text in set_aside):
+                continue
+            quantities = [q for q in extract_quantities(sentence.text) if q.text not in void]
+            by_line.setdefault(sentence.key, []).extend(
                 q for q in quantities if q.kind not in ("year", "date", "plain")
             )
             for q in quantities:
@@ -177,12 +195,47 @@ class FigureGuard:
                 self.allowed += _shares(quantities, sentence.where)
         self._investment_pairs(material)
         # Figures of one dimension on one short line are parts of one total or one comparison.
-        for line, metric in by_line.items():
+        for (file, line), metric in by_line.items():
             if len(metric) > MAX_FIGURES_PER_LINE:
                 continue
+            where = f"{file}第{line}行" if file else f"材料第{line}行"
             for a, b in itertools.combinations(metric, 2):
                 if dimension(a) == dimension(b):
-                    self.allowed += _derived(a, b, f"材料第{line}行", sums=line in total_lines)
+                    self.allowed += _derived(a, b, where, sums=(file, line) in total_lines)
+        if facts:
+            self._from_facts(facts)
+
+    def _from_facts(self, facts: SceneFacts) -> None:
+        """What the facts relate wherever the material states it: the two values of one indicator (also
+        across lines and sheets), the parts of one investment or of the yearly returns, and the payback."""
+        for pair in facts.pairs:
+            a, b = _first_metric(pair.before), _first_metric(pair.after)
+            if a and b:
+                self.allowed += _derived(a, b, f"{pair.metric}（{pair.source}）")
+                for q in (a, b):
+                    self.allowed.append(
+                        Allowed(dimension(q), base_value(q), f"{pair.source}：{q.text}", q.value, q.unit)
+                    )
+        for group, label in ((facts.investment_items, "投资各项"), (facts.returns, "各项年收益")):
+            amounts = [q for a in group if (q := _first_metric(a.amount))]
+            if len(amounts) >= 2 and {q.kind for q in amounts} <= {"money", "count"}:
+                total = sum(q.value for q in amounts)
+                self.allowed.append(Allowed("money", total, f"{label}之和"))
+        invest = _first_metric(facts.investment_total.amount) if facts.investment_total else None
+        if invest is None and facts.investment_items:
+            amounts = [q for a in facts.investment_items if (q := _first_metric(a.amount))]
+            invest = (
+                amounts[0].model_copy(update={"value": sum(q.value for q in amounts)}) if amounts else None
+            )
+        gains = [q for a in facts.returns if (q := _first_metric(a.amount))]
+        gain_total = _first_metric(facts.returns_total.amount) if facts.returns_total else None
+        gain_value = gain_total.value if gain_total else sum(q.value for q in gains)
+        if invest and gain_value:
+            self.allowed.append(
+                Allowed(
+                    "duration", invest.value / gain_value * _DURATION_SECONDS["年"], "总投资÷年收益的回收期"
+                )
+            )
 
     def _investment_pairs(self, material: Material) -> None:
         """An investment and its yearly return are a related pair wherever they are stated: their ratio is
@@ -214,6 +267,7 @@ class FigureGuard:
                 )
 
     def check(self, text: str) -> list[FigureCheck]:
+        """Every figure of ``text`` with its source, or why it has none."""
         results = []
         for q in extract_quantities(text):
             if q.kind in ("year", "date"):
@@ -228,7 +282,7 @@ class FigureGuard:
         # A figure stated in the material beats an arithmetic explanation of it, and one stated with the
         # same unit beats one that merely has the same value and dimension.
         for allowed in sorted(self.allowed, key=lambda a: (a.raw is None, a.unit != q.unit)):
-            if allowed.dimension == dim and math.isclose(allowed.value, value, rel_tol=1e-9, abs_tol=tol):
+            if _comparable(allowed, dim) and math.isclose(allowed.value, value, rel_tol=1e-9, abs_tol=tol):
                 return FigureCheck(q, True, allowed.source, derived=allowed.raw is None)
             # A bare number on either side (a table cell "5", a draft's "提升至82") matches as written.
             if (

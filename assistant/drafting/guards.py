@@ -9,9 +9,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.drafting.facts import SceneFacts
 from assistant.drafting.figures import FigureCheck, FigureGuard
-from assistant.drafting.material import Material
-from assistant.models import PART_KEYS, Application, Finding, PartKey, Scene, SceneParts
+from assistant.models import PART_KEYS, Application, Finding, PartKey, Scene
 from assistant.requirements import load_requirements
 from assistant.review.engine import review_application
 from assistant.review.rulebook import load_rules
@@ -27,8 +27,6 @@ GUARD_RULES = (
     "scene-name-format",
     "link-domain-mismatch",
 )
-# A material that itself lacks these cannot yield them; asking the model again would only invite invention.
-_NEEDS_MATERIAL = {"supplier-missing", "unquantified-results", "economics-unquantified"}
 GAP_MARK = "【待补充】"
 
 
@@ -41,51 +39,8 @@ class Violation:
     figure: FigureCheck | None = None
 
 
-@dataclass
-class MaterialFacts:
-    """What the material can support: whether it names a supplier, states results, states money."""
-
-    has_supplier: bool
-    has_metric: bool
-    has_money: bool
-
-
 def _rules(ids: tuple[str, ...]):
     return [r for r in load_rules() if r.id in ids]
-
-
-def material_facts(material: Material) -> MaterialFacts:
-    text = material.text
-    probe = Scene(
-        domain="生产作业",
-        link="质量管控",
-        scene="在线智能检测",
-        instance="probe",
-        parts=SceneParts(描述=text, 痛点=text, 技术方案=text, 成效=text, 经济性=text),
-    )
-    rules = _rules(("supplier-missing", "economics-unquantified"))
-    fired = {f.rule for f in review_application(Application(scenes=[probe]), rules=rules).findings}
-    return MaterialFacts(
-        has_supplier="supplier-missing" not in fired,
-        has_metric=any(_states_result(s.text) for s in material.sentences),
-        has_money="economics-unquantified" not in fired,
-    )
-
-
-_BEFORE = re.compile(r"以前|之前|原来|过去|改造前|上线前|实施前")
-_AFTER = re.compile(r"现在|目前|上线后|投用后|建成后|改造后|实施后|降至|提升至|提高到|减少到|缩短到|→")
-
-
-def _states_result(text: str) -> bool:
-    """A before→after statement: 由A提升至B, 原来A现在B, or a table row with two values of one indicator."""
-    from assistant.text import extract_changes, extract_quantities
-
-    if extract_changes(text):
-        return True
-    figures = [q for q in extract_quantities(text) if q.is_metric]
-    if "|" in text and len(figures) == 2 and figures[0].unit == figures[1].unit:
-        return True
-    return bool(figures) and bool(_BEFORE.search(text)) and bool(_AFTER.search(text))
 
 
 def rule_findings(scene: Scene) -> list[Finding]:
@@ -93,11 +48,12 @@ def rule_findings(scene: Scene) -> list[Finding]:
     return [f for f in report.findings if f.scene_index == 1]
 
 
-def check_scene(scene: Scene, guard: FigureGuard, facts: MaterialFacts) -> list[Violation]:
+def check_scene(scene: Scene, guard: FigureGuard, facts: SceneFacts) -> list[Violation]:
     violations: list[Violation] = []
+    # A material that itself lacks these cannot yield them; asking the model again would only invite invention.
     supported = {
         "supplier-missing": facts.has_supplier,
-        "unquantified-results": facts.has_metric,
+        "unquantified-results": facts.has_results,
         "economics-unquantified": facts.has_money,
     }
     for f in rule_findings(scene):

@@ -1,10 +1,15 @@
-"""The writer's raw material: text from any file (or a YAML/JSON fact sheet), split into located sentences."""
+"""The writer's raw material: text from one or several files, split into located sentences.
+
+A YAML/JSON fact sheet keeps its own text (comments included, for line references and the model's
+prompt) and its parsed data, from which ``facts.extract_facts`` reads the facts by key; nothing here
+turns a sheet's keys into prose.
+"""
 
 from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -18,12 +23,27 @@ _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n+")
 @dataclass
 class Sentence:
     index: int  # 1-based, in reading order
-    line: int  # 1-based line of the material it starts on
+    line: int  # 1-based line of its file
     text: str
+    file: str = ""  # the file it came from, when the material is several files
 
     @property
     def where(self) -> str:
-        return f"材料第{self.line}行"
+        return f"{self.file}第{self.line}行" if self.file else f"材料第{self.line}行"
+
+    @property
+    def key(self) -> tuple[str, int]:
+        return (self.file, self.line)
+
+
+@dataclass
+class FactSheet:
+    """A YAML/JSON fact sheet as parsed, with its text and the comments on each line."""
+
+    name: str
+    data: object
+    text: str
+    comments: dict[int, str] = field(default_factory=dict)  # line → comment text
 
 
 @dataclass
@@ -31,6 +51,13 @@ class Material:
     text: str
     sentences: list[Sentence]
     name: str = "材料"
+    sheets: list[FactSheet] = field(default_factory=list)
+    files: list[str] = field(default_factory=list)
+    raw_lines: dict[tuple[str, int], str] = field(default_factory=dict)  # (file, line) → the line as written
+
+
+def _raw_lines(text: str, file: str = "") -> dict[tuple[str, int], str]:
+    return {(file, n): line for n, line in enumerate(text.splitlines(), 1)}
 
 
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{2,}")  # a Markdown table's |---|---| line
@@ -72,12 +99,20 @@ def _table_rows_as_statements(lines: list[str]) -> list[str]:
         names = header if header and len(header) == len(cells) else [""] * len(cells)
         if names[0] in _ROW_NUMBER_HEADERS:  # 序号 1, 2, 3… labels nothing
             cells, names = cells[1:], names[1:]
+        if unit_at := next((j for j, n in enumerate(names) if n in _UNIT_HEADERS), None):
+            # A 单位 column belongs to every bare number of its row: "改造前6小时", not "单位小时，改造前6".
+            unit = cells[unit_at]
+            cells = [
+                f"{c}{unit}" if _BARE_NUMBER.match(c) else c for j, c in enumerate(cells) if j != unit_at
+            ]
+            names = [n for j, n in enumerate(names) if j != unit_at]
         # "label，…" rather than "label：…": a short label before a colon reads as a speaker's name.
         said = [_cell_statement(n, v) for n, v in zip(names[1:], cells[1:], strict=True) if v]
         out[i] = "，".join([cells[0], *said] if cells[0] else said)
     return out
 
 
+_UNIT_HEADERS = {"单位", "计量单位", "单位名称"}
 _ROW_NUMBER_HEADERS = {"序号", "编号", "序", "No", "NO", "No.", "#"}
 _UNIT_IN_HEADER = re.compile(r"^(.+?)[（(]([^）)]{1,8})[）)]$")
 _BARE_NUMBER = re.compile(r"^[\d,.]+$")
@@ -91,76 +126,21 @@ def _cell_statement(name: str, value: str) -> str:
     return f"{name}{value}"
 
 
-def split_sentences(text: str) -> list[Sentence]:
+def split_sentences(text: str, file: str = "", first_index: int = 1) -> list[Sentence]:
     sentences: list[Sentence] = []
     for line_no, line in enumerate(_table_rows_as_statements(text.splitlines()), 1):
         for piece in _SENTENCE_END.split(line):
             piece = piece.strip(" \t>*-|#")
             if len(piece) >= 2:
-                sentences.append(Sentence(index=len(sentences) + 1, line=line_no, text=piece))
+                index = first_index + len(sentences)
+                sentences.append(Sentence(index=index, line=line_no, text=piece, file=file))
     return sentences
-
-
-_BEFORE_KEYS = ("改造前", "实施前", "建设前", "上线前", "以前", "原来", "before")
-_AFTER_KEYS = ("改造后", "实施后", "建设后", "上线后", "现在", "目前", "after")
-# Labels that group facts rather than name one: "指标·库存周转天数" says no more than "库存周转天数".
-# The value is what each grouped label still needs ("平台软件" under 供应商 → "平台软件供应商").
-_GROUP_KEYS = {
-    "指标": "",
-    "数据": "",
-    "效果": "",
-    "成效": "",
-    "运行数据": "",
-    "做法": "",
-    "建设内容": "",
-    "投资": "",
-    "收益": "",
-    "供应商": "供应商",
-    "实施单位": "实施单位",
-}
-
-
-def _comparison(label: str, value: dict) -> str | None:
-    """``{改造前: 42天, 改造后: 26天}`` under a label → ``库存周转天数由改造前42天变为改造后26天``."""
-    before = next((value[k] for k in value if str(k).lower() in _BEFORE_KEYS), None)
-    after = next((value[k] for k in value if str(k).lower() in _AFTER_KEYS), None)
-    if before is None or after is None:
-        return None
-    return f"{label}由改造前{before}变为改造后{after}"
-
-
-def _fact_sheet_text(data: object, prefix: str = "") -> list[str]:
-    """A YAML/JSON fact sheet as lines ``键：值`` so figures keep their labels."""
-    lines: list[str] = []
-    if isinstance(data, dict):
-        for key, value in data.items():
-            label = f"{prefix}{key}"
-            if isinstance(value, dict) and (said := _comparison(str(key), value)):
-                lines.append(said)
-                continue
-            if str(key) in _GROUP_KEYS and isinstance(value, dict):
-                suffix = _GROUP_KEYS[str(key)]
-                lines += _fact_sheet_text({f"{k}{suffix}": v for k, v in value.items()}, prefix)
-                continue
-            if str(key) in _GROUP_KEYS and isinstance(value, list):
-                lines += _fact_sheet_text(value, prefix)
-                continue
-            if isinstance(value, dict | list):
-                lines += _fact_sheet_text(value, f"{label}·")
-            else:
-                lines.append(f"{label}：{value}")
-    elif isinstance(data, list):
-        for item in data:
-            lines += _fact_sheet_text(item, prefix)
-    else:
-        lines.append(f"{prefix.rstrip('·')}：{data}" if prefix else str(data))
-    return lines
 
 
 def material_from_text(text: str, name: str = "材料") -> Material:
     if not text.strip():
-        raise InputError("材料为空：请粘贴文字或上传文件（.txt/.md/.docx/.pdf/.yaml/.json）")
-    return Material(text=text, sentences=split_sentences(text), name=name)
+        raise InputError("材料为空：请粘贴文字或上传文件（.txt/.md/.docx/.xlsx/.pdf/.yaml/.json）")
+    return Material(text=text, sentences=split_sentences(text), name=name, raw_lines=_raw_lines(text))
 
 
 def _where(err: Exception) -> str:
@@ -172,13 +152,94 @@ def _where(err: Exception) -> str:
     return f"第{line}行附近格式有误" if line else "格式有误"
 
 
+_COMMENT = re.compile(r"(?:^|\s)#\s?(.*)$")
+
+
+def _yaml_comments(text: str) -> dict[int, str]:
+    """Comments by line: they often carry what the keys do not (the statistics period, a caveat)."""
+    comments = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        # A # inside quotes is text; fact sheets rarely quote, so an even count of quotes before it suffices.
+        m = _COMMENT.search(line)
+        quoted = line[: m.start()].count('"') % 2 or line[: m.start()].count("'") % 2 if m else True
+        if m and not quoted and m.group(1).strip():
+            comments[number] = m.group(1).strip()
+    return comments
+
+
+def _xlsx_text(path: Path) -> str:
+    """Each sheet's rows as tab-separated lines, so table rows are read with their column headers."""
+    from openpyxl import load_workbook
+
+    try:
+        book = load_workbook(path, read_only=True, data_only=True)
+    except Exception as err:  # openpyxl raises many kinds on broken files
+        raise InputError(f"{path.name} 不是有效的 Excel 文件（{type(err).__name__}）") from err
+    lines: list[str] = []
+    for sheet in book.worksheets:
+        for row in sheet.iter_rows(values_only=True):
+            cells = ["" if v is None else _cell_text(v) for v in row]
+            if any(cells):
+                lines.append("\t".join(cells).rstrip("\t"))
+        lines.append("")
+    book.close()
+    return "\n".join(lines)
+
+
+def _cell_text(value: object) -> str:
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
 def load_material(path: Path) -> Material:
+    return load_materials([path])
+
+
+def _load_one(path: Path) -> tuple[str, FactSheet | None]:
     suffix = path.suffix.lower()
+    if suffix in (".xlsx", ".xlsm"):
+        from assistant.readers import check_file
+
+        check_file(path)
+        return _xlsx_text(path), None
     raw = read_text(path)
     if suffix in (".yaml", ".yml", ".json"):
         try:
             data = json.loads(raw) if suffix == ".json" else yaml.safe_load(raw)
         except (json.JSONDecodeError, yaml.YAMLError) as err:
             raise InputError(f"{path.name} 不是有效的 {suffix[1:].upper()} 文件（{_where(err)}）") from err
-        raw = "\n".join(_fact_sheet_text(data))
-    return material_from_text(raw, name=path.name)
+        comments = _yaml_comments(raw) if suffix != ".json" else {}
+        return raw, FactSheet(name=path.name, data=data, text=raw, comments=comments)
+    return raw, None
+
+
+def load_materials(paths: list[Path]) -> Material:
+    """One material from several files (a table of indicators plus a note naming the suppliers…):
+    every sentence keeps its file and line."""
+    if not paths:
+        raise InputError("没有给出材料文件")
+    several = len(paths) > 1
+    texts: list[str] = []
+    sentences: list[Sentence] = []
+    sheets: list[FactSheet] = []
+    raw_lines: dict[tuple[str, int], str] = {}
+    for path in paths:
+        raw, sheet = _load_one(path)
+        raw_lines.update(_raw_lines(raw, path.name if several else ""))
+        texts.append(f"【{path.name}】\n{raw}" if several else raw)
+        sentences += split_sentences(raw, path.name if several else "", first_index=len(sentences) + 1)
+        if sheet:
+            sheets.append(sheet)
+    text = "\n\n".join(texts)
+    if not text.strip():
+        raise InputError("材料为空：请粘贴文字或上传文件（.txt/.md/.docx/.xlsx/.pdf/.yaml/.json）")
+    name = "、".join(p.name for p in paths)
+    return Material(
+        text=text,
+        sentences=sentences,
+        name=name,
+        sheets=sheets,
+        files=[p.name for p in paths],
+        raw_lines=raw_lines,
+    )

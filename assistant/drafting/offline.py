@@ -1,9 +1,8 @@
-"""The offline drafter: a deterministic first draft with no LLM.
+"""Which part a sentence of material serves, and which lines are labels rather than statements.
 
-Sentences of the material are assigned to the part they serve (cue words plus embedding similarity
-to each part's purpose), sentences carrying figures and supplier names are preferred, and each
-part is filled up to its limit on sentence boundaries. Every sentence is the writer's own, so
-every figure is traceable by construction; what is missing becomes a precise question.
+Cue words plus embedding similarity to each part's purpose (``part_cues.yaml``); used by the fact
+reader to give each statement its part, and by scene mapping to build passages. The offline draft
+itself is composed from facts in ``compose.py``.
 """
 
 from __future__ import annotations
@@ -16,10 +15,9 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from assistant.drafting.material import Material, Sentence
-from assistant.models import PART_KEYS, PartKey, Scene, SceneParts
-from assistant.requirements import load_requirements
-from assistant.text import count_words, extract_changes, extract_quantities
+from assistant.drafting.facts import SceneFacts
+from assistant.drafting.material import Sentence
+from assistant.text import extract_changes, extract_quantities
 
 CUES_FILE = Path(__file__).with_name("part_cues.yaml")
 FILL_RATIO = 0.9  # leave the writer a little room under each limit
@@ -123,16 +121,15 @@ def score_sentences(sentences: list[Sentence]) -> tuple[list[str], np.ndarray]:
     return keys, similarity + cue_scores
 
 
-def describing_passages(material: Material, sentences_per_passage: int = 3) -> list[str]:
-    """The material as passages of a few statements each, labels and chatter left out: what the
-    drafter maps to 环节/场景, one vote per passage."""
-    usable = [
-        s.text
-        for s in material.sentences
-        if not _NOISE.search(s.text) and not is_label(s.text) and len(s.text) >= 8
-    ]
+def describing_passages(facts: SceneFacts, sentences_per_passage: int = 3) -> list[str]:
+    """The scene's statements as passages of a few each, labels and chatter already left out by the
+    fact reader: what the drafter maps to 环节/场景, one vote per passage."""
+    usable = [s.text for s in facts.statements if len(s.text) >= 8]
+    usable += [f"{p.metric}由{p.before}变为{p.after}" for p in facts.pairs]
+    usable += [f"{i.system}" for i in facts.implementers if len(i.system) >= 4]
     step = sentences_per_passage
-    return ["。".join(usable[i : i + step]) for i in range(0, len(usable), step)] or [material.text[:800]]
+    passages = ["。".join(usable[i : i + step]) for i in range(0, len(usable), step)]
+    return passages or [facts.instance_name or "智能工厂场景"]
 
 
 _PERIOD_CUE = re.compile(r"统计周期|统计口径|统计期间|对比|同比|同期")
@@ -143,19 +140,6 @@ def _is_period(text: str) -> bool:
     return bool(_PERIOD_CUE.search(text)) and any(
         q.kind in ("year", "date") for q in extract_quantities(text)
     )
-
-
-MIN_PAIN_CJK = 12  # "库存准确率，改造前96.5%" is a figure, not a description of a problem
-
-
-def _before_clause(text: str) -> str:
-    """The "before" half of a before→after statement (以前……，现在……): the pain it started from."""
-    if not (_PROBLEM_WORDS.search(text) and _RESULT_WORDS.search(text)):
-        return ""
-    head = _BEFORE_AFTER_SPLIT.split(text, maxsplit=1)
-    if len(head) != 2 or len(re.findall(r"[\u4e00-\u9fff]", head[0])) < MIN_PAIN_CJK:
-        return ""
-    return head[0]
 
 
 _TITLE_WORDS = re.compile(r"素材|申报材料|初稿|草稿|整理|汇总|记录|纪要|口述|碰头会|聊天")
@@ -172,101 +156,3 @@ def is_label(text: str) -> bool:
         and bool(_TITLE_WORDS.search(text))
         and not any(q.is_metric for q in extract_quantities(text))
     )
-
-
-FALLBACK_SENTENCES = 2
-MIN_SOLUTION_TO_SHARE = 3
-
-
-def _fill_empty_parts(
-    parts: dict[PartKey, list[str]],
-    sentences: list[Sentence],
-    keys: list[str],
-    scores: np.ndarray,
-    used: set[int],
-) -> None:
-    """A part no sentence chose outright takes the unused sentences that suit it best.
-
-    An empty part is an error in review; a weaker sentence the writer can edit is the better first
-    draft. 成效 and 经济性 still take only sentences with a figure, so nothing unquantified is
-    passed off as a result.
-    """
-    for key in PART_KEYS:
-        if parts[key]:
-            continue
-        column = keys.index(key)
-        order = sorted(
-            (
-                i
-                for i in range(len(sentences))
-                if i not in used and keys[int(np.argmax(scores[i]))] in PART_KEYS
-            ),
-            key=lambda i: -scores[i][column],
-        )
-        for i in order:
-            text = sentences[i].text
-            if key in ("成效", "经济性") and not any(q.is_metric for q in extract_quantities(text)):
-                continue
-            parts[key].append(_clean(text))
-            used.add(i)
-            if len(parts[key]) == FALLBACK_SENTENCES:
-                break
-    # Still no 描述: what was built is usually told in 技术方案's opening statements; the first one
-    # that names no supplier moves over, when 技术方案 can spare it.
-    solution = parts["技术方案"]
-    if not parts["描述"] and len(solution) >= MIN_SOLUTION_TO_SHARE:
-        movable = next((t for t in solution if not _ORG.search(t)), None)
-        if movable:
-            solution.remove(movable)
-            parts["描述"].append(movable)
-
-
-def draft_offline(material: Material, domain: str, link: str, scene: str, instance: str) -> Scene:
-    req = load_requirements()
-    sentences = [
-        s
-        for s in material.sentences
-        if not _NOISE.search(s.text) and len(s.text) >= 6 and not is_label(s.text)
-    ]
-    parts: dict[PartKey, list[str]] = {k: [] for k in PART_KEYS}
-    used: set[int] = set()
-    if sentences:
-        keys, scores = score_sentences(sentences)
-        for i, sentence in enumerate(sentences):
-            best = int(np.argmax(scores[i]))
-            key = keys[best]
-            if scores[i][best] < MIN_SCORE or key not in PART_KEYS:
-                continue  # too vague, or it belongs to another text of the application (企业简介)
-            has_figure = any(q.is_metric for q in extract_quantities(sentence.text))
-            if key == "成效" and _is_period(sentence.text):
-                has_figure = True  # the statistics period is part of the evidence
-            if key in ("成效", "经济性") and not has_figure:
-                continue  # results and economics without a figure add words, not evidence
-            parts[key].append(_clean(sentence.text))  # type: ignore[index]
-            used.add(i)
-            if key == "成效" and (before := _before_clause(sentence.text)):
-                parts["痛点"].append(_clean(before))
-        _fill_empty_parts(parts, sentences, keys, scores, used)
-    filled = SceneParts()
-    for spec in req.parts:
-        budget = int(spec.limit * FILL_RATIO)
-        chosen: list[str] = []
-        candidates = parts[spec.key]  # type: ignore[index]
-        # Prefer sentences with figures or named suppliers, then keep the material's order.
-        ranked = sorted(
-            range(len(candidates)),
-            key=lambda j: (
-                -(
-                    any(q.is_metric for q in extract_quantities(candidates[j]))
-                    or bool(_ORG.search(candidates[j]))
-                ),
-                j,
-            ),
-        )
-        picked: set[int] = set()
-        for j in ranked:
-            if count_words("".join(candidates[k] for k in sorted(picked | {j}))) <= budget:
-                picked.add(j)
-        chosen = [candidates[k] for k in sorted(picked)]
-        setattr(filled, spec.key, "".join(chosen))
-    return Scene(domain=domain, link=link, scene=scene, instance=instance, parts=filled)

@@ -37,7 +37,7 @@ def draft_json(result: DraftResult) -> str:
 
 def draft_markdown(result: DraftResult) -> str:
     scene = result.scene
-    mode = "在线（大模型）" if result.mode == "online" else "离线（材料原句挑选，请润色）"
+    mode = "在线（大模型）" if result.mode == "online" else "离线（按材料事实组织成文，请核对）"
     lines = [
         f"# {scene.title}",
         "",

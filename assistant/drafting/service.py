@@ -11,10 +11,13 @@ from dataclasses import dataclass, field, replace
 from typing import Literal
 
 from assistant.config import Settings
+from assistant.drafting.compose import compose_scene
+from assistant.drafting.extract import extract_facts
+from assistant.drafting.facts import SceneFacts
 from assistant.drafting.figures import FigureGuard
-from assistant.drafting.guards import GAP_MARK, MaterialFacts, Violation, check_scene, enforce, material_facts
+from assistant.drafting.guards import GAP_MARK, Violation, check_scene, enforce
 from assistant.drafting.material import Material
-from assistant.drafting.offline import describing_passages, draft_offline, is_label
+from assistant.drafting.offline import describing_passages
 from assistant.errors import InputError, LLMError
 from assistant.llm.json_reply import parse_reply
 from assistant.models import PART_KEYS, Figure, Scene, SceneParts
@@ -58,6 +61,8 @@ class DraftResult:
     notes: list[str] = field(default_factory=list)
     partial: bool = False
     cannot_draft: str = ""
+    fell_back: bool = False  # the endpoint failed and the offline drafter wrote this draft
+    facts: SceneFacts | None = None
 
     @property
     def summary_line(self) -> str:
@@ -72,30 +77,8 @@ def _number_lines(text: str) -> str:
     return numbered
 
 
-_NAMED_PROJECT = re.compile(r"^\s*(?:场景实例名称|实例名称|场景名称|项目名称)\s*[:：]\s*(.{2,40}?)\s*$")
-
-
-def _instance_from_material(material: Material) -> str:
-    for line in material.text.splitlines():
-        if named := _NAMED_PROJECT.match(line):
-            return named.group(1).rstrip("。")
-    lines = [line for line in material.text.splitlines() if line.strip()]
-    headings = [m.group(1) for line in lines if (m := re.match(r"^\s*#+\s*(.+)$", line))]
-    # Notes often open with their own title: "成品仓智能化改造（仓储物流）——资料汇总".
-    titled = [lines[0]] if lines and is_label(lines[0]) and re.search(r"——|—|--", lines[0]) else []
-    for candidate in [*headings, *titled]:
-        title = re.split(r"[—\-–:：（(]", candidate)[0].strip()
-        # "极片涂布外观检测 申报碰头会记录": the name ends where the words about the notes begin.
-        title = re.split(r"\s*(?:申报)?(?:材料|素材|整理|草稿|初稿|资料|汇总|记录|纪要|碰头会|口述)", title)[
-            0
-        ].strip()
-        if 2 <= len(title) <= 30:
-            return title
-    return ""
-
-
 def resolve_scene(
-    material: Material, settings: Settings, domain: str | None, link: str | None, scene: str | None
+    facts: SceneFacts, settings: Settings, domain: str | None, link: str | None, scene: str | None
 ) -> tuple[str, str, str, list]:
     """(domain, link, scene, candidates): given names win; otherwise the knowledge base proposes."""
     req = load_requirements()
@@ -114,7 +97,7 @@ def resolve_scene(
 
     ensure_index(settings)
     kb = KnowledgeBase(settings)
-    candidates = _vote_scenes(kb, describing_passages(material), map_description)
+    candidates = _vote_scenes(kb, describing_passages(facts), map_description)
     if link:
         candidates = [c for c in candidates if c.link == link] or candidates
     if not candidates:
@@ -207,7 +190,7 @@ def _ask(scene: Scene, gap: str, question: str) -> None:
         scene.questions.append(question)
 
 
-def finish(scene: Scene, guard: FigureGuard, facts: MaterialFacts) -> list[Violation]:
+def finish(scene: Scene, guard: FigureGuard, facts: SceneFacts) -> list[Violation]:
     """Fill gaps/questions from what is still missing and record every figure's source."""
     remaining = check_scene(scene, guard, facts)
     for v in remaining:
@@ -246,22 +229,47 @@ def draft_scene(
         raise InputError(
             "材料里没有可用于起草的句子（只有表头、标题或空行）：请提供建设内容、改造前后的指标、供应商与投资等信息"
         )
-    domain, link, scene_name, candidates = resolve_scene(material, settings, domain, link, scene)
-    guard = FigureGuard(material)
-    facts = material_facts(material)
+    facts = extract_facts(material)
+    domain, link, scene_name, candidates = resolve_scene(facts, settings, domain, link, scene)
+    guard = FigureGuard(material, facts)
     note, citations = _scene_note(link, scene_name)
-    if not settings.llm_configured:
-        drafted = draft_offline(
-            material, domain, link, scene_name, instance or _instance_from_material(material)
+    instance = instance or facts.instance_name or None
+    if settings.llm_configured:
+        job = _OnlineJob(
+            material, settings, guard, facts, domain, link, scene_name, instance, candidates, note, citations
         )
-        result = DraftResult(scene=drafted, mode="offline", mapping=candidates, citations=citations)
-        result.remaining = finish(drafted, guard, facts)
-        result.notes.append("离线起草：未配置大模型，以下内容由材料原句挑选拼接，请人工润色。")
-        return result
-    job = _OnlineJob(
-        material, settings, guard, facts, domain, link, scene_name, instance, candidates, note, citations
-    )
-    return _draft_online(job, on_token, max_repairs)
+        try:
+            return _draft_online(job, on_token, max_repairs)
+        except LLMError as err:
+            # The writer keeps a draft whatever the endpoint does: the offline one, with the reason.
+            result = _draft_offline(facts, guard, domain, link, scene_name, instance, candidates, citations)
+            result.notes.insert(0, f"大模型调用失败（{err}），已改用离线起草。")
+            result.fell_back = True
+            return result
+    result = _draft_offline(facts, guard, domain, link, scene_name, instance, candidates, citations)
+    result.notes.append("离线起草：未配置大模型，以下内容由材料中的事实按申报书句式组织，请人工核对润色。")
+    return result
+
+
+def _draft_offline(
+    facts: SceneFacts,
+    guard: FigureGuard,
+    domain: str,
+    link: str,
+    scene_name: str,
+    instance: str | None,
+    candidates: list,
+    citations: list[str],
+) -> DraftResult:
+    drafted = compose_scene(facts, domain, link, scene_name, instance or facts.title)
+    result = DraftResult(scene=drafted, mode="offline", mapping=candidates, citations=citations, facts=facts)
+    result.notes += enforce(drafted, guard)
+    result.remaining = finish(drafted, guard, facts)
+    for note in facts.caveats:
+        _ask(drafted, "口径待确认的数字", f"材料中“{note.text}”口径待确认，草稿未采用：请确认后告知是否写入")
+    if not any(s.role == "经济性" for s in facts.statements) and drafted.parts.经济性:
+        _ask(drafted, "可推广性", "请说明本场景做法在行业内的可推广性（如同类企业、同类产线可复制之处）")
+    return result
 
 
 @dataclass
@@ -271,7 +279,7 @@ class _OnlineJob:
     material: Material
     settings: Settings
     guard: FigureGuard
-    facts: MaterialFacts
+    facts: SceneFacts
     domain: str
     link: str
     scene_name: str
@@ -301,6 +309,7 @@ def _draft_online(job: _OnlineJob, on_token: Callable[[str], None] | None, max_r
     )
     result = DraftResult(
         scene=Scene(domain=job.domain, link=job.link, scene=job.scene_name),
+        facts=job.facts,
         mode="online",
         mapping=job.candidates,
         citations=[*job.citations, *([spec.clause] if spec else []), *part_citations],

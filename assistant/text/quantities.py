@@ -155,7 +155,7 @@ _UNIT_KIND = {u: kind for kind, us in _UNITS for u in us}
 _AMBIGUOUS_UNITS = {"度", "道", "类", "型", "处", "个", "种", "次", "名", "s", "m", "g", "t", "h"}
 
 _NUMBER = re.compile(
-    rf"(?P<num>{_ARABIC}|{_CHINESE})\s?(?P<approx>余|多)?(?P<mult>万|亿|千)?\s?(?P<unit>{_UNIT_ALT}|成|倍)?"
+    rf"(?P<num>{_ARABIC}|{_CHINESE})\s?(?P<approx>余|多)?(?P<mult>万|亿|千(?!瓦|克|米|帕|伏|元))?\s?(?P<unit>{_UNIT_ALT}|成|倍)?"
 )
 # Fraction words: 一半, 三分之一, 翻倍/翻番/翻一番.
 _FRACTION_WORDS = re.compile(
@@ -232,6 +232,10 @@ def _number_value(token: str) -> float | None:
 
 
 _MULTIPLIER = {"千": 1e3, "万": 1e4, "亿": 1e8}
+_MONEY_CONTEXT = re.compile(
+    r"投资|投入|花了|花费|费用|成本|节约|节省|省了|省下|省|收益|效益|增效|增收|损失|金额|报价|合同|造价|价格|单价|资金|钱"
+    r"|产值|营收|收入|利润|税|合计|总计|一共|共计|预算|采购|付款|元"
+)
 
 
 def _classify(text: str, m: re.Match[str], value: float, unit: str) -> Kind | None:
@@ -259,6 +263,9 @@ def _classify(text: str, m: re.Match[str], value: float, unit: str) -> Kind | No
             return None
         return kind
     if m.group("mult"):
+        # Writers say "投资250万", "省了40万": a bare 万/亿 beside money words is an amount in 元.
+        if _MONEY_CONTEXT.search(text[max(0, start - 12) : start]) or after.startswith(("/年", "／年", "每年")):
+            return "money"
         return "count"
     if _LIST_NUMBER_BEFORE.search(before) or _LIST_NUMBER_AFTER.match(after):
         return None

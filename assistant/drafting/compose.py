@@ -1,0 +1,281 @@
+"""The offline drafter: formal 申报书 sentences composed from a scene's facts, with no model.
+
+Facts are stated through the sentence patterns in ``sentence_patterns.yaml``; the writer's own
+statements are taken into the part they serve after the spoken words in ``formal_words.yaml`` are
+replaced. Figures the tool derives (differences, percentage changes, 百分点, sums, payback) are
+computed here from facts that belong together; the figure guard accepts exactly those.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from assistant.drafting.facts import Amount, MetricPair, SceneFacts, Statement
+from assistant.models import PartKey, Scene, SceneParts
+from assistant.requirements import load_requirements
+from assistant.text import count_words, extract_quantities
+from assistant.text.quantities import Quantity
+
+HERE = Path(__file__).parent
+FILL_RATIO = 0.95  # leave the writer a little room under each limit
+
+
+@lru_cache(maxsize=1)
+def patterns() -> dict[str, dict[str, str]]:
+    data = yaml.safe_load((HERE / "sentence_patterns.yaml").read_text(encoding="utf-8"))
+    return {part: {k: str(v) for k, v in entries.items()} for part, entries in data.items()}
+
+
+@lru_cache(maxsize=1)
+def _formal_words() -> list[tuple[re.Pattern[str], str]]:
+    rows = yaml.safe_load((HERE / "formal_words.yaml").read_text(encoding="utf-8"))
+    return [(re.compile(spoken), written) for spoken, written in rows]
+
+
+_SPEAKER = re.compile(r"^[\u4e00-\u9fff]{1,4}(?:工|总|主任|经理|部长|科长|老师|师傅)?[:：]\s*")
+_LIST_MARK = re.compile(r"^\s*(?:\d+[.、）)]|[（(]\d+[）)]|[-*•>▲■]+)\s*")
+_BRACKETS = re.compile(r"[【\[]([^】\]]*)[】\]]|[<>→←]|\{[^}]*\}")
+
+
+def formal_phrase(text: str) -> str:
+    """Spoken words of a short label replaced (气省了 → 气节约), with no sentence end added."""
+    for spoken, written in _formal_words():
+        text = spoken.sub(written, text)
+    return text.strip(" ，,；;：:。")
+
+
+def formal(text: str) -> str:
+    """A statement of the writer's in written style: speaker and list marks gone, spoken words replaced,
+    no brackets or arrows, one complete sentence."""
+    text = re.split(r"\s*(?:<-+|←|⟵)", text.strip())[0]  # a note to self after an arrow
+    text = _LIST_MARK.sub("", text)
+    text = _SPEAKER.sub("", text)
+    text = _BRACKETS.sub("", text).replace("**", "")
+    for spoken, written in _formal_words():
+        text = spoken.sub(written, text)
+    text = text.strip(" ，,；;：:")
+    if text and text[-1] not in "。！？":
+        text += "。"
+    return text
+
+
+def promotion_words() -> re.Pattern[str]:
+    from assistant.drafting.extract import fact_words
+
+    return re.compile("|".join(fact_words().promotion))
+
+
+def _number(value: float, decimals: int = 1) -> str:
+    text = f"{value:.{decimals}f}".rstrip("0").rstrip(".")
+    return text or "0"
+
+
+def _wan(q: Quantity) -> float:
+    return q.value / 1e4
+
+
+def _one(text: str) -> Quantity | None:
+    found = [q for q in extract_quantities(text) if q.is_metric]
+    return found[0] if found else None
+
+
+def _money_text(wan: float) -> str:
+    return f"{_number(wan, 2)}万元"
+
+
+def _as_yuan_text(amount: str) -> str:
+    """ "40万" reads as "40万元" in a 申报书; the value is the same."""
+    return re.sub(r"(\d)\s*万$", r"\1万元", amount.strip())
+
+
+def pair_sentence(pair: MetricPair) -> str:
+    p = patterns()["成效"]
+    a, b = _one(pair.before), _one(pair.after)
+    up = bool(a and b and b.value > a.value)
+    said = (p["rise"] if up else p["fall"]).format(metric=pair.metric, before=pair.before, after=pair.after)
+    derived = derive(pair)
+    return f"{said}，{derived}" if derived else said
+
+
+def derive(pair: MetricPair) -> str:
+    """The change the tool states beside a pair: 百分点 for percentages, else a percentage change."""
+    p = patterns()["成效"]
+    a, b = _one(pair.before), _one(pair.after)
+    if not a or not b or not a.value or a.kind == "date":
+        return ""
+    up = b.value > a.value
+    if a.kind == "percent" and b.kind == "percent":
+        points = abs(b.value - a.value)
+        return (p["points_up"] if up else p["points_down"]).format(value=_number(points))
+    change = abs(b.value - a.value) / a.value * 100
+    if change < 0.1:
+        return ""
+    return (p["change_up"] if up else p["change_down"]).format(value=_number(change))
+
+
+def _sum(amounts: list[Amount]) -> float | None:
+    values = [_one(a.amount) for a in amounts]
+    if not values or any(v is None or v.kind not in ("money", "count") for v in values):
+        return None
+    return sum(_wan(v) for v in values if v is not None)
+
+
+def economics_sentences(facts: SceneFacts) -> list[str]:
+    p = patterns()["经济性"]
+    out: list[str] = []
+    items = "、".join(
+        p["item"].format(item=i.item, amount=_as_yuan_text(i.amount))
+        for i in facts.investment_items
+        if i.item
+    )
+    total = facts.investment_total.amount if facts.investment_total else ""
+    if total and items:
+        out.append(p["total_with_items"].format(total=_as_yuan_text(total), items=items))
+    elif total:
+        out.append(p["total_only"].format(total=_as_yuan_text(total)))
+    elif items and (summed := _sum(facts.investment_items)) is not None:
+        total = _money_text(summed)
+        out.append(p["items_only"].format(items=items, total=total))
+    returns = "、".join(
+        p["return_item"].format(item=formal_phrase(r.item), amount=_as_yuan_text(r.amount))
+        for r in facts.returns
+    )
+    returns_total = facts.returns_total.amount if facts.returns_total else ""
+    if not returns_total and len(facts.returns) > 1 and (summed := _sum(facts.returns)) is not None:
+        returns_total = _money_text(summed)
+    if returns and returns_total and len(facts.returns) > 1:
+        out.append(p["returns"].format(items=returns, total=_as_yuan_text(returns_total)))
+    elif returns:
+        out.append(p["returns_single"].format(items=returns))
+        returns_total = returns_total or facts.returns[0].amount
+    payback = facts.payback
+    if not payback and total and returns_total:
+        invest, gain = _one(total), _one(returns_total)
+        if invest and gain and gain.value:
+            payback = f"{_number(invest.value / gain.value)}年"
+    if payback:
+        out.append(p["payback"].format(payback=payback))
+    return out
+
+
+def implementer_sentence(facts: SceneFacts, already: str = "") -> str:
+    """Every implementer the technical statements do not already name, in one sentence."""
+    p = patterns()["技术方案"]
+    said = []
+    for imp in facts.implementers:
+        if imp.name in already:
+            continue
+        if imp.in_house:
+            said.append(
+                (p["in_house"] if imp.system else p["in_house_bare"]).format(system=imp.system, name=imp.name)
+            )
+        else:
+            said.append(
+                (p["supplier"] if imp.system else p["supplier_bare"]).format(system=imp.system, name=imp.name)
+            )
+    return p["implementers"].format(items="；".join(said)) if said else ""
+
+
+def _results(facts: SceneFacts) -> list[str]:
+    if not facts.pairs:
+        return []
+    p = patterns()["成效"]
+    lead = p["period"].format(period=facts.period) if facts.period else p["period_missing"]
+    return [lead + "；".join(pair_sentence(pair) for pair in facts.pairs) + "。"]
+
+
+def _pains(facts: SceneFacts, said: str = "") -> list[str]:
+    """The before-values of the pairs not already told in the pain statements."""
+    pairs = [x for x in facts.pairs if x.before not in said]
+    if not pairs:
+        return []
+    p = patterns()["痛点"]
+    items = "，".join(p["before_item"].format(metric=x.metric, before=x.before) for x in pairs)
+    return [p["before_values"].format(items=items)]
+
+
+_BEFORE_AFTER = re.compile(r"[，,；;]\s*(?=(?:现在|目前|上线后|投用后|建成后|改造后|实施后))")
+
+
+def _before_half(text: str) -> str:
+    """ "以前坏了再修……，现在提前报警……" → the first half: the problem the scene started from."""
+    halves = _BEFORE_AFTER.split(text, maxsplit=1)
+    return halves[0] if len(halves) == 2 else ""
+
+
+def _covered(statement: Statement, stated: str) -> bool:
+    """A statement whose figures the composed sentences already state adds nothing but repetition."""
+    figures = [q.text for q in extract_quantities(statement.text) if q.is_metric]
+    return bool(figures) and all(f in stated for f in figures)
+
+
+def _fit(sentences: list[str], limit: int) -> str:
+    budget = int(limit * FILL_RATIO)
+    kept: list[str] = []
+    for sentence in sentences:
+        if sentence and sentence not in kept and count_words("".join([*kept, sentence])) <= budget:
+            kept.append(sentence)
+    return "".join(kept)
+
+
+DESCRIBE_MIN_WORDS = 80
+_ORG_WORDS = re.compile(r"有限公司|股份公司|集团|研究院|研究所|大学")
+
+
+def _names_org(text: str) -> bool:
+    return bool(_ORG_WORDS.search(text))
+
+
+def compose_scene(facts: SceneFacts, domain: str, link: str, scene: str, instance: str) -> Scene:
+    req = load_requirements()
+    limits = {spec.key: spec.limit for spec in req.parts}
+    stated_facts = "".join([*_results(facts), *economics_sentences(facts), *_pains(facts)])
+    by_role: dict[str, list[str]] = {key: [] for key in limits}
+    pains_from_results: list[str] = []
+    pair_figures = {x for pair in facts.pairs for x in (pair.before, pair.after)}
+    for statement in facts.statements:
+        if statement.role not in by_role:
+            continue
+        figures = [q.text for q in extract_quantities(statement.text) if q.is_metric]
+        if statement.role == "成效" and pair_figures & set(figures):
+            # Its pair is stated in 成效 already; what it says of the time before is the pain.
+            if half := _before_half(statement.text):
+                pains_from_results.append(formal(half))
+            continue
+        if statement.role in ("成效", "经济性") and _covered(statement, stated_facts):
+            continue
+        if statement.role == "成效" and not figures:
+            continue  # a result without a figure adds words, not evidence
+        if statement.role == "经济性" and not figures and not promotion_words().search(statement.text):
+            continue  # 经济性 states money or the case for promotion, nothing else
+        by_role[statement.role].append(formal(statement.text))
+    opening = patterns()["描述"]["opening"].format(instance=instance, scene=scene) if instance else ""
+    describe = by_role["描述"]
+    solution = by_role["技术方案"]
+    # What was built is often told in the technical statements; the first that names no supplier
+    # opens 描述 when the writer said little else about it.
+    if count_words("".join(describe)) < DESCRIBE_MIN_WORDS and len(solution) >= 2:
+        movable = next((t for t in solution if not _names_org(t)), None)
+        if movable:
+            describe, solution = [*describe, movable], [t for t in solution if t != movable]
+    parts: dict[PartKey, list[str]] = {
+        "描述": [opening, *describe],
+        "痛点": [
+            *pains_from_results,
+            *by_role["痛点"],
+            *_pains(facts, "".join([*pains_from_results, *by_role["痛点"]])),
+        ],
+        "技术方案": [*solution, implementer_sentence(facts, "".join(solution))],
+        "成效": [*_results(facts), *by_role["成效"]],
+        "经济性": [*economics_sentences(facts), *by_role["经济性"]],
+    }
+    if not describe:
+        parts["描述"] = [opening] if opening else []
+    filled = SceneParts(**{key: _fit(sentences, limits[key]) for key, sentences in parts.items()})
+    if filled.描述 == opening and not describe:
+        filled.描述 = ""  # an opening alone says nothing: ask what was built instead
+    return Scene(domain=domain, link=link, scene=scene, instance=instance, parts=filled)

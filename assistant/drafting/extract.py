@@ -1,0 +1,987 @@
+"""Material → ``SceneFacts``, once.
+
+Prose, chat messages, tables and fact sheets of any shape are read line by line: lines the writer
+marks as unrelated or not to use are set aside, uncertain ones become caveats, corrections decide
+which figure stands; then implementers, before/after pairs, the statistics period, investment,
+returns and payback are read, and what is left are statements, each given the part it serves.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+from pydantic import BaseModel
+
+from assistant.drafting.facts import (
+    Amount,
+    Implementer,
+    MetricPair,
+    Note,
+    SceneFacts,
+    Source,
+    Statement,
+)
+from assistant.drafting.material import FactSheet, Material, Sentence
+from assistant.text import extract_changes, extract_quantities
+from assistant.text.quantities import Quantity
+
+WORDS_FILE = Path(__file__).with_name("fact_words.yaml")
+
+
+class FactWords(BaseModel):
+    exclude: list[str]
+    noise: list[str]
+    caveat: list[str]
+    profile: list[str]
+    pending: list[str]
+    promotion: list[str]
+    correction: list[str]
+    void_before: list[str]
+    annotation: list[str]
+    returns: list[str]
+    investment: list[str]
+    total: list[str]
+    payback: list[str]
+    go_live: list[str]
+    in_house: list[str]
+    period_label: list[str]
+    before_words: list[str]
+    after_words: list[str]
+    sheet_keys: dict[str, list[str]]
+
+
+@dataclass(frozen=True)
+class _Patterns:
+    exclude: re.Pattern[str]
+    noise: re.Pattern[str]
+    caveat: re.Pattern[str]
+    profile: re.Pattern[str]
+    pending: re.Pattern[str]
+    promotion: re.Pattern[str]
+    correction: re.Pattern[str]
+    void_before: re.Pattern[str]
+    annotation: re.Pattern[str]
+    returns: re.Pattern[str]
+    investment: re.Pattern[str]
+    total: re.Pattern[str]
+    payback: re.Pattern[str]
+    go_live: re.Pattern[str]
+    in_house: re.Pattern[str]
+    period_label: re.Pattern[str]
+    before_words: re.Pattern[str]
+    after_words: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def fact_words() -> FactWords:
+    return FactWords.model_validate(yaml.safe_load(WORDS_FILE.read_text(encoding="utf-8")))
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> _Patterns:
+    words = fact_words()
+    compiled = {
+        name: re.compile("|".join(getattr(words, name)))
+        for name in _Patterns.__dataclass_fields__  # type: ignore[attr-defined]
+    }
+    return _Patterns(**compiled)
+
+
+def _source(sentence: Sentence) -> Source:
+    return Source(file=sentence.file, line=sentence.line)
+
+
+# --- line-level marks: excluded, caveats, corrections -------------------------------------------
+
+_ORG = re.compile(
+    r"[\u4e00-\u9fffA-Za-z0-9（）()]{2,30}?(?:股份有限公司|有限责任公司|有限公司|股份公司|集团公司|集团|研究院|研究所|设计院|大学)"
+)
+_ORG_LEAD = re.compile(
+    r".*?(?:由|是|为|选用|选的|找的|请的|采用|用的|和|与|跟|给|向|从|供应商|厂家|厂商|实施方|集成商|乙方|甲方|供货方|卖方)[:：]?"
+)
+
+
+@dataclass
+class _Line:
+    key: tuple[str, int]
+    sentences: list[Sentence]
+    text: str
+    note: str = ""  # the writer's note to self after an arrow
+
+
+def _lines(material: Material) -> list[_Line]:
+    grouped: dict[tuple[str, int], list[Sentence]] = {}
+    for s in material.sentences:
+        grouped.setdefault(s.key, []).append(s)
+    out = []
+    for key, sentences in grouped.items():
+        text = "。".join(s.text.rstrip("。") for s in sentences)
+        out.append(_Line(key, sentences, text))
+    return out
+
+
+def _split_annotation(line: _Line) -> None:
+    p = _patterns()
+    m = p.annotation.search(line.text)
+    if m:
+        line.note = line.text[m.end() :].strip(" ：:，。")
+        line.text = line.text[: m.start()].strip(" ，。")
+
+
+def _same_kind(a: Quantity, b: Quantity) -> bool:
+    from assistant.drafting.figures import dimension
+
+    return dimension(a) == dimension(b) or {a.kind, b.kind} <= {"money", "count"}
+
+
+_CORRECTED = re.compile(
+    r"(?:应为|应该是|更正为|改为|实际是|实际为)\s*(?P<new>[^，,。；;]{1,14}?)\s*[，,]?\s*(?:而)?不是\s*(?P<old>[^，,。；;]{1,14})"
+)
+
+
+def corrections(text: str) -> dict[str, str]:
+    """ "出库准确率改造后应为99.98%，不是99.89%" → {"99.89%": "99.98%"}: the figure written wrong
+    elsewhere is replaced by the right one, not dropped with its clause."""
+    found = {}
+    for m in _CORRECTED.finditer(text):
+        new, old = _first(m.group("new")), _first(m.group("old"))
+        if new and old:
+            found[old.text] = new.text
+    return found
+
+
+def _void_figures(text: str) -> list[str]:
+    """Figures a correction in ``text`` makes void: those before the cue of the kind that follows it,
+    and any figure after 不是."""
+    p = _patterns()
+    void: list[str] = []
+    quantities = [q for q in extract_quantities(text) if q.is_metric]
+    cue = p.correction.search(text)
+    if cue:
+        after = [q for q in quantities if q.start >= cue.start()]
+        before = [q for q in quantities if q.end <= cue.start()]
+        if after:
+            standing = after[-1]
+            void += [q.text for q in before if _same_kind(q, standing) and q.text != standing.text]
+        elif len(before) >= 2:  # "…180万…150万，以合同为准": the last figure stands
+            standing = before[-1]
+            void += [q.text for q in before[:-1] if _same_kind(q, standing) and q.text != standing.text]
+    for m in p.void_before.finditer(text):
+        follow = [q for q in quantities if q.start >= m.end() and q.start - m.end() <= 4]
+        if follow:
+            void.append(follow[0].text)
+    return void
+
+
+_CLAUSE = re.compile(r"[^，,；;。]+")
+
+
+def _without(text: str, figures: list[str]) -> str:
+    """``text`` without the clauses that carry a void figure or only the correction's wording."""
+    p = _patterns()
+    kept = []
+    for clause in _CLAUSE.findall(text):
+        if any(f in clause for f in figures):
+            continue
+        if (p.correction.search(clause) or p.void_before.search(clause)) and not any(
+            q.is_metric for q in extract_quantities(clause)
+        ):
+            continue
+        kept.append(clause.strip())
+    return "，".join(c for c in kept if c)
+
+
+def _set_aside_reason(text: str) -> str:
+    p = _patterns()
+    if p.exclude.search(text):
+        return "作者注明不用"
+    if p.noise.search(text):
+        return "与场景无关"
+    if p.profile.search(text):
+        return "企业基本信息，属企业简介"
+    return ""
+
+
+def _mark_lines(lines: list[_Line], facts: SceneFacts) -> list[_Line]:
+    """Lines that may be used, corrected; the rest recorded as excluded or caveats."""
+    p = _patterns()
+    usable: list[_Line] = []
+    previous: _Line | None = None
+    replacements: dict[str, str] = {}
+    for line in lines:
+        replacements.update(corrections(line.text))
+    for line in lines:
+        _split_annotation(line)
+        source = _source(line.sentences[0])
+        full = f"{line.text} {line.note}"
+        if p.exclude.search(line.note):
+            facts.excluded.append(Note(text=line.text, reason="作者注明不用", source=source))
+            continue
+        # Within a line, only the sentences that are chatter, marked unrelated or company profile go.
+        kept = []
+        for sentence in line.sentences:
+            reason = _set_aside_reason(sentence.text)
+            if reason:
+                facts.excluded.append(Note(text=sentence.text, reason=reason, source=source))
+            else:
+                kept.append(sentence)
+        if not kept:
+            continue
+        if len(kept) < len(line.sentences):
+            line.sentences = kept
+            line.text = "。".join(s.text.rstrip("。") for s in kept)
+            full = f"{line.text} {line.note}"
+        if p.pending.search(full):
+            facts.excluded.append(Note(text=line.text, reason="作者尚待核实，需追问", source=source))
+            continue
+        if p.caveat.search(full):
+            facts.caveats.append(Note(text=line.text, reason="口径不确定，未写入草稿", source=source))
+            continue
+        void = _void_figures(line.text)
+        if not void and p.correction.search(line.note) and previous is not None:
+            void = _void_figures(f"{line.text}，{line.note}")
+        has_figure = any(q.is_metric for q in extract_quantities(line.text))
+        if not has_figure and p.correction.search(line.text) and previous is not None:
+            # "以合同为准" on a line of its own settles the line before it.
+            void = _void_figures(f"{previous.text}，{line.text}")
+            if void:
+                previous.text = _without(previous.text, void)
+                facts.superseded += [v for v in void if v not in facts.superseded]
+            facts.excluded.append(Note(text=line.text, reason="更正说明", source=source))
+            continue
+        if void:
+            facts.superseded += [v for v in void if v not in facts.superseded]
+            line.text = _without(line.text, void)
+        usable.append(line)
+        previous = line
+    # A corrected figure is replaced wherever else it was written (or, with nothing to replace it, void).
+    facts.superseded += [old for old in replacements if old not in facts.superseded]
+    for line in usable:
+        if _CORRECTED.search(line.text):
+            line.text = ""  # the correction itself has been applied
+            continue
+        for old, new in replacements.items():
+            line.text = re.sub(rf"(?<![\d.]){re.escape(old)}", new, line.text)
+        if any(v in line.text for v in facts.superseded if v not in replacements):
+            line.text = _replace_void(line.text, facts)
+    return usable
+
+
+def _replace_void(text: str, facts: SceneFacts) -> str:
+    return _without(text, facts.superseded)
+
+
+# --- facts within a line -------------------------------------------------------------------------
+
+_LABEL = re.compile(r"^\s*(?:[-*•·]|\d+[.、）)]|[（(]\d+[）)])?\s*([^：:，,。]{2,24})[：:]")
+_FILLER = re.compile(r"^(?:约|大约|大概|差不多|将近|接近|近|共|合计|总计|一共|每年|一年|年|全年|年均|平均)+")
+
+
+def _label_of(text: str) -> str:
+    m = _LABEL.match(text)
+    return m.group(1).strip() if m else ""
+
+
+MIN_ORG_CHARS = 8  # 华为技术有限公司: stripping a lead word must not cut into the name itself
+
+
+def _org_name(found: str) -> str:
+    """ "软件和模型是佛山某某科技有限公司" → "佛山某某科技有限公司": lead words are stripped one at a time
+    while a full-length name is left."""
+    name = found
+    while (m := _ORG_LEAD.match(name)) and len(name) - m.end() >= MIN_ORG_CHARS:
+        name = name[m.end() :]
+    return name.strip()
+
+
+def _orgs(text: str) -> list[str]:
+    names = []
+    for clause in re.split(r"[，,、；;（）()：:\s]", text):
+        for m in _ORG.finditer(clause):
+            name = _org_name(m.group(0))
+            if len(name) >= 4 and name not in names:
+                names.append(name)
+    return names
+
+
+_APPLICANT_LABEL = re.compile(
+    r"^(?:公司|企业|本公司|单位|申报单位|公司名称|企业名称|甲方|甲方（采购方）|采购方|买方|需方)$"
+)
+
+
+def _implementers(line: _Line) -> list[Implementer]:
+    p = _patterns()
+    text = line.text
+    source = _source(line.sentences[0])
+    label = _label_of(text)
+    if _APPLICANT_LABEL.match(label):
+        return []  # "公司：某某有限公司" names the applicant, not a supplier
+    found = []
+    for name in _orgs(text):
+        system = label if label and name not in label else _system_before(text, name)
+        found.append(Implementer(system=system, name=name, source=source))
+    if in_house := p.in_house.search(text):
+        # "这块是信息部做的", "由公司研发中心完成": the department may sit inside the matched words.
+        name = in_house_name(text[: in_house.end()])
+        system = label if not _FILLER_LABEL.match(label) else ""
+        found.append(Implementer(system=system, name=name, in_house=True, source=source))
+    return found
+
+
+_DEPT = re.compile(r"(?:自动化|数字化|智能制造|[\u4e00-\u9fff]{2})(?:部|中心|科|室|车间)")
+
+
+def in_house_name(said: str) -> str:
+    """ "…是我们设备部自己干的" → 企业设备部: the last department named; none → 企业自有技术团队."""
+    found = _DEPT.findall(said)
+    return f"企业{found[-1]}" if found else "企业自有技术团队"
+
+
+def _system_before(text: str, name: str) -> str:
+    head = text[: text.find(name)]
+    head = re.sub(r"(?:由|是|为|选用|采用|找的|请的|供应商|厂家|实施方)[:：]?\s*$", "", head)
+    head = re.split(r"[，,。；;]", head)[-1].strip(" ：:-*•")
+    return head if 2 <= len(head) <= 24 else ""
+
+
+_CHANGE_SPLIT = re.compile(
+    r"^(?:由|从)(?P<before>.+?)(?:提升|提高|增加|增长|上升|缩短|减少|降低|下降|降|升|压缩|优化|减|增)(?:到|至|为)(?P<after>.+)$"
+)
+_PAREN = re.compile(r"[（(][^）)]*[）)]")
+# "优等品率从93.1%到96.4%": a pair with no verb between its values.
+_FROM_TO = re.compile(
+    r"(?:从|由)\s*(?P<a>[^，。；,;到至]{1,12}?)\s*(?:到|至|变为|变成)\s*(?P<b>[^，。；,;]{1,12})"
+)
+
+
+_VERB = re.compile(r"降|升|提|减|增|缩|压")
+# "排产耗时：每天6小时 → 0.5小时"
+_ARROW = re.compile(r"(?P<a>[^：:，。；;→>]{1,14}?)\s*(?:→|->|—>|=>|⟶|➝)\s*(?P<b>[^，。；;]{1,14})")
+
+
+def _first(text: str) -> Quantity | None:
+    found = [q for q in extract_quantities(text) if q.is_metric or q.kind == "plain"]
+    return found[0] if found else None
+
+
+def _metric_name(text: str, q: Quantity, after: bool = False) -> str:
+    p = _patterns()
+    head = _PAREN.sub("", text[: q.start])
+    head = re.split(r"[，,；;。：:]", head)[-1]
+    head = p.before_words.sub("", head)
+    head = p.after_words.sub("", head)
+    head = re.sub(
+        r"(?:由|从|是|为|在|大概|大约|约|差不多|平均|只有|有|达到|每月|每天|每年|每班)+$", "", head.strip()
+    )
+    head = re.sub(r"^(?:[-*•]|\d+[.、）)])\s*", "", head).strip()
+    return head
+
+
+def _pairs(line: _Line) -> list[MetricPair]:
+    p = _patterns()
+    text = line.text
+    source = _source(line.sentences[0])
+    pairs = []
+    for change in extract_changes(text):
+        # The change's figures as written ("每月6起"), and the indicator named before 由/从.
+        m = _CHANGE_SPLIT.match(change.text)
+        before, after = (
+            (m.group("before"), m.group("after")) if m else (change.before.text, change.after.text)
+        )
+        at = text.find(change.text)
+        name = _metric_name(text, Quantity(text="", value=0, kind="plain", start=max(at, 0), end=max(at, 0)))
+        name = name or _label_of(text)
+        pairs.append(MetricPair(metric=name, before=before.strip(), after=after.strip(" 。"), source=source))
+    for m in _ARROW.finditer(text) if not pairs else ():
+        a, b = _first(m.group("a")), _first(m.group("b"))
+        if a and b and _same_kind(a, b):
+            name = _label_of(text) or _metric_name(
+                text, Quantity(text="", value=0, kind="plain", start=m.start(), end=m.start())
+            )
+            pairs.append(
+                MetricPair(
+                    metric=name, before=m.group("a").strip(), after=m.group("b").strip(), source=source
+                )
+            )
+    for m in _FROM_TO.finditer(text) if not pairs else ():
+        a, b = _first(m.group("a")), _first(m.group("b"))
+        if a and b and _same_kind(a, b) and not _VERB.search(m.group("a")):
+            at = m.start()
+            name = _metric_name(text, Quantity(text="", value=0, kind="plain", start=at, end=at))
+            pairs.append(
+                MetricPair(
+                    metric=name or _label_of(text), before=m.group("a"), after=m.group("b"), source=source
+                )
+            )
+    if pairs:
+        return pairs
+    # "以前…6个人…，现在…4个人", a table row "良率，改造前94.3%，改造后97.6%".
+    quantities = [q for q in extract_quantities(text) if q.is_metric or q.kind == "plain"]
+    before_mark = p.before_words.search(text)
+    after_mark = p.after_words.search(text, before_mark.end()) if before_mark else None
+    if before_mark and after_mark:
+        first = [q for q in quantities if before_mark.start() <= q.start < after_mark.start()]
+        second = [q for q in quantities if q.start >= after_mark.start()]
+        for b in second:
+            # The before-value of the same indicator: same kind, and the most words of its name in common.
+            name_b = _metric_name(text, b, after=True)
+            same = [a for a in first if _same_kind(a, b)]
+            if not same:
+                continue
+            a = max(same, key=lambda q: (len(set(_metric_name(text, q)) & set(name_b)), q.start))
+            first.remove(a)
+            name = _metric_name(text, a) or name_b or _label_of(text) or text.split("，")[0]
+            pairs.append(MetricPair(metric=name, before=a.text, after=b.text, source=source))
+    return pairs
+
+
+_YEARISH = r"\d{4}\s*年[^，。；;,）)]{0,14}?"
+_PERIOD_SPAN = re.compile(
+    rf"(?P<a>{_YEARISH})\s*(?:对比|比|相比|较|与|和|vs\.?|VS\.?|—|对)\s*(?P<b>{_YEARISH})(?=$|[，。；;,）)\s]|对比|同期)"
+)
+
+
+_DATE_SPAN = re.compile(
+    r"\d{4}\s*年(?:\d{1,2}\s*月)?(?:\s*[到至—–~-]\s*(?:\d{4}\s*年)?\d{1,2}\s*月)?(?:全年|上半年|下半年|同期)?"
+)
+_AFTER_SPAN = re.compile(r"(?:投用后|上线后|改造后|实施后|建成后)\s*[（(](\d{4}\s*年[^）)]{0,20})[）)]")
+
+
+def _period(text: str) -> str:
+    p = _patterns()
+    span = _AFTER_SPAN.search(text)
+    if span:
+        return span.group(0).replace("（", "").replace("）", "").replace("(", "").replace(")", "")
+    label = p.period_label.search(text)
+    if label:
+        rest = text[label.end() :].lstrip("：: ")
+        rest = re.split(r"[。；;]", rest)[0]
+        rest = re.sub(r"[（(][^）)]*[，,][^）)]*[）)]?.*$", "", rest).strip(
+            " （("
+        )  # an aside, not the period
+        rest = re.sub(r"\s*(?:vs\.?|VS\.?)\s*", "对比", rest)
+        if re.search(r"\d{4}", rest):
+            return rest
+    spans = _DATE_SPAN.findall(text)
+    if len(spans) >= 2 and re.search(
+        r"对比|比较|同比|相比|vs|上线前|改造前|上线后|改造后", text, re.IGNORECASE
+    ):
+        return f"{spans[0]}与{spans[1]}对比"
+    m = _PERIOD_SPAN.search(text)
+    if m:
+        a, b = m.group("a").strip(), m.group("b").strip()
+        return f"{a}与{b}对比" if "对比" in text or "比" in text or "vs" in text.lower() else f"{a}与{b}"
+    return ""
+
+
+_UNIT_PRICE = re.compile(r"单价|每台|每套|每个|每人|人均|按年利率|年利率|单位成本")
+_GENERIC_LABEL = re.compile(r"^(?:合同金额|金额|费用|价格|合同价|总价|小计|金额（万元）|含税金额)$")
+
+
+_BASIS = re.compile(r"(?<!（)(?<!\()按[^，。；;）)]{0,16}?(?:算|计|折算|测算)")
+
+
+def _bases(text: str) -> list[tuple[int, int]]:
+    """Spans of figures that are the basis of a computation rather than an item: a 按…算 clause, and
+    within one ；-segment the clause just before it when a money figure follows it
+    ("在制品资金占用减少850万元，按年利率4.35%算，财务费用省约37万")."""
+    spans: list[tuple[int, int]] = []
+    for segment in re.finditer(r"[^；;。]+", text):
+        seg = segment.group(0)
+        for m in _BASIS.finditer(seg):
+            start, end = segment.start() + m.start(), segment.start() + m.end()
+            spans.append((start, end))
+            after = seg[m.end() :]
+            if any(q.kind == "money" or q.text.endswith("万") for q in extract_quantities(after)):
+                clause_start = max(seg.rfind(c, 0, max(0, m.start() - 1)) for c in "，,")
+                spans.append((segment.start() + clause_start + 1, start))
+    return spans
+
+
+def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
+    """Investment and returns of one line; True when the line was only a money fact.
+
+    The section the line sits under (## 年收益, === 五、钱 ===) settles what the words of the line
+    leave open; a figure that is a basis of a computation (单价, 人均, "按年利率4.35%算") is not an item.
+    """
+    p = _patterns()
+    text = line.text
+    source = _source(line.sentences[0])
+    found = extract_quantities(text)
+    money = [q for q in found if q.kind == "money"]
+    if money or p.investment.search(text) or p.returns.search(text):
+        # "…大概8万" beside other money on a money line is money too.
+        money = [
+            q
+            for q in found
+            if q.kind == "money" or (q.kind == "count" and not q.unit and q.text[-1] in "万亿")
+        ]
+    if not money:
+        return False
+    if (
+        extract_changes(text)
+        or _ARROW.search(text)
+        or (p.before_words.search(text) and p.after_words.search(text))
+    ):
+        return False  # 备件库存金额由260万元降至185万元: a result, not a cost
+    bases = _bases(text)
+    in_returns = bool(re.search(r"收益|效益|节约|节省", section))
+    in_costs = bool(re.search(r"投资|供应商|钱|费用|合同|报价|采购", section)) and not in_returns
+    used = False
+    for q in money:
+        clause_start = max(text.rfind(c, 0, q.start) for c in "，,；;。")
+        clause = text[clause_start + 1 : q.end + 4]
+        if _UNIT_PRICE.search(text[max(0, q.start - 6) : q.start]):
+            continue
+        if any(start <= q.start < end for start, end in bases):
+            continue
+        before = text[max(0, q.start - 8) : q.start]
+        said_return = bool(p.returns.search(clause)) and not p.investment.search(before.replace("合计", ""))
+        is_return = said_return or (in_returns and not p.investment.search(clause))
+        if in_costs and not re.search(r"节约|节省|省|效益|收益|增收", clause):
+            is_return = False
+        item = _item_label(text, q, clause_start, several=len(money) > 1) or ""
+        amount = Amount(item=item, amount=q.text, source=source)
+        # "平台软件及实施：某公司，合计138万元" is one item's total; "总计340万元" is the scene's.
+        names_item = bool(_orgs(clause) or p.in_house.search(clause) or (item and not p.total.search(item)))
+        is_total = bool(p.total.search(text[max(0, q.start - 10) : q.start])) and not names_item
+        if is_return:
+            if is_total and facts.returns:
+                facts.returns_total = amount
+            else:
+                facts.returns.append(amount)
+            used = True
+        elif in_costs or p.investment.search(text) or _orgs(text) or p.in_house.search(text):
+            if is_total:
+                facts.investment_total = amount
+            else:
+                facts.investment_items.append(amount)
+            used = True
+    return used
+
+
+_FILLER_LABEL = re.compile(r"^(?:钱的话|钱上面|钱|费用|投资|花费|投入|收益|效益|金额|合计|其中|明细)$")
+
+
+def _item_label(text: str, q: Quantity, clause_start: int, several: bool = False) -> str:
+    """What an amount is for: the line's own label ("平台软件：…"), or, on a line listing several
+    amounts, the words of its clause ("仪表那批31万")."""
+    label = _label_of(text)
+    if label and not several and not _FILLER_LABEL.match(label):
+        return label
+    clause = text[clause_start + 1 : q.start]
+    clause = re.sub(r"^[^：:]*[：:]", "", clause)
+    if _GENERIC_LABEL.match(re.sub(r"(?:约|大概)$", "", clause.strip())) or not clause.strip():
+        # A table row "平台软件，供应商某公司，合同金额288万元": the row's first cell names the item.
+        first = re.split(r"[，,]", text, maxsplit=1)[0]
+        if first and not extract_quantities(first) and not _orgs(first):
+            return _FILLER.sub("", first.strip())[:24]
+    clause = re.sub(r"(?:合计|共计|一共|总计|是|为|了|达)?(?:大约|大概|差不多|约)?$", "", clause.strip())
+    clause = _FILLER.sub("", clause)
+    clause = re.sub(r"(?:一共|共|合计|总共|一年|每年|全年)(?:约|大概|大约|差不多)?$", "", clause)
+    clause = re.sub(r"(?:约|大概|大约|差不多)$", "", clause)
+    return clause[:24]
+
+
+def _payback(text: str) -> str:
+    p = _patterns()
+    if not p.payback.search(text):
+        return ""
+    years = [q for q in extract_quantities(text) if q.kind == "duration"]
+    return years[0].text if years else ""
+
+
+_DATE_TEXT = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{4}[-./]\d{1,2}(?:[-./]\d{1,2})?")
+
+
+def _go_live(text: str) -> str:
+    p = _patterns()
+    m = p.go_live.search(text)
+    if not m:
+        return ""
+    date = _DATE_TEXT.search(text)
+    return date.group(0) if date else ""
+
+
+_NAMED = re.compile(
+    r"(?:场景实例名称|实例名称|场景名称|项目名称)[^：:“\"「，。]{0,6}[:：]\s*[“\"「]?([^，。；”\"」]{2,40})[”\"」]?"
+)
+
+
+def _is_heading(raw: str, text: str) -> bool:
+    """A Markdown heading or a short line that ends in a colon: it names the section below it."""
+    raw = raw.strip()
+    if raw.startswith(("#", "===", "【")):
+        return True
+    return (
+        raw.endswith(("：", ":"))
+        and len(text) <= 24
+        and not any(q.is_metric for q in extract_quantities(text))
+    )
+
+
+def _named_only(text: str) -> bool:
+    """A line that gives the instance name and says nothing else worth a statement."""
+    rest = _NAMED.sub("", text)
+    return len(re.findall(r"[\u4e00-\u9fff]", rest)) < 12
+
+
+_CALLED = re.compile(
+    r"(?:名字|名称|项目名|实例名)[^“\"「]{0,12}(?:叫|是|为|用)\s*[“\"「]([^”\"」]{2,40})[”\"」]"
+)
+
+
+def _instance_name(lines: list[_Line]) -> str:
+    for line in lines:
+        m = _NAMED.search(line.text) or _CALLED.search(line.text)
+        if m:
+            return m.group(1).rstrip("。")
+    return ""
+
+
+def instance_from_title(material: Material) -> str:
+    """The instance name from the notes' own title: a Markdown heading or a first line such as
+    "成品仓智能化改造（仓储物流）——资料汇总"."""
+    from assistant.drafting.offline import is_label
+
+    lines = [line for line in material.text.splitlines() if line.strip() and not line.startswith("【")]
+    headings = [m.group(1) for line in lines if (m := re.match(r"^\s*#+\s*(.+)$", line))]
+    titled = [lines[0]] if lines and is_label(lines[0]) and re.search(r"——|—|--", lines[0]) else []
+    for candidate in [*headings, *titled]:
+        title = re.split(r"[—\-–:：（(]", candidate)[0].strip()
+        # "极片涂布外观检测 申报碰头会记录": the name ends where the words about the notes begin.
+        title = re.split(r"\s*(?:申报)?(?:材料|素材|整理|草稿|初稿|资料|汇总|记录|纪要|碰头会|口述)", title)[
+            0
+        ].strip()
+        if 2 <= len(title) <= 30:
+            return title
+    return ""
+
+
+# --- fact sheets -----------------------------------------------------------------------------------
+
+
+def _key_kind(key: object) -> str:
+    name = re.sub(r"[（(][^）)]*[）)]", "", str(key)).strip().lower()  # "所属环节（初判）" → 所属环节
+    for kind, names in fact_words().sheet_keys.items():
+        if name in (n.lower() for n in names):
+            return kind
+    return ""
+
+
+def _sheet_line(sheet: FactSheet, needle: str) -> int:
+    needle = str(needle).strip()
+    for number, line in enumerate(sheet.text.splitlines(), 1):
+        if needle and needle in line:
+            return number
+    return 0
+
+
+def _is_cjk(text: str) -> bool:
+    return bool(re.search(r"[\u4e00-\u9fff]", text))
+
+
+def _read_sheet(
+    sheet: FactSheet, facts: SceneFacts, statements: list[tuple[str, Source]], several: bool
+) -> None:
+    file = sheet.name if several else ""
+
+    def src(value: object) -> Source:
+        return Source(file=file, line=_sheet_line(sheet, str(value)))
+
+    def walk(data: object, kind: str = "", label: str = "") -> None:
+        if isinstance(data, dict):
+            before = next((v for k, v in data.items() if _key_kind(k) == "before"), None)
+            after = next((v for k, v in data.items() if _key_kind(k) == "after"), None)
+            if isinstance(before, dict) and isinstance(after, dict):  # {before: {指标: 值}, after: {…}}
+                for metric, value in before.items():
+                    if metric in after:
+                        facts.pairs.append(
+                            MetricPair(
+                                metric=_display_key(metric),
+                                before=_figure_text(value),
+                                after=_figure_text(after[metric]),
+                                source=src(value),
+                            )
+                        )
+                return
+            if before is not None and after is not None and not isinstance(before, dict | list):
+                facts.pairs.append(
+                    MetricPair(
+                        metric=_display_key(label),
+                        before=_figure_text(before),
+                        after=_figure_text(after),
+                        source=src(before),
+                    )
+                )
+                return
+            if kind in ("implementers", "investment", "returns") and _item_keys(data):
+                _sheet_item(data, kind, src, facts)
+                return
+            for key, value in data.items():
+                if _patterns().exclude.search(str(key)):
+                    facts.excluded.append(Note(text=str(key), reason="作者注明不用", source=src(key)))
+                    continue  # "企业概况（勿写入场景）": the whole branch stays out
+                sub = _key_kind(key) or ""
+                walk(value, sub if sub and sub not in ("item_name", "metric_name") else kind, str(key))
+            return
+        if isinstance(data, list):
+            for item in data:
+                walk(item, kind, label)
+            return
+        if data is None or str(data).strip() == "":
+            return
+        value = str(data).strip()
+        scalar(kind, label, value)
+
+    set_aside = {
+        number
+        for number, comment in sheet.comments.items()
+        if _patterns().exclude.search(comment) or _patterns().caveat.search(comment)
+    }
+
+    def scalar(kind: str, label: str, value: str) -> None:
+        source = src(value)
+        if kind == "meta" or _key_kind(label) == "meta" or source.line in set_aside:
+            return
+        if _patterns().exclude.search(value):
+            facts.excluded.append(Note(text=value, reason="作者注明不用", source=source))
+            return
+        if _patterns().caveat.search(value) and kind in (
+            "investment",
+            "returns",
+            "investment_total",
+            "returns_total",
+        ):
+            facts.caveats.append(
+                Note(text=f"{label}：{value}", reason="口径不确定，未写入草稿", source=source)
+            )
+            return
+        if kind == "instance_name":
+            facts.instance_name = facts.instance_name or value
+        elif kind == "company":
+            facts.company = facts.company or value
+        elif kind == "product":
+            facts.product = facts.product or value
+        elif kind == "period":
+            facts.period = facts.period or value
+        elif kind == "go_live":
+            facts.go_live = facts.go_live or value
+        elif kind == "payback":
+            facts.payback = facts.payback or _clean_figure(_figure_text(value, "年"))
+        elif kind in ("investment_total", "returns_total") and extract_quantities(value):
+            amount = Amount(item="", amount=_clean_figure(_figure_text(value, "万元")), source=source)
+            if kind == "investment_total":
+                facts.investment_total = amount
+            else:
+                facts.returns_total = amount
+        elif kind in ("investment", "returns") and _key_kind(label) == "total":
+            amount = Amount(item="", amount=_figure_text(value, "万元"), source=source)
+            if kind == "investment":
+                facts.investment_total = amount
+            else:
+                facts.returns_total = amount
+        elif kind in ("investment", "returns") and extract_quantities(value):
+            amount = Amount(
+                item=_display_key(label) if label and _key_kind(label) != kind else "",
+                amount=_figure_text(value, "万元"),
+                source=source,
+            )
+            if kind == "investment" and not amount.item and not facts.investment_total:
+                facts.investment_total = amount
+            elif kind == "investment":
+                facts.investment_items.append(amount)
+            else:
+                facts.returns.append(amount)
+        elif kind == "implementers":
+            names = _orgs(value)
+            if names:
+                for name in names:
+                    system = _display_key(label) if _is_cjk(label) else ""
+                    facts.implementers.append(Implementer(system=system, name=name, source=source))
+            else:
+                statements.append((value, source))
+        else:
+            # Free text becomes statements, one per sentence; a bare value under an unknown key says
+            # nothing a 申报书 could use, and the key itself never reaches the draft.
+            for piece in re.split(r"(?<=[。；！？])|\n+", value):
+                piece = piece.strip(" -*•")
+                if len(re.findall(r"[\u4e00-\u9fff]", piece)) >= MIN_STATEMENT_CJK:
+                    statements.append((piece, src(piece[:12])))
+
+    walk(sheet.data)
+    for number, comment in sorted(sheet.comments.items()):
+        period = _period(comment)
+        source = Source(file=file, line=number)
+        if not set_aside & {number} and any(q.kind == "money" for q in extract_quantities(comment)):
+            # "# 合计 426万元（财务已核）": a total the keys do not carry.
+            probe = Sentence(index=0, line=number, text=comment, file=file)
+            _money(_Line((file, number), [probe], comment), facts)
+        if period and not facts.period:
+            facts.period = period
+        elif _patterns().caveat.search(comment):
+            facts.caveats.append(Note(text=comment, reason="口径不确定，未写入草稿", source=source))
+        elif _patterns().exclude.search(comment):
+            facts.excluded.append(Note(text=comment, reason="作者注明不用", source=source))
+
+
+MIN_STATEMENT_CJK = 6
+
+
+_ITEM_KINDS = ("item_name", "item_vendor", "item_amount")
+
+
+def _item_kind(key: object) -> str:
+    """A key inside one listed item (name/vendor/amount), looked up before the sheet-level kinds."""
+    name = str(key).strip().lower()
+    words = fact_words().sheet_keys
+    return next((kind for kind in _ITEM_KINDS if name in (n.lower() for n in words[kind])), "")
+
+
+def _item_keys(data: dict) -> bool:
+    return any(_item_kind(k) for k in data)
+
+
+def _sheet_item(data: dict, kind: str, src, facts: SceneFacts) -> None:
+    texts = [str(v) for v in data.values() if not isinstance(v, dict | list)]
+    if any(_patterns().caveat.search(t) for t in texts):
+        facts.caveats.append(
+            Note(text="；".join(texts), reason="口径不确定，未写入草稿", source=src(texts[0]))
+        )
+        return
+    name = next((str(v) for k, v in data.items() if _item_kind(k) == "item_name"), "")
+    vendor = next((str(v) for k, v in data.items() if _item_kind(k) == "item_vendor"), "")
+    amount = next((v for k, v in data.items() if _item_kind(k) == "item_amount"), None)
+    if kind == "implementers" and not vendor:
+        # {名称: 某公司, 内容: …}: whichever field names an organisation or department is the implementer.
+        who = next((t for t in texts if _orgs(t) or _DEPT.search(t)), "")
+        if who:
+            vendor = who
+            name = next((t for t in texts if t != who and not extract_quantities(t)), "")
+    if vendor:
+        orgs = _orgs(vendor)
+        in_house = bool(_patterns().in_house.search(vendor)) or not orgs
+        if in_house:
+            mark = _patterns().in_house.search(vendor)
+            who = in_house_name(vendor[: mark.start()] if mark else vendor)
+        else:
+            who = orgs[0]
+        facts.implementers.append(Implementer(system=name, name=who, in_house=in_house, source=src(vendor)))
+    if amount is not None and extract_quantities(str(amount)):
+        item = Amount(item=name, amount=_figure_text(amount, "万元"), source=src(amount))
+        if kind == "returns":
+            facts.returns.append(item)
+        else:
+            facts.investment_items.append(item)
+
+
+def _clean_figure(text: str) -> str:
+    """ "约1.3年（不含待确认项）" → "1.3年": the figure without hedges and asides."""
+    text = re.sub(r"[（(][^）)]*[）)]", "", text)
+    return re.sub(r"^(?:约|大约|大概)", "", text).strip()
+
+
+def _figure_text(value: object, default_unit: str = "") -> str:
+    text = str(value).strip()
+    if default_unit and re.fullmatch(r"[\d,.]+", text):
+        return text + default_unit
+    return text
+
+
+_ACRONYM = re.compile(r"^[a-z]{2,5}$")
+
+
+def _display_key(key: object) -> str:
+    """A key as a label in prose: Chinese as written; a short acronym upper-cased; snake_case words
+    spaced — but an English phrase never reaches the draft as a label (see compose)."""
+    text = str(key).strip()
+    if _ACRONYM.match(text):
+        return text.upper()
+    return text.replace("_", " ")
+
+
+# --- statements and their parts --------------------------------------------------------------------
+
+
+def _statement_roles(texts: list[str]) -> list[str]:
+    """The part each statement serves: the offline drafter's cue words and purpose similarity."""
+    if not texts:
+        return []
+    from assistant.drafting.offline import score_sentences
+    from assistant.models import PART_KEYS
+
+    sentences = [Sentence(index=i + 1, line=0, text=t) for i, t in enumerate(texts)]
+    keys, scores = score_sentences(sentences)
+    roles = []
+    for row in scores:
+        best = int(row.argmax())
+        roles.append(keys[best] if keys[best] in PART_KEYS and row[best] >= 0.2 else "")
+    return roles
+
+
+def extract_facts(material: Material) -> SceneFacts:
+    from assistant.drafting.offline import is_label
+
+    facts = SceneFacts()
+    statements: list[tuple[str, Source]] = []
+    several = len(material.files) > 1
+    for sheet in material.sheets:
+        _read_sheet(sheet, facts, statements, several)
+    # A sheet's own lines are read by key above, never as prose ("equipment_systems: …").
+    sheet_files = {s.name if several else "" for s in material.sheets}
+    lines = [line for line in _lines(material) if line.key[0] not in sheet_files]
+    facts.instance_name = facts.instance_name or _instance_name(_lines(material))
+    usable = _mark_lines(lines, facts)
+    facts.title = instance_from_title(material)
+    section = ""
+    for line in usable:
+        text = line.text.strip()
+        if not text:
+            continue
+        period = _period(text)
+        if period and not facts.period:
+            facts.period = period
+        named = _NAMED.search(text) or _CALLED.search(text)
+        if not named and (is_label(text) or _is_heading(material.raw_lines.get(line.key, ""), text)):
+            section = text
+            continue
+        if named:
+            if _named_only(text):
+                continue
+            text = line.text = (_NAMED.sub("", text) if _NAMED.search(text) else _CALLED.sub("", text)).strip(
+                "，。 "
+            )
+        facts.payback = facts.payback or _payback(text)
+        facts.go_live = facts.go_live or _go_live(text)
+        implementers = _implementers(line)
+        facts.implementers += [i for i in implementers if i.name not in {x.name for x in facts.implementers}]
+        pairs = _pairs(line)
+        facts.pairs += pairs
+        if _APPLICANT_LABEL.match(_label_of(text)):
+            facts.company = facts.company or (_orgs(text) or [""])[0]
+            continue
+        money_only = _money(line, facts, section)
+        if (implementers and (money_only or _label_of(text))) or money_only:
+            continue  # a supplier or cost line: stated by the composer from the facts
+        if pairs and _pair_only(text):
+            continue
+        statements.append((text, _source(line.sentences[0])))
+    roles = _statement_roles([t for t, _ in statements])
+    for (text, source), role in zip(statements, roles, strict=True):
+        facts.statements.append(Statement(text=text, role=role, source=source))
+    if not facts.investment_total and len(facts.investment_items) == 1:
+        facts.investment_total, facts.investment_items = facts.investment_items[0], []
+    return facts
+
+
+def _pair_only(text: str) -> bool:
+    """A line that says nothing beyond its before/after figures (table rows, 由A提升至B)."""
+    rest = re.sub(
+        r"由|从|提升|提高|降低|减少|缩短|下降|至|到|为|改造前|改造后|以前|现在|[，,。；;]", "", text
+    )
+    rest = re.sub(r"[\d.,%％]+\S{0,3}", "", rest)
+    return len(re.findall(r"[\u4e00-\u9fff]", rest)) <= 14
