@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 
 from assistant.config import Settings
-from assistant.drafting.figures import FigureGuard
 from assistant.drafting.extract import extract_facts
+from assistant.drafting.figures import FigureGuard
 from assistant.drafting.material import load_material, material_from_text
 from assistant.drafting.service import draft_scene
-from assistant.errors import InputError, LLMError
+from assistant.errors import InputError
 from assistant.llm.json_reply import parse_reply
 from assistant.paths import EVALS_DIR
 from assistant.text import count_words
