@@ -643,7 +643,12 @@ def export_cmd(
 
 @app.command("draft")
 def draft_cmd(
-    material: Annotated[Path, typer.Argument(help="原始材料：.txt/.md/.docx/.pdf，或 .yaml/.json 事实清单")],
+    material: Annotated[
+        list[Path],
+        typer.Argument(
+            help="原始材料，可多个文件合为一份：.txt/.md/.docx/.xlsx/.pdf，或 .yaml/.json 事实清单"
+        ),
+    ],
     domain: Annotated[str | None, typer.Option(help="领域，如 生产作业")] = None,
     link: Annotated[str | None, typer.Option(help="环节，如 质量管控")] = None,
     scene: Annotated[str | None, typer.Option(help="场景，如 在线智能检测")] = None,
@@ -654,7 +659,7 @@ def draft_cmd(
 ) -> None:
     """由原始材料起草一个场景实例（五部分，均在字数上限内），缺的数字列为问题而不编造。"""
     from assistant.config import get_settings
-    from assistant.drafting.material import load_material
+    from assistant.drafting.material import load_materials
     from assistant.drafting.render import draft_json, draft_markdown
     from assistant.drafting.service import draft_scene
 
@@ -668,8 +673,10 @@ def draft_cmd(
     _ensure_index(settings)
     err_console.print(f"[dim]{settings.mode}[/]")
     result = draft_scene(
-        load_material(material), settings, domain=domain, link=link, scene=scene, instance=instance
+        load_materials(material), settings, domain=domain, link=link, scene=scene, instance=instance
     )
+    if result.fell_back:
+        err_console.print(f"[yellow]{result.notes[0]}[/]")
     if fmt == "json":
         _emit(draft_json(result), out)
     elif fmt == "md":

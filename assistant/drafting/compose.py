@@ -38,7 +38,8 @@ def _formal_words() -> list[tuple[re.Pattern[str], str]]:
 
 _SPEAKER = re.compile(r"^[\u4e00-\u9fff]{1,4}(?:工|总|主任|经理|部长|科长|老师|师傅)?[:：]\s*")
 _LIST_MARK = re.compile(r"^\s*(?:\d+[.、）)]|[（(]\d+[）)]|[-*•>▲■]+)\s*")
-_BRACKETS = re.compile(r"[【\[]([^】\]]*)[】\]]|[<>→←]|\{[^}]*\}")
+_BRACKETS = re.compile(r"[【\[]([^】\]]*)[】\]]|[<>]|\{[^}]*\}")
+_ARROWS = re.compile(r"\s*(?:→|->|⟶|➝|←)\s*")
 
 
 def formal_phrase(text: str) -> str:
@@ -55,6 +56,8 @@ def formal(text: str) -> str:
     text = _LIST_MARK.sub("", text)
     text = _SPEAKER.sub("", text)
     text = _BRACKETS.sub("", text).replace("**", "")
+    text = _ARROWS.sub("，", text)
+    text = text.strip("“”\"'「」 ")  # "MES报工→WMS生成入库任务": a sequence, said in words
     for spoken, written in _formal_words():
         text = spoken.sub(written, text)
     text = text.strip(" ，,；;：:")
@@ -207,6 +210,23 @@ def _before_half(text: str) -> str:
     return halves[0] if len(halves) == 2 else ""
 
 
+_BEFORE_CLAUSE = re.compile(r"以前|之前|原来|原先|过去|改造前")
+_AFTER_CLAUSE = re.compile(r"现在|目前|如今|上线后|投用后|改造后")
+
+
+def _before_clauses(facts: SceneFacts) -> list[str]:
+    """ "盘点以前要停产盘，现在系统随时能盘" → "盘点以前要停产盘": what the results say of the time before,
+    when nothing else tells the pain."""
+    clauses = [
+        c.strip()
+        for s in facts.statements
+        if s.role in ("成效", "描述", "技术方案")
+        for c in re.split(r"[，,；;。]", s.text)
+        if _BEFORE_CLAUSE.search(c) and not _AFTER_CLAUSE.search(c) and len(c.strip()) >= 6
+    ]
+    return [formal("；".join(clauses))] if clauses else []
+
+
 def _covered(statement: Statement, stated: str) -> bool:
     """A statement whose figures the composed sentences already state adds nothing but repetition."""
     figures = [q.text for q in extract_quantities(statement.text) if q.is_metric]
@@ -223,6 +243,34 @@ def _fit(sentences: list[str], limit: int) -> str:
 
 
 DESCRIBE_MIN_WORDS = 80
+FALLBACK_STATEMENTS = 2
+MIN_FALLBACK_FIT = 0.2
+
+
+def _fill_empty(parts: dict[PartKey, list[str]], facts: SceneFacts, used: set[str]) -> None:
+    """A part no statement chose outright takes the unused statements that suit it best: an empty part
+    is an error in review, a weaker sentence the writer can edit is the better first draft. 成效 and
+    经济性 still take only statements with a figure."""
+    for key, sentences in parts.items():
+        if (any(s.strip() for s in sentences) and key != "描述") or len([s for s in sentences if s]) > 1:
+            continue
+        ranked = sorted(facts.statements, key=lambda s: -s.fit.get(key, 0.0))
+        taken = 0
+        for statement in ranked:
+            if statement.fit.get(key, 0.0) < MIN_FALLBACK_FIT:
+                break  # nothing left that says anything about this part: ask instead
+            text = formal(statement.text)
+            if text in used or (statement.role in ("成效", "经济性") and statement.role != key):
+                continue
+            if key in ("成效", "经济性") and not any(q.is_metric for q in extract_quantities(text)):
+                continue
+            sentences.append(text)
+            used.add(text)
+            taken += 1
+            if taken == FALLBACK_STATEMENTS:
+                break
+
+
 _ORG_WORDS = re.compile(r"有限公司|股份公司|集团|研究院|研究所|大学")
 
 
@@ -248,8 +296,8 @@ def compose_scene(facts: SceneFacts, domain: str, link: str, scene: str, instanc
             continue
         if statement.role in ("成效", "经济性") and _covered(statement, stated_facts):
             continue
-        if statement.role == "成效" and not figures:
-            continue  # a result without a figure adds words, not evidence
+        if statement.role == "成效" and not figures and facts.pairs:
+            continue  # beside measured pairs, a result without a figure adds words, not evidence
         if statement.role == "经济性" and not figures and not promotion_words().search(statement.text):
             continue  # 经济性 states money or the case for promotion, nothing else
         by_role[statement.role].append(formal(statement.text))
@@ -275,6 +323,9 @@ def compose_scene(facts: SceneFacts, domain: str, link: str, scene: str, instanc
     }
     if not describe:
         parts["描述"] = [opening] if opening else []
+    if not any(parts["痛点"]):
+        parts["痛点"] = _before_clauses(facts)
+    _fill_empty(parts, facts, used={t for texts in parts.values() for t in texts})
     filled = SceneParts(**{key: _fit(sentences, limits[key]) for key, sentences in parts.items()})
     if filled.描述 == opening and not describe:
         filled.描述 = ""  # an opening alone says nothing: ask what was built instead

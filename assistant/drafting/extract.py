@@ -531,6 +531,7 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
     bases = _bases(text)
     in_returns = bool(re.search(r"收益|效益|节约|节省", section))
     in_costs = bool(re.search(r"投资|供应商|钱|费用|合同|报价|采购", section)) and not in_returns
+    # (a cost section still holds returns its words name: "外仓一年租金180万元" under 【钱】)
     used = False
     for q in money:
         clause_start = max(text.rfind(c, 0, q.start) for c in "，,；;。")
@@ -542,8 +543,6 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
         before = text[max(0, q.start - 8) : q.start]
         said_return = bool(p.returns.search(clause)) and not p.investment.search(before.replace("合计", ""))
         is_return = said_return or (in_returns and not p.investment.search(clause))
-        if in_costs and not re.search(r"节约|节省|省|效益|收益|增收", clause):
-            is_return = False
         item = _item_label(text, q, clause_start, several=len(money) > 1) or ""
         amount = Amount(item=item, amount=q.text, source=source)
         # "平台软件及实施：某公司，合计138万元" is one item's total; "总计340万元" is the scene's.
@@ -564,7 +563,9 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
     return used
 
 
-_FILLER_LABEL = re.compile(r"^(?:钱的话|钱上面|钱|费用|投资|花费|投入|收益|效益|金额|合计|其中|明细)$")
+_FILLER_LABEL = re.compile(
+    r"^(?:钱的话|钱上面|钱|费用|投资|花费|投入|收益|效益|金额|合计|其中|明细|.{0,6}说)$"
+)
 
 
 def _item_label(text: str, q: Quantity, clause_start: int, several: bool = False) -> str:
@@ -649,6 +650,8 @@ def instance_from_title(material: Material) -> str:
     from assistant.drafting.offline import is_label
 
     lines = [line for line in material.text.splitlines() if line.strip() and not line.startswith("【")]
+    if lines and (about := re.match(r"^\s*关于(.{2,24}?)的(?:材料|情况|说明|素材)", lines[0])):
+        return about.group(1)
     headings = [m.group(1) for line in lines if (m := re.match(r"^\s*#+\s*(.+)$", line))]
     titled = [lines[0]] if lines and is_label(lines[0]) and re.search(r"——|—|--", lines[0]) else []
     for candidate in [*headings, *titled]:
@@ -907,8 +910,8 @@ def _display_key(key: object) -> str:
 # --- statements and their parts --------------------------------------------------------------------
 
 
-def _statement_roles(texts: list[str]) -> list[str]:
-    """The part each statement serves: the offline drafter's cue words and purpose similarity."""
+def _statement_roles(texts: list[str]) -> list[tuple[str, dict[str, float]]]:
+    """The part each statement serves, and how well it suits each part: cue words and purpose similarity."""
     if not texts:
         return []
     from assistant.drafting.offline import score_sentences
@@ -919,7 +922,10 @@ def _statement_roles(texts: list[str]) -> list[str]:
     roles = []
     for row in scores:
         best = int(row.argmax())
-        roles.append(keys[best] if keys[best] in PART_KEYS and row[best] >= 0.2 else "")
+        role = keys[best] if keys[best] in PART_KEYS and row[best] >= 0.2 else ""
+        roles.append(
+            (role, {k: round(float(v), 3) for k, v in zip(keys, row, strict=True) if k in PART_KEYS})
+        )
     return roles
 
 
@@ -971,8 +977,8 @@ def extract_facts(material: Material) -> SceneFacts:
             continue
         statements.append((text, _source(line.sentences[0])))
     roles = _statement_roles([t for t, _ in statements])
-    for (text, source), role in zip(statements, roles, strict=True):
-        facts.statements.append(Statement(text=text, role=role, source=source))
+    for (text, source), (role, fit) in zip(statements, roles, strict=True):
+        facts.statements.append(Statement(text=text, role=role, fit=fit, source=source))
     if not facts.investment_total and len(facts.investment_items) == 1:
         facts.investment_total, facts.investment_items = facts.investment_items[0], []
     return facts

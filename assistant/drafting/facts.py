@@ -53,6 +53,9 @@ class Statement(_Model):
 
     text: str
     role: str = ""  # 描述/痛点/技术方案/成效/经济性, or "" when it serves none
+    fit: dict[str, float] = Field(
+        default_factory=dict
+    )  # how well it suits each part (cue words + similarity)
     source: Source = Field(default_factory=Source)
 
 

@@ -142,7 +142,9 @@ def _is_period(text: str) -> bool:
     )
 
 
-_TITLE_WORDS = re.compile(r"素材|申报材料|初稿|草稿|整理|汇总|记录|纪要|口述|碰头会|聊天")
+_TITLE_WORDS = re.compile(
+    r"^关于.{0,20}材料|的材料（|素材|申报材料|初稿|草稿|整理|汇总|记录|纪要|口述|碰头会|聊天"
+)
 MAX_TITLE_CHARS = 40
 
 

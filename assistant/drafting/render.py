@@ -53,6 +53,12 @@ def draft_markdown(result: DraftResult) -> str:
         lines += ["", "## 需要企业补充"]
         lines += [f"- 缺：{g}" for g in scene.gaps]
         lines += [f"- 问：{q}" for q in scene.questions]
+    facts = result.facts
+    if facts and (facts.excluded or facts.caveats or facts.superseded):
+        lines += ["", "## 材料中未采用的内容"]
+        lines += [f"- {n.text}（{n.reason}，{n.source}）" for n in facts.caveats]
+        lines += [f"- {f}（已被更正或作废的数字）" for f in facts.superseded]
+        lines += [f"- {n.text}（{n.reason}，{n.source}）" for n in facts.excluded]
     if scene.figures:
         lines += ["", "## 数字来源"]
         lines += [f"- {f.value}：{f.source}" for f in scene.figures]

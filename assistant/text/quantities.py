@@ -264,7 +264,9 @@ def _classify(text: str, m: re.Match[str], value: float, unit: str) -> Kind | No
         return kind
     if m.group("mult"):
         # Writers say "投资250万", "省了40万": a bare 万/亿 beside money words is an amount in 元.
-        if _MONEY_CONTEXT.search(text[max(0, start - 12) : start]) or after.startswith(("/年", "／年", "每年")):
+        if _MONEY_CONTEXT.search(text[max(0, start - 12) : start]) or after.startswith(
+            ("/年", "／年", "每年")
+        ):
             return "money"
         return "count"
     if _LIST_NUMBER_BEFORE.search(before) or _LIST_NUMBER_AFTER.match(after):

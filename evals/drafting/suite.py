@@ -23,14 +23,17 @@ from typing import Any
 import yaml
 
 from assistant.config import Settings
+from assistant.drafting.extract import extract_facts
 from assistant.drafting.figures import FigureGuard
 from assistant.drafting.guards import rule_findings, sentences_of
-from assistant.drafting.material import load_material
+from assistant.drafting.material import load_materials
 from assistant.drafting.service import draft_scene
 from assistant.knowledge.index import build_index
 from assistant.models import PART_KEYS, Scene
 from assistant.requirements import load_requirements
 from assistant.text import count_words
+from evals.cassettes import CassetteServer
+from evals.drafting.checks import material_files, score
 from evals.scripted_server import Reply, ScriptedServer
 
 HERE = Path(__file__).parent
@@ -50,7 +53,16 @@ def load_sets() -> list[dict[str, Any]]:
     for folder in sorted((HERE / "sets").glob("d*")):
         facts = yaml.safe_load((folder / "facts.yaml").read_text(encoding="utf-8"))
         reference = Scene.model_validate_json((folder / "reference.json").read_text(encoding="utf-8"))
-        sets.append({"id": folder.name, "folder": folder, "facts": facts, "reference": reference})
+        sets.append(
+            {
+                "id": folder.name,
+                "folder": folder,
+                "facts": facts,
+                "reference": reference,
+                "files": material_files(folder),
+                "writer_gold": "instance_name" in facts,  # the sets graded by the writer's checks
+            }
+        )
     return sets
 
 
@@ -142,7 +154,8 @@ def guard_rates(sets: list[dict[str, Any]], seed: int = 20251125) -> dict[str, f
 
     accepted = injected = coincident = rejected = checked = 0
     for case in sets:
-        guard = FigureGuard(load_material(case["folder"] / "material.md"))
+        material = load_materials(case["files"])
+        guard = FigureGuard(material, extract_facts(material))
         for _, text in case["reference"].parts.items():
             results = guard.check(text)
             checked += len(results)
@@ -164,64 +177,171 @@ def guard_rates(sets: list[dict[str, Any]], seed: int = 20251125) -> dict[str, f
     }
 
 
+def _settings(base: Settings, server) -> Settings:
+    return base.model_copy(
+        update={
+            "openai_base_url": server.base_url,
+            "llm_model": "scripted",
+            "openai_api_key": None,
+            "llm_max_retries": 0,
+        }
+    )
+
+
 def run(settings: Settings, offline: bool) -> dict[str, Any]:
     sets = load_sets()
     metrics: dict[str, Any] = {"sets": len(sets)}
     details: list[dict[str, Any]] = []
+    writer = {"offline": _writer_zero(), "cassette": _writer_zero()}
+    cassette = {"drafts": 0, "fell_back": 0, "pending": 0, "figures": 0, "rejected": []}
     with tempfile.TemporaryDirectory(prefix="eval-drafting-") as tmp:
         base = settings.model_copy(update={"data_dir": Path(tmp), "chroma_url": None})
         build_index(base)
-        totals = {"offline": _zero(), "online": _zero()}
+        totals = {"offline": _zero(), "online": _zero(), "cassette": _zero()}
+        offline_settings = base.model_copy(
+            update={"llm_model": None, "openai_api_key": None, "openai_base_url": None}
+        )
         for case in sets:
-            material = load_material(case["folder"] / "material.md")
-            guard = FigureGuard(material)
+            material = load_materials(case["files"])
+            guard = FigureGuard(material, extract_facts(material))
             facts = case["facts"]
             where = {"domain": facts["domain"], "link": facts["link"], "scene": facts["scene"]}
-            offline_settings = base.model_copy(
-                update={"llm_model": None, "openai_api_key": None, "openai_base_url": None}
-            )
             drafted = draft_scene(material, offline_settings, **where)
             _add(totals["offline"], _score_final(drafted.scene, guard), drafted)
             mapped = draft_scene(material, offline_settings)
             totals["offline"]["link_hit3"] += facts["link"] in [c.link for c in mapped.mapping[:3]]
             if offline or not settings.llm_configured:
                 with scripted_model(case) as server:
-                    online_settings = base.model_copy(
-                        update={
-                            "openai_base_url": server.base_url,
-                            "llm_model": "scripted",
-                            "openai_api_key": None,
-                            "llm_max_retries": 0,
-                        }
-                    )
-                    result = draft_scene(material, online_settings, **where)
+                    result = draft_scene(material, _settings(base, server), **where)
             else:
                 result = draft_scene(material, base, **where)
-            score = _score_final(result.scene, guard)
-            _add(totals["online"], score, result)
-            details.append(
-                {
-                    "set": case["id"],
-                    "fault": FAULTS.get(case["id"]),
-                    "calls": result.calls,
-                    "invented": score["invented"],
-                    "errors": score["errors"],
-                    "notes": result.notes,
-                }
-            )
+            score_online = _score_final(result.scene, guard)
+            _add(totals["online"], score_online, result)
+            detail = {
+                "set": case["id"],
+                "fault": FAULTS.get(case["id"]),
+                "calls": result.calls,
+                "invented": score_online["invented"],
+                "errors": score_online["errors"],
+                "notes": result.notes,
+            }
+            with CassetteServer() as server:
+                taped = draft_scene(material, _settings(base, server), **where)
+                first_replies = [r for r in server.requests if len(r.get("messages", [])) <= 2]
+            cassette["drafts"] += 1
+            cassette["fell_back"] += taped.fell_back
+            cassette["pending"] += len(server.misses)
+            if not taped.fell_back:
+                _add(totals["cassette"], _score_final(taped.scene, guard), taped)
+                cassette["figures"] += _first_draft_figures(
+                    server, first_replies, guard, case, cassette["rejected"]
+                )
+            if case["writer_gold"]:
+                checked = score(drafted.scene, facts, case["folder"])
+                _add_writer(writer["offline"], checked)
+                detail["writer_offline"] = checked["failures"]
+                if not taped.fell_back:
+                    checked = score(taped.scene, facts, case["folder"])
+                    _add_writer(writer["cassette"], checked)
+                    detail["writer_cassette"] = checked["failures"]
+            details.append(detail)
     n = len(sets)
     for mode, t in totals.items():
-        metrics[f"{mode}.draft.within_limit"] = round(t["within"] / t["parts"], 4)
+        drafts = n if mode != "cassette" else max(1, cassette["drafts"] - cassette["fell_back"])
+        metrics[f"{mode}.draft.within_limit"] = round(t["within"] / max(1, t["parts"]), 4)
         metrics[f"{mode}.draft.invented_figures"] = t["invented"]
         metrics[f"{mode}.draft.reviewer_errors"] = t["errors"]
         metrics[f"{mode}.draft.undeserved_errors"] = t["undeserved"]
-        if mode == "online":
-            metrics["online.llm.calls_per_scene"] = round(t["calls"] / n, 4)
-            metrics["online.llm.prompt_tokens_per_call"] = round(t["prompt_tokens"] / max(1, t["calls"]), 1)
+        if mode != "offline":
+            metrics[f"{mode}.llm.calls_per_scene"] = round(t["calls"] / drafts, 4)
+            metrics[f"{mode}.llm.prompt_tokens_per_call"] = round(t["prompt_tokens"] / max(1, t["calls"]), 1)
     metrics["offline.map.link_hit@3"] = round(totals["offline"]["link_hit3"] / n, 4)
     metrics.update({k: round(v, 4) for k, v in guard_rates(sets).items()})
+    metrics["cassette.pending_requests"] = cassette["pending"]
+    metrics["cassette.fell_back"] = cassette["fell_back"]
+    metrics.update(_cassette_guard(cassette))
+    for mode, w in writer.items():
+        metrics.update(_writer_metrics(mode, w))
     metrics["details"] = details
     return metrics
+
+
+def _first_draft_figures(server, first: list[dict], guard: FigureGuard, case: dict, rejected: list) -> int:
+    """Figures of the model's first draft (before any repair) and the ones the guard refused, each
+    recorded with the set and the part so the refusals can be judged by hand."""
+    from assistant.llm.json_reply import parse_reply
+    from evals.cassettes import request_key
+
+    checked = 0
+    for request in first:
+        path = server.folder / f"{request_key(request)}.json"
+        if not path.exists():
+            continue
+        reply = json.loads(path.read_text(encoding="utf-8"))["reply"]
+        try:
+            data = parse_reply(reply) or {}
+        except Exception:  # an unparseable first reply has no figures to judge
+            continue
+        for key, text in (data.get("parts") or {}).items():
+            for check in guard.check(str(text)):
+                checked += 1
+                if not check.ok:
+                    rejected.append({"set": case["id"], "part": key, "figure": check.value})
+    return checked
+
+
+JUDGEMENTS = HERE / "cassettes" / "judgements.yaml"
+
+
+def _cassette_guard(cassette: dict) -> dict[str, Any]:
+    """False rejection on real-model drafts: refused figures a person judged faithful (judgements.yaml,
+    written by hand after reading each refused figure beside the material)."""
+    judged = yaml.safe_load(JUDGEMENTS.read_text(encoding="utf-8")) if JUDGEMENTS.exists() else {}
+    judged = judged or {}
+    faithful = unjudged = 0
+    for r in cassette["rejected"]:
+        verdict = judged.get(f"{r['set']}:{r['figure']}")
+        if verdict is None:
+            unjudged += 1
+        faithful += verdict == "faithful"
+    figures = cassette["figures"]
+    return {
+        "cassette.guard.figures": figures,
+        "cassette.guard.rejected": len(cassette["rejected"]),
+        "cassette.guard.false_rejection": round(faithful / figures, 4) if figures else 0.0,
+        "cassette.guard.unjudged_rejections": unjudged,
+    }
+
+
+def _writer_zero() -> dict[str, int]:
+    keys = ("sets", "leaks", "instance", "period", "forbidden")
+    pairs = ("implementers", "pairs", "economics")
+    return {**{k: 0 for k in keys}, **{f"{k}_ok": 0 for k in pairs}, **{f"{k}_all": 0 for k in pairs}}
+
+
+def _add_writer(total: dict[str, int], checked: dict[str, Any]) -> None:
+    total["sets"] += 1
+    for key in ("leaks", "instance", "period", "forbidden"):
+        total[key] += checked[key]
+    for key in ("implementers", "pairs", "economics"):
+        ok, all_ = checked[key]
+        total[f"{key}_ok"] += ok
+        total[f"{key}_all"] += all_
+
+
+def _writer_metrics(mode: str, w: dict[str, int]) -> dict[str, Any]:
+    if not w["sets"]:
+        return {}
+    return {
+        f"{mode}.writer.sets": w["sets"],
+        f"{mode}.writer.leaks": w["leaks"],
+        f"{mode}.writer.instance_used": round(w["instance"] / w["sets"], 4),
+        f"{mode}.writer.implementers_named": round(w["implementers_ok"] / max(1, w["implementers_all"]), 4),
+        f"{mode}.writer.pairs_stated": round(w["pairs_ok"] / max(1, w["pairs_all"]), 4),
+        f"{mode}.writer.period_stated": round(w["period"] / w["sets"], 4),
+        f"{mode}.writer.economics_stated": round(w["economics_ok"] / max(1, w["economics_all"]), 4),
+        f"{mode}.writer.forbidden_used": w["forbidden"],
+    }
 
 
 def _zero() -> dict[str, int]:
