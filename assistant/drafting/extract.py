@@ -197,6 +197,8 @@ def _without(text: str, figures: list[str]) -> str:
 
 def _set_aside_reason(text: str) -> str:
     p = _patterns()
+    if p.caveat.search(text):
+        return "口径不确定，未写入草稿"
     if p.exclude.search(text):
         return "作者注明不用"
     if p.noise.search(text):
@@ -217,6 +219,11 @@ def _mark_lines(lines: list[_Line], facts: SceneFacts) -> list[_Line]:
     for line in lines:
         _split_annotation(line)
         source = _source(line.sentences[0])
+        if corrections(line.text):
+            facts.excluded.append(
+                Note(text=line.text, reason="更正说明，已按更正后的数字采用", source=source)
+            )
+            continue
         full = f"{line.text} {line.note}"
         if p.exclude.search(line.note):
             facts.excluded.append(Note(text=line.text, reason="作者注明不用", source=source))
@@ -225,7 +232,9 @@ def _mark_lines(lines: list[_Line], facts: SceneFacts) -> list[_Line]:
         kept = []
         for sentence in line.sentences:
             reason = _set_aside_reason(sentence.text)
-            if reason:
+            if reason.startswith("口径"):
+                facts.caveats.append(Note(text=sentence.text, reason=reason, source=source))
+            elif reason:
                 facts.excluded.append(Note(text=sentence.text, reason=reason, source=source))
             else:
                 kept.append(sentence)
@@ -437,6 +446,36 @@ def _pairs(line: _Line) -> list[MetricPair]:
             name = _metric_name(text, a) or name_b or _label_of(text) or text.split("，")[0]
             pairs.append(MetricPair(metric=name, before=a.text, after=b.text, source=source))
     return pairs
+
+
+def _pairs_across(lines: list[_Line], facts: SceneFacts) -> list[MetricPair]:
+    """ "以前每月停机20次。" then "现在每月停机5次。": one indicator before and after on nearby lines."""
+    p = _patterns()
+    paired = {x for pair in facts.pairs for x in (pair.before, pair.after)}
+    found: list[MetricPair] = []
+    for i, first in enumerate(lines):
+        if not p.before_words.search(first.text) or p.after_words.search(first.text):
+            continue
+        a_all = [q for q in extract_quantities(first.text) if q.is_metric and q.text not in paired]
+        if len(a_all) != 1:
+            continue
+        for second in lines[i + 1 : i + 3]:
+            if not p.after_words.search(second.text) or p.before_words.search(second.text):
+                continue
+            b_all = [q for q in extract_quantities(second.text) if q.is_metric and q.text not in paired]
+            if len(b_all) == 1 and _same_kind(a_all[0], b_all[0]) and a_all[0].unit == b_all[0].unit:
+                name = _metric_name(second.text, b_all[0], after=True) or _metric_name(first.text, a_all[0])
+                found.append(
+                    MetricPair(
+                        metric=name,
+                        before=a_all[0].text,
+                        after=b_all[0].text,
+                        source=_source(second.sentences[0]),
+                    )
+                )
+                paired |= {a_all[0].text, b_all[0].text}
+                break
+    return found
 
 
 _YEARISH = r"\d{4}\s*年[^，。；;,）)]{0,14}?"
@@ -976,6 +1015,7 @@ def extract_facts(material: Material) -> SceneFacts:
         if pairs and _pair_only(text):
             continue
         statements.append((text, _source(line.sentences[0])))
+    facts.pairs += _pairs_across(usable, facts)
     roles = _statement_roles([t for t, _ in statements])
     for (text, source), (role, fit) in zip(statements, roles, strict=True):
         facts.statements.append(Statement(text=text, role=role, fit=fit, source=source))

@@ -1,0 +1,192 @@
+"""Material → typed facts, once: sheets of any shape, corrections, caveats, several files; and the
+figure guard accepting exactly the figures the drafting prompt allows.
+
+The inputs here are written for these tests in forms the eval sets do not use.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from openpyxl import Workbook
+
+from assistant.config import Settings
+from assistant.drafting.compose import compose_scene, formal
+from assistant.drafting.extract import extract_facts
+from assistant.drafting.figures import FigureGuard
+from assistant.drafting.material import load_materials, material_from_text
+from assistant.drafting.service import draft_scene
+from evals.scripted_server import ScriptedServer
+
+SHEET = """# 注塑车间能耗监测  素材 v2
+# 统计周期：2024年1-6月对比2023年1-6月
+instance_name: 注塑机群能耗在线监测与优化
+plant_notes: |
+  以前电费只能按月看总表，哪台机器费电说不清楚。
+  现在每台注塑机都装了电表，平台按班次出能耗报表。
+equipment_systems:
+  - {name: 智能电表及采集网关, vendor: 宁波汇能仪表有限公司, amount: 48万元}
+  - {name: 能耗分析平台, vendor: 我们信息部自己开发, amount: 12万元}
+figures:
+  before: {单位产品电耗: 0.86千瓦时/件, 峰段用电占比: 41%}
+  after: {单位产品电耗: 0.71千瓦时/件, 峰段用电占比: 33%}
+annual_returns:
+  - {item: 电费节约, amount: 36万元}
+  - {item: 需量电费减少, amount: 9万元}
+misc:
+  copper_price: 7.2万元/吨   # 无关
+"""
+
+
+@pytest.fixture(scope="module")
+def sheet_facts(tmp_path_factory: pytest.TempPathFactory):
+    path = tmp_path_factory.mktemp("sheet") / "facts.yaml"
+    path.write_text(SHEET, encoding="utf-8")
+    material = load_materials([path])
+    return material, extract_facts(material)
+
+
+def test_a_fact_sheet_is_read_by_key_and_its_comments_kept(sheet_facts) -> None:
+    _, facts = sheet_facts
+    assert facts.instance_name == "注塑机群能耗在线监测与优化"
+    assert facts.period == "2024年1-6月对比2023年1-6月"
+    assert [(p.metric, p.before, p.after) for p in facts.pairs] == [
+        ("单位产品电耗", "0.86千瓦时/件", "0.71千瓦时/件"),
+        ("峰段用电占比", "41%", "33%"),
+    ]
+    assert [(i.name, i.in_house) for i in facts.implementers] == [
+        ("宁波汇能仪表有限公司", False),
+        ("企业信息部", True),
+    ]
+    assert [r.amount for r in facts.returns] == ["36万元", "9万元"]
+    assert all("7.2万元" not in s.text for s in facts.statements)
+
+
+def test_the_offline_draft_of_a_sheet_is_prose_without_its_keys(sheet_facts) -> None:
+    _, facts = sheet_facts
+    scene = compose_scene(facts, "生产管理", "能碳管理", "能源智能管控", facts.instance_name)
+    text = "".join(t for _, t in scene.parts.items())
+    for leaked in ("equipment_systems", "plant_notes", "vendor", "{", "}", "'", "->"):
+        assert leaked not in text
+    assert "宁波汇能仪表有限公司" in scene.parts.技术方案 and "企业信息部" in scene.parts.技术方案
+    assert "单位产品电耗由0.86千瓦时/件降至0.71千瓦时/件" in scene.parts.成效
+    assert "下降8个百分点" in scene.parts.成效 and "2024年1-6月对比2023年1-6月" in scene.parts.成效
+    assert "总投资60万元" in scene.parts.经济性 or "合计60万元" in scene.parts.经济性
+    assert "合计约45万元" in scene.parts.经济性 and "回收期约1.3年" in scene.parts.经济性
+    assert "改造前电费只能按月看总表" in scene.parts.痛点
+
+
+NOTES = """车间AGV项目 备忘（生产部 老周）
+项目名称：冲压车间AGV物料配送
+以前冲压件靠叉车转运，一个班要6个叉车司机，经常撞到料架。
+上了8台潜伏式AGV，调度系统跟MES打通，按节拍自动叫料。
+AGV是杭州迅驰机器人有限公司的，报价200万，后来谈下来170万，以合同为准。
+叉车司机现在每班2个人。
+物流成本一年省了大概60万；另外叉车租金一年少了15万，不一定每年都有。
+良率由97.1%提升到98.6%，统计周期2024年下半年对比2023年下半年。
+刚才说错了，良率应为98.9%，不是98.6%。
+下周一开会讨论年终奖，无关。
+"""
+
+
+@pytest.fixture(scope="module")
+def notes_facts():
+    material = material_from_text(NOTES)
+    return material, extract_facts(material)
+
+
+def test_corrections_decide_which_figure_stands(notes_facts) -> None:
+    material, facts = notes_facts
+    assert [
+        i.amount
+        for i in facts.investment_items + ([facts.investment_total] if facts.investment_total else [])
+    ] == ["170万"]
+    assert "200万" in facts.superseded and "98.6%" in facts.superseded
+    assert ("良率", "97.1%", "98.9%") in [(p.metric, p.before, p.after) for p in facts.pairs]
+    guard = FigureGuard(material, facts)
+    assert not guard.check("合同金额200万元。")[0].ok
+    assert guard.check("合同金额170万元。")[0].ok
+
+
+def test_uncertain_and_unrelated_lines_are_kept_out(notes_facts) -> None:
+    _, facts = notes_facts
+    assert [r.amount for r in facts.returns] == ["60万"]
+    assert any("不一定每年都有" in n.text for n in facts.caveats)
+    assert any("年终奖" in n.text for n in facts.excluded)
+
+
+def test_a_draft_from_notes_reads_as_written_prose(notes_facts) -> None:
+    _, facts = notes_facts
+    scene = compose_scene(facts, "生产管理", "仓储物流", "物料精准配送", facts.instance_name)
+    text = "".join(t for _, t in scene.parts.items())
+    assert scene.instance == "冲压车间AGV物料配送"
+    for spoken in ("大概", "上了", "我们", "以合同为准", "不一定", "年终奖", "200万", "98.6%"):
+        assert spoken not in text
+    assert "杭州迅驰机器人有限公司" in scene.parts.技术方案
+    assert "良率由97.1%提升至98.9%" in scene.parts.成效
+    assert all(t.endswith("。") for _, t in scene.parts.items() if t)
+
+
+def test_several_files_make_one_set_of_facts_with_their_sources(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["指标", "单位", "改造前", "改造后"])
+    sheet.append(["换模时间", "分钟", 95, 32])
+    sheet.append(["在制品库存", "天", 6.5, 3])
+    book.save(tmp_path / "指标.xlsx")
+    (tmp_path / "说明.txt").write_text(
+        "快速换模系统由苏州快换工装科技有限公司提供，合计88万元。\n统计周期：2023年全年对比2024年全年。\n",
+        encoding="utf-8",
+    )
+    material = load_materials([tmp_path / "指标.xlsx", tmp_path / "说明.txt"])
+    facts = extract_facts(material)
+    assert [(p.before, p.after) for p in facts.pairs] == [("95分钟", "32分钟"), ("6.5天", "3天")]
+    assert facts.pairs[0].source.file == "指标.xlsx" and facts.implementers[0].source.file == "说明.txt"
+    assert facts.period == "2023年全年对比2024年全年"
+
+
+@pytest.mark.parametrize(
+    ("draft", "ok"),
+    [
+        ("设备投资250万元。", True),  # the material wrote 250万
+        ("设备投资二百五十万元。", True),
+        ("停机次数由20次降至5次，降幅75%。", True),  # before and after stated on different lines
+        ("合格率由80%提高到92%，提高12个百分点。", True),
+        ("库存由40天降至25天，减少15天。", True),
+        ("人工节约100万元、废品减少150万元，合计250万元。", True),  # a sum of the stated returns
+        ("年产布12000万米。", True),  # 1.2亿米
+        ("单耗120千瓦时。", True),
+        ("静态投资回收期约1年。", True),  # 250 ÷ (100 + 150)
+        ("合计节约300万元。", False),
+        ("停机次数减少35天。", False),  # arithmetic across unrelated figures
+        ("年节约80万元。", False),  # the superseded figure
+    ],
+)
+def test_the_figure_guard_accepts_what_the_prompt_allows(draft: str, ok: bool) -> None:
+    material = material_from_text(
+        "设备投资250万。\n以前每月停机20次。\n现在每月停机5次。\n合格率80%提高到92%。\n库存由40天降至25天。\n"
+        "年产布1.2亿米，单耗120千瓦时。\n人工节约100万，废品减少150万。\n节约原估80万，后来核实应为100万，不是80万。\n"
+    )
+    guard = FigureGuard(material, extract_facts(material))
+    results = guard.check(draft)
+    assert all(r.ok for r in results) is ok, [(r.value, r.ok, r.source) for r in results]
+
+
+def test_spoken_words_become_written_ones() -> None:
+    assert formal("我们去年上了一套MES，大概省了30万！") == "企业上年度建设了一套MES，约节约30万。"
+    assert formal("- 老吴：现在每班4个人就够了 <- 写的时候慎重") == "目前每班4个人即可满足需要。"
+
+
+def test_an_endpoint_that_keeps_failing_leaves_the_offline_draft(tmp_path: Path, shipped_index: Path) -> None:
+    with ScriptedServer() as server:
+        server.script("500", "500", "500", "500")
+        settings = Settings(
+            data_dir=shipped_index, openai_base_url=server.base_url, llm_model="m", llm_max_retries=1
+        )
+        result = draft_scene(
+            material_from_text(NOTES), settings, domain="生产管理", link="仓储物流", scene="物料精准配送"
+        )
+    assert result.fell_back and result.mode == "offline"
+    assert result.notes[0].startswith("大模型调用失败") and "离线起草" in result.notes[0]
+    assert "杭州迅驰机器人有限公司" in result.scene.parts.技术方案
