@@ -41,6 +41,12 @@ _DURATION_SECONDS = {
 }
 
 
+def _first_figure(text: str) -> Quantity | None:
+    """The figure of a pair's value, a bare number (a table cell "32") included."""
+    found = [q for q in extract_quantities(text) if q.is_metric or q.kind == "plain"]
+    return found[0] if found else None
+
+
 def _first_metric(text: str) -> Quantity | None:
     found = [q for q in extract_quantities(text) if q.is_metric]
     return found[0] if found else None
@@ -168,6 +174,7 @@ class FigureGuard:
     def __init__(self, material: Material, facts: SceneFacts | None = None) -> None:
         self.allowed: list[Allowed] = []
         self.texts: dict[str, str] = {}  # year/date text → where
+        self.year_months: dict[int, tuple[set[int], str]] = {}  # year → months named beside it, where
         by_line: dict[tuple[str, int], list[Quantity]] = {}
         total_lines = {s.key for s in material.sentences if _TOTAL_WORDS.search(s.text)}
         # Lines the writer set aside and figures a correction made void support nothing.
@@ -177,6 +184,19 @@ class FigureGuard:
             if any(sentence.text.rstrip("。") in text for text in set_aside):
                 continue
             quantities = [q for q in extract_quantities(sentence.text) if q.text not in void]
+            for year in {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", sentence.text)}:
+                months = {
+                    int(m)
+                    for m in re.findall(
+                        r"(?<!\d)(\d{1,2})(?=\s*(?:[、,，—–~-]\s*\d{1,2}\s*)?月)", sentence.text
+                    )
+                }
+                months |= {
+                    int(m)
+                    for m in re.findall(r"(?<!\d)(\d{1,2})\s*[、,，—–~-]\s*\d{1,2}\s*月", sentence.text)
+                }
+                known = self.year_months.setdefault(year, (set(), sentence.where))
+                known[0].update(m for m in months if 1 <= m <= 12)
             by_line.setdefault(sentence.key, []).extend(
                 q for q in quantities if q.kind not in ("year", "date", "plain")
             )
@@ -209,7 +229,7 @@ class FigureGuard:
         """What the facts relate wherever the material states it: the two values of one indicator (also
         across lines and sheets), the parts of one investment or of the yearly returns, and the payback."""
         for pair in facts.pairs:
-            a, b = _first_metric(pair.before), _first_metric(pair.after)
+            a, b = _first_figure(pair.before), _first_figure(pair.after)
             if a and b:
                 self.allowed += _derived(a, b, f"{pair.metric}（{pair.source}）")
                 for q in (a, b):
@@ -271,11 +291,23 @@ class FigureGuard:
         results = []
         for q in extract_quantities(text):
             if q.kind in ("year", "date"):
-                where = self.texts.get(_date_key(q.text))
+                where = self.texts.get(_date_key(q.text)) or self._months_of_year(q.text)
                 results.append(FigureCheck(q, where is not None, where or "材料中没有这个年份/日期"))
                 continue
             results.append(self._match(q))
         return results
+
+    def _months_of_year(self, text: str) -> str | None:
+        """ "2024年11月" when the material wrote "去年（2024年）11月", "2024年1—2月" for "2024年1、2月": the
+        year and every month named stand in one sentence of the material."""
+        numbers = [int(n) for n in re.findall(r"\d+", text)]
+        if not numbers or numbers[0] < 1900:
+            return None
+        year, months = numbers[0], [n for n in numbers[1:3] if 1 <= n <= 12]
+        seen = self.year_months.get(year)
+        if seen and months and all(m in seen[0] for m in months):
+            return seen[1]
+        return None
 
     def _match(self, q: Quantity) -> FigureCheck:
         dim, value, tol = dimension(q), base_value(q), _tolerance(q)

@@ -232,6 +232,25 @@ def _number_value(token: str) -> float | None:
 
 
 _MULTIPLIER = {"千": 1e3, "万": 1e4, "亿": 1e8}
+_WORDLIKE_ONE = {
+    "个",
+    "种",
+    "次",
+    "类",
+    "道",
+    "处",
+    "型",
+    "名",
+    "批次",
+    "批",
+    "卷",
+    "度",
+    "块",
+    "张",
+    "份",
+    "组",
+    "笔",
+}
 _MONEY_CONTEXT = re.compile(
     r"投资|投入|花了|花费|费用|成本|节约|节省|省了|省下|省|收益|效益|增效|增收|损失|金额|报价|合同|造价|价格|单价|资金|钱"
     r"|产值|营收|收入|利润|税|合计|总计|一共|共计|预算|采购|付款|元|谈下来|价"
@@ -257,8 +276,8 @@ def _classify(text: str, m: re.Match[str], value: float, unit: str) -> Kind | No
     if unit:
         kind = _UNIT_KIND[unit]
         # “二级”, “三台设备” are fine, but a Chinese numeral glued to a word (一体化, 一个平台) is prose.
-        if not arabic and unit in {"个", "种", "次", "类", "道", "处", "型", "名"} and value <= 1:
-            return None
+        if not arabic and value <= 1 and unit in _WORDLIKE_ONE:
+            return None  # 一卷一码, 一批次, 一度, 一个平台: a word, not a figure
         if unit in _AMBIGUOUS_UNITS and re.match(r"^[A-Za-z]", after):
             return None
         return kind

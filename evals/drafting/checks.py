@@ -16,7 +16,9 @@ from assistant.models import Scene
 from assistant.text import extract_quantities
 
 # Field names, Python/JSON fragments, arrows and bracket marks that must never reach a 申报书.
-_LEAK = re.compile(r"\b[a-z]+_[a-z_]+\b|[{}\[\]<>→←]|'[^']*'\s*:|\"[^\"]*\"\s*:|【|】|\?\?|（待命名）")
+_LEAK = re.compile(
+    r"\b[a-z]+_[a-z_]+\b|[{}\[\]<>→←]|'[^']*'\s*:|\"[^\"]*\"\s*:|【(?!待补充】)|(?<!【待补充)】|\?\?|（待命名）"
+)
 
 
 def material_files(folder: Path) -> list[Path]:

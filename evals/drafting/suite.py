@@ -262,6 +262,7 @@ def run(settings: Settings, offline: bool) -> dict[str, Any]:
     metrics.update(_cassette_guard(cassette))
     for mode, w in writer.items():
         metrics.update(_writer_metrics(mode, w))
+    details.append({"cassette_guard_refusals": cassette["rejected"]})
     metrics["details"] = details
     return metrics
 
