@@ -20,6 +20,7 @@ from assistant.errors import AssistantError
 from assistant.models import PART_KEYS, Application
 from assistant.projects import Project, ProjectStore
 from assistant.requirements import load_requirements
+from assistant.safe_text import escape_html, inert_markdown
 from assistant.webapp import access, views
 
 REQ = load_requirements()
@@ -33,7 +34,7 @@ def shown_to_user():
     try:
         yield
     except AssistantError as err:
-        raise gr.Error(str(err)) from err
+        raise gr.Error(escape_html(err)) from err  # toasts render HTML; messages quote file names
 
 
 def _store(settings: Settings, request: gr.Request | None) -> ProjectStore:
@@ -55,11 +56,16 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             return None
 
     # ---- writer -------------------------------------------------------------------------------------------
+    def shown_message(m) -> dict:
+        # What the writer typed or pasted (material from applicants' documents) is shown, never rendered;
+        # the assistant's replies are made inert where chat.py builds them.
+        return {"role": m.role, "content": inert_markdown(m.content) if m.role == "user" else m.content}
+
     def project_view(project: Project | None):
         draft = project.draft if project else None
         parts = [draft.parts.get(k) if draft else "" for k in PART_KEYS]
         confirmed = [bool(project and project.confirmed.get(k)) for k in PART_KEYS]
-        chat = [{"role": m.role, "content": m.content} for m in project.chat] if project else []
+        chat = [shown_message(m) for m in project.chat] if project else []
         app_ = project.application if project else Application()
         return (
             chat,
@@ -106,7 +112,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         try:
             project = store(request).import_application(Path(file))
         except AssistantError as err:
-            raise gr.Error(str(err)) from err
+            raise gr.Error(escape_html(err)) from err
         if project.application.scenes:  # straight into the editor: improving it is why it was opened
             project.draft = project.application.scenes[0].model_copy(deep=True)
             store(request).save(project)
@@ -118,10 +124,10 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         project = load_project(project_id, request) or s.create("我的申报项目")
         with shown_to_user():
             paths = access.checked_uploads(files or [])
-        history = [{"role": m.role, "content": m.content} for m in project.chat]
+        history = [shown_message(m) for m in project.chat]
         shown = [
             *history,
-            {"role": "user", "content": message or "（上传文件）"},
+            {"role": "user", "content": inert_markdown(message or "（上传文件）")},
             {"role": "assistant", "content": "…"},
         ]
         saved = None
@@ -198,7 +204,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         scenes.sort(key=lambda s: order.index(s.domain) if s.domain in order else len(order))
         project.application.scenes = scenes
         store(request).save(project)
-        gr.Info(f"已放入申报书：{draft.title}")
+        gr.Info(f"已放入申报书：{escape_html(draft.title)}")
         return (
             views.coverage_html(project.application),
             views.scenes_table(project.application),
@@ -256,7 +262,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         try:
             hits = access.knowledge_base(settings, KnowledgeBase).search(query, k=8, method=method)
         except AssistantError as err:
-            raise gr.Error(str(err)) from err
+            raise gr.Error(escape_html(err)) from err
         return views.search_results(hits)
 
     def on_add_documents(files: list[str] | None, progress=gr.Progress()):  # noqa: B008 (Gradio's idiom)
@@ -270,7 +276,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             saved = access.save_uploads(access.checked_uploads(files), target)
         result = build_index(settings, lambda stage, done, total: progress(done / max(total, 1), desc=stage))
         access.reset_knowledge_base()
-        skipped = "".join(f"\n- 已跳过 {line}" for line in result.skipped)
+        skipped = "".join(f"\n- 已跳过 {inert_markdown(line)}" for line in result.skipped)
         return f"已加入 {len(saved)} 个文件，索引共 {result.chunks} 段（新生成向量 {result.embedded}）。{skipped}"
 
     # ---- layout -------------------------------------------------------------------------------------------------

@@ -5,11 +5,10 @@ Text that came from users (drafts, uploads) is made inert before it is shown as 
 
 from __future__ import annotations
 
-import html
-
 from assistant.config import Settings
 from assistant.models import SEVERITY_LABELS, Application, Scene
 from assistant.requirements import Requirements, load_requirements
+from assistant.safe_text import inert_markdown
 from assistant.scenes import load_scene_table
 from assistant.text import count_words
 
@@ -39,9 +38,8 @@ SCENE_TABLE_NOTE = (
 )
 
 
-def inert(text: str) -> str:
-    """User text shown in Markdown: no HTML, no images, no links that run anything."""
-    return html.escape(text or "").replace("[", "［").replace("]", "］")
+# User text shown in Markdown: no HTML, no images, no links that run anything.
+inert = inert_markdown
 
 
 def banner(settings: Settings) -> str:
