@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 import gradio as gr
@@ -240,16 +239,21 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
 
         if not files:
             raise gr.Error("请上传要审查的申报书（.docx/.md/.json，或 .zip）")
-        workdir = Path(tempfile.mkdtemp(prefix="review-"))
-        with shown_to_user():
-            paths = access.expand_uploads(access.checked_uploads(files), workdir)
-        if not paths:
-            raise gr.Error("没有找到可审查的文件")
-        progress(0, desc="审查中")
-        batch = review_batch(paths, lambda done, total, name: progress(done / total, desc=f"审查 {name}"))
-        xlsx = workdir / "审查结果.xlsx"
+        budget = access.RequestBudget(settings)  # the whole request, not each file, is bounded
+
+        def step(done: int, total: int, name: str) -> None:
+            budget.check_time()
+            progress(done / total, desc=f"审查 {name}")
+
+        with access.review_workspace(settings) as (workdir, outdir), shown_to_user():
+            paths = access.expand_uploads(access.checked_uploads(files), workdir, settings, budget)
+            if not paths:
+                raise gr.Error("没有找到可审查的文件")
+            progress(0, desc="审查中")
+            batch = review_batch(paths, step)
+        xlsx = outdir / "审查结果.xlsx"
         write_xlsx(batch, xlsx)
-        md = workdir / "审查报告.md"
+        md = outdir / "审查报告.md"
         md.write_text(batch_markdown(batch), encoding="utf-8")
         return views.review_summary(batch), views.review_findings(batch), [str(xlsx), str(md)]
 
@@ -265,19 +269,28 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             raise gr.Error(escape_html(err)) from err
         return views.search_results(hits)
 
-    def on_add_documents(files: list[str] | None, progress=gr.Progress()):  # noqa: B008 (Gradio's idiom)
-        from assistant.knowledge.index import build_index, user_documents_dir
+    def on_add_documents(
+        files: list[str] | None,
+        request: gr.Request,
+        progress=gr.Progress(),  # noqa: B008 (Gradio's idiom)
+    ):
+        from assistant.knowledge.index import build_index
 
         if not files:
             raise gr.Error("请选择要加入知识库的文件（.docx/.pdf/.md/.txt）")
-        target = user_documents_dir(settings)
+        target = access.documents_folder(settings, request)  # per user: same names never collide
         target.mkdir(parents=True, exist_ok=True)
         with shown_to_user():
             saved = access.save_uploads(access.checked_uploads(files), target)
         result = build_index(settings, lambda stage, done, total: progress(done / max(total, 1), desc=stage))
         access.reset_knowledge_base()
         skipped = "".join(f"\n- 已跳过 {inert_markdown(line)}" for line in result.skipped)
-        return f"已加入 {len(saved)} 个文件，索引共 {result.chunks} 段（新生成向量 {result.embedded}）。{skipped}"
+        owner = inert_markdown(access.user_of(request))
+        names = "、".join(inert_markdown(p.name) for p in saved)
+        return (
+            f"已加入 {len(saved)} 个文件（{names}，上传者：{owner}），索引共 {result.chunks} 段"
+            f"（新生成向量 {result.embedded}）。{skipped}"
+        )
 
     # ---- layout -------------------------------------------------------------------------------------------------
     with gr.Blocks(title="智能工厂申报助手") as demo:
@@ -478,7 +491,19 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
 
 def serve(demo: gr.Blocks, settings: Settings, host: str, port: int, **launch_options) -> None:
     """Launch as ``python app.py`` does; tests and benchmarks call this too so they see the same page
-    (Gradio 6 takes the stylesheet at launch, not in the Blocks)."""
+    (Gradio 6 takes the stylesheet at launch, not in the Blocks).
+
+    Never a public share link (``GRADIO_SHARE`` or a hosted notebook would open a tunnel with no
+    login); only known Host names are answered; Gradio's upload cache is emptied of old files."""
+    from starlette.middleware import Middleware
+
+    from assistant.webapp.guard import RequestGuard, allowed_hosts
+
+    hosts = allowed_hosts(host, settings.allowed_hosts)
+    users = getattr(launch_options.get("auth"), "users", None)
+    launch_options["share"] = False
+    age = int(settings.upload_cache_hours * 3600)
+    demo.delete_cache = (max(60, age // 4), age)
     demo.queue(default_concurrency_limit=4, max_size=64)
     demo.launch(
         server_name=host,
@@ -486,6 +511,7 @@ def serve(demo: gr.Blocks, settings: Settings, host: str, port: int, **launch_op
         max_file_size=settings.max_upload_mb * 1024 * 1024,
         css=views.CSS,
         show_error=True,
+        app_kwargs={"middleware": [Middleware(RequestGuard, hosts=hosts, users=users)]},
         **launch_options,
     )
 
@@ -496,7 +522,9 @@ def main() -> None:
     port = int(os.environ.get("GRADIO_SERVER_PORT", "7860"))
     auth = access.auth_for(host, settings)
     demo = build_app(settings)
-    print(f"智能工厂申报助手：http://{host}:{port}　{settings.mode}", flush=True)
+    print(
+        f"智能工厂申报助手：http://{host}:{port}　{settings.mode}", flush=True
+    )  # mode masks URL credentials
     serve(demo, settings, host, port, auth=auth)
 
 

@@ -44,7 +44,7 @@ inert = inert_markdown
 
 def banner(settings: Settings) -> str:
     if settings.llm_configured:
-        return f"● **已连接大模型**：{inert(settings.llm_model or '')}（{inert(settings.openai_base_url or 'OpenAI')}）"
+        return f"● **已连接大模型**：{inert(settings.llm_model or '')}（{inert(settings.shown_base_url or 'OpenAI')}）"
     return (
         "○ **离线模式**：未配置大模型，审查、检索与离线起草可用。连接模型：设置环境变量 "
         "`OPENAI_API_KEY`（或本地服务的 `OPENAI_BASE_URL`）与 `ASSISTANT_LLM_MODEL` 后重启。"
