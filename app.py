@@ -17,7 +17,7 @@ from assistant.chat import respond
 from assistant.config import Settings, get_settings
 from assistant.errors import AssistantError
 from assistant.models import PART_KEYS, Application
-from assistant.projects import Project, ProjectStore
+from assistant.projects import Project, ProjectStore, part_id
 from assistant.requirements import load_requirements
 from assistant.safe_text import escape_html, inert_markdown
 from assistant.webapp import access, views
@@ -130,37 +130,49 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             {"role": "assistant", "content": "…"},
         ]
         saved = None
+        # The turn works on its own copy for many seconds; what it produced is merged into the
+        # stored project (re-read under a lock), so an edit made meanwhile in the boxes is kept.
+        before, stored = project.model_copy(deep=True), project
         for reply in respond(project, settings, message, paths):
             shown[-1]["content"] = reply
             state = (len(project.chat), len(project.material), id(project.draft))
             if state != saved:  # the turn changed the project: save it (nothing lost mid-turn), redraw
-                s.save(project)
+                stored, before = s.merge(project.id, before, project), project.model_copy(deep=True)
                 saved = state
-                yield gr.update(), shown, "", None, *project_view(project)[1:]
+                yield gr.update(), shown, "", None, *project_view(stored)[1:]
             else:  # a streamed token: only the chat moves
                 yield gr.skip(), shown, gr.skip(), gr.skip(), *[gr.skip()] * (view_size - 1)
-        s.save(project)
+        stored = s.merge(project.id, before, project)
         items = s.list()
         yield (
             gr.update(choices=[(n, pid) for pid, n, _ in items], value=project.id),
-            *project_view(project)[:1],
+            *project_view(stored)[:1],
             "",
             None,
-            *project_view(project)[1:],
+            *project_view(stored)[1:],
         )
 
-    def on_edit(project_id: str | None, key: str, text: str, request: gr.Request):
+    def on_edit(project_id: str | None, key: str, text: str, versions: dict | None, request: gr.Request):
         # Runs on every change of the box, including when the app itself fills it (loading a
-        # project, a chat reply); only a real difference from the saved text is an edit.
+        # project, a chat reply); only a real difference from the saved text is an edit. The
+        # part is written alone, under the version this tab last saw (kept in ``versions``).
         project = load_project(project_id, request)
         if project is None or project.draft is None:
-            return views.counter(text, PART_SPECS[key].limit, False), views.findings_markdown(None)
-        if project.draft.parts.get(key) != text:
-            setattr(project.draft.parts, key, text)
-            project.confirmed[key] = False
-            store(request).save(project)
+            return views.counter(text, PART_SPECS[key].limit, False), views.findings_markdown(None), versions
+        versions, seen = dict(versions or {}), f"{project_id}/{part_id(None, key)}"
+        with shown_to_user():
+            result = store(request).save_part(project_id, None, key, text, versions.get(seen))
+        versions[seen] = result.version  # after a refusal, the next change is made knowing both texts
+        if not result.saved:
+            gr.Warning(
+                f"“{escape_html(key)}”已在别处改过，你的修改未保存。当前保存的文本：{escape_html(result.current)}"
+                f"<br>你的文本：{escape_html(result.yours)}<br>再改一次本框即以你的为准；要用已保存的，请重新选择项目。",
+                duration=None,
+            )
+        project = load_project(project_id, request) or project
         confirmed = bool(project.confirmed.get(key))
-        return views.counter(text, PART_SPECS[key].limit, confirmed), views.findings_markdown(project.draft)
+        draft = project.draft
+        return views.counter(text, PART_SPECS[key].limit, confirmed), views.findings_markdown(draft), versions
 
     def on_confirm(project_id: str | None, key: str, value: bool, request: gr.Request):
         project = load_project(project_id, request)
@@ -171,8 +183,8 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         return views.counter(text, PART_SPECS[key].limit, bool(value))
 
     def edit_handler(key: str):
-        def handler(project_id: str | None, text: str, request: gr.Request):
-            return on_edit(project_id, key, text, request)
+        def handler(project_id: str | None, text: str, versions: dict | None, request: gr.Request):
+            return on_edit(project_id, key, text, versions, request)
 
         return handler
 
@@ -334,6 +346,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                                 gr.Checkbox(label="已人工确认", value=False, elem_id=f"confirm-{key}")
                             )
                     findings = gr.Markdown(elem_id="draft-findings")
+                    part_versions = gr.State({})  # part → version this tab last saw (stale saves refused)
                     add_scene = gr.Button("放入申报书", elem_id="add-scene")
             with gr.Accordion("申报书总览与导出", open=False):
                 with gr.Row():
@@ -450,8 +463,8 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             # before the keystroke, and not at all for a paste or drop, so the count would lag.
             box.change(
                 edit_handler(key),
-                inputs=[project, box],
-                outputs=[counter_html, findings],
+                inputs=[project, box, part_versions],
+                outputs=[counter_html, findings, part_versions],
                 api_name=f"edit_{key}",
                 show_progress="hidden",
             )

@@ -51,6 +51,10 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(50, description="单个上传文件的大小上限（MB）")
     max_uploads: int = Field(200, description="一次上传（含 zip 内）的文件数上限")
     users_file: Path | None = Field(None, description="登录用户文件（绑定非本机地址时必须）")
+    database_url: str | None = Field(
+        None,
+        description="项目数据库：为空则用数据目录中的 SQLite；团队服务器可设 postgresql+psycopg://用户@主机/库",
+    )
     allowed_hosts: str = Field(
         "",
         description="除本机名称外，允许访问的主机名或 IP（逗号分隔，即浏览器地址栏里的名称）；防 DNS 重绑定",
