@@ -328,9 +328,9 @@ def apply_changes(current: Project, before: Project, after: Project) -> None:
     """Three-way: what ``after`` changed relative to ``before`` is applied to ``current``.
 
     Chat messages and material added are appended; a part the handler rewrote replaces the stored
-    one only if nobody edited it meanwhile (otherwise the person's edit stays and the handler's
-    text is kept in the part's history); a new draft (another scene) replaces the draft; confirmed
-    flags and the application change only where the handler changed them."""
+    one only if nobody edited it meanwhile (otherwise the person's edit stays: what a person typed
+    outranks what a model wrote); a new draft (another scene) replaces the draft; confirmed flags
+    and the application change only where the handler changed them."""
     current.chat.extend(after.chat[len(before.chat) :])
     if after.material != before.material:
         added = (
