@@ -363,8 +363,10 @@ def apply_changes(current: Project, before: Project, after: Project) -> None:
         current.application = after.application.model_copy(deep=True)
 
 
-def _scene_id(scene: Scene) -> tuple[str, str, str, str]:
-    return (scene.domain, scene.link, scene.scene, scene.instance)
+def _scene_id(scene: Scene) -> tuple[str, str, str]:
+    # A redraft of the same scene (its instance name may be new) merges part by part; a draft of
+    # another scene replaces the draft (the texts it replaces stay in the parts' history).
+    return (scene.domain, scene.link, scene.scene)
 
 
 # ---- the project files of earlier releases ----------------------------------------------------------------------

@@ -212,3 +212,59 @@ def test_sigkill_during_writes_leaves_the_last_saved_version(tmp_path: Path) -> 
         n = int(stored.draft.parts.技术方案.split("稿")[0].removeprefix("第"))
         assert n >= last  # every write the child reported is there, the next one whole or absent
         assert stored.material.startswith("材料") and stored.material.endswith("字" * 10)
+
+
+# ---- the app's handlers use them ---------------------------------------------------------------------------------
+
+
+class _Request:
+    username = None
+
+
+def _handlers(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    import gradio as gr
+
+    from app import build_app
+    from assistant.config import Settings
+
+    warnings: list[str] = []
+    monkeypatch.setattr(gr, "Warning", lambda message, *a, **k: warnings.append(message))
+    settings = Settings(data_dir=tmp_path / "data")
+    demo = build_app(settings)
+    fns = {f.api_name: f.fn for f in demo.fns.values()}
+    return fns, ProjectStore(settings.data_dir), warnings
+
+
+def test_the_part_editor_refuses_a_stale_tab_and_shows_both_texts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fns, store, warnings = _handlers(tmp_path, monkeypatch)
+    project = drafted(store)
+    edit = fns["edit_成效"]
+    # Both tabs show the project (filling the box is a no-op save that records the version seen).
+    tab_a = edit(project.id, "", {}, _Request())[2]
+    tab_b = edit(project.id, "", {}, _Request())[2]
+    tab_a = edit(project.id, "甲的成效 <img src=x>", tab_a, _Request())[2]
+    assert not warnings
+    tab_b = edit(project.id, "乙的成效", tab_b, _Request())[2]
+    assert store.load(project.id).draft.parts.成效 == "甲的成效 <img src=x>"  # nothing overwritten
+    assert warnings and "乙的成效" in warnings[0] and "甲的成效 &lt;img" in warnings[0]
+    edit(project.id, "乙的成效", tab_b, _Request())  # again, knowing both texts: now it is saved
+    assert store.load(project.id).draft.parts.成效 == "乙的成效"
+    assert [t for _, t, _ in store.history(project.id, None, "成效")] == ["乙的成效", "甲的成效 <img src=x>"]
+
+
+def test_an_edit_made_during_a_chat_turn_survives_the_turn(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    from assistant.paths import EVALS_DIR
+
+    fns, store, _ = _handlers(tmp_path, monkeypatch)
+    project = drafted(store)
+    material = (EVALS_DIR / "drafting" / "sets" / "d03" / "material.md").read_text(encoding="utf-8")
+    turn = fns["send"](project.id, material, None, _Request())
+    next(turn)  # the turn has started (and saved the writer's message) …
+    store.save_part(project.id, None, "经济性", "人工写的经济性", None)  # … the writer edits meanwhile
+    for _ in turn:  # … the turn drafts all five parts and ends
+        pass
+    stored = store.load(project.id)
+    assert stored.draft.parts.经济性 == "人工写的经济性"
+    assert stored.chat[-1].role == "assistant" and "已起草" in stored.chat[-1].content
