@@ -178,8 +178,8 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         project = load_project(project_id, request)
         text = project.draft.parts.get(key) if project and project.draft else ""
         if project is not None:
-            project.confirmed[key] = bool(value)
-            store(request).save(project)
+            with shown_to_user():  # only this flag is written, so nothing else is undone
+                store(request).update(project.id, lambda p: p.confirmed.__setitem__(key, bool(value)))
         return views.counter(text, PART_SPECS[key].limit, bool(value))
 
     def edit_handler(key: str):
@@ -200,7 +200,8 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             return project_view(project)[1:-1]
         project.draft = project.application.scenes[index].model_copy(deep=True)
         project.confirmed = {k: False for k in PART_KEYS}
-        store(request).save(project)
+        with shown_to_user():  # refused (StaleProject), never applied, if changed since loaded
+            store(request).save(project)
         return project_view(project)[1:-1]
 
     def on_add_scene(project_id: str | None, request: gr.Request):
@@ -214,7 +215,8 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         scenes.append(draft)
         scenes.sort(key=lambda s: order.index(s.domain) if s.domain in order else len(order))
         project.application.scenes = scenes
-        store(request).save(project)
+        with shown_to_user():
+            store(request).save(project)
         gr.Info(f"已放入申报书：{escape_html(draft.title)}")
         return (
             views.coverage_html(project.application),
@@ -227,7 +229,8 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         if project is None:
             raise gr.Error("请先新建或选择一个项目")
         views.apply_basic_info(project.application, values)
-        store(request).save(project)
+        with shown_to_user():
+            store(request).save(project)
         gr.Info("基本信息已保存")
         return views.coverage_html(project.application)
 
