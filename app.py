@@ -538,9 +538,13 @@ def main() -> None:
     port = int(os.environ.get("GRADIO_SERVER_PORT", "7860"))
     auth = access.auth_for(host, settings)
     demo = build_app(settings)
-    print(
-        f"智能工厂申报助手：http://{host}:{port}　{settings.mode}", flush=True
-    )  # mode masks URL credentials
+    # settings.mode shows the endpoint URL with any user:password@ masked.
+    print(f"智能工厂申报助手：http://{host}:{port}　{settings.mode}", flush=True)
+    if auth is not None:  # off loopback: say which names the browser may use (others get 400)
+        from assistant.webapp.guard import allowed_hosts
+
+        names = "、".join(sorted(allowed_hosts(host, settings.allowed_hosts)))
+        print(f"允许的访问地址：{names}（其他名称请加入 ASSISTANT_ALLOWED_HOSTS）", flush=True)
     serve(demo, settings, host, port, auth=auth)
 
 

@@ -239,3 +239,23 @@ def test_knowledge_uploads_of_two_users_do_not_collide(tmp_path: Path) -> None:
         access.documents_folder(settings, Request("李四")),
     )
     assert a != b and a.name == "张三" and a.parent == b.parent
+
+
+def test_the_start_up_line_masks_credentials_in_the_endpoint_url(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture, tmp_path: Path
+) -> None:
+    import gradio as gr
+
+    import app
+
+    monkeypatch.setattr(gr.Blocks, "launch", lambda self, **kw: None)
+    monkeypatch.setenv("OPENAI_BASE_URL", "https://deploy:pa55word@llm.example.cn/v1")
+    monkeypatch.setenv("ASSISTANT_LLM_MODEL", "m")
+    users = tmp_path / "users.txt"
+    access.add_user(users, "alice", "correct horse")
+    monkeypatch.setenv("ASSISTANT_USERS_FILE", str(users))
+    monkeypatch.setenv("GRADIO_SERVER_NAME", "0.0.0.0")
+    app.main()
+    out = capsys.readouterr().out
+    assert "llm.example.cn" in out and "pa55word" not in out
+    assert "允许的访问地址" in out and "127.0.0.1" in out

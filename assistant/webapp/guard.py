@@ -55,13 +55,29 @@ def allowed_hosts(bind_host: str, configured: str = "") -> set[str]:
     if bind_host not in _ANY_ADDRESS:
         names.add(host_name(bind_host))
     else:
-        try:
-            hostname = socket.gethostname()
-            names |= {hostname.lower(), socket.getfqdn().lower()}
-            names |= {info[4][0] for info in socket.getaddrinfo(hostname, None)}
-        except OSError:
-            pass
+        names |= _own_names()
     return {n for n in names if n}
+
+
+def _own_names() -> set[str]:
+    """This machine's host names and interface addresses (the LAN address colleagues type)."""
+    names: set[str] = set()
+    try:
+        hostname = socket.gethostname()
+        names |= {hostname.lower(), socket.getfqdn().lower()}
+        names |= {str(info[4][0]) for info in socket.getaddrinfo(hostname, None)}
+    except OSError:
+        pass
+    try:  # every interface's address, when psutil is at hand (it usually is: a dependency of PDF tools)
+        import psutil
+
+        for addresses in psutil.net_if_addrs().values():
+            names |= {
+                a.address.split("%")[0] for a in addresses if a.family in (socket.AF_INET, socket.AF_INET6)
+            }
+    except ImportError:
+        pass
+    return names
 
 
 _REFUSED_HOST = (
