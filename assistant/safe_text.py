@@ -10,6 +10,7 @@ text goes through one of the functions here.
 from __future__ import annotations
 
 import html
+import re
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
@@ -62,3 +63,14 @@ def inert_markdown(text: object) -> str:
 def markdown_cell(text: object) -> str:
     """One cell of a Markdown table or one line of a list: inert and kept on one line."""
     return inert_markdown(text).replace("|", "｜").replace("\r", " ").replace("\n", " ")
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def terminal_text(text: object) -> str:
+    """Text for the terminal (Rich): no escape sequences (ESC … can retitle the window or forge a
+    link), and no ``[link=…]`` or style markup taken from the document."""
+    from rich.markup import escape
+
+    return escape(_CONTROL.sub("", "" if text is None else str(text)))

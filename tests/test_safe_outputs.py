@@ -151,3 +151,20 @@ def test_toast_and_chat_show_titles_as_text(tmp_path: Path, monkeypatch: pytest.
     assert toasts and "&lt;img" in toasts[0] and not LIVE_TAG.search(toasts[0])
     chat = _handler(demo, "select_project")(project.id, Request())[0]
     assert chat and not any(LIVE_TAG.search(m["content"]) for m in chat)
+
+
+def test_terminal_text_carries_no_markup_or_escape_sequences() -> None:
+    import io
+
+    from rich.console import Console
+
+    from assistant.safe_text import terminal_text
+
+    hostile = "[link=http://evil.example]点此[/link]\x1b]0;pwned\x07\x1b[2J[bold]粗[/bold]"
+    buffer = io.StringIO()
+    Console(file=buffer, force_terminal=True, width=200, highlight=False).print(
+        f"[red]{terminal_text(hostile)}[/]"
+    )
+    shown = buffer.getvalue()
+    assert "\x1b]" not in shown and "\x1b[2J" not in shown  # no OSC (titles, hyperlinks), no screen wipe
+    assert "[link=http://evil.example]点此[/link]" in shown and "[bold]粗[/bold]" in shown  # as text
