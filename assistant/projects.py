@@ -31,6 +31,7 @@ from assistant.models import PART_KEYS, Application, Scene
 
 logger = logging.getLogger(__name__)
 HISTORY_KEPT = 20  # versions of each part kept for undo
+HISTORY_BURST_SECONDS = 10.0  # keystrokes continuing one passage within this time are one undo step
 
 _SAFE = re.compile(r"[^\w\u4e00-\u9fff-]+")
 
@@ -199,10 +200,8 @@ class ProjectStore:
             conn.execute(insert(db.projects).values(id=new.id, owner=self.user, **values))
         else:
             conn.execute(update(db.projects).where(db.projects.c.id == new.id).values(**values))
-        if history:
-            conn.execute(insert(db.part_history), history)
-            for row in history:
-                _trim_history(conn, new.id, row["part"])
+        for row in history:
+            _record_history(conn, row)
 
     def _insert(self, project: Project) -> Project:
         with self.engine.begin() as conn:
@@ -304,6 +303,33 @@ def _configured_url() -> str | None:
     from assistant.config import get_settings
 
     return get_settings().database_url
+
+
+def _record_history(conn, row: dict) -> None:
+    """Add one version to a part's history — or, while the writer is still typing the same passage
+    (the newer text extends or shortens the last one, within ``HISTORY_BURST_SECONDS`` of it being
+    started), update that entry: undo steps are passages, not keystrokes."""
+    h = db.part_history.c
+    last = conn.execute(
+        select(h.id, h.text, h.saved_at)
+        .where(h.project_id == row["project_id"], h.part == row["part"])
+        .order_by(h.version.desc())
+        .limit(1)
+    ).first()
+    typing_on = (
+        last is not None
+        and row["saved_at"] - last.saved_at < HISTORY_BURST_SECONDS
+        and (row["text"].startswith(last.text) or last.text.startswith(row["text"]))
+    )
+    if typing_on:
+        conn.execute(
+            update(db.part_history)
+            .where(h.id == last.id)
+            .values(text=row["text"], version=row["version"])  # saved_at stays: the burst's start
+        )
+        return
+    conn.execute(insert(db.part_history).values(**row))
+    _trim_history(conn, row["project_id"], row["part"])
 
 
 def _trim_history(conn, project_id: str, part: str) -> None:

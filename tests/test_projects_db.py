@@ -268,3 +268,16 @@ def test_an_edit_made_during_a_chat_turn_survives_the_turn(tmp_path: Path, monke
     stored = store.load(project.id)
     assert stored.draft.parts.经济性 == "人工写的经济性"
     assert stored.chat[-1].role == "assistant" and "已起草" in stored.chat[-1].content
+
+
+def test_typing_one_passage_is_one_undo_step_not_one_per_keystroke(tmp_path: Path) -> None:
+    store = ProjectStore(tmp_path / "data", "writer")
+    project = drafted(store)
+    text = ""
+    for ch in "OEE由65%提升至82%":
+        text += ch
+        store.save_part(project.id, None, "成效", text, None)
+    store.save_part(project.id, None, "成效", "另写一段：不良率下降40%", None)  # not a continuation
+    history = store.history(project.id, None, "成效")
+    assert [t for _, t, _ in history] == ["另写一段：不良率下降40%", "OEE由65%提升至82%"]
+    assert history[0][0] == len("OEE由65%提升至82%") + 1  # versions still count every save
