@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 import gradio as gr
@@ -18,8 +17,9 @@ from assistant.chat import respond
 from assistant.config import Settings, get_settings
 from assistant.errors import AssistantError
 from assistant.models import PART_KEYS, Application
-from assistant.projects import Project, ProjectStore
+from assistant.projects import Project, ProjectStore, part_id
 from assistant.requirements import load_requirements
+from assistant.safe_text import escape_html, inert_markdown
 from assistant.webapp import access, views
 
 REQ = load_requirements()
@@ -33,7 +33,7 @@ def shown_to_user():
     try:
         yield
     except AssistantError as err:
-        raise gr.Error(str(err)) from err
+        raise gr.Error(escape_html(err)) from err  # toasts render HTML; messages quote file names
 
 
 def _store(settings: Settings, request: gr.Request | None) -> ProjectStore:
@@ -55,11 +55,16 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             return None
 
     # ---- writer -------------------------------------------------------------------------------------------
+    def shown_message(m) -> dict:
+        # What the writer typed or pasted (material from applicants' documents) is shown, never rendered;
+        # the assistant's replies are made inert where chat.py builds them.
+        return {"role": m.role, "content": inert_markdown(m.content) if m.role == "user" else m.content}
+
     def project_view(project: Project | None):
         draft = project.draft if project else None
         parts = [draft.parts.get(k) if draft else "" for k in PART_KEYS]
         confirmed = [bool(project and project.confirmed.get(k)) for k in PART_KEYS]
-        chat = [{"role": m.role, "content": m.content} for m in project.chat] if project else []
+        chat = [shown_message(m) for m in project.chat] if project else []
         app_ = project.application if project else Application()
         return (
             chat,
@@ -106,7 +111,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         try:
             project = store(request).import_application(Path(file))
         except AssistantError as err:
-            raise gr.Error(str(err)) from err
+            raise gr.Error(escape_html(err)) from err
         if project.application.scenes:  # straight into the editor: improving it is why it was opened
             project.draft = project.application.scenes[0].model_copy(deep=True)
             store(request).save(project)
@@ -118,56 +123,68 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         project = load_project(project_id, request) or s.create("我的申报项目")
         with shown_to_user():
             paths = access.checked_uploads(files or [])
-        history = [{"role": m.role, "content": m.content} for m in project.chat]
+        history = [shown_message(m) for m in project.chat]
         shown = [
             *history,
-            {"role": "user", "content": message or "（上传文件）"},
+            {"role": "user", "content": inert_markdown(message or "（上传文件）")},
             {"role": "assistant", "content": "…"},
         ]
         saved = None
+        # The turn works on its own copy for many seconds; what it produced is merged into the
+        # stored project (re-read under a lock), so an edit made meanwhile in the boxes is kept.
+        before, stored = project.model_copy(deep=True), project
         for reply in respond(project, settings, message, paths):
             shown[-1]["content"] = reply
             state = (len(project.chat), len(project.material), id(project.draft))
             if state != saved:  # the turn changed the project: save it (nothing lost mid-turn), redraw
-                s.save(project)
+                stored, before = s.merge(project.id, before, project), project.model_copy(deep=True)
                 saved = state
-                yield gr.update(), shown, "", None, *project_view(project)[1:]
+                yield gr.update(), shown, "", None, *project_view(stored)[1:]
             else:  # a streamed token: only the chat moves
                 yield gr.skip(), shown, gr.skip(), gr.skip(), *[gr.skip()] * (view_size - 1)
-        s.save(project)
+        stored = s.merge(project.id, before, project)
         items = s.list()
         yield (
             gr.update(choices=[(n, pid) for pid, n, _ in items], value=project.id),
-            *project_view(project)[:1],
+            *project_view(stored)[:1],
             "",
             None,
-            *project_view(project)[1:],
+            *project_view(stored)[1:],
         )
 
-    def on_edit(project_id: str | None, key: str, text: str, request: gr.Request):
+    def on_edit(project_id: str | None, key: str, text: str, versions: dict | None, request: gr.Request):
         # Runs on every change of the box, including when the app itself fills it (loading a
-        # project, a chat reply); only a real difference from the saved text is an edit.
+        # project, a chat reply); only a real difference from the saved text is an edit. The
+        # part is written alone, under the version this tab last saw (kept in ``versions``).
         project = load_project(project_id, request)
         if project is None or project.draft is None:
-            return views.counter(text, PART_SPECS[key].limit, False), views.findings_markdown(None)
-        if project.draft.parts.get(key) != text:
-            setattr(project.draft.parts, key, text)
-            project.confirmed[key] = False
-            store(request).save(project)
+            return views.counter(text, PART_SPECS[key].limit, False), views.findings_markdown(None), versions
+        versions, seen = dict(versions or {}), f"{project_id}/{part_id(None, key)}"
+        with shown_to_user():
+            result = store(request).save_part(project_id, None, key, text, versions.get(seen))
+        versions[seen] = result.version  # after a refusal, the next change is made knowing both texts
+        if not result.saved:
+            gr.Warning(
+                f"“{escape_html(key)}”已在别处改过，你的修改未保存。当前保存的文本：{escape_html(result.current)}"
+                f"<br>你的文本：{escape_html(result.yours)}<br>再改一次本框即以你的为准；要用已保存的，请重新选择项目。",
+                duration=None,
+            )
+        project = load_project(project_id, request) or project
         confirmed = bool(project.confirmed.get(key))
-        return views.counter(text, PART_SPECS[key].limit, confirmed), views.findings_markdown(project.draft)
+        draft = project.draft
+        return views.counter(text, PART_SPECS[key].limit, confirmed), views.findings_markdown(draft), versions
 
     def on_confirm(project_id: str | None, key: str, value: bool, request: gr.Request):
         project = load_project(project_id, request)
         text = project.draft.parts.get(key) if project and project.draft else ""
         if project is not None:
-            project.confirmed[key] = bool(value)
-            store(request).save(project)
+            with shown_to_user():  # only this flag is written, so nothing else is undone
+                store(request).update(project.id, lambda p: p.confirmed.__setitem__(key, bool(value)))
         return views.counter(text, PART_SPECS[key].limit, bool(value))
 
     def edit_handler(key: str):
-        def handler(project_id: str | None, text: str, request: gr.Request):
-            return on_edit(project_id, key, text, request)
+        def handler(project_id: str | None, text: str, versions: dict | None, request: gr.Request):
+            return on_edit(project_id, key, text, versions, request)
 
         return handler
 
@@ -183,7 +200,8 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             return project_view(project)[1:-1]
         project.draft = project.application.scenes[index].model_copy(deep=True)
         project.confirmed = {k: False for k in PART_KEYS}
-        store(request).save(project)
+        with shown_to_user():  # refused (StaleProject), never applied, if changed since loaded
+            store(request).save(project)
         return project_view(project)[1:-1]
 
     def on_add_scene(project_id: str | None, request: gr.Request):
@@ -197,8 +215,9 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         scenes.append(draft)
         scenes.sort(key=lambda s: order.index(s.domain) if s.domain in order else len(order))
         project.application.scenes = scenes
-        store(request).save(project)
-        gr.Info(f"已放入申报书：{draft.title}")
+        with shown_to_user():
+            store(request).save(project)
+        gr.Info(f"已放入申报书：{escape_html(draft.title)}")
         return (
             views.coverage_html(project.application),
             views.scenes_table(project.application),
@@ -210,7 +229,8 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         if project is None:
             raise gr.Error("请先新建或选择一个项目")
         views.apply_basic_info(project.application, values)
-        store(request).save(project)
+        with shown_to_user():
+            store(request).save(project)
         gr.Info("基本信息已保存")
         return views.coverage_html(project.application)
 
@@ -234,16 +254,21 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
 
         if not files:
             raise gr.Error("请上传要审查的申报书（.docx/.md/.json，或 .zip）")
-        workdir = Path(tempfile.mkdtemp(prefix="review-"))
-        with shown_to_user():
-            paths = access.expand_uploads(access.checked_uploads(files), workdir)
-        if not paths:
-            raise gr.Error("没有找到可审查的文件")
-        progress(0, desc="审查中")
-        batch = review_batch(paths, lambda done, total, name: progress(done / total, desc=f"审查 {name}"))
-        xlsx = workdir / "审查结果.xlsx"
+        budget = access.RequestBudget(settings)  # the whole request, not each file, is bounded
+
+        def step(done: int, total: int, name: str) -> None:
+            budget.check_time()
+            progress(done / total, desc=f"审查 {name}")
+
+        with access.review_workspace(settings) as (workdir, outdir), shown_to_user():
+            paths = access.expand_uploads(access.checked_uploads(files), workdir, settings, budget)
+            if not paths:
+                raise gr.Error("没有找到可审查的文件")
+            progress(0, desc="审查中")
+            batch = review_batch(paths, step)
+        xlsx = outdir / "审查结果.xlsx"
         write_xlsx(batch, xlsx)
-        md = workdir / "审查报告.md"
+        md = outdir / "审查报告.md"
         md.write_text(batch_markdown(batch), encoding="utf-8")
         return views.review_summary(batch), views.review_findings(batch), [str(xlsx), str(md)]
 
@@ -256,22 +281,31 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         try:
             hits = access.knowledge_base(settings, KnowledgeBase).search(query, k=8, method=method)
         except AssistantError as err:
-            raise gr.Error(str(err)) from err
+            raise gr.Error(escape_html(err)) from err
         return views.search_results(hits)
 
-    def on_add_documents(files: list[str] | None, progress=gr.Progress()):  # noqa: B008 (Gradio's idiom)
-        from assistant.knowledge.index import build_index, user_documents_dir
+    def on_add_documents(
+        files: list[str] | None,
+        request: gr.Request,
+        progress=gr.Progress(),  # noqa: B008 (Gradio's idiom)
+    ):
+        from assistant.knowledge.index import build_index
 
         if not files:
             raise gr.Error("请选择要加入知识库的文件（.docx/.pdf/.md/.txt）")
-        target = user_documents_dir(settings)
+        target = access.documents_folder(settings, request)  # per user: same names never collide
         target.mkdir(parents=True, exist_ok=True)
         with shown_to_user():
             saved = access.save_uploads(access.checked_uploads(files), target)
         result = build_index(settings, lambda stage, done, total: progress(done / max(total, 1), desc=stage))
         access.reset_knowledge_base()
-        skipped = "".join(f"\n- 已跳过 {line}" for line in result.skipped)
-        return f"已加入 {len(saved)} 个文件，索引共 {result.chunks} 段（新生成向量 {result.embedded}）。{skipped}"
+        skipped = "".join(f"\n- 已跳过 {inert_markdown(line)}" for line in result.skipped)
+        owner = inert_markdown(access.user_of(request))
+        names = "、".join(inert_markdown(p.name) for p in saved)
+        return (
+            f"已加入 {len(saved)} 个文件（{names}，上传者：{owner}），索引共 {result.chunks} 段"
+            f"（新生成向量 {result.embedded}）。{skipped}"
+        )
 
     # ---- layout -------------------------------------------------------------------------------------------------
     with gr.Blocks(title="智能工厂申报助手") as demo:
@@ -315,6 +349,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                                 gr.Checkbox(label="已人工确认", value=False, elem_id=f"confirm-{key}")
                             )
                     findings = gr.Markdown(elem_id="draft-findings")
+                    part_versions = gr.State({})  # part → version this tab last saw (stale saves refused)
                     add_scene = gr.Button("放入申报书", elem_id="add-scene")
             with gr.Accordion("申报书总览与导出", open=False):
                 with gr.Row():
@@ -431,8 +466,8 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             # before the keystroke, and not at all for a paste or drop, so the count would lag.
             box.change(
                 edit_handler(key),
-                inputs=[project, box],
-                outputs=[counter_html, findings],
+                inputs=[project, box, part_versions],
+                outputs=[counter_html, findings, part_versions],
                 api_name=f"edit_{key}",
                 show_progress="hidden",
             )
@@ -472,7 +507,19 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
 
 def serve(demo: gr.Blocks, settings: Settings, host: str, port: int, **launch_options) -> None:
     """Launch as ``python app.py`` does; tests and benchmarks call this too so they see the same page
-    (Gradio 6 takes the stylesheet at launch, not in the Blocks)."""
+    (Gradio 6 takes the stylesheet at launch, not in the Blocks).
+
+    Never a public share link (``GRADIO_SHARE`` or a hosted notebook would open a tunnel with no
+    login); only known Host names are answered; Gradio's upload cache is emptied of old files."""
+    from starlette.middleware import Middleware
+
+    from assistant.webapp.guard import RequestGuard, allowed_hosts
+
+    hosts = allowed_hosts(host, settings.allowed_hosts)
+    users = getattr(launch_options.get("auth"), "users", None)
+    launch_options["share"] = False
+    age = int(settings.upload_cache_hours * 3600)
+    demo.delete_cache = (max(60, age // 4), age)
     demo.queue(default_concurrency_limit=4, max_size=64)
     demo.launch(
         server_name=host,
@@ -480,6 +527,7 @@ def serve(demo: gr.Blocks, settings: Settings, host: str, port: int, **launch_op
         max_file_size=settings.max_upload_mb * 1024 * 1024,
         css=views.CSS,
         show_error=True,
+        app_kwargs={"middleware": [Middleware(RequestGuard, hosts=hosts, users=users)]},
         **launch_options,
     )
 
@@ -490,7 +538,13 @@ def main() -> None:
     port = int(os.environ.get("GRADIO_SERVER_PORT", "7860"))
     auth = access.auth_for(host, settings)
     demo = build_app(settings)
+    # settings.mode shows the endpoint URL with any user:password@ masked.
     print(f"智能工厂申报助手：http://{host}:{port}　{settings.mode}", flush=True)
+    if auth is not None:  # off loopback: say which names the browser may use (others get 400)
+        from assistant.webapp.guard import allowed_hosts
+
+        names = "、".join(sorted(allowed_hosts(host, settings.allowed_hosts)))
+        print(f"允许的访问地址：{names}（其他名称请加入 ASSISTANT_ALLOWED_HOSTS）", flush=True)
     serve(demo, settings, host, port, auth=auth)
 
 

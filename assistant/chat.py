@@ -96,10 +96,10 @@ def add_files(project: Project, files: list[Path]) -> list[str]:
         try:
             material = load_material(path)
         except AssistantError as err:
-            lines.append(f"✗ {about_file(path.name, err)}")
+            lines.append(f"✗ {inert(about_file(path.name, err))}")
             continue
         project.material = f"{project.material}\n\n【{path.name}】\n{material.text}".strip()
-        lines.append(f"✓ 已读取 {path.name}（{len(material.text)} 字符）")
+        lines.append(f"✓ 已读取 {inert(path.name)}（{len(material.text)} 字符）")
     return lines
 
 
@@ -110,7 +110,7 @@ def _draft_summary(result: DraftResult) -> str:
     if result.mapping:
         lines.append("**环节/场景候选**（据《智能制造典型场景参考指引（2024年版）》场景表）：")
         for i, c in enumerate(result.mapping, 1):
-            lines.append(f"{i}. {c.label}　出处：{c.citation}")
+            lines.append(f"{i}. {inert(c.label)}　出处：{inert(c.citation)}")
         if any(not c.verified for c in result.mapping):
             lines.append("　注：标“未核实”的场景名取自2025年版指引或本项目整理，请以2024年版原文为准。")
     mode = "大模型起草" if result.mode == "online" else "离线起草（材料原句挑选，请润色）"
@@ -289,7 +289,9 @@ def respond(
             if answer.online and answer.hits:  # the [n] markers mean nothing without their sources
                 cited = sorted({int(n) for n in re.findall(r"\[(\d+)\]", answer.text)})
                 reply_lines += [
-                    f"[{n}] 出处：{answer.hits[n - 1].citation}" for n in cited if 0 < n <= len(answer.hits)
+                    f"[{n}] 出处：{inert(answer.hits[n - 1].citation)}"
+                    for n in cited
+                    if 0 < n <= len(answer.hits)
                 ]
             if answer.partial:
                 reply_lines.append("⚠️ 回答不完整：模型输出中断，以上是已收到的部分，可重新提问。")
@@ -320,7 +322,7 @@ def respond(
                 if kept:
                     reply_lines.append(f"\n已人工确认的部分保持不变：{'、'.join(kept)}。")
     except AssistantError as err:
-        reply_lines.append(f"⚠️ {err}（已保存的草稿与对话不受影响）")
+        reply_lines.append(f"⚠️ {inert(str(err))}（已保存的草稿与对话不受影响）")
     except Exception as err:
         # A bug must not cost the writer this turn: the message and the draft stay, the error is named.
         if settings.debug:

@@ -462,16 +462,18 @@ def review_cmd(
         write_xlsx(batch, out)
         console.print(f"已写入 {out}")
     else:
+        from assistant.safe_text import terminal_text as tt  # document text: no markup, no escapes
+
         for report in batch.reports:
             name = Path(report.file).name
             if report.error:
                 # Readers' messages often open with the file name already; say it once.
                 reason = report.error.removeprefix(name).lstrip("：: ") or report.error
-                console.print(f"[bold red]✗ {name}[/]：{reason}", highlight=False)
+                console.print(f"[bold red]✗ {tt(name)}[/]：{tt(reason)}", highlight=False)
                 continue
             colour = "green" if report.ok else "red"
             console.print(
-                f"[bold {colour}]{name}[/]：{verdict(report)}（错误 {len(report.errors)}，警告 {len(report.warnings)}）",
+                f"[bold {colour}]{tt(name)}[/]：{verdict(report)}（错误 {len(report.errors)}，警告 {len(report.warnings)}）",
                 highlight=False,
             )
             if report.findings:
@@ -485,16 +487,16 @@ def review_cmd(
                     table.add_row(
                         f"[{style}]{SEVERITY_LABELS[f.severity]}{by_model}[/]",
                         f.rule,
-                        f.location(),
-                        f.message,
-                        f.suggestion,
+                        tt(f.location()),
+                        tt(f.message),
+                        tt(f.suggestion),
                     )
                 console.print(table)
             for f in report.waived:
-                console.print(f"  [dim]已豁免 {f.rule} {f.location()}[/]")
+                console.print(f"  [dim]已豁免 {f.rule} {tt(f.location())}[/]")
         for f in batch.batch_findings:
             style = {"error": "bold red", "warning": "yellow", "info": "cyan"}[f.severity.value]
-            console.print(f"[{style}]批次：{f.message}[/]（{f.evidence}）", highlight=False)
+            console.print(f"[{style}]批次：{tt(f.message)}[/]（{tt(f.evidence)}）", highlight=False)
     if annotate is not None:
         from assistant.review.annotate import annotate_docx
 

@@ -51,6 +51,17 @@ class Settings(BaseSettings):
     max_upload_mb: int = Field(50, description="单个上传文件的大小上限（MB）")
     max_uploads: int = Field(200, description="一次上传（含 zip 内）的文件数上限")
     users_file: Path | None = Field(None, description="登录用户文件（绑定非本机地址时必须）")
+    database_url: str | None = Field(
+        None,
+        description="项目数据库：为空则用数据目录中的 SQLite；团队服务器可设 postgresql+psycopg://用户@主机/库",
+    )
+    allowed_hosts: str = Field(
+        "",
+        description="除本机名称外，允许访问的主机名或 IP（逗号分隔，即浏览器地址栏里的名称）；防 DNS 重绑定",
+    )
+    max_request_unzipped_mb: int = Field(300, description="一次审查请求中全部文件解压后的总大小上限（MB）")
+    max_request_cpu_seconds: float = Field(30.0, description="一次审查请求的计算时间上限（CPU 秒）")
+    upload_cache_hours: float = Field(2.0, description="网页上传与下载缓存保留的小时数，过期即删除")
 
     # Limits on what is read, so a hostile file costs bounded time and memory (see README 配置).
     max_input_mb: int = Field(50, description="读取的单个文件大小上限（MB）")
@@ -67,8 +78,15 @@ class Settings(BaseSettings):
     @property
     def mode(self) -> str:
         if self.llm_configured:
-            return f"在线模式：已连接模型 {self.llm_model}（{self.openai_base_url or 'OpenAI 官方接口'}）"
+            return f"在线模式：已连接模型 {self.llm_model}（{self.shown_base_url or 'OpenAI 官方接口'}）"
         return "离线模式：未配置大模型，审查、检索与离线撰写可用（设置 OPENAI_API_KEY 或 OPENAI_BASE_URL 与 ASSISTANT_LLM_MODEL 以连接模型）"
+
+    @property
+    def shown_base_url(self) -> str:
+        """The endpoint URL fit to show (banner, start-up line): credentials inside it hidden."""
+        from assistant.redact import mask_url
+
+        return mask_url(self.openai_base_url)
 
     def masked(self) -> dict[str, str]:
         """Effective settings for display; secrets masked."""
@@ -78,6 +96,10 @@ class Settings(BaseSettings):
             if isinstance(value, SecretStr):
                 raw = value.get_secret_value()
                 shown[name] = f"{raw[:3]}…{raw[-2:]}（已隐藏）" if len(raw) > 8 else "***（已隐藏）"
+            elif name.endswith("_url"):  # https://user:pass@… is a secret too
+                from assistant.redact import mask_url
+
+                shown[name] = mask_url(value)
             else:
                 shown[name] = "" if value is None else str(value)
         return shown

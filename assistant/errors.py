@@ -21,7 +21,9 @@ class LLMError(AssistantError):
     """The model endpoint failed after retries, or answered with something unusable."""
 
     def __init__(self, message: str, status: int | None = None) -> None:
-        super().__init__(message)
+        from assistant.redact import redact
+
+        super().__init__(redact(message))  # shown and saved: nothing key-like, whoever raised it
         self.status = status
 
 

@@ -152,6 +152,9 @@ def write_summary_xlsx(apps: list[Application], target: Path, *, overwrite: bool
     for row in ws.iter_rows(min_row=4):
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
+    from assistant.safe_text import inert_workbook
+
+    inert_workbook(wb)  # an applicant named “=HYPERLINK(…)” stays text
     tmp = target.with_name(f".{target.name}.tmp")
     wb.save(str(tmp))
     tmp.replace(target)

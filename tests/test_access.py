@@ -3,6 +3,7 @@ sanitised names; one user's projects invisible to another; API keys never shown;
 
 from __future__ import annotations
 
+import asyncio
 import io
 import subprocess
 import sys
@@ -48,7 +49,8 @@ def test_loopback_needs_no_login_but_any_other_address_does(tmp_path: Path) -> N
     access.add_user(users, "alice", "correct horse")
     check = access.auth_for("0.0.0.0", Settings(users_file=users))
     assert check is not None
-    assert check("alice", "correct horse") and not check("alice", "wrong horse") and not check("eve", "x")
+    assert asyncio.run(check("alice", "correct horse"))
+    assert not asyncio.run(check("alice", "wrong horse")) and not asyncio.run(check("eve", "x"))
 
 
 def test_an_empty_users_file_does_not_open_the_app(tmp_path: Path) -> None:

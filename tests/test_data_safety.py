@@ -4,7 +4,6 @@ readable and valid; exports and reports never overwrite an existing file unless 
 from __future__ import annotations
 
 import json
-import os
 import signal
 import subprocess
 import sys
@@ -14,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from assistant.paths import ROOT, SAMPLES_DIR
-from assistant.projects import Project, ProjectStore
+from assistant.projects import ProjectStore
 
 # The child saves version 1, 2, 3 … of a ~1 MB JSON document. It announces "saved N" after each
 # save returns; with a pause point it also stops *inside* save N+1 (after the data is written, at
@@ -94,32 +93,7 @@ def test_sigkill_during_a_save_leaves_the_previous_version_readable(tmp_path: Pa
     assert data["body"] == "申报书" * 350_000
 
 
-def test_a_killed_save_leaves_a_temporary_file_that_the_project_list_ignores(tmp_path: Path) -> None:
-    store = ProjectStore(tmp_path / "data", "writer")
-    project = store.create("铸造项目")
-    folder = store.root / project.id
-    target = folder / "project.json"
-    kill_mid_save(target, "replace")  # leaves the unrenamed temporary file behind, as a crash would
-    leftovers = [p.name for p in folder.iterdir() if p.name != "project.json"]
-    assert leftovers and all(name.startswith(".project.json.") for name in leftovers)
-    # The child wrote plain JSON, not a Project: the list skips it rather than failing, and a real
-    # project beside it is still listed and loads.
-    other = store.create("另一个项目")
-    assert [pid for pid, _, _ in store.list()] == [other.id]
-    assert store.load(other.id).name == "另一个项目"
-
-
-def test_project_saves_go_through_the_atomic_writer(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """ProjectStore.save must rename a complete temporary file over the old one, never write in place."""
-    store = ProjectStore(tmp_path / "data", "writer")
-    project = store.create("铸造项目")
-    renames: list[tuple[str, str]] = []
-    real = os.replace
-    monkeypatch.setattr(os, "replace", lambda a, b: (renames.append((str(a), str(b))), real(a, b))[1])
-    project.material = "新的材料"
-    store.save(project)
-    assert len(renames) == 1 and renames[0][1].endswith("project.json")
-    assert Project.model_validate_json(Path(renames[0][1]).read_text(encoding="utf-8")).material == "新的材料"
+# Projects themselves are in the database now: SIGKILL mid-write is tested in test_projects_db.py.
 
 
 # ---- exports never overwrite silently --------------------------------------------------------------------------

@@ -59,4 +59,5 @@ def get_embeddings(settings: Settings) -> tuple[Embeddings, str]:
         max_retries=settings.llm_max_retries,
         timeout=settings.llm_timeout,
     )
-    return embedder, f"openai/{settings.embedding_model}@{settings.openai_base_url or 'api.openai.com'}"
+    # The identity is saved in the index manifest and shown when it changes: no credentials in it.
+    return embedder, f"openai/{settings.embedding_model}@{settings.shown_base_url or 'api.openai.com'}"

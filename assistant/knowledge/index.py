@@ -82,7 +82,10 @@ def source_dirs(settings: Settings) -> list[Path]:
 
 def storage_location(settings: Settings) -> str:
     """Where the vectors live, as recorded in the manifest: "local" or the server URL."""
-    return settings.chroma_url.rstrip("/") if settings.chroma_url else "local"
+    from assistant.redact import mask_url
+
+    # Recorded and shown: credentials in the URL are not.
+    return mask_url(settings.chroma_url).rstrip("/") if settings.chroma_url else "local"
 
 
 def chroma_client(settings: Settings):
@@ -96,7 +99,7 @@ def chroma_client(settings: Settings):
 
         url = urlparse(settings.chroma_url)
         if not url.hostname:
-            raise ConfigError(f"ASSISTANT_CHROMA_URL 不是有效地址：{settings.chroma_url}")
+            raise ConfigError(f"ASSISTANT_CHROMA_URL 不是有效地址：{storage_location(settings)}")
         try:
             return chromadb.HttpClient(
                 host=url.hostname,
@@ -106,7 +109,7 @@ def chroma_client(settings: Settings):
             )
         except Exception as err:
             raise ConfigError(
-                f"无法连接 Chroma 服务器 {settings.chroma_url}（ASSISTANT_CHROMA_URL）：{err}"
+                f"无法连接 Chroma 服务器 {storage_location(settings)}（ASSISTANT_CHROMA_URL）：{err}"
             ) from err
     path = settings.data_dir / "chroma"
     path.mkdir(parents=True, exist_ok=True)

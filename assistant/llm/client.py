@@ -49,8 +49,16 @@ def chat_model(settings: Settings, *, streaming: bool = False, json_mode: bool =
     )
 
 
-def explain(err: Exception) -> str:
-    """One Chinese sentence saying what went wrong with the endpoint and what to do."""
+def explain(err: Exception, settings: Settings | None = None) -> str:
+    """One Chinese sentence saying what went wrong with the endpoint and what to do; never a secret
+    (an endpoint may echo the key or the Authorization header back in its error text)."""
+    from assistant.redact import redact
+
+    secrets = [settings.openai_api_key] if settings is not None else []
+    return redact(_explain(err), secrets)
+
+
+def _explain(err: Exception) -> str:
     import openai
 
     if isinstance(err, openai.APITimeoutError):
@@ -121,7 +129,7 @@ def chat(
                     time.sleep(0.5 * 2**attempt)
                     attempt += 1
                     continue
-                raise LLMError(explain(err), _status(err)) from err
+                raise LLMError(explain(err, settings), _status(err)) from err
         prompt_tokens, completion_tokens = _usage(message)
         return LLMReply(
             str(message.content), prompt_tokens, completion_tokens, model=settings.llm_model or ""
@@ -140,10 +148,15 @@ def chat(
             finished = finished or bool((chunk.response_metadata or {}).get("finish_reason"))
     except Exception as err:
         if not pieces:
-            raise LLMError(explain(err), _status(err)) from err
+            raise LLMError(explain(err, settings), _status(err)) from err
         text = "".join(pieces)
         return LLMReply(
-            text, prompt_tokens, completion_tokens, partial=True, error=explain(err), model=model_name
+            text,
+            prompt_tokens,
+            completion_tokens,
+            partial=True,
+            error=explain(err, settings),
+            model=model_name,
         )
     text = "".join(pieces)
     if not finished:

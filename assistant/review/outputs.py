@@ -11,6 +11,7 @@ from assistant.requirements import load_requirements
 from assistant.review.compliance import compliance_matrix
 from assistant.review.engine import BatchResult
 from assistant.review.grading import GRADE_LABELS, scene_grades, verdict
+from assistant.safe_text import inert_workbook, markdown_cell
 
 FINDING_KEYS = (
     "rule",
@@ -56,21 +57,21 @@ def batch_json(batch: BatchResult) -> str:
     return json.dumps(data, ensure_ascii=False, indent=1)
 
 
-def _md_cell(text: object) -> str:
-    return str(text if text is not None else "").replace("|", "｜").replace("\n", " ")
+# Everything from a document is inert in the report: a Markdown viewer renders raw HTML.
+_md_cell = markdown_cell
 
 
 def report_markdown(report: Report) -> str:
-    name = Path(report.file).name
+    name = _md_cell(Path(report.file).name)
     lines = [f"# 审查报告：{name}", ""]
     if report.error:
-        return "\n".join([*lines, f"**无法审查**：{report.error}", ""])
+        return "\n".join([*lines, f"**无法审查**：{_md_cell(report.error)}", ""])
     app = report.application
     assert app is not None
     lines += [
-        f"- 申报单位：{app.applicant or app.enterprise.name or '（未填）'}",
-        f"- 项目名称：{app.project_name or '（未填）'}",
-        f"- 推荐单位：{app.recommender or '（未填）'}",
+        f"- 申报单位：{_md_cell(app.applicant or app.enterprise.name or '（未填）')}",
+        f"- 项目名称：{_md_cell(app.project_name or '（未填）')}",
+        f"- 推荐单位：{_md_cell(app.recommender or '（未填）')}",
         f"- 结论：**{verdict(report)}**（错误 {len(report.errors)} 项，警告 {len(report.warnings)} 项）",
         "",
         "## 合规矩阵",
@@ -84,23 +85,25 @@ def report_markdown(report: Report) -> str:
         )
     lines += ["", "## 场景", "", "| # | 领域 | 场景标题 | 等级 |", "|---|---|---|---|"]
     for i, (scene, grade) in enumerate(zip(app.scenes, scene_grades(report), strict=True), 1):
-        lines.append(f"| {i} | {scene.domain} | {_md_cell(scene.title)} | {grade} {GRADE_LABELS[grade]} |")
+        lines.append(
+            f"| {i} | {_md_cell(scene.domain)} | {_md_cell(scene.title)} | {grade} {GRADE_LABELS[grade]} |"
+        )
     lines += ["", "## 审查发现", ""]
     if not report.findings:
         lines.append("未发现问题。")
     for i, f in enumerate(report.findings, 1):
         lines += [
-            f"### {i}. [{SEVERITY_LABELS[f.severity]}] {f.message}",
+            f"### {i}. [{SEVERITY_LABELS[f.severity]}] {_md_cell(f.message)}",
             "",
-            f"- 规则：`{f.rule}`；位置：{f.location()}",
-            f"- 依据原文：{f.evidence or '—'}",
-            f"- 修改建议：{f.suggestion}",
-            f"- 条款：{f.clause}",
+            f"- 规则：`{f.rule}`；位置：{_md_cell(f.location())}",
+            f"- 依据原文：{_md_cell(f.evidence or '—')}",
+            f"- 修改建议：{_md_cell(f.suggestion)}",
+            f"- 条款：{_md_cell(f.clause)}",
             "",
         ]
     if report.waived:
         lines += ["## 已豁免", ""]
-        lines += [f"- `{f.rule}` {f.location()}：{f.message}" for f in report.waived]
+        lines += [f"- `{f.rule}` {_md_cell(f.location())}：{_md_cell(f.message)}" for f in report.waived]
         lines.append("")
     return "\n".join(lines)
 
@@ -111,7 +114,8 @@ def batch_markdown(batch: BatchResult) -> str:
         parts.append(
             "# 批次检查\n\n"
             + "\n".join(
-                f"- [{SEVERITY_LABELS[f.severity]}] {f.message}：{f.evidence}" for f in batch.batch_findings
+                f"- [{SEVERITY_LABELS[f.severity]}] {_md_cell(f.message)}：{_md_cell(f.evidence)}"
+                for f in batch.batch_findings
             )
         )
     return "\n\n---\n\n".join(parts) + "\n"
@@ -220,5 +224,6 @@ def write_xlsx(batch: BatchResult, path: Path) -> None:
             ws.column_dimensions[get_column_letter(i)].width = min(60, max(8, width * 1.6))
             for c in column:
                 c.alignment = Alignment(wrap_text=True, vertical="top")
+    inert_workbook(wb)  # last, so every sheet (including ones added above later) is covered
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(str(path))

@@ -14,7 +14,9 @@ import hmac
 import re
 import secrets
 import shutil
+import tempfile
 import threading
+import time
 import zipfile
 import zlib
 from pathlib import Path
@@ -43,6 +45,10 @@ def verify_password(password: str, stored: str) -> bool:
         return False
     candidate = hash_password(password, salt, int(iterations)).split("$")[-1]
     return hmac.compare_digest(candidate, digest)
+
+
+# Checked against when the name is unknown, so a wrong name costs the same hash as a wrong password.
+DUMMY_HASH = hash_password(secrets.token_hex(16), "0" * 16)
 
 
 def load_users(path: Path) -> dict[str, str]:
@@ -80,7 +86,10 @@ def add_user(path: Path, name: str, password: str) -> bool:
 
 
 def auth_for(host: str, settings: Settings):
-    """None on loopback; otherwise a login check backed by the users file (required)."""
+    """None on loopback; otherwise a throttled login check backed by the users file (required),
+    re-read whenever it changes."""
+    from assistant.webapp.guard import UsersFile, login_check
+
     if host in _LOCAL_HOSTS:
         return None
     if settings.users_file is None or not settings.users_file.exists():
@@ -88,15 +97,10 @@ def auth_for(host: str, settings: Settings):
             f"绑定到 {host} 会让网络中的其他人访问本应用：请设置 ASSISTANT_USERS_FILE 指向登录用户文件"
             "（用 assistant user add 用户名 生成），或改回 127.0.0.1"
         )
-    users = load_users(settings.users_file)
-    if not users:
+    users = UsersFile(settings.users_file)
+    if not users.current():
         raise ConfigError(f"用户文件 {settings.users_file} 中没有用户")
-
-    def check(username: str, password: str) -> bool:
-        stored = users.get(username)
-        return stored is not None and verify_password(password, stored)
-
-    return check
+    return login_check(users)
 
 
 def user_of(request) -> str:
@@ -139,14 +143,19 @@ def _unused(target: Path) -> Path:
     return candidate
 
 
-def expand_uploads(paths: list[Path], workdir: Path, settings: Settings | None = None) -> list[Path]:
-    """Files to review: uploads as they are, zip archives unpacked safely (no traversal, size and count limits)."""
+def expand_uploads(
+    paths: list[Path], workdir: Path, settings: Settings | None = None, budget: RequestBudget | None = None
+) -> list[Path]:
+    """Files to review: uploads as they are, zip archives unpacked safely (no traversal, size and count
+    limits), the whole request within one budget of decompressed bytes."""
     settings = settings or get_settings()
+    budget = budget or RequestBudget(settings)
     out: list[Path] = []
     for path in paths:
         if path.suffix.lower() != ".zip":
             target = _unused(workdir / _safe_member_name(path.name))
             shutil.copy(path, target)
+            budget.charge_file(target)
             out.append(target)
             continue
         try:
@@ -173,6 +182,8 @@ def expand_uploads(paths: list[Path], workdir: Path, settings: Settings | None =
                     target = _unused(workdir / _safe_member_name(name))
                     with zf.open(member) as src, target.open("wb") as dst:
                         shutil.copyfileobj(src, dst)
+                    budget.charge_file(target)  # a .docx inside counts with what it unpacks to
+                    budget.check_time()
                     out.append(target)
         except (zipfile.BadZipFile, EOFError, zlib.error, NotImplementedError) as err:
             raise InputError(f"{path.name} 不是有效的 zip 文件，或已损坏") from err
@@ -186,6 +197,79 @@ def save_uploads(paths: list[Path], folder: Path) -> list[Path]:
         shutil.copy(path, target)
         saved.append(target)
     return saved
+
+
+def documents_folder(settings: Settings, request) -> Path:
+    """Each user's additions to the shared knowledge base in a folder of their own: two people's
+    “指引.pdf” both stay, and the folder names who added it."""
+    from assistant.knowledge.index import user_documents_dir
+    from assistant.projects import user_folder
+
+    return user_documents_dir(settings) / user_folder(user_of(request))
+
+
+# ---- per-request budget ------------------------------------------------------------------------------------------
+
+
+class RequestBudget:
+    """What one review request may cost, whatever its files: total bytes once decompressed (the
+    sizes a zip declares bound what it can inflate to), and CPU seconds of the request's thread.
+
+    Per-file limits alone let 200 files each just under them cost minutes of CPU and most of the
+    memory; this refuses such a request before reading it, or stops it between files."""
+
+    def __init__(self, settings: Settings | None = None) -> None:
+        settings = settings or get_settings()
+        self.max_bytes = settings.max_request_unzipped_mb * 1024 * 1024
+        self.max_cpu = settings.max_request_cpu_seconds
+        self.bytes = 0
+        self.started = time.thread_time()
+
+    def charge(self, name: str, size: int) -> None:
+        self.bytes += size
+        if self.bytes > self.max_bytes:
+            raise InputError(
+                f"本次上传的文件解压后合计超过 {self.max_bytes // 2**20} MB（到 {name} 为止），已拒绝；"
+                "请分批审查，或调整 ASSISTANT_MAX_REQUEST_UNZIPPED_MB"
+            )
+
+    def charge_file(self, path: Path) -> None:
+        """A file's decompressed size: a .docx is itself a zip, so what its parts declare."""
+        size = path.stat().st_size
+        if path.suffix.lower() == ".docx":
+            with contextlib.suppress(zipfile.BadZipFile, OSError, ValueError), zipfile.ZipFile(path) as zf:
+                size = max(size, sum(m.file_size for m in zf.infolist()))
+        self.charge(path.name, size)
+
+    def cpu_seconds(self) -> float:
+        return time.thread_time() - self.started
+
+    def check_time(self) -> None:
+        if self.cpu_seconds() > self.max_cpu:
+            raise InputError(
+                f"本次审查已用去 {self.max_cpu:g} 秒计算时间（每次请求的上限），已停止；"
+                "请分批审查，或调整 ASSISTANT_MAX_REQUEST_CPU_SECONDS"
+            )
+
+
+@contextlib.contextmanager
+def review_workspace(settings: Settings):
+    """(inputs, outputs) folders for one review request. The copies of the uploads are removed when
+    the request ends; the two reports must outlive it until Gradio has copied them to its cache,
+    so report folders older than the cache lifetime are removed at the start of the next request."""
+    root = settings.data_dir / "review-results"
+    root.mkdir(parents=True, exist_ok=True)
+    cutoff = time.time() - settings.upload_cache_hours * 3600
+    for old in root.iterdir():
+        with contextlib.suppress(OSError):
+            if old.stat().st_mtime < cutoff:
+                shutil.rmtree(old, ignore_errors=True)
+    inputs = Path(tempfile.mkdtemp(prefix="review-"))
+    outputs = Path(tempfile.mkdtemp(prefix="", dir=root))
+    try:
+        yield inputs, outputs
+    finally:
+        shutil.rmtree(inputs, ignore_errors=True)
 
 
 _KB_LOCK = threading.Lock()

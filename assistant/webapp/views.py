@@ -5,11 +5,10 @@ Text that came from users (drafts, uploads) is made inert before it is shown as 
 
 from __future__ import annotations
 
-import html
-
 from assistant.config import Settings
 from assistant.models import SEVERITY_LABELS, Application, Scene
 from assistant.requirements import Requirements, load_requirements
+from assistant.safe_text import inert_markdown
 from assistant.scenes import load_scene_table
 from assistant.text import count_words
 
@@ -39,14 +38,13 @@ SCENE_TABLE_NOTE = (
 )
 
 
-def inert(text: str) -> str:
-    """User text shown in Markdown: no HTML, no images, no links that run anything."""
-    return html.escape(text or "").replace("[", "［").replace("]", "］")
+# User text shown in Markdown: no HTML, no images, no links that run anything.
+inert = inert_markdown
 
 
 def banner(settings: Settings) -> str:
     if settings.llm_configured:
-        return f"● **已连接大模型**：{inert(settings.llm_model or '')}（{inert(settings.openai_base_url or 'OpenAI')}）"
+        return f"● **已连接大模型**：{inert(settings.llm_model or '')}（{inert(settings.shown_base_url or 'OpenAI')}）"
     return (
         "○ **离线模式**：未配置大模型，审查、检索与离线起草可用。连接模型：设置环境变量 "
         "`OPENAI_API_KEY`（或本地服务的 `OPENAI_BASE_URL`）与 `ASSISTANT_LLM_MODEL` 后重启。"
