@@ -517,6 +517,15 @@ def _period(text: str) -> str:
     return ""
 
 
+_STRONG_RETURN = re.compile(r"节约|节省|省了|省下|省(?![级内外市份厅委会])|收入|增收|效益|收益")
+
+
+def _sentence_of(text: str, at: int) -> str:
+    start = max(text.rfind(c, 0, at) for c in "。；;")
+    ends = [i for i in (text.find(c, at) for c in "。；;") if i >= 0]
+    return text[start + 1 : min(ends) if ends else len(text)]
+
+
 _UNIT_PRICE = re.compile(r"单价|每台|每套|每个|每人|人均|按年利率|年利率|单位成本")
 _GENERIC_LABEL = re.compile(r"^(?:合同金额|金额|费用|价格|合同价|总价|小计|金额（万元）|含税金额)$")
 
@@ -580,7 +589,17 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
         if any(start <= q.start < end for start, end in bases):
             continue
         before = text[max(0, q.start - 8) : q.start]
-        said_return = bool(p.returns.search(clause)) and not p.investment.search(before.replace("合计", ""))
+        said_return = bool(_STRONG_RETURN.search(clause)) or (
+            bool(p.returns.search(clause)) and not p.investment.search(before.replace("合计", ""))
+        )
+        # "每年节约：蒸汽约28万元，人工约120万元，…": the line's label speaks for every amount after it.
+        sentence = _sentence_of(text, q.start)
+        label_says = _label_of(sentence)
+        if label_says and not _orgs(label_says):
+            if p.returns.search(label_says) and not p.investment.search(label_says):
+                said_return = True
+            elif p.investment.search(label_says) and not _STRONG_RETURN.search(clause):
+                said_return = False
         is_return = said_return or (in_returns and not p.investment.search(clause))
         item = _item_label(text, q, clause_start, several=len(money) > 1) or ""
         amount = Amount(item=item, amount=q.text, source=source)

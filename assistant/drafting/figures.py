@@ -251,6 +251,8 @@ class FigureGuard:
         gain_total = _first_metric(facts.returns_total.amount) if facts.returns_total else None
         gain_value = gain_total.value if gain_total else sum(q.value for q in gains)
         if invest and gain_value:
+            # A saving net of what it cost ("省了920万元，扣除投入380万元后净节约540万元").
+            self.allowed.append(Allowed("money", abs(gain_value - invest.value), "年收益与投资之差"))
             self.allowed.append(
                 Allowed(
                     "duration", invest.value / gain_value * _DURATION_SECONDS["年"], "总投资÷年收益的回收期"
@@ -301,6 +303,8 @@ class FigureGuard:
         """ "2024年11月" when the material wrote "去年（2024年）11月", "2024年1—2月" for "2024年1、2月": the
         year and every month named stand in one sentence of the material."""
         numbers = [int(n) for n in re.findall(r"\d+", text)]
+        if numbers and numbers[0] <= 12:  # a month without its year: named beside some year of the material
+            return next((where for months, where in self.year_months.values() if numbers[0] in months), None)
         if not numbers or numbers[0] < 1900:
             return None
         year, months = numbers[0], [n for n in numbers[1:3] if 1 <= n <= 12]

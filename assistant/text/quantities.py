@@ -269,6 +269,8 @@ def _classify(text: str, m: re.Match[str], value: float, unit: str) -> Kind | No
         return "year"
     if unit == "年" and not arabic:
         return None  # 近三年, 三年行动: prose, not a duration figure
+    if unit == "个月" and after.startswith("台"):
+        return "count"  # 3个月台: three platforms, not three months
     if unit == "成":
         return "fraction" if value <= 10 and not m.group("mult") else None
     if unit == "倍":
@@ -281,6 +283,14 @@ def _classify(text: str, m: re.Match[str], value: float, unit: str) -> Kind | No
         if unit in _AMBIGUOUS_UNITS and re.match(r"^[A-Za-z]", after):
             return None
         return kind
+    if (
+        arabic
+        and not m.group("mult")
+        and 1 <= value <= 12
+        and re.match(r"月(?!份数)", after)
+        and "." not in num
+    ):
+        return "date"  # "3月起正式投用": a month named without its year
     if m.group("mult"):
         # Writers say "投资250万", "省了40万": a bare 万/亿 beside money words is an amount in 元.
         if _MONEY_CONTEXT.search(text[max(0, start - 12) : start]) or after.startswith(
