@@ -197,12 +197,12 @@ def _without(text: str, figures: list[str]) -> str:
 
 def _set_aside_reason(text: str) -> str:
     p = _patterns()
-    if p.caveat.search(text):
-        return "口径不确定，未写入草稿"
     if p.exclude.search(text):
         return "作者注明不用"
     if p.noise.search(text):
         return "与场景无关"
+    if p.caveat.search(text):
+        return "口径不确定，未写入草稿"
     if p.profile.search(text):
         return "企业基本信息，属企业简介"
     return ""
@@ -377,6 +377,12 @@ def _first(text: str) -> Quantity | None:
     return found[0] if found else None
 
 
+def _as_written(text: str, q: Quantity) -> str:
+    """ "6个人" rather than "6个": the measure word the figure's unit leaves behind."""
+    follow = text[q.end : q.end + 1]
+    return q.text + follow if q.unit == "个" and follow in ("人", "台", "套", "点") else q.text
+
+
 def _metric_name(text: str, q: Quantity, after: bool = False) -> str:
     p = _patterns()
     head = _PAREN.sub("", text[: q.start])
@@ -444,7 +450,11 @@ def _pairs(line: _Line) -> list[MetricPair]:
             a = max(same, key=lambda q: (len(set(_metric_name(text, q)) & set(name_b)), q.start))
             first.remove(a)
             name = _metric_name(text, a) or name_b or _label_of(text) or text.split("，")[0]
-            pairs.append(MetricPair(metric=name, before=a.text, after=b.text, source=source))
+            pairs.append(
+                MetricPair(
+                    metric=name, before=_as_written(text, a), after=_as_written(text, b), source=source
+                )
+            )
     return pairs
 
 
