@@ -82,12 +82,19 @@ def _clean(sentence: str) -> str:
     return text
 
 
+@lru_cache(maxsize=1)
+def _purpose_vectors() -> np.ndarray:
+    """Each part's purpose, embedded once per process: it is the same for every material."""
+    cues = _part_cues()
+    return _embed([cues[k].purpose for k in cues], is_query=True)
+
+
 def score_sentences(sentences: list[Sentence]) -> tuple[list[str], np.ndarray]:
     """The cue file's keys (the five parts, then the texts a scene must not take, such as 企业简介) and
     (sentences × keys) scores: cue hits plus similarity to each key's purpose."""
     cues = _part_cues()
     keys = list(cues)
-    purposes = _embed([cues[k].purpose for k in keys], is_query=True)
+    purposes = _purpose_vectors()
     vectors = _embed([s.text for s in sentences], is_query=False)
     similarity = vectors @ purposes.T  # e5 vectors are normalised
     similarity = (similarity - similarity.mean()) / (similarity.std() + 1e-6) * 0.15
