@@ -6,6 +6,7 @@ Fixtures are small edits of the bundled sample application, which is itself clea
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 
 import pytest
 
@@ -425,3 +426,39 @@ def test_different_applicants_are_not_duplicates_and_a_fifth_exceeds_the_quota()
     assert duplicate_application_findings(apps) == []
     (over,) = quota_findings(apps)
     assert "5 个项目" in over.message
+
+
+@pytest.mark.parametrize(
+    ("rule_file", "good", "bad"),
+    [
+        ("economics-unquantified.yaml", "window:", "windw:"),
+        ("length-limit.yaml", "near_severity:", "near_severty:"),
+    ],
+)
+def test_a_misspelt_rule_parameter_fails_with_file_line_and_allowed_keys(
+    tmp_path: Path, rule_file: str, good: str, bad: str
+) -> None:
+    from assistant.errors import ConfigError
+    from assistant.review.rulebook import RULES_DIR, load_rule
+
+    text = (RULES_DIR / rule_file).read_text(encoding="utf-8")
+    assert good in text
+    broken = tmp_path / rule_file
+    broken.write_text(text.replace(good, bad), encoding="utf-8")
+    line = next(
+        n for n, row in enumerate(broken.read_text(encoding="utf-8").splitlines(), 1) if row.startswith(bad)
+    )
+    with pytest.raises(ConfigError) as caught:
+        load_rule(broken)
+    message = str(caught.value)
+    assert rule_file in message and f"第{line}行" in message and bad.rstrip(":") in message
+    assert good.rstrip(":") in message  # the allowed keys are listed
+
+
+def test_rule_defaults_live_in_the_params_models_only() -> None:
+    import inspect
+
+    from assistant.review import checks
+
+    source = inspect.getsource(checks)
+    assert "rule.param(" not in source  # checks read typed parameters; no second default in code

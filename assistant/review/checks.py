@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 from assistant.models import Application, Finding, PartKey, Scene, SectionKey, Severity
 from assistant.requirements import Requirements
+from assistant.review import params
 from assistant.scene_titles import title_parts
 from assistant.scenes import SceneTable
 from assistant.text import count_words, extract_changes, extract_quantities
@@ -83,11 +84,15 @@ def app_texts(app: Application) -> list[tuple[SectionKey, str]]:
 
 
 CHECKS: dict[str, Callable] = {}
+PARAMS: dict[str, type[params.NoParams]] = {}
 
 
-def check(kind: str):
+def check(kind: str, takes: type[params.NoParams] = params.NoParams):
+    """Register a check kind and the parameters its rules may set."""
+
     def register(fn):
         CHECKS[kind] = fn
+        PARAMS[kind] = takes
         return fn
 
     return register
@@ -166,10 +171,10 @@ def scene_known(rule, ctx: Context) -> list[Finding]:
     return found
 
 
-@check("required-parts")
+@check("required-parts", params.RequiredPartsParams)
 def required_parts(rule, ctx: Context) -> list[Finding]:
     found = []
-    extras_severity = rule.param("extras_severity")
+    extras_severity = rule.params.extras_severity
     for index, scene in enumerate(ctx.app.scenes, 1):
         # A bonus item (（六）（七）) written as a scene but not in all five parts is a weaker entry,
         # not a defect of the application: the template does not require the five parts there.
@@ -192,7 +197,7 @@ def required_parts(rule, ctx: Context) -> list[Finding]:
                     )
                 )
     texts = dict(app_texts(ctx.app))
-    for key in rule.param("sections", []):
+    for key in rule.params.sections:
         if not texts.get(key, "").strip():
             spec = next(s for s in ctx.req.sections if s.key == key)
             found.append(
@@ -201,7 +206,7 @@ def required_parts(rule, ctx: Context) -> list[Finding]:
     return found
 
 
-@check("length")
+@check("length", params.LengthParams)
 def length(rule, ctx: Context) -> list[Finding]:
     found = []
     targets: list[tuple[tuple[int, Scene] | None, str, str]] = [
@@ -233,9 +238,9 @@ def length(rule, ctx: Context) -> list[Finding]:
             found.append(
                 finding(
                     rule,
-                    severity=Severity(rule.param("near_severity", "warning")),
-                    message=rule.param("near_message"),
-                    suggestion=rule.param("near_suggestion"),
+                    severity=rule.params.near_severity,
+                    message=rule.params.near_message,
+                    suggestion=rule.params.near_suggestion,
                     scene=scene,
                     section=key,
                     evidence=f"{n}字 / 上限{spec.limit}字",  # type: ignore[arg-type]
@@ -259,16 +264,16 @@ def _has_accepted_figure(text: str, kinds: list[str] | None, return_words: list[
     return False
 
 
-@check("metric")
+@check("metric", params.MetricParams)
 def metric(rule, ctx: Context) -> list[Finding]:
-    key: PartKey = rule.param("section")
+    key: PartKey = rule.params.section
     found = []
     for index, scene in enumerate(ctx.app.scenes, 1):
         text = scene.parts.get(key)
         if not text.strip():
             continue  # an empty part is section-missing's finding, not this one
         if not _has_accepted_figure(
-            text, rule.param("accept_kinds"), rule.param("return_words", []), rule.param("window", 14)
+            text, rule.params.accept_kinds, rule.params.return_words, rule.params.window
         ):
             found.append(finding(rule, scene=(index, scene), section=key, evidence=evidence_of(text)))
     return found
@@ -294,14 +299,12 @@ def _named_orgs(text: str, registered: list[str], short: list[str], not_names: l
     return names
 
 
-@check("supplier")
+@check("supplier", params.SupplierParams)
 def supplier(rule, ctx: Context) -> list[Finding]:
-    key: PartKey = rule.param("section", "技术方案")
-    registered = rule.param("org_suffixes", [])
-    short = rule.param("short_org_suffixes", [])
-    not_names = rule.param("not_names", [])
-    vendors = rule.param("vendors", [])
-    self_built = rule.param("self_built", [])
+    p = rule.params
+    key: PartKey = p.section
+    registered, short, not_names = p.org_suffixes, p.short_org_suffixes, p.not_names
+    vendors, self_built = p.vendors, p.self_built
     found = []
     for index, scene in enumerate(ctx.app.scenes, 1):
         text = scene.parts.get(key)
@@ -318,10 +321,10 @@ def supplier(rule, ctx: Context) -> list[Finding]:
     return found
 
 
-@check("leftover")
+@check("leftover", params.LeftoverParams)
 def leftover(rule, ctx: Context) -> list[Finding]:
     # A rule may bring its own phrases (the drafter's placeholders); by default the template's.
-    phrases = rule.param("phrases", None) or ctx.req.template_leftovers.phrases
+    phrases = rule.params.phrases or ctx.req.template_leftovers.phrases
     found = []
 
     def scan(text: str, scene: tuple[int, Scene] | None, section: SectionKey | None) -> None:
@@ -344,9 +347,9 @@ def _normalise(text: str) -> str:
     return re.sub(r"[\s\W_]+", "", text)
 
 
-@check("duplicate")
+@check("duplicate", params.DuplicateParams)
 def duplicate(rule, ctx: Context) -> list[Finding]:
-    threshold = float(rule.param("similarity", 0.85))
+    threshold = rule.params.similarity
     found = []
     scenes = ctx.app.scenes
     bodies = [_normalise("".join(t for _, t in s.parts.items())) for s in scenes]
@@ -382,7 +385,7 @@ def duplicate(rule, ctx: Context) -> list[Finding]:
     return found
 
 
-@check("maturity")
+@check("maturity", params.MaturityParams)
 def maturity(rule, ctx: Context) -> list[Finding]:
     spec = ctx.req.maturity
     chosen = ctx.app.enterprise.maturity
@@ -398,8 +401,8 @@ def maturity(rule, ctx: Context) -> list[Finding]:
         return [
             finding(
                 rule,
-                severity=Severity(rule.param("other_severity", "warning")),
-                message=rule.param("other_message"),
+                severity=rule.params.other_severity,
+                message=rule.params.other_message,
                 evidence="、".join(chosen),
                 proof=proof,
             )
@@ -426,11 +429,11 @@ def _normalise_cell(value: str) -> str:
     return unicodedata.normalize("NFKC", value).replace(" ", "").strip()
 
 
-@check("finance")
+@check("finance", params.FinanceParams)
 def finance(rule, ctx: Context) -> list[Finding]:
     by_year = {f.year: f for f in ctx.app.enterprise.finances}
     # A dash or 暂无 in the cell is the form left blank in other words, not a figure.
-    placeholders = {_normalise_cell(p) for p in rule.param("blank_values", [])}
+    placeholders = {_normalise_cell(p) for p in rule.params.blank_values}
 
     def blank(value: str) -> bool:
         cell = _normalise_cell(value)
@@ -479,10 +482,10 @@ def all_text(app: Application) -> str:
     return "\n".join(pieces)
 
 
-@check("mention")
+@check("mention", params.MentionParams)
 def mention(rule, ctx: Context) -> list[Finding]:
     text = all_text(ctx.app)
-    if any(term in text for term in rule.param("terms", [])):
+    if any(term in text for term in rule.params.terms):
         return []
     return [finding(rule)]
 

@@ -16,12 +16,16 @@ from pydantic import BaseModel, ConfigDict, ValidationError
 
 from assistant.errors import ConfigError
 from assistant.models import Severity
+from assistant.review.params import NoParams
 
 RULES_DIR = Path(__file__).parent / "rules"
 
 
+_COMMON = ("id", "kind", "severity", "message", "suggestion", "clause")
+
+
 class Rule(BaseModel):
-    model_config = ConfigDict(extra="allow")  # kind-specific parameters
+    model_config = ConfigDict(extra="forbid")
 
     id: str
     kind: str
@@ -29,9 +33,11 @@ class Rule(BaseModel):
     message: str
     suggestion: str
     clause: str
+    params: NoParams = NoParams()  # the kind's typed parameters (review/params.py)
 
     def param(self, name: str, default: Any = None) -> Any:
-        return (self.model_extra or {}).get(name, default)
+        """One parameter by name; the default is the kind's own (``default`` only for unknown names)."""
+        return getattr(self.params, name, default)
 
 
 def _line_of(text: str, key: str) -> int:
@@ -42,7 +48,7 @@ def _line_of(text: str, key: str) -> int:
 
 
 def load_rule(path: Path) -> Rule:
-    from assistant.review.checks import CHECKS
+    from assistant.review.checks import CHECKS, PARAMS
 
     text = path.read_text(encoding="utf-8")
     try:
@@ -53,8 +59,25 @@ def load_rule(path: Path) -> Rule:
             f"规则文件 {path.name} 第{(mark.line + 1) if mark else '?'}行 YAML 格式有误"
         ) from err
     data["id"] = path.stem
+    kind = str(data.get("kind", ""))
+    if kind not in CHECKS:
+        raise ConfigError(
+            f"规则文件 {path.name} 第{_line_of(text, 'kind')}行 kind: {kind} 不存在，可选：{'、'.join(sorted(CHECKS))}"
+        )
+    takes = PARAMS[kind]
+    extras = {k: v for k, v in data.items() if k not in _COMMON}
     try:
-        rule = Rule.model_validate(data)
+        typed = takes.model_validate(extras)
+    except ValidationError as err:
+        first = err.errors()[0]
+        key = str(first["loc"][0]) if first["loc"] else kind
+        allowed = "、".join([*_COMMON[1:], *takes.model_fields]) if first["type"] == "extra_forbidden" else ""
+        hint = f"；kind: {kind} 可用的键：{allowed}" if allowed else ""
+        raise ConfigError(
+            f"规则文件 {path.name} 第{_line_of(text, key)}行 {key}：{first['msg']}{hint}"
+        ) from err
+    try:
+        rule = Rule.model_validate({**{k: v for k, v in data.items() if k in _COMMON}, "params": typed})
     except ValidationError as err:
         first = err.errors()[0]
         key = str(first["loc"][0])
@@ -62,10 +85,6 @@ def load_rule(path: Path) -> Rule:
         raise ConfigError(
             f"规则文件 {path.name} 第{_line_of(text, key)}行 {key}：{first['msg']}{allowed}"
         ) from err
-    if rule.kind not in CHECKS:
-        raise ConfigError(
-            f"规则文件 {path.name} 第{_line_of(text, 'kind')}行 kind: {rule.kind} 不存在，可选：{'、'.join(sorted(CHECKS))}"
-        )
     return rule
 
 
