@@ -19,6 +19,7 @@ from pydantic import BaseModel, Field
 from assistant.errors import InputError
 from assistant.models import Application, Scene
 from assistant.storage import atomic_write_text
+from assistant.workspace import Workspace
 
 _SAFE = re.compile(r"[^\w\u4e00-\u9fff-]+")
 
@@ -43,6 +44,8 @@ class Project(BaseModel):
     draft: Scene | None = None
     confirmed: dict[str, bool] = Field(default_factory=dict)  # part key → the writer accepted it
     chat: list[ChatMessage] = Field(default_factory=list)
+    # Per-part protection, proposals, undo and scene candidates: the writer's workspace (issue 12).
+    workspace: Workspace = Field(default_factory=Workspace)
     updated_at: float = 0.0
 
 

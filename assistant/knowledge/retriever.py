@@ -14,6 +14,7 @@ from assistant.errors import ConfigError
 from assistant.knowledge.chunking import Chunk
 from assistant.knowledge.embeddings import get_embeddings
 from assistant.knowledge.index import chroma_client, read_manifest, storage_location
+from assistant.knowledge.simplify import to_simplified
 from assistant.knowledge.tokenize import tokenize
 from assistant.scenes import UNVERIFIED_MARK
 
@@ -141,7 +142,7 @@ class KnowledgeBase:
 
     # -- the API --------------------------------------------------------------------------------
     def search(self, query: str, k: int = 5, method: Method = "hybrid", kind: str | None = None) -> list[Hit]:
-        query = query.strip()
+        query = to_simplified(query.strip())
         if not query:
             return []
         hits: dict[str, Hit] = {}
