@@ -42,12 +42,16 @@ class TurnUndo(BaseModel):
     draft: Scene | None = None
     parts: dict[str, PartState] = Field(default_factory=dict)
     candidates: list[Candidate] = Field(default_factory=list)
+    instance: str = ""
+    scenes: list[Scene] = Field(default_factory=list)
+    placed_title: str = ""
 
 
 class Workspace(BaseModel):
     parts: dict[str, PartState] = Field(default_factory=lambda: {k: PartState() for k in PART_KEYS})
     candidates: list[Candidate] = Field(default_factory=list)
     undo: TurnUndo | None = None
+    instance: str = Field("", description="写作者给定的场景实例名称：重新起草时沿用")
     placed_title: str = Field("", description="草稿放入申报书时的标题：改场景时据此找到并移动那一节")
 
     def part(self, key: str) -> PartState:
@@ -76,6 +80,8 @@ def machine_change(draft: Scene, ws: Workspace, key: str, text: str) -> str:
     if current == text:
         return "same"
     if state.edited and current.strip():
+        if not text.strip():  # nothing to offer in place of the writer's text
+            return "same"
         state.proposal = text
         return "proposed"
     state.previous, state.previous_edited = current, state.edited
