@@ -456,6 +456,15 @@ def _activity_lines(project: Project, settings: Settings, text: str) -> list[str
     return [*lines, *_candidate_lines(distinct)]
 
 
+def _map(settings: Settings, text: str) -> list:
+    from assistant.knowledge.index import ensure_index
+    from assistant.knowledge.mapping import map_description
+    from assistant.knowledge.retriever import KnowledgeBase
+
+    ensure_index(settings)
+    return map_description(KnowledgeBase(settings), text, top=3)
+
+
 def _material(project: Project, settings: Settings, text: str, reply_lines: list[str]) -> Iterator[str]:
     from assistant.knowledge.mapping import is_close, named_scenes
 
@@ -470,6 +479,7 @@ def _material(project: Project, settings: Settings, text: str, reply_lines: list
     if len(named) == 1:  # the writer named the scene outright: that is the choice, not a vote
         choice = {"link": named[0].link, "scene": named[0].name}
         lines.append(f"材料中写明了场景“{named[0].label}”，按它起草。")
+        project.workspace.candidates = _candidates(_map(settings, text), project.material)
     activity = _activity_lines(project, settings, text) if not draft and not named else []
     result = yield from _redraft(project, settings, reply_lines, **choice)
     if result.mapping and not activity:
