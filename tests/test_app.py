@@ -242,7 +242,9 @@ def test_knowledge_search_shows_citations_and_both_scores(client) -> None:
     assert first[1].startswith(("附件1", "《智能制造典型场景参考指引", "本项目场景表"))
     assert first[4] != "—" and first[5] != "—"
     # Pressing Enter in the box runs the same search.
-    assert client.predict("生产管理涵盖哪些环节", "hybrid", api_name="/search_submit")["data"] == table["data"]
+    assert (
+        client.predict("生产管理涵盖哪些环节", "hybrid", api_name="/search_submit")["data"] == table["data"]
+    )
 
 
 def test_adding_a_document_makes_it_searchable(client, tmp_path: Path) -> None:

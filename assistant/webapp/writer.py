@@ -186,7 +186,7 @@ def build_writer_tab() -> WriterTab:
         with gr.Column(scale=5):
             chat = gr.Chatbot(label="对话", height=330, elem_id="chat", value=views.greeting_chat())
             message = gr.MultimodalTextbox(
-                label="粘贴材料、回答问题或提出修改（Enter 发送，Shift+Enter 换行；📎 上传文件）",
+                label="粘贴材料、回答问题或提出修改（写完点“发送”；左侧回形针可上传文件）",
                 placeholder="在这里粘贴材料，如：压铸线末端原来靠3名质检员目检……",
                 file_count="multiple",
                 file_types=[".docx", ".pdf", ".txt", ".md", ".yaml"],
@@ -435,7 +435,6 @@ def _edit_handler(h: WriterHandlers, key: str) -> Callable:
 
 _SAVE_MESSAGE_JS = f"(v) => {{ localStorage.setItem('{MESSAGE_KEY}', (v && v.text) || ''); }}"
 _RESTORE_MESSAGE_JS = f"() => ({{text: localStorage.getItem('{MESSAGE_KEY}') || '', files: []}})"
-_FORGET_MESSAGE_JS = f"() => {{ localStorage.removeItem('{MESSAGE_KEY}'); }}"
 
 
 def wire_writer_tab(demo: gr.Blocks, tab: WriterTab, settings: Settings) -> None:
@@ -443,8 +442,10 @@ def wire_writer_tab(demo: gr.Blocks, tab: WriterTab, settings: Settings) -> None
     view, project = tab.view, tab.project
     demo.load(h.on_load, outputs=[project, *view], api_name="load")
     # The unsent message comes back from the browser's own storage: nothing typed is lost on reload.
+    # .change, not .input (which this component does not send while typing); a successful send
+    # empties the box, and so the stored copy.
     demo.load(None, outputs=tab.message, js=_RESTORE_MESSAGE_JS, api_name="restore_message")
-    tab.message.input(None, inputs=tab.message, js=_SAVE_MESSAGE_JS, api_name="keep_message")
+    tab.message.change(None, inputs=tab.message, js=_SAVE_MESSAGE_JS, api_name="keep_message")
     project.input(h.on_select, inputs=project, outputs=view, api_name="select_project")
     tab.new_btn.click(
         h.on_new, inputs=tab.new_name, outputs=[project, tab.new_name, *view], api_name="new_project"
@@ -459,7 +460,7 @@ def wire_writer_tab(demo: gr.Blocks, tab: WriterTab, settings: Settings) -> None
         api_name="send",
         concurrency_limit=settings.llm_concurrency,
         concurrency_id="llm",
-    ).success(None, js=_FORGET_MESSAGE_JS, api_name="forget_message")
+    )
     tab.undo_turn.click(h.on_undo_turn, inputs=project, outputs=view, api_name="undo_turn")
     for p in tab.parts:
         # .change, not .input: Gradio's textbox sends .input from the key handler with the text
