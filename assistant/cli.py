@@ -743,7 +743,7 @@ def _metrics_matrix(name: str, metrics: dict) -> list[Table]:
         if len(parts) != 3 or not isinstance(value, int | float):
             continue
         a, b, c = parts
-        if a in ("rule", "format", "grades"):
+        if a in ("rule", "format", "grades", "passages"):
             grouped.setdefault(f"{name} · {a}", {}).setdefault(b, {})[c] = value
         else:
             grouped.setdefault(f"{name} · 方法对比", {}).setdefault(f"{b}.{c}", {})[a] = value

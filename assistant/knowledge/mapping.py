@@ -9,9 +9,9 @@ from assistant.knowledge.retriever import KnowledgeBase, Method
 from assistant.knowledge.simplify import to_simplified
 from assistant.scenes import UNVERIFIED_MARK, SceneEntry, load_scene_table
 
-# Below this relative margin between the first two candidates the pick is a coin toss: the page asks.
-# Chosen on the odd-numbered half of evals/retrieval (see evals/retrieval/suite.py: margin_threshold).
-CLOSE_MARGIN = 0.25
+# Below this relative margin between the first candidate and the best of another 环节 the pick is a coin toss: the page asks.
+# Chosen on the odd-numbered half of evals/retrieval (suite.py _margin_metrics; the eval checks they agree).
+CLOSE_MARGIN = 0.30
 
 
 @dataclass
@@ -86,13 +86,15 @@ def _candidate(entry: SceneEntry, score: float, text: str, named: bool = False) 
 
 
 def margin(candidates: list[SceneCandidate]) -> float:
-    """How far the first candidate leads the second, relative to its score: 1 when alone, 0 when tied."""
+    """How far the first candidate leads the best one under another 环节, relative to its score: 1 when
+    nothing else competes, 0 when tied. Two scenes of one 环节 do not make the 环节 doubtful."""
     if not candidates:
         return 0.0
-    if len(candidates) == 1 or candidates[0].named:
+    first = candidates[0]
+    rival = next((c for c in candidates[1:] if c.link != first.link), None)
+    if rival is None or first.named:
         return 1.0
-    first, second = candidates[0].score, candidates[1].score
-    return 0.0 if first <= 0 else max(0.0, (first - second) / first)
+    return 0.0 if first.score <= 0 else max(0.0, (first.score - rival.score) / first.score)
 
 
 def is_close(candidates: list[SceneCandidate]) -> bool:
@@ -155,3 +157,21 @@ def rank_links(candidates: list[SceneCandidate]) -> list[str]:
         if c.link not in links:
             links.append(c.link)
     return links
+
+
+def map_text(kb: KnowledgeBase, text: str, top: int = 3, method: Method = "hybrid") -> list[SceneCandidate]:
+    """Like ``map_description``, but an overview of several activities is split first and each
+    activity's best scene becomes a candidate (in the order the activities appear): a scene describes
+    one activity, and which one to write is the writer's choice."""
+    pieces = activities(text)
+    if len(pieces) < 2:
+        return map_description(kb, text, top=top, method=method)
+    found: list[SceneCandidate] = []
+    for piece in pieces:
+        best = map_description(kb, piece, top=1, method=method)
+        if best and all((c.link, c.scene) != (best[0].link, best[0].scene) for c in found):
+            found.append(best[0])
+    # Each activity is a separate answer, not a ranking: equal standing, so the margin reads 0 (ask).
+    for c in found:
+        c.score = max(c.score for c in found)
+    return found[: max(top, len(found))]
