@@ -18,6 +18,7 @@ from assistant.config import Settings, get_settings
 from assistant.errors import AssistantError
 from assistant.requirements import load_requirements
 from assistant.webapp import access, views
+from assistant.webapp.knowledge_tab import build_knowledge_tab, wire_knowledge_tab
 from assistant.webapp.writer import build_writer_tab, wire_writer_tab
 
 REQ = load_requirements()
@@ -56,32 +57,6 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         md.write_text(batch_markdown(batch), encoding="utf-8")
         return views.review_summary(batch), views.review_findings(batch), [str(xlsx), str(md)]
 
-    # ---- knowledge base -------------------------------------------------------------------------------------
-    def on_search(query: str, method: str):
-        from assistant.knowledge.retriever import KnowledgeBase
-
-        if not query.strip():
-            raise gr.Error("请输入要检索的内容")
-        try:
-            hits = access.knowledge_base(settings, KnowledgeBase).search(query, k=8, method=method)
-        except AssistantError as err:
-            raise gr.Error(str(err)) from err
-        return views.search_results(hits)
-
-    def on_add_documents(files: list[str] | None, progress=gr.Progress()):  # noqa: B008 (Gradio's idiom)
-        from assistant.knowledge.index import build_index, user_documents_dir
-
-        if not files:
-            raise gr.Error("请选择要加入知识库的文件（.docx/.pdf/.md/.txt）")
-        target = user_documents_dir(settings)
-        target.mkdir(parents=True, exist_ok=True)
-        with shown_to_user():
-            saved = access.save_uploads(access.checked_uploads(files), target)
-        result = build_index(settings, lambda stage, done, total: progress(done / max(total, 1), desc=stage))
-        access.reset_knowledge_base()
-        skipped = "".join(f"\n- 已跳过 {line}" for line in result.skipped)
-        return f"已加入 {len(saved)} 个文件，索引共 {result.chunks} 段（新生成向量 {result.embedded}）。{skipped}"
-
     # ---- layout -------------------------------------------------------------------------------------------------
     with gr.Blocks(title="智能工厂申报助手") as demo:
         gr.Markdown(views.banner(settings), elem_id="mode-banner")
@@ -116,39 +91,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                 label="下载报告", file_count="multiple", interactive=False, elem_id="review-downloads"
             )
         with gr.Tab("知识库"):
-            with gr.Row():
-                query = gr.Textbox(
-                    label="检索通知、要素条件与场景表",
-                    placeholder="如：生产管理要写哪些环节？",
-                    scale=4,
-                    elem_id="kb-query",
-                )
-                method = gr.Radio(
-                    [("混合", "hybrid"), ("关键词 BM25", "bm25"), ("向量", "dense")],
-                    value="hybrid",
-                    label="方法",
-                    scale=1,
-                )
-                search_btn = gr.Button("检索", scale=1, elem_id="kb-search")
-            results = gr.Dataframe(
-                headers=views.SEARCH_HEADERS,
-                interactive=False,
-                wrap=True,
-                # Both scores must stay on screen next to the snippet, not behind a horizontal scroll.
-                column_widths=["4%", "28%", "47%", "7%", "7%", "7%"],
-                elem_id="kb-results",
-            )
-            gr.Markdown("### 场景表（领域 → 环节 → 场景）\n" + views.SCENE_TABLE_NOTE)
-            gr.Dataframe(
-                value=views.scene_table_rows(), headers=views.SCENE_HEADERS, interactive=False, wrap=True
-            )
-            docs = gr.File(
-                label="加入文档（如官方指引全文、往年申报书）",
-                file_count="multiple",
-                file_types=[".docx", ".pdf", ".md", ".txt"],
-            )
-            add_docs = gr.Button("加入并重建索引")
-            add_docs_result = gr.Markdown()
+            knowledge = build_knowledge_tab()
 
         wire_writer_tab(demo, writer, settings)
         review_btn.click(
@@ -158,15 +101,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             api_name="review",
             concurrency_limit=2,
         )
-        search_btn.click(on_search, inputs=[query, method], outputs=results, api_name="search")
-        query.submit(on_search, inputs=[query, method], outputs=results, api_name="search_submit")
-        add_docs.click(
-            on_add_documents,
-            inputs=docs,
-            outputs=add_docs_result,
-            api_name="add_documents",
-            concurrency_limit=1,
-        )
+        wire_knowledge_tab(knowledge, settings)
     return demo
 
 
