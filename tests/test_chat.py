@@ -174,3 +174,26 @@ def test_unreadable_uploads_are_named_once_and_nothing_is_lost(tmp_path: Path) -
     lines = chat.add_files(project, [tmp_path / "坏.docx"])
     assert lines == ["✗ 坏.docx：不是有效的 .docx 文件（文件已损坏或不是 Word 文档）"]
     assert project.material == MATERIAL and project.draft == before
+
+
+def test_an_overview_of_several_activities_is_split_and_the_writer_asked(shipped_index: Path) -> None:
+    project = Project(id="0123456789ab", name="概述")
+    overview = (
+        "近年来公司围绕智能工厂建设开展了三方面工作：一是建设自动化立体仓库，原材料和成品自动出入库；"
+        "二是上线MES系统，生产报工、在制品跟踪全部实时化；三是在包装线加装视觉检测，自动剔除外观不良品。"
+    )
+    reply = turn(project, Settings(data_dir=shipped_index), overview)
+    assert "讲了几件不同的事" in reply and "选第N个" in reply
+    links = {c.link for c in project.workspace.candidates}
+    assert {"仓储物流", "质量管控"} <= links, links
+
+
+def test_traditional_script_material_is_simplified_before_use(shipped_index: Path) -> None:
+    project = Project(id="0123456789ab", name="繁體")
+    turn(
+        project,
+        Settings(data_dir=shipped_index),
+        "本公司導入設備管理系統，全廠設備點檢、保養計劃與維修工單全部線上化，備件庫存與設備台賬同步更新，非計劃停機次數由每月12次降至3次。",
+    )
+    assert "设备管理系统" in project.material and project.draft is not None
+    assert project.draft.link == "设备管理"
