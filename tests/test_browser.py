@@ -191,6 +191,10 @@ def test_the_writer_drafts_switches_scene_keeps_edits_and_exports(page, tmp_path
         page.get_by_label(label, exact=True).fill(value)
     page.click("#save-info")
     page.wait_for_selector("text=基本信息已保存", timeout=30_000)
+    # The toast's type reads in Chinese, not Gradio's English "Info".
+    title = page.locator(".toast-title").first
+    assert title.evaluate("e => getComputedStyle(e, '::before').content") == '"提示"'
+    assert title.evaluate("e => getComputedStyle(e).fontSize") == "0px"
     page.click("#export")
     link = page.locator("#export-files a[download$='.docx']").first
     link.wait_for(timeout=60_000)

@@ -29,6 +29,14 @@ CSS = """
 .bar.mandatory {border-left: 3px solid #1a73e8; padding-left: 6px}
 .bar .lack {color: #c5221f}
 .coverage-sum {font-size: 0.85rem; color: #555; margin: 2px 0 6px}
+/* Gradio writes a toast's type ("Info", "Error") in English whatever the locale: shown in Chinese. */
+.toast-title.info, .toast-title.error, .toast-title.warning, .toast-title.success {font-size: 0 !important}
+.toast-title .toast-count {font-size: var(--text-sm, 0.8rem)}
+.toast-title::before {font-size: var(--text-md, 0.9rem)}
+.toast-title.info::before {content: "提示"}
+.toast-title.success::before {content: "完成"}
+.toast-title.warning::before {content: "注意"}
+.toast-title.error::before {content: "出错了"}
 """
 
 SUMMARY_HEADERS = ["文件", "申报单位", "结论", "错误", "警告", "已覆盖领域", "缺少的必须领域", "场景等级"]
