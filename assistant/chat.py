@@ -107,7 +107,7 @@ def _candidate_lines(candidates: list[Candidate]) -> list[str]:
     return lines
 
 
-def _draft_summary(result: DraftResult, candidates: list[Candidate]) -> str:
+def _draft_summary(result: DraftResult, candidates: list[Candidate] | None = None) -> str:
     scene = result.scene
     req = load_requirements()
     lines = []
