@@ -197,6 +197,7 @@ def test_the_writer_picks_the_scene_and_the_placed_section_moves(client) -> None
         client, "/choose_scene", client.predict(project_id, "设备管理|设备运行监控", api_name="/choose_scene")
     )
     assert "设备管理-设备运行监控" in moved["草稿"]
+    assert "已起草" in text_of(moved["对话"][-1])  # the whole reply is kept, not just the progress line
     assert 'data-domain="生产作业" data-count="1"' in moved["领域覆盖"]
     assert [row[1] for row in moved["申报书中的场景"]["data"]] == ["生产作业"]
     first = drafted["候选（及命中的词）"]["choices"][0][1]

@@ -359,9 +359,14 @@ class WriterHandlers:
         before, work = project.model_copy(deep=True), project.model_copy(deep=True)
         from assistant.projects import ChatMessage
 
-        reply = ""
-        for reply in switch_scene(work, self.settings, link, scene):
-            yield {self.tab.chat: [*_chat_of(project), {"role": "assistant", "content": reply}]}
+        steps = switch_scene(work, self.settings, link, scene)
+        while True:  # the progress lines are yielded; the full reply is the generator's return value
+            try:
+                shown = next(steps)
+            except StopIteration as done:
+                reply = done.value
+                break
+            yield {self.tab.chat: [*_chat_of(project), {"role": "assistant", "content": shown}]}
         work.chat.append(ChatMessage(role="assistant", content=reply))
         fresh = apply_turn(before, work, self.load(project.id, request) or project)
         self.store(request).save(fresh)
@@ -488,6 +493,7 @@ def wire_writer_tab(demo: gr.Blocks, tab: WriterTab, settings: Settings) -> None
             api_name=name,
             concurrency_limit=settings.llm_concurrency,
             concurrency_id="llm",
+            trigger_mode="once",  # a click on the list can fire twice; one switch is enough
         )
     tab.scene_pick.input(
         h.on_pick_scene, inputs=[project, tab.scene_pick], outputs=view, api_name="pick_scene"
