@@ -497,10 +497,11 @@ def _material(project: Project, settings: Settings, text: str, reply_lines: list
     return "\n".join(lines)
 
 
-def _snapshot(project: Project, intent: Intent) -> TurnUndo:
+def snapshot(project: Project, taken_as: str) -> TurnUndo:
+    """What “撤销上一步” restores after the change about to be made."""
     ws = project.workspace
     return TurnUndo(
-        taken_as=intent.taken_as,
+        taken_as=taken_as,
         material=project.material,
         draft=project.draft.model_copy(deep=True) if project.draft else None,
         parts={k: v.model_copy() for k, v in ws.parts.items()},
@@ -559,7 +560,7 @@ def respond(
     reply_lines.insert(0, head)
     yield "\n".join(reply_lines)
     if intent.kind != "question":
-        project.workspace.undo = _snapshot(project, intent)
+        project.workspace.undo = snapshot(project, intent.taken_as)
     try:
         reply_lines.append((yield from _dispatch(project, settings, intent, text, reply_lines)))
     except AssistantError as err:

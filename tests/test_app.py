@@ -207,6 +207,8 @@ def test_the_writer_picks_the_scene_and_the_placed_section_moves(client) -> None
     link, scene = first.split("|")
     assert f"{link}-{scene}" in back["草稿"]
     assert back["或从全部环节/场景中选择"]["value"] == first  # the picker shows the current scene
+    undone = labelled(client, "/undo_turn", client.predict(project_id, api_name="/undo_turn"))
+    assert "设备管理-设备运行监控" in undone["草稿"]  # the picker's switch is undone like a chat turn
     by_chat = send(client, project_id, "场景选错了，应该是第2个")
     second = drafted["候选（及命中的词）"]["choices"][1][1].split("|")
     assert "选择场景" in last_reply(by_chat) and f"{second[0]}-{second[1]}" in by_chat["草稿"]

@@ -124,7 +124,7 @@ def test_first_visit_greets_and_the_input_is_on_screen(page) -> None:
     page.wait_for_function(f"localStorage.getItem('{MESSAGE_KEY}') === '还没发出去的一段材料'")
     page.reload()
     page.wait_for_function(
-        "document.querySelector('#message textarea').value === '还没发出去的一段材料'", timeout=30_000
+        "(document.querySelector('#message textarea') || {}).value === '还没发出去的一段材料'", timeout=30_000
     )
 
 

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import gradio as gr
 
-from assistant.chat import apply_turn, respond, switch_scene, undo_turn
+from assistant.chat import apply_turn, respond, snapshot, switch_scene, undo_turn
+from assistant.chat_intents import TAKEN_AS
 from assistant.config import Settings
 from assistant.errors import AssistantError
 from assistant.models import PART_KEYS, Application
@@ -359,6 +360,7 @@ class WriterHandlers:
         before, work = project.model_copy(deep=True), project.model_copy(deep=True)
         from assistant.projects import ChatMessage
 
+        work.workspace.undo = snapshot(work, TAKEN_AS["scene"])  # the picker's switch can be undone too
         steps = switch_scene(work, self.settings, link, scene)
         while True:  # the progress lines are yielded; the full reply is the generator's return value
             try:
