@@ -380,13 +380,34 @@ def _fact(project: Project, settings: Settings, intent: Intent) -> Iterator[str]
     ]
     if not using:
         d.questions = result.scene.questions
-        return "已记入材料；当前草稿里没有哪一句用到它。可在相应部分直接写入，或说明它属于哪一部分（如“成效补充…”）。"
+        return _add_fact_sentence(project, intent)
     applied, proposed = _install(project, result.scene, only=using)
     lines = [
         f"已更新用到它的部分：{'、'.join(using)}（其余部分未动）。",
         *_installed_lines(applied, proposed),
     ]
     return "\n".join(lines)
+
+
+_ECONOMICS = re.compile(r"万元|亿元|投资|收益|节约|节省|回收期|成本")
+
+
+def _add_fact_sentence(project: Project, intent: Intent) -> str:
+    """The redraft found no sentence for the fact: the writer's own sentence is added where such a
+    fact belongs (money → 经济性, anything else → 成效), as a proposal if the writer edited that part."""
+    assert project.draft is not None
+    key = "经济性" if _ECONOMICS.search(intent.value) else "成效"
+    sentence = intent.value.strip().rstrip("。") + "。"
+    current = project.draft.parts.get(key)
+    if sentence in current:
+        return f"“{key}”里已经有这句话了。"
+    text, dropped = fit_to_limit(current + sentence, load_requirements().limit_spec(key).limit)
+    if dropped:
+        return f"已记入材料；“{key}”已接近字数上限，放不下这句。请先精简“{key}”，或说明替换哪一句。"
+    outcome = machine_change(project.draft, project.workspace, key, text)
+    if outcome == "proposed":
+        return f"已记入材料；您改过“{key}”，加上这句的写法放在旁边作为建议。"
+    return f"已把这句加到“{key}”末尾（其余部分未动），可按需调整位置。"
 
 
 def _instance(project: Project, intent: Intent) -> str:

@@ -132,8 +132,17 @@ def test_a_figure_updates_only_the_parts_that_use_it(shipped_index: Path) -> Non
     before = project.draft.parts.model_copy()
     reply = turn(project, Settings(data_dir=shipped_index), "外观一次合格率由96.5%提升到99.2%。")
     changed = [k for k in PART_KEYS if project.draft.parts.get(k) != before.get(k)]
-    assert all("99.2" in project.draft.parts.get(k) for k in changed), reply
-    assert "补充数字" in reply
+    assert changed and all("99.2" in project.draft.parts.get(k) for k in changed), reply
+    assert "补充数字" in reply and "99.2%" in project.material
+
+
+def test_a_figure_for_an_edited_part_waits_as_a_proposal(shipped_index: Path) -> None:
+    project = project_with_draft()
+    mine = "上线后漏检率明显下降，质检员减少。"
+    writer_edit(project.draft, project.workspace, "成效", mine)
+    turn(project, Settings(data_dir=shipped_index), "外观一次合格率由96.5%提升到99.2%。")
+    assert project.draft.parts.成效 == mine
+    assert "99.2" in (project.workspace.part("成效").proposal or "")
 
 
 def test_a_turn_applies_to_the_stored_project_without_losing_edits_made_meanwhile() -> None:
