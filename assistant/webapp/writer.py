@@ -185,7 +185,7 @@ def build_writer_tab() -> WriterTab:
     project, new_name, new_btn, open_file = _layout_project_row()
     with gr.Row():
         with gr.Column(scale=5):
-            chat = gr.Chatbot(label="对话", height=330, elem_id="chat", value=views.greeting_chat())
+            chat = gr.Chatbot(label="对话", height=372, elem_id="chat", value=views.greeting_chat())
             message = gr.MultimodalTextbox(
                 label="粘贴材料、回答问题或提出修改（写完点“发送”；左侧回形针可上传文件）",
                 placeholder="在这里粘贴材料，如：压铸线末端原来靠3名质检员目检……",
