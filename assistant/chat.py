@@ -1,7 +1,10 @@
-"""The writer's chat: each message either adds material (and drafts the scene from all material so
-far) or asks to revise one part of the current draft ("技术方案压缩到400字以内", "成效补充人均产出").
+"""The writer's chat: each message is recognised (assistant.chat_intents) as new material, a fact, a
+change request for a part, a scene choice or a question, and handled as that — the reply says in one
+line what it was taken as, and the turn can be undone.
 
-Shared by the Gradio app; every turn mutates the Project, which the caller saves.
+Shared by the Gradio app; every turn mutates the Project it is given. The app runs a turn on a copy
+and applies only what the turn changed to a freshly loaded project (``apply_turn``), so edits made
+in the page while the turn ran are never overwritten.
 """
 
 from __future__ import annotations
@@ -15,17 +18,21 @@ from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
+from assistant.chat_intents import PART_WORDS, Intent, classify
 from assistant.config import Settings
+from assistant.drafting.extract import extract_facts
 from assistant.drafting.figures import FigureGuard
 from assistant.drafting.guards import fit_to_limit, sentences_of, without_unsourced_clauses
-from assistant.drafting.material import load_material, material_from_text
+from assistant.drafting.material import PASTED, load_material, material_from_chat
 from assistant.drafting.service import DraftResult, draft_scene
 from assistant.errors import AssistantError, about_file
-from assistant.models import PART_KEYS, PartKey
+from assistant.models import PART_KEYS, PartKey, Scene
 from assistant.projects import ChatMessage, Project
 from assistant.requirements import load_requirements
+from assistant.scenes import load_scene_table
 from assistant.text import count_words
 from assistant.webapp.views import inert
+from assistant.workspace import Candidate, TurnUndo, machine_change
 
 logger = logging.getLogger(__name__)
 
@@ -42,18 +49,11 @@ _PART_NAMES = {
     "经济性": "经济性",
     "推广": "经济性",
 }
-_PART_WORDS = r"(描述|场景描述|实例描述|痛点|技术方案|方案|成效|实施成效|效果|经济性|推广)"
 _COMPRESS = re.compile(
-    _PART_WORDS + r"\S*?(?:压缩|缩短|精简|删减|缩减|控制|减少|减)\s*(?:到|至|在|为)?\s*"
+    PART_WORDS + r"\S*?(?:压缩|缩短|精简|删减|缩减|控制|减少|减)\s*(?:到|至|在|为)?\s*"
     r"(\d+|[零〇一二两三四五六七八九十百千]+)\s*字"
 )
-# A short message that asks for a change rather than bringing facts: never added to the material.
-_INSTRUCTION = re.compile(
-    r"^(?:请|帮我|麻烦|把|将|再|重新|改|换|删|去掉|不要|别|写得|调整|润色|精简|改成|改为)"
-    r"|(?:写得|改得|改成|改为|换成|润色|正式一些|正式一点|更正式|不要口语|口语化|重写|删掉|去掉)"
-)
-MAX_INSTRUCTION_CHARS = 80
-_SUPPLEMENT = re.compile(_PART_WORDS + r"\S*?(?:补充|增加|加上|补上|写上)(.+)")
+_SUPPLEMENT = re.compile(PART_WORDS + r"\S*?(?:补充|增加|加上|补上|写上)(.+)")
 T = TypeVar("T")
 
 
@@ -86,9 +86,6 @@ def _streaming(
     return outcome["result"]
 
 
-_QUESTION = re.compile(r"[？?]$|^(什么|哪些|怎么|如何|是否|能否|要不要|需不需要)")
-
-
 def add_files(project: Project, files: list[Path]) -> list[str]:
     """Append uploaded files to the project's material; returns one line per file for the chat."""
     lines = []
@@ -103,17 +100,22 @@ def add_files(project: Project, files: list[Path]) -> list[str]:
     return lines
 
 
-def _draft_summary(result: DraftResult) -> str:
+def _candidate_lines(candidates: list[Candidate]) -> list[str]:
+    lines = []
+    for i, c in enumerate(candidates, 1):
+        why = f"命中：{'、'.join(c.matched[:6])}" if c.matched else "命中：语义相近（无直接命中词）"
+        lines.append(f"{i}. {inert(c.label)}　{inert(why)}")
+    return lines
+
+
+def _draft_summary(result: DraftResult, candidates: list[Candidate] | None = None) -> str:
     scene = result.scene
     req = load_requirements()
     lines = []
-    if result.mapping:
-        lines.append("**环节/场景候选**（据《智能制造典型场景参考指引（2024年版）》场景表）：")
-        for i, c in enumerate(result.mapping, 1):
-            lines.append(f"{i}. {inert(c.label)}　出处：{inert(c.citation)}")
-        if any(not c.verified for c in result.mapping):
-            lines.append("　注：标“未核实”的场景名取自2025年版指引或本项目整理，请以2024年版原文为准。")
-    mode = "大模型起草" if result.mode == "online" else "离线起草（材料原句挑选，请润色）"
+    if candidates:
+        lines.append("**环节/场景候选**（本项目场景表；不对就在右侧“场景”中点选，或回复“选第2个”）：")
+        lines += _candidate_lines(candidates)
+    mode = "大模型起草" if result.mode == "online" else "离线起草（按材料中的事实组织成文，请核对）"
     # The title, questions and reasons come from the model (and so from uploaded material): shown inert.
     lines.append(f"\n**已起草：{inert(scene.title)}**（{mode}）")
     if result.mode == "online":
@@ -135,10 +137,20 @@ def _draft_summary(result: DraftResult) -> str:
     return "\n".join(lines)
 
 
+def _set_part(project: Project, part: str, text: str) -> None:
+    """A change the writer asked for: applied (it was asked for), the old text kept for undo."""
+    assert project.draft is not None
+    state = project.workspace.part(part)
+    state.previous, state.previous_edited = project.draft.parts.get(part), state.edited
+    state.proposal = None
+    setattr(project.draft.parts, part, text)
+
+
 def _revise(project: Project, settings: Settings, part: PartKey, instruction: str, limit: int) -> str:
     assert project.draft is not None
     current = project.draft.parts.get(part)
-    guard = FigureGuard(material_from_text(project.material or current or "（空）"))
+    material = material_from_chat(project.material or current or "（空）")
+    guard = FigureGuard(material, extract_facts(material))
     if settings.llm_configured:
         from assistant.llm import chat
         from assistant.prompts import load_prompt
@@ -161,8 +173,7 @@ def _revise(project: Project, settings: Settings, part: PartKey, instruction: st
             ]
             text = "".join(kept)
         text, dropped = fit_to_limit(text, limit)
-        setattr(project.draft.parts, part, text)
-        project.confirmed[part] = False
+        _set_part(project, part, text)
         notes = []
         if invented:
             notes.append(f"已删去含无来源数字（{'、'.join(c.value for c in invented)}）的句子")
@@ -172,8 +183,7 @@ def _revise(project: Project, settings: Settings, part: PartKey, instruction: st
             "；".join(notes) and "注意：" + "；".join(notes)
         )
     text, dropped = fit_to_limit(current, limit)
-    setattr(project.draft.parts, part, text)
-    project.confirmed[part] = False
+    _set_part(project, part, text)
     return f"离线模式：已按句子删减“{part}”至 {count_words(text)} 字（上限 {limit}）" + (
         f"，删去 {len(dropped)} 句。" if dropped else "。"
     )
@@ -200,8 +210,7 @@ def _supplement(project: Project, settings: Settings, part: PartKey, what: str) 
         return question
     current = project.draft.parts.get(part)
     text, _ = fit_to_limit(current + "".join(hits), spec.limit)
-    setattr(project.draft.parts, part, text)
-    project.confirmed[part] = False
+    _set_part(project, part, text)
     return f"已从材料中找到 {len(hits)} 句补入“{part}”（{count_words(text)}/{spec.limit} 字）。"
 
 
@@ -213,22 +222,10 @@ def _number(token: str) -> int:
     return int(cn2an.cn2an(token, "smart"))
 
 
-def _looks_like_instruction(text: str) -> bool:
-    """A short request to change the draft — not facts: no figure in it, and worded as a request."""
-    from assistant.text import has_metric
-
-    return (
-        bool(text)
-        and len(text) <= MAX_INSTRUCTION_CHARS
-        and not has_metric(text)
-        and bool(_INSTRUCTION.search(text))
-    )
-
-
 def _instruction(project: Project, settings: Settings, text: str) -> str:
     """A free-form change request. The model applies it to the part it names; offline we say what can
     be done, rather than treating the request as material and redrafting everything."""
-    named = re.search(_PART_WORDS, text)
+    named = re.search(PART_WORDS, text)
     if settings.llm_configured and named:
         part: PartKey = _PART_NAMES[named.group(1)]  # type: ignore[assignment]
         return _revise(project, settings, part, text, load_requirements().limit_spec(part).limit)
@@ -240,87 +237,357 @@ def _instruction(project: Project, settings: Settings, text: str) -> str:
     )
 
 
-def _keep_confirmed(project: Project, result: DraftResult) -> list[str]:
-    """Install a fresh draft, keeping the parts the writer confirmed: a redraft never overwrites
-    text a person has accepted. Returns the kept part names."""
-    old, confirmed = project.draft, project.confirmed
-    kept = []
-    if old is not None:
+def _candidates(mapping: list, material: str) -> list[Candidate]:
+    from assistant.knowledge.mapping import matched_words
+
+    table = load_scene_table()
+    out = []
+    for c in mapping:
+        entry = table.lookup(c.scene, c.link)
+        matched = matched_words(material, entry) if entry else list(getattr(c, "matched", []))
+        out.append(
+            Candidate(
+                domain=c.domain,
+                link=c.link,
+                scene=c.scene,
+                score=c.score,
+                verified=c.verified,
+                matched=matched,
+            )
+        )
+    return out
+
+
+def _install(project: Project, scene: Scene, only: list[str] | None = None) -> tuple[list[str], list[str]]:
+    """Put a redraft in place. Parts the writer edited get the new text as a proposal beside theirs;
+    ``only`` limits the change to those parts. Returns (applied, proposed) part names."""
+    ws = project.workspace
+    if ws.instance:
+        scene.instance = ws.instance
+    if project.draft is None:
+        project.draft = scene
         for key in PART_KEYS:
-            if confirmed.get(key) and old.parts.get(key).strip():
-                setattr(result.scene.parts, key, old.parts.get(key))
-                kept.append(key)
-    project.draft = result.scene
-    project.confirmed = {k: k in kept for k in PART_KEYS}
-    return kept
+            ws.part(key).proposal = None
+            ws.part(key).edited = False
+        return [k for k in PART_KEYS if scene.parts.get(k)], []
+    draft = project.draft
+    for name in ("domain", "link", "scene", "instance", "gaps", "questions", "figures"):
+        setattr(draft, name, getattr(scene, name))
+    draft.raw_title = ""
+    applied, proposed = [], []
+    for key in only if only is not None else PART_KEYS:
+        outcome = machine_change(draft, ws, key, scene.parts.get(key))
+        (applied if outcome == "applied" else proposed if outcome == "proposed" else []).append(key)
+    return applied, proposed
+
+
+def _installed_lines(applied: list[str], proposed: list[str]) -> list[str]:
+    lines = []
+    if proposed:
+        lines.append(
+            f"\n你改过的部分没有被覆盖：{'、'.join(proposed)}。新写法放在各自文字旁作为建议，可“采用建议”或“保留我的”。"
+        )
+    return lines
+
+
+def _place(project: Project) -> str:
+    """If the draft was already put into the application, move that section along with it (a scene
+    switch changes its domain, a correction its title)."""
+    ws, draft, app = project.workspace, project.draft, project.application
+    if draft is None or not ws.placed_title:
+        return ""
+    index = next((i for i, s in enumerate(app.scenes) if s.title == ws.placed_title), None)
+    if index is None:
+        return ""
+    placed = draft.model_copy(deep=True)
+    placed.gaps, placed.questions, placed.figures = [], [], []
+    app.scenes[index] = placed
+    order = [*load_requirements().domain_names, *load_requirements().extra_names]
+    app.scenes.sort(key=lambda s: order.index(s.domain) if s.domain in order else len(order))
+    ws.placed_title = placed.title
+    return f"申报书中的这一节已随之更新（{placed.domain}）。"
+
+
+def _redraft(project: Project, settings: Settings, reply_lines: list[str], **choice: str) -> Iterator[str]:
+    """Draft from all material (streamed), yielding progress; returns the result."""
+    material = material_from_chat(project.material)
+    instance = project.workspace.instance or None
+    return (
+        yield from _streaming(
+            lambda on_token: draft_scene(material, settings, instance=instance, on_token=on_token, **choice),
+            lambda partial: "\n".join([*reply_lines, f"正在起草…（已收到模型输出 {len(partial)} 字符）"]),
+        )
+    )
+
+
+def switch_scene(project: Project, settings: Settings, link: str, scene: str) -> Iterator[str]:
+    """Move the draft to (link, scene): the domain follows the 环节, the parts are redrafted for the
+    new scene from the material (the writer's edits become proposals), the placed section moves."""
+    req = load_requirements()
+    spec = req.domain_of_link(link)
+    domain = spec.name if spec else link
+    entry = load_scene_table().lookup(scene, link)
+    label = f"{domain} › {link} › {entry.label if entry else scene}"
+    lines = [f"已改为：{label}。"]
+    if project.material.strip():
+        yield "\n".join([*lines, "正在按新场景重新起草…"])
+        result = yield from _redraft(project, settings, lines, domain=domain, link=link, scene=scene)
+        applied, proposed = _install(project, result.scene)
+        lines.append(_draft_summary(result, []))
+        lines += _installed_lines(applied, proposed)
+    elif project.draft is not None:
+        project.draft.domain, project.draft.link, project.draft.scene = domain, link, scene
+        project.draft.raw_title = ""
+    else:
+        project.draft = Scene(domain=domain, link=link, scene=scene, instance=project.workspace.instance)
+    if moved := _place(project):
+        lines.append(moved)
+    return "\n".join(lines)
+
+
+def _scene_choice(project: Project, settings: Settings, intent: Intent) -> Iterator[str]:
+    candidates = project.workspace.candidates
+    if intent.index is not None:
+        if not 0 < intent.index <= len(candidates):
+            return f"没有第{intent.index}个候选（当前有 {len(candidates)} 个）。可在右侧“场景”下拉框中直接选择任一场景。"
+        chosen = candidates[intent.index - 1]
+        return (yield from switch_scene(project, settings, chosen.link, chosen.scene))
+    entry = intent.entries[0]
+    # A 环节 name alone: prefer the candidate under that 环节 over the table's first scene.
+    same_link = [c for c in candidates if c.link == entry.link]
+    if same_link and not any(c.scene == entry.name for c in candidates) and entry.name not in intent.value:
+        return (yield from switch_scene(project, settings, same_link[0].link, same_link[0].scene))
+    return (yield from switch_scene(project, settings, entry.link, entry.name))
+
+
+def _fact_numbers(text: str) -> list[str]:
+    return re.findall(r"\d+(?:\.\d+)?", text)
+
+
+def _fact(project: Project, settings: Settings, intent: Intent) -> Iterator[str]:
+    """A figure or a period answering the assistant: recorded as material; only the sentences that
+    use it change — the parts whose redraft now carries its numbers."""
+    assert project.draft is not None
+    project.material = f"{project.material}\n\n【{PASTED}】\n{intent.value}".strip()
+    if not project.material.strip():
+        return "已记下。"
+    d = project.draft
+    yield "正在把这条信息放进用到它的句子…"
+    result = yield from _redraft(project, settings, [], domain=d.domain, link=d.link, scene=d.scene)
+    numbers = _fact_numbers(intent.value)
+    using = [
+        k
+        for k in PART_KEYS
+        if any(n in result.scene.parts.get(k) and n not in d.parts.get(k) for n in numbers)
+    ]
+    if not using:
+        d.questions = result.scene.questions
+        return _add_fact_sentence(project, intent)
+    applied, proposed = _install(project, result.scene, only=using)
+    lines = [
+        f"已更新用到它的部分：{'、'.join(using)}（其余部分未动）。",
+        *_installed_lines(applied, proposed),
+    ]
+    return "\n".join(lines)
+
+
+_ECONOMICS = re.compile(r"万元|亿元|投资|收益|节约|节省|回收期|成本")
+
+
+def _add_fact_sentence(project: Project, intent: Intent) -> str:
+    """The redraft found no sentence for the fact: the writer's own sentence is added where such a
+    fact belongs (money → 经济性, anything else → 成效), as a proposal if the writer edited that part."""
+    assert project.draft is not None
+    key = "经济性" if _ECONOMICS.search(intent.value) else "成效"
+    sentence = intent.value.strip().rstrip("。") + "。"
+    current = project.draft.parts.get(key)
+    if sentence in current:
+        return f"“{key}”里已经有这句话了。"
+    text, dropped = fit_to_limit(current + sentence, load_requirements().limit_spec(key).limit)
+    if dropped:
+        return f"已记入材料；“{key}”已接近字数上限，放不下这句。请先精简“{key}”，或说明替换哪一句。"
+    outcome = machine_change(project.draft, project.workspace, key, text)
+    if outcome == "proposed":
+        return f"已记入材料；您改过“{key}”，加上这句的写法放在旁边作为建议。"
+    return f"已把这句加到“{key}”末尾（其余部分未动），可按需调整位置。"
+
+
+def _instance(project: Project, intent: Intent) -> str:
+    assert project.draft is not None
+    project.workspace.instance = intent.value
+    project.draft.instance = intent.value
+    project.draft.raw_title = ""
+    moved = _place(project)
+    return f"场景实例名称已改为“{inert(intent.value)}”，标题现为：{inert(project.draft.title)}。正文未改动。{moved}"
+
+
+def _change(project: Project, settings: Settings, text: str) -> str:
+    compress, supplement = _COMPRESS.search(text), _SUPPLEMENT.search(text)
+    if compress:
+        part: PartKey = _PART_NAMES[compress.group(1)]  # type: ignore[assignment]
+        limit = min(_number(compress.group(2)), load_requirements().limit_spec(part).limit)
+        return _revise(project, settings, part, text, limit)
+    if supplement:
+        part = _PART_NAMES[supplement.group(1)]  # type: ignore[assignment]
+        return _supplement(project, settings, part, supplement.group(2))
+    return _instruction(project, settings, text)
+
+
+def _question(project: Project, settings: Settings, text: str, reply_lines: list[str]) -> Iterator[str]:
+    from assistant.knowledge.answer import ask
+    from assistant.knowledge.index import ensure_index
+    from assistant.knowledge.retriever import KnowledgeBase
+
+    ensure_index(settings)
+    kb = KnowledgeBase(settings)
+    # Streamed to the writer as it arrives; the final reply keeps only the cited sentences.
+    answer = yield from _streaming(
+        lambda on_token: ask(kb, settings, text, on_token=on_token),
+        lambda partial: "\n".join([*reply_lines, html.escape(partial).replace("](", "] (")]),
+    )
+    lines = [html.escape(answer.text).replace("](", "] (")]  # no HTML, links or images
+    if answer.online and answer.hits:  # the [n] markers mean nothing without their sources
+        cited = sorted({int(n) for n in re.findall(r"\[(\d+)\]", answer.text)})
+        lines += [
+            f"[{n}] 出处：{inert(answer.hits[n - 1].citation)}" for n in cited if 0 < n <= len(answer.hits)
+        ]
+    if answer.partial:
+        lines.append("⚠️ 回答不完整：模型输出中断，以上是已收到的部分，可重新提问。")
+    return "\n".join(lines)
+
+
+def _activity_lines(project: Project, settings: Settings, text: str) -> list[str]:
+    """An overview of several activities: each is mapped on its own and the writer picks one to write."""
+    from assistant.knowledge.index import ensure_index
+    from assistant.knowledge.mapping import activities, map_description
+    from assistant.knowledge.retriever import KnowledgeBase
+
+    pieces = activities(text)
+    if len(pieces) < 2:
+        return []
+    ensure_index(settings)
+    kb = KnowledgeBase(settings)
+    per_piece = [(p, map_description(kb, p, top=1)) for p in pieces]
+    found = _candidates([m[0] for _, m in per_piece if m], project.material)
+    distinct = list({(c.link, c.scene): c for c in found}.values())
+    if len({c.link for c in distinct}) < 2:
+        return []
+    project.workspace.candidates = distinct
+    lines = [
+        "这段材料讲了几件不同的事，一个场景只写一件。按下面的候选分别对应（回复“选第N个”决定先写哪一个）："
+    ]
+    for piece, mapped in (pm for pm in per_piece if pm[1]):
+        lines.append(f"- “{inert(piece[:30])}…” → {inert(mapped[0].label)}")
+    return [*lines, *_candidate_lines(distinct)]
+
+
+def _map(settings: Settings, text: str) -> list:
+    from assistant.knowledge.index import ensure_index
+    from assistant.knowledge.mapping import map_description
+    from assistant.knowledge.retriever import KnowledgeBase
+
+    ensure_index(settings)
+    return map_description(KnowledgeBase(settings), text, top=3)
+
+
+def _material(project: Project, settings: Settings, text: str, reply_lines: list[str]) -> Iterator[str]:
+    from assistant.knowledge.mapping import is_close, named_scenes
+
+    if text:
+        project.material = f"{project.material}\n\n【{PASTED}】\n{text}".strip()
+    if not project.material.strip():
+        return "请粘贴材料或上传文件（报告、供应商方案、数据表），我来对应环节/场景并起草五个部分。"
+    yield "\n".join([*reply_lines, "正在对应环节/场景并起草…"])
+    draft, lines = project.draft, []
+    choice = {"domain": draft.domain, "link": draft.link, "scene": draft.scene} if draft else {}
+    named = named_scenes(text) if not draft else []
+    if len(named) == 1:  # the writer named the scene outright: that is the choice, not a vote
+        choice = {"link": named[0].link, "scene": named[0].name}
+        lines.append(f"材料中写明了场景“{named[0].label}”，按它起草。")
+        project.workspace.candidates = _candidates(_map(settings, text), project.material)
+    activity = _activity_lines(project, settings, text) if not draft and not named else []
+    result = yield from _redraft(project, settings, reply_lines, **choice)
+    if result.mapping and not activity:
+        project.workspace.candidates = _candidates(result.mapping, project.material)
+    applied, proposed = _install(project, result.scene)
+    lines += activity
+    lines.append(_draft_summary(result, [] if activity else project.workspace.candidates))
+    if not activity and result.mapping and is_close(result.mapping):
+        first, second = result.mapping[0], result.mapping[1]
+        lines.append(
+            f"\n❓ 前两个候选很接近（{first.link}›{first.scene} 与 {second.link}›{second.scene}），"
+            "已先按第1个起草。是哪一个？请回复“选第2个”或在右侧“场景”中点选。"
+        )
+    lines += _installed_lines(applied, proposed)
+    return "\n".join(lines)
+
+
+def snapshot(project: Project, taken_as: str) -> TurnUndo:
+    """What “撤销上一步” restores after the change about to be made."""
+    ws = project.workspace
+    return TurnUndo(
+        taken_as=taken_as,
+        material=project.material,
+        draft=project.draft.model_copy(deep=True) if project.draft else None,
+        parts={k: v.model_copy() for k, v in ws.parts.items()},
+        candidates=[c.model_copy() for c in ws.candidates],
+        instance=ws.instance,
+        scenes=[s.model_copy(deep=True) for s in project.application.scenes],
+        placed_title=ws.placed_title,
+    )
+
+
+def undo_turn(project: Project) -> str:
+    """Put back what the last chat turn changed (its chat lines stay, with a note)."""
+    undo = project.workspace.undo
+    if undo is None:
+        return "没有可撤销的对话操作。"
+    ws = project.workspace
+    project.material, project.draft = undo.material, undo.draft
+    ws.parts, ws.candidates, ws.instance = undo.parts, undo.candidates, undo.instance
+    project.application.scenes, ws.placed_title = undo.scenes, undo.placed_title
+    ws.undo = None
+    message = f"已撤销上一步（{undo.taken_as.split('：')[0]}），草稿与材料恢复原样。"
+    project.chat.append(ChatMessage(role="assistant", content=message))
+    return message
+
+
+def _dispatch(
+    project: Project, settings: Settings, intent: Intent, text: str, reply_lines: list[str]
+) -> Iterator[str]:
+    if intent.kind == "question":
+        return (yield from _question(project, settings, text, reply_lines))
+    if intent.kind == "scene":
+        intent.value = text
+        return (yield from _scene_choice(project, settings, intent))
+    if intent.kind == "instance":
+        return _instance(project, intent)
+    if intent.kind in ("figure", "period"):
+        return (yield from _fact(project, settings, intent))
+    if intent.kind == "change":
+        return _change(project, settings, text)
+    return (yield from _material(project, settings, text, reply_lines))
 
 
 def respond(
     project: Project, settings: Settings, text: str, files: list[Path] | None = None
 ) -> Iterator[str]:
     """One chat turn. Yields the assistant's reply as it grows; the project is updated in place."""
-    text = (text or "").strip()
+    from assistant.knowledge.simplify import to_simplified
+
+    text = to_simplified((text or "").strip())
     project.chat.append(ChatMessage(role="user", content=text or "（上传文件）"))
     reply_lines = add_files(project, files or [])
-    if reply_lines:
-        yield "\n".join(reply_lines)
-    compress, supplement = _COMPRESS.search(text), _SUPPLEMENT.search(text)
+    intent = classify(text, project.draft is not None) if text or not reply_lines else Intent("material")
+    head = f"**理解为：{intent.taken_as}**" + (
+        "" if intent.kind == "question" else "（不对可点“撤销上一步”）"
+    )
+    reply_lines.insert(0, head)
+    yield "\n".join(reply_lines)
+    if intent.kind != "question":
+        project.workspace.undo = snapshot(project, intent.taken_as)
     try:
-        if project.draft is not None and compress:
-            part: PartKey = _PART_NAMES[compress.group(1)]  # type: ignore[assignment]
-            limit = min(_number(compress.group(2)), load_requirements().limit_spec(part).limit)
-            reply_lines.append(_revise(project, settings, part, text, limit))
-        elif project.draft is not None and supplement:
-            part = _PART_NAMES[supplement.group(1)]  # type: ignore[assignment]
-            reply_lines.append(_supplement(project, settings, part, supplement.group(2)))
-        elif text and _QUESTION.search(text) and len(text) < 60:
-            from assistant.knowledge.answer import ask
-            from assistant.knowledge.index import ensure_index
-            from assistant.knowledge.retriever import KnowledgeBase
-
-            ensure_index(settings)
-            kb = KnowledgeBase(settings)
-            # Streamed to the writer as it arrives; the final reply keeps only the cited sentences.
-            answer = yield from _streaming(
-                lambda on_token: ask(kb, settings, text, on_token=on_token),
-                lambda partial: "\n".join([*reply_lines, html.escape(partial).replace("](", "] (")]),
-            )
-            reply_lines.append(html.escape(answer.text).replace("](", "] ("))  # no HTML, links or images
-            if answer.online and answer.hits:  # the [n] markers mean nothing without their sources
-                cited = sorted({int(n) for n in re.findall(r"\[(\d+)\]", answer.text)})
-                reply_lines += [
-                    f"[{n}] 出处：{inert(answer.hits[n - 1].citation)}"
-                    for n in cited
-                    if 0 < n <= len(answer.hits)
-                ]
-            if answer.partial:
-                reply_lines.append("⚠️ 回答不完整：模型输出中断，以上是已收到的部分，可重新提问。")
-        elif project.draft is not None and _looks_like_instruction(text):
-            reply_lines.append(_instruction(project, settings, text))
-        else:
-            if text:
-                project.material = f"{project.material}\n\n{text}".strip()
-            if not project.material.strip():
-                reply_lines.append(
-                    "请粘贴材料或上传文件（报告、供应商方案、数据表），我来对应环节/场景并起草五个部分。"
-                )
-            else:
-                yield "\n".join([*reply_lines, "正在对应环节/场景并起草…"])
-                draft = project.draft
-                keep_choice = (
-                    {"domain": draft.domain, "link": draft.link, "scene": draft.scene} if draft else {}
-                )
-                material = material_from_text(project.material)
-                result = yield from _streaming(
-                    lambda on_token: draft_scene(material, settings, on_token=on_token, **keep_choice),
-                    lambda partial: "\n".join(
-                        [*reply_lines, f"正在起草…（已收到模型输出 {len(partial)} 字符）"]
-                    ),
-                )
-                kept = _keep_confirmed(project, result)
-                reply_lines.append(_draft_summary(result))
-                if kept:
-                    reply_lines.append(f"\n已人工确认的部分保持不变：{'、'.join(kept)}。")
+        reply_lines.append((yield from _dispatch(project, settings, intent, text, reply_lines)))
     except AssistantError as err:
         reply_lines.append(f"⚠️ {inert(str(err))}（已保存的草稿与对话不受影响）")
     except Exception as err:
@@ -334,3 +601,37 @@ def respond(
     reply = "\n".join(reply_lines)
     project.chat.append(ChatMessage(role="assistant", content=reply))
     yield reply
+
+
+def apply_turn(before: Project, after: Project, fresh: Project) -> Project:
+    """Apply to ``fresh`` (the project as stored now) only what a turn changed between ``before`` and
+    ``after``. A part the writer edited in the page while the turn ran keeps the writer's text and
+    gets the turn's text as a proposal."""
+    fresh.chat += after.chat[len(before.chat) :]
+    if after.material != before.material:
+        added = after.material[len(before.material) :] if after.material.startswith(before.material) else None
+        fresh.material = fresh.material + added if added is not None else after.material
+    ws_after, ws_fresh = after.workspace, fresh.workspace
+    for name in ("candidates", "undo", "instance", "placed_title"):
+        if getattr(ws_after, name) != getattr(before.workspace, name):
+            setattr(ws_fresh, name, getattr(ws_after, name))
+    if after.application.scenes != before.application.scenes:
+        fresh.application.scenes = after.application.scenes
+    if after.draft == before.draft and ws_after.parts == before.workspace.parts:
+        return fresh
+    if fresh.draft is None or before.draft is None or after.draft is None:
+        fresh.draft, ws_fresh.parts = after.draft, ws_after.parts
+        return fresh
+    for name in ("domain", "link", "scene", "instance", "raw_title", "gaps", "questions", "figures"):
+        setattr(fresh.draft, name, getattr(after.draft, name))
+    for key in PART_KEYS:
+        old, new, now = before.draft.parts.get(key), after.draft.parts.get(key), fresh.draft.parts.get(key)
+        state_changed = ws_after.part(key) != before.workspace.part(key)
+        if old == new and not state_changed:
+            continue
+        if now == old:  # untouched in the page meanwhile: the turn's text and state win
+            setattr(fresh.draft.parts, key, new)
+            ws_fresh.parts[key] = ws_after.part(key).model_copy()
+        elif new != old:  # the writer typed meanwhile: theirs stays, the turn's text waits beside it
+            ws_fresh.part(key).proposal, ws_fresh.part(key).edited = new, True
+    return fresh

@@ -208,9 +208,45 @@ def _knowledge_base():
     return KnowledgeBase(settings)
 
 
-@app.command("search")
+# Text may start with "-" ("- 我们上了视觉检测…" pasted from a list): unknown "options" are the text.
+TEXT_COMMAND = {"ignore_unknown_options": True}
+FileOption = Annotated[
+    Path | None, typer.Option("--file", "-f", help="从文件读取，每个非空行一条（一次进程处理多条）")
+]
+
+
+def _texts(words: list[str] | None, file: Path | None, what: str) -> list[str]:
+    """The texts a command runs on: the words given (joined), or every non-empty line of --file."""
+    texts = []
+    if words:
+        texts.append(" ".join(words).strip())
+    if file is not None:
+        from assistant.drafting.material import load_material
+
+        try:
+            content = (
+                file.read_text(encoding="utf-8") if file.suffix in ("", ".txt") else load_material(file).text
+            )
+        except (OSError, UnicodeDecodeError) as err:
+            raise _input_error(about_file(file.name, err)) from err
+        texts += [line.strip() for line in content.splitlines() if line.strip()]
+    texts = [t for t in texts if t]
+    if not texts:
+        raise _input_error(f"{what}为空：请给出文字，或用 --file 指定文件")
+    return texts
+
+
+def _print_many(texts: list[str], show) -> None:
+    for i, text in enumerate(texts):
+        if len(texts) > 1:
+            console.print(f"\n[bold cyan]【{i + 1}】{text[:60]}[/]", highlight=False)
+        show(text)
+
+
+@app.command("search", context_settings=TEXT_COMMAND)
 def search_cmd(
-    query: Annotated[str, typer.Argument(help="要检索的问题或关键词")],
+    query: Annotated[list[str] | None, typer.Argument(help="要检索的问题或关键词")] = None,
+    file: FileOption = None,
     k: Annotated[int, typer.Option("--k", "-k", help="返回条数")] = 5,
     method: Annotated[str, typer.Option(help="hybrid（混合）/ bm25 / dense")] = "hybrid",
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
@@ -218,49 +254,75 @@ def search_cmd(
     """在通知、要素条件、场景表及用户文档中检索，结果带出处。"""
     if method not in ("hybrid", "bm25", "dense"):
         raise _input_error(f"--method 只能是 hybrid、bm25 或 dense，收到：{method}")
-    if not query.strip():
-        raise _input_error("检索内容为空")
-    hits = _knowledge_base().search(query, k=k, method=method)  # type: ignore[arg-type]
+    texts = _texts(query, file, "检索内容")
+    kb = _knowledge_base()
+    results = {text: kb.search(text, k=k, method=method) for text in texts}  # type: ignore[arg-type]
     if as_json:
-        console.print_json(json.dumps([h.to_dict() for h in hits], ensure_ascii=False))
+        data = [[h.to_dict() for h in hits] for hits in results.values()]
+        console.print_json(json.dumps(data[0] if len(texts) == 1 and not file else data, ensure_ascii=False))
         return
-    if not hits:
-        console.print("没有找到相关段落")
-    for i, hit in enumerate(hits, 1):
-        scores = f"BM25 {hit.bm25_score or 0:.2f}（第{hit.bm25_rank or '-'}） · 向量 {hit.dense_score or 0:.3f}（第{hit.dense_rank or '-'}）"
-        console.print(f"[bold]{i}. {hit.citation}[/]  [dim]{scores}[/]", highlight=False)
-        console.print(f"   {hit.snippet}", highlight=False)
+
+    def show(text: str) -> None:
+        hits = results[text]
+        if not hits:
+            console.print("没有找到相关段落")
+        for i, hit in enumerate(hits, 1):
+            scores = f"BM25 {hit.bm25_score or 0:.2f}（第{hit.bm25_rank or '-'}） · 向量 {hit.dense_score or 0:.3f}（第{hit.dense_rank or '-'}）"
+            console.print(f"[bold]{i}. {hit.citation}[/]  [dim]{scores}[/]", highlight=False)
+            console.print(f"   {hit.snippet}", highlight=False)
+
+    _print_many(texts, show)
 
 
-@app.command("map")
+@app.command("map", context_settings=TEXT_COMMAND)
 def map_cmd(
     description: Annotated[
-        str, typer.Argument(help="用自己的话描述做了什么，如：我们用机器视觉在线检测外观缺陷")
-    ],
+        list[str] | None, typer.Argument(help="用自己的话描述做了什么，如：我们用机器视觉在线检测外观缺陷")
+    ] = None,
+    file: FileOption = None,
     top: Annotated[int, typer.Option("--top", help="候选个数")] = 3,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
-    """把一段描述对应到 领域 / 环节 / 场景，附指引条目出处。"""
-    from assistant.knowledge.mapping import map_description
+    """把一段描述对应到 领域 / 环节 / 场景，附命中的词与出处；几件事的概述按事分开对应。"""
+    from assistant.knowledge.mapping import is_close, map_text, margin
 
-    if not description.strip():
-        raise _input_error("描述为空")
-    candidates = map_description(_knowledge_base(), description, top=top)
+    texts = _texts(description, file, "描述")
+    kb = _knowledge_base()
+    results = {text: map_text(kb, text, top=top) for text in texts}
     if as_json:
-        console.print_json(json.dumps([c.to_dict() for c in candidates], ensure_ascii=False))
+        data = [
+            {
+                "text": t,
+                "margin": round(margin(c), 4),
+                "close": is_close(c),
+                "candidates": [x.to_dict() for x in c],
+            }
+            for t, c in results.items()
+        ]
+        single = [x.to_dict() for x in results[texts[0]]]
+        console.print_json(json.dumps(single if len(texts) == 1 and not file else data, ensure_ascii=False))
         return
-    for i, c in enumerate(candidates, 1):
-        console.print(f"[bold]{i}. {c.label}[/]  [dim]得分 {c.score:.4f}[/]", highlight=False)
-        console.print(f"   {c.summary}　出处：{c.citation}", highlight=False)
-    if any(not c.verified for c in candidates):
+
+    def show(text: str) -> None:
+        candidates = results[text]
+        for i, c in enumerate(candidates, 1):
+            why = f"命中：{'、'.join(c.matched[:6])}" if c.matched else "语义相近"
+            console.print(f"[bold]{i}. {c.label}[/]  [dim]得分 {c.score:.4f}　{why}[/]", highlight=False)
+            console.print(f"   {c.summary}　出处：{c.citation}", highlight=False)
+        if is_close(candidates):
+            console.print("[yellow]前两个候选很接近（或材料讲了几件事），请人工选择。[/]")
+
+    _print_many(texts, show)
+    if any(not c.verified for cs in results.values() for c in cs):
         console.print(
             "[yellow]注：标“未核实”的场景名取自2025年版指引或本项目整理，2024年版措辞可能不同，请以官方指引原文为准。[/]"
         )
 
 
-@app.command("ask")
+@app.command("ask", context_settings=TEXT_COMMAND)
 def ask_cmd(
-    question: Annotated[str, typer.Argument(help="关于通知、要素条件或场景的问题")],
+    question: Annotated[list[str] | None, typer.Argument(help="关于通知、要素条件或场景的问题")] = None,
+    file: FileOption = None,
     k: Annotated[int, typer.Option("--k", "-k", help="参考段落数")] = 5,
     as_json: Annotated[bool, typer.Option("--json", help="输出 JSON")] = False,
 ) -> None:
@@ -268,29 +330,37 @@ def ask_cmd(
     from assistant.config import get_settings
     from assistant.knowledge.answer import ask
 
-    if not question.strip():
-        raise _input_error("问题为空")
+    texts = _texts(question, file, "问题")
     settings = get_settings()
-    answer = ask(_knowledge_base(), settings, question, k=k)
+    kb = _knowledge_base()
+    answers = {text: ask(kb, settings, text, k=k) for text in texts}
     if as_json:
-        data = {
-            "question": answer.question,
-            "answer": answer.text,
-            "online": answer.online,
-            "partial": answer.partial,
-            "citations": [h.citation for h in answer.hits],
-        }
-        console.print_json(json.dumps(data, ensure_ascii=False))
+        data = [
+            {
+                "question": a.question,
+                "answer": a.text,
+                "online": a.online,
+                "partial": a.partial,
+                "citations": [h.citation for h in a.hits],
+            }
+            for a in answers.values()
+        ]
+        console.print_json(json.dumps(data[0] if len(texts) == 1 and not file else data, ensure_ascii=False))
         return
-    if not answer.online and answer.hits:
-        console.print("[dim]离线模式：以下是与问题最相关的原文段落（配置大模型后可得到归纳回答）[/]")
-    console.print(answer.text, highlight=False)
-    if answer.online and answer.hits:
-        console.print("\n[bold]资料[/]")
-        for i, hit in enumerate(answer.hits, 1):
-            console.print(f"  [{i}] {hit.citation}", highlight=False)
-    if answer.partial:
-        console.print("[yellow]回答不完整：模型输出中断（已保留已收到的部分）[/]")
+
+    def show(text: str) -> None:
+        answer = answers[text]
+        if not answer.online and answer.hits:
+            console.print("[dim]离线模式：以下是与问题最相关的原文段落（配置大模型后可得到归纳回答）[/]")
+        console.print(answer.text, highlight=False)
+        if answer.online and answer.hits:
+            console.print("\n[bold]资料[/]")
+            for i, hit in enumerate(answer.hits, 1):
+                console.print(f"  [{i}] {hit.citation}", highlight=False)
+        if answer.partial:
+            console.print("[yellow]回答不完整：模型输出中断（已保留已收到的部分）[/]")
+
+    _print_many(texts, show)
 
 
 @app.command("eval")
@@ -752,7 +822,7 @@ def _metrics_matrix(name: str, metrics: dict) -> list[Table]:
         if len(parts) != 3 or not isinstance(value, int | float):
             continue
         a, b, c = parts
-        if a in ("rule", "format", "grades"):
+        if a in ("rule", "format", "grades", "passages"):
             grouped.setdefault(f"{name} · {a}", {}).setdefault(b, {})[c] = value
         else:
             grouped.setdefault(f"{name} · 方法对比", {}).setdefault(f"{b}.{c}", {})[a] = value

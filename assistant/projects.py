@@ -28,6 +28,7 @@ from sqlalchemy import delete, func, insert, select, update
 from assistant import project_db as db
 from assistant.errors import InputError
 from assistant.models import PART_KEYS, Application, Scene
+from assistant.workspace import Workspace
 
 logger = logging.getLogger(__name__)
 HISTORY_KEPT = 20  # versions of each part kept for undo
@@ -56,6 +57,8 @@ class Project(BaseModel):
     draft: Scene | None = None
     confirmed: dict[str, bool] = Field(default_factory=dict)  # part key → the writer accepted it
     chat: list[ChatMessage] = Field(default_factory=list)
+    # Per-part protection, proposals, undo and scene candidates: the writer's workspace (issue 12).
+    workspace: Workspace = Field(default_factory=Workspace)
     updated_at: float = 0.0
     version: int = 0  # the stored version this copy was read at; a save from an older one is refused
     part_versions: dict[str, int] = Field(default_factory=dict)  # "draft/成效" → version of that part

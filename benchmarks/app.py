@@ -69,7 +69,7 @@ def main() -> None:
             for i in range(SESSIONS):
                 c = Client(url, verbose=False)
                 project_id = _project_id(c.predict(f"会话{i}", api_name="/new_project")[0])
-                c.predict(project_id, MATERIAL, None, api_name="/send")
+                c.predict(project_id, {"text": MATERIAL, "files": []}, api_name="/send")
                 c.predict(project_id, api_name="/select_project")
                 sessions.append(c)
                 if i == 0:  # the first draft also loads the embedding model: not a per-session cost

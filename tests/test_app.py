@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from assistant.markdown_io import application_to_markdown
-from assistant.models import Application
+from assistant.models import PART_KEYS, Application
 from assistant.paths import EVALS_DIR, SAMPLES_DIR
 
 MATERIAL = (EVALS_DIR / "drafting" / "sets" / "d03" / "material.md").read_text(encoding="utf-8")
@@ -65,30 +65,79 @@ def client(app_data: Path):
         yield client
 
 
+def labelled(client, api_name: str, result) -> dict:
+    """An endpoint's outputs by label (Markdown/HTML carry hidden labels for this): tests read what
+    they check by name, not by position."""
+    returns = client.view_api(return_format="dict", print_info=False)["named_endpoints"][api_name]["returns"]
+    return {r["label"]: value for r, value in zip(returns, result, strict=True)}
+
+
+def send(client, project_id: str, text: str) -> dict:
+    return labelled(
+        client, "/send", client.predict(project_id, {"text": text, "files": []}, api_name="/send")
+    )
+
+
+def part_label(key: str) -> str:
+    from app import REQ
+
+    spec = next(s for s in REQ.parts if s.key == key)
+    return f"{spec.heading}（≤{spec.limit}字）"
+
+
+def last_reply(out: dict) -> str:
+    return text_of(out["对话"][-1])
+
+
 def test_writer_drafts_from_material_and_the_project_is_saved(client) -> None:
     project_id = new_project(client, "铸造车间项目")
-    result = client.predict(project_id, MATERIAL, None, api_name="/send")
-    chat = result[1]
-    reply = text_of(chat[-1])
-    assert "已起草" in reply and "质量管控" in reply
-    parts = result[5:10]
-    assert all(isinstance(p, str) for p in parts) and parts[3]  # 成效 is drafted
-    counters = result[10:15]
-    assert all("字" in c and "未人工确认" in c for c in counters)
+    out = send(client, project_id, MATERIAL)
+    reply = last_reply(out)
+    assert reply.startswith("**理解为：新材料") and "已起草" in reply and "质量管控" in reply
+    assert out[part_label("成效")]  # 成效 is drafted
+    assert all("字" in out[f"字数-{k}"] and "已保护" not in out[f"字数-{k}"] for k in PART_KEYS)
+    # The candidates say why each matched.
+    assert any("命中" in label for label, _ in out["候选（及命中的词）"]["choices"])
 
-    counter, findings = client.predict(project_id, "字" * 320, api_name="/edit_成效")
-    assert 'class="count over"' in counter and "320 / 300" in counter
-    assert "超出上限" in findings
-    assert "未人工确认" not in client.predict(project_id, True, api_name="/confirm_成效")
+    edited = labelled(client, "/edit_成效", client.predict(project_id, "字" * 320, api_name="/edit_成效"))
+    assert 'class="count over"' in edited["字数-成效"] and "320 / 300" in edited["字数-成效"]
+    assert "已保护" in edited["字数-成效"] and "超出上限" in edited["审查提示"]
 
     # Reloading (a browser refresh) brings back the same project with the edit.
-    loaded = client.predict(api_name="/load")
-    assert loaded[6] == "字" * 320  # [project, chat, header, 描述, 痛点, 技术方案, 成效, …]
+    loaded = labelled(client, "/load", client.predict(api_name="/load"))
+    assert loaded[part_label("成效")] == "字" * 320
+    # Choosing another project in the list shows that project.
+    other = new_project(client, "另一个项目")
+    assert labelled(client, "/select_project", client.predict(other, api_name="/select_project"))[
+        part_label("成效")
+    ] in ("", None)
+    back = labelled(client, "/select_project", client.predict(project_id, api_name="/select_project"))
+    assert back[part_label("成效")] == "字" * 320
+
+
+def test_saved_basic_info_reaches_the_exported_docx(client) -> None:
+    from docx import Document
+
+    project_id = new_project(client, "基本信息")
+    send(client, project_id, MATERIAL)
+    client.predict(project_id, api_name="/add_scene")
+    info = ["压铸件智能工厂", "江西某压铸有限公司", "南昌市工信局", "压铸智能工厂", "王工", "13800000000"]
+    coverage = client.predict(
+        project_id, *info, "二级", "否", "企业简介一句。", "项目简述一句。", api_name="/save_info"
+    )
+    assert "必须领域已覆盖" in coverage
+    docx = next(f for f in client.predict(project_id, api_name="/export") if str(f).endswith(".docx"))
+    doc = Document(docx)
+    text = "\n".join(
+        [p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    )
+    for value in ["压铸件智能工厂", "江西某压铸有限公司", "王工", "13800000000"]:
+        assert value in text, value
 
 
 def test_export_gives_word_and_excel(client) -> None:
     project_id = new_project(client, "导出测试")
-    client.predict(project_id, MATERIAL, None, api_name="/send")
+    send(client, project_id, MATERIAL)
     client.predict(project_id, api_name="/add_scene")
     files = client.predict(project_id, api_name="/export")
     suffixes = sorted(Path(f).suffix for f in files)
@@ -96,6 +145,73 @@ def test_export_gives_word_and_excel(client) -> None:
     # A second export never overwrites the first.
     again = client.predict(project_id, api_name="/export")
     assert set(map(str, again)).isdisjoint(set(map(str, files)))
+
+
+def test_edited_parts_survive_a_redraft_as_proposals_to_accept_reject_or_undo(client) -> None:
+    project_id = new_project(client, "保护")
+    send(client, project_id, MATERIAL)
+    mine = {key: f"我自己写的{key}，不许覆盖。" for key in PART_KEYS}
+    for key in PART_KEYS:
+        client.predict(project_id, mine[key], api_name=f"/edit_{key}")
+    out = send(client, project_id, "另外，检测数据按件号写入MES系统，质量问题可按批次追溯到压铸机和模具。")
+    assert "没有被覆盖" in last_reply(out)
+    for key in PART_KEYS:
+        assert out[part_label(key)] == mine[key]  # the redraft did not overwrite it
+    proposed = [key for key in PART_KEYS if out[f"建议-{key}"]]
+    assert proposed, "a redraft with new material proposes new text for some edited part"
+    for key in PART_KEYS:
+        if key not in proposed:
+            continue
+        rejected = labelled(client, f"/reject_{key}", client.predict(project_id, api_name=f"/reject_{key}"))
+        assert rejected[f"建议-{key}"] == "" and rejected[part_label(key)] == mine[key]
+    send(client, project_id, "检测工位另配1台复检相机，复检结果同样写入MES。")
+    for key in PART_KEYS:
+        after = labelled(client, "/load", client.predict(api_name="/load"))
+        proposal = after[f"建议-{key}"]
+        if not proposal:
+            continue
+        accepted = labelled(client, f"/accept_{key}", client.predict(project_id, api_name=f"/accept_{key}"))
+        assert accepted[part_label(key)] != mine[key] and accepted[f"建议-{key}"] == ""
+        undone = labelled(client, f"/undo_{key}", client.predict(project_id, api_name=f"/undo_{key}"))
+        assert undone[part_label(key)] == mine[key]
+        assert "已保护" in undone[f"字数-{key}"]
+
+
+def test_replies_are_understood_and_the_last_turn_can_be_undone(client) -> None:
+    project_id = new_project(client, "回复")
+    drafted = send(client, project_id, MATERIAL)
+    body = drafted[part_label("描述")]
+    named = send(client, project_id, "实例名称叫‘压铸件外观缺陷视觉检测’")
+    assert "更正场景实例名称" in last_reply(named)
+    assert "压铸件外观缺陷视觉检测" in named["草稿"] and named[part_label("描述")] == body
+    undone = labelled(client, "/undo_turn", client.predict(project_id, api_name="/undo_turn"))
+    assert "压铸件外观缺陷视觉检测" not in undone["草稿"]
+    assert "已撤销上一步" in text_of(undone["对话"][-1])
+
+
+def test_the_writer_picks_the_scene_and_the_placed_section_moves(client) -> None:
+    project_id = new_project(client, "选场景")
+    drafted = send(client, project_id, MATERIAL)
+    client.predict(project_id, api_name="/add_scene")
+    moved = labelled(
+        client, "/choose_scene", client.predict(project_id, "设备管理|设备运行监控", api_name="/choose_scene")
+    )
+    assert "设备管理-设备运行监控" in moved["草稿"]
+    assert "已起草" in text_of(moved["对话"][-1])  # the whole reply is kept, not just the progress line
+    assert 'data-domain="生产作业" data-count="1"' in moved["领域覆盖"]
+    assert [row[1] for row in moved["申报书中的场景"]["data"]] == ["生产作业"]
+    first = drafted["候选（及命中的词）"]["choices"][0][1]
+    back = labelled(
+        client, "/choose_candidate", client.predict(project_id, first, api_name="/choose_candidate")
+    )
+    link, scene = first.split("|")
+    assert f"{link}-{scene}" in back["草稿"]
+    assert back["或从全部环节/场景中选择"]["value"] == first  # the picker shows the current scene
+    undone = labelled(client, "/undo_turn", client.predict(project_id, api_name="/undo_turn"))
+    assert "设备管理-设备运行监控" in undone["草稿"]  # the picker's switch is undone like a chat turn
+    by_chat = send(client, project_id, "场景选错了，应该是第2个")
+    second = drafted["候选（及命中的词）"]["choices"][1][1].split("|")
+    assert "选择场景" in last_reply(by_chat) and f"{second[0]}-{second[1]}" in by_chat["草稿"]
 
 
 def test_reviewer_batch_with_a_docx_and_a_bad_file(client, tmp_path: Path) -> None:
@@ -128,6 +244,10 @@ def test_knowledge_search_shows_citations_and_both_scores(client) -> None:
     first = table["data"][0]
     assert first[1].startswith(("附件1", "《智能制造典型场景参考指引", "本项目场景表"))
     assert first[4] != "—" and first[5] != "—"
+    # Pressing Enter in the box runs the same search.
+    assert (
+        client.predict("生产管理涵盖哪些环节", "hybrid", api_name="/search_submit")["data"] == table["data"]
+    )
 
 
 def test_adding_a_document_makes_it_searchable(client, tmp_path: Path) -> None:
@@ -150,14 +270,23 @@ def test_every_event_has_its_own_api_name(tmp_path: Path) -> None:
 
     demo = build_app(Settings(data_dir=tmp_path / "data"))
     deps = demo.get_config_file()["dependencies"]
-    handlers = {fn.api_name: fn.fn.__name__ for fn in demo.fns.values()}
+    handlers = {fn.api_name: fn.fn.__name__ if fn.fn else None for fn in demo.fns.values()}
     names = [d["api_name"] for d in deps]
     # Gradio names an unnamed event after its handler, so a name equal to the handler's means none was given.
     unnamed = [d["targets"] for d in deps if not d["api_name"] or handlers[d["api_name"]] == d["api_name"]]
     assert not unnamed, f"events without api_name: {unnamed}"
     assert len(names) == len(set(names))
     assert all(d["api_visibility"] == "public" for d in deps)
-    main_actions = {"send", "edit_成效", "confirm_成效", "export", "open_application", "review", "search"}
+    main_actions = {
+        "send",
+        "edit_成效",
+        "accept_成效",
+        "save_info",
+        "export",
+        "open_application",
+        "review",
+        "search",
+    }
     assert main_actions <= set(names)
 
 
@@ -171,24 +300,25 @@ def test_an_existing_docx_opens_as_a_project_that_survives_a_restart(
 
     original = read_application(SAMPLES_DIR / "sample-application.json")
     docx = export_docx(original, tmp_path / "去年的申报书.docx")
-    # /open_application returns [project, chat, header, 5 parts, 5 counters, 5 checks, findings,
-    # coverage, scenes, 10 basic-info fields, scene picker]
-    opened = client.predict(handle_file(str(docx)), api_name="/open_application")
-    project_id = opened[0] if isinstance(opened[0], str) else opened[0]["value"]
-    assert opened[3] == original.scenes[0].parts.描述  # the first scene is in the editor, ready to improve
-    assert opened[22] == original.applicant
-    assert "必须领域已覆盖 3/3" in opened[19]
-    assert len(opened[20]["data"]) == len(original.scenes)
+    opened = labelled(
+        client, "/open_application", client.predict(handle_file(str(docx)), api_name="/open_application")
+    )
+    project_id = opened["项目"] if isinstance(opened["项目"], str) else opened["项目"]["value"]
+    # The first scene is in the editor, ready to improve.
+    assert opened[part_label("描述")] == original.scenes[0].parts.描述
+    assert opened["申报单位"] == original.applicant
+    assert "必须领域已覆盖 3/3" in opened["领域覆盖"]
+    assert len(opened["申报书中的场景"]["data"]) == len(original.scenes)
 
     last = len(original.scenes) - 1
-    picked = client.predict(project_id, last, api_name="/pick_scene")  # [header, 5 parts, …]
-    assert picked[1] == original.scenes[last].parts.描述
+    picked = labelled(client, "/pick_scene", client.predict(project_id, last, api_name="/pick_scene"))
+    assert picked[part_label("描述")] == original.scenes[last].parts.描述
 
     # A restart: a new app on the same data directory offers the project first and reopens it.
     with running_app(app_data) as again:
-        loaded = again.predict(api_name="/load")
-        assert (loaded[0] if isinstance(loaded[0], str) else loaded[0]["value"]) == project_id
-        assert loaded[3] == original.scenes[last].parts.描述
+        loaded = labelled(again, "/load", again.predict(api_name="/load"))
+        assert (loaded["项目"] if isinstance(loaded["项目"], str) else loaded["项目"]["value"]) == project_id
+        assert loaded[part_label("描述")] == original.scenes[last].parts.描述
 
 
 def test_an_online_answer_streams_into_the_chat(app_data: Path, tmp_path: Path) -> None:
@@ -200,10 +330,46 @@ def test_an_online_answer_streams_into_the_chat(app_data: Path, tmp_path: Path) 
         settings_overrides = {"openai_base_url": server.base_url, "llm_model": "scripted-model"}
         with running_app(app_data, **settings_overrides) as online:
             project_id = new_project(online, "在线问答")
-            job = online.submit(project_id, "智能制造能力成熟度要达到几级？", None, api_name="/send")
-            replies = [text_of(out[1][-1]) for out in job]
+            question = {"text": "智能制造能力成熟度要达到几级？", "files": []}
+            job = online.submit(project_id, question, api_name="/send")
+            replies = [text_of(out[2][-1]) for out in job]  # [project, message, chat, …]
     final = replies[-1]
-    assert "二级及以上" in final and "出处" in final
-    partials = [r for r in replies[:-1] if r and r != final]
+    assert final.startswith("**理解为：关于通知的提问") and "二级及以上" in final and "出处" in final
+    # Below the one line saying what the message was taken as, the answer grows.
+    partials = [r.split("\n", 1)[1] for r in replies[:-1] if r and r != final and "\n" in r]
     # The answer arrived in pieces, each shown before the whole: a growing prefix of the model's text.
     assert any(answer.startswith(r) and r != answer for r in partials), replies
+
+
+def test_every_event_handler_is_exercised_by_a_test(tmp_path: Path) -> None:
+    """Each event app.py registers is driven by a test that checks its effect: a gradio_client call in
+    this file (``api_name="/name"``, or an f-string over the part keys), or a browser test that acts on
+    the event's element (``#elem_id``) — page-load and chained events by naming them. A button nobody clicked in a
+    test is how “保存基本信息” shipped crashing."""
+    import re
+
+    from app import build_app
+    from assistant.config import Settings
+
+    here = Path(__file__).parent
+    client_src = (here / "test_app.py").read_text("utf-8")
+    browser_src = (here / "test_browser.py").read_text("utf-8")
+    called = set(re.findall(r'api_name=f?"/([^"{]+)"', client_src))
+    for template in re.findall(r'api_name=f"/([^"{]+)\{key\}"', client_src):
+        called |= {f"{template}{key}" for key in PART_KEYS}
+
+    demo = build_app(Settings(data_dir=tmp_path / "data"))
+    config = demo.get_config_file()
+    elem_of = {c["id"]: c.get("props", {}).get("elem_id") for c in config["components"]}
+    unexercised = []
+    for dep in config["dependencies"]:
+        name = dep["api_name"]
+        elems = [elem_of.get(target[0]) for target in dep["targets"]]
+        in_browser = any(e and f"#{e}" in browser_src for e in elems) or (
+            any(t[1] in ("load", "then", "success") for t in dep["targets"]) and f'"{name}"' in browser_src
+        )
+        if name not in called and not in_browser:
+            unexercised.append(
+                f"{name} ({', '.join(f'{e}.{t[1]}' for e, t in zip(elems, dep['targets'], strict=True))})"
+            )
+    assert not unexercised, f"events no test exercises: {unexercised}"

@@ -95,3 +95,38 @@ def test_map_cli_json_has_the_documented_keys(kb_dir: Path) -> None:
     assert len(data) == 3
     assert {"domain", "link", "scene", "score", "citation"} <= set(data[0])
     assert data[0]["link"] == "仓储物流"
+
+
+def test_map_search_and_ask_take_text_starting_with_a_dash_and_many_lines_from_a_file(
+    kb_dir: Path, tmp_path: Path
+) -> None:
+    # This checkout's code, not whichever copy is installed in the environment.
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(kb_dir), "PYTHONPATH": str(Path(__file__).parents[1])}
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "assistant.cli", *args],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=120,
+        )
+
+    dashed = run("map", "- 仓库上了堆垛机立体库，出入库扫码", "--top", "1", "--json")
+    assert dashed.returncode == 0, dashed.stderr
+    assert json.loads(dashed.stdout)[0]["link"] == "仓储物流"
+    for command in ("search", "ask"):
+        result = run(command, "-成熟度要达到几级", "--json")
+        assert result.returncode == 0, result.stderr
+
+    lines = tmp_path / "多条.txt"
+    lines.write_text(
+        "仓库上了堆垛机立体库，出入库扫码\n\n倉庫導入自動化立體倉儲，出入庫全自動\n設備全部聯網，手機上能看開動率\n",
+        "utf-8",
+    )
+    many = run("map", "--file", str(lines), "--top", "2", "--json")
+    assert many.returncode == 0, many.stderr
+    data = json.loads(many.stdout)
+    assert [d["candidates"][0]["link"] for d in data] == ["仓储物流", "仓储物流", "设备管理"]
+    assert all({"text", "margin", "close"} <= set(d) for d in data)
+    assert data[1]["candidates"][0]["matched"]  # traditional script matched simplified words

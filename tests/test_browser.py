@@ -1,6 +1,7 @@
-"""A real browser (Debian's chromium, driven by Playwright — no browser download) uses the app:
-drafts a scene offline, watches the 字数 counter change, reviews an uploaded .docx and downloads the
-report. Screenshots are kept in tests/artifacts/."""
+"""A real browser (Debian's chromium, driven by Playwright — no browser download) uses the app at
+1366×768: the first visit, a draft from pasted prose notes, a scene switch, an edit that survives a
+redraft, basic info that reaches the exported .docx, and a review of an uploaded .docx. Screenshots
+are kept in tests/artifacts/."""
 
 from __future__ import annotations
 
@@ -15,10 +16,10 @@ import pytest
 from assistant.markdown_io import application_to_markdown
 from assistant.models import Application
 from assistant.paths import EVALS_DIR
+from assistant.webapp.writer import MESSAGE_KEY
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-MATERIAL = (EVALS_DIR / "drafting" / "sets" / "d03" / "material.md").read_text(encoding="utf-8")
 
 
 def free_port() -> int:
@@ -50,29 +51,34 @@ def app_url(tmp_path_factory: pytest.TempPathFactory):
             os.environ["ASSISTANT_DATA_DIR"] = old
 
 
+def launch(p):
+    assert Path(CHROMIUM).exists(), "Debian's chromium is installed by `make test` (scripts/system-deps.sh)"
+    return p.chromium.launch(
+        executable_path=CHROMIUM,
+        headless=True,
+        args=[
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ],
+    )
+
+
 @pytest.fixture
 def page(app_url: str):
     from playwright.sync_api import sync_playwright
 
-    assert Path(CHROMIUM).exists(), "Debian's chromium is installed by `make test` (scripts/system-deps.sh)"
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM,
-            headless=True,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-quic",
-                "--no-first-run",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        # A Chinese browser, as the app's users have: Gradio's own labels follow the browser locale.
+        browser = launch(p)
+        # A Chinese browser on a common office laptop screen, as the app's users have: Gradio's own
+        # labels follow the browser locale.
         context = browser.new_context(
-            accept_downloads=True, locale="zh-CN", viewport={"width": 1400, "height": 1000}
+            accept_downloads=True, locale="zh-CN", viewport={"width": 1366, "height": 768}
         )
         page = context.new_page()
         page.goto(app_url)
@@ -81,27 +87,130 @@ def page(app_url: str):
         browser.close()
 
 
-def test_draft_offline_and_watch_the_counter(page) -> None:
-    assert "离线模式" in page.inner_text("#mode-banner")
-    page.fill("#message textarea", MATERIAL)
-    page.click("#send")
+ROTOR_NOTES = (
+    "我们车间去年上了一条转子动平衡自动检测线，主要解决电机转子不平衡量靠人工检测、效率低、漏检多的问题。"
+    "以前每根转子要工人上平衡机手动测量、记录，一个班4个人，平均每根要3分钟，不平衡量超差的转子偶尔会漏到装配线上。\n"
+    "现在整条线由杭州集智机电股份有限公司提供自动平衡机，配上视觉读码和在线测量，检测数据自动上传到MES，"
+    "不合格的转子自动分拣出来。检测节拍缩短到每根45秒，检测人员由4人减少到1人，不平衡量漏检基本消除。\n"
+    "项目总投资约260万元，每年节约人工成本和质量损失约95万元。"
+)
+
+
+def send(page, text: str, expect: str) -> None:
+    """Type into #message and click 发送; wait until the last chat reply contains ``expect``."""
+    replies = page.locator("#chat .message-row").count()
+    page.fill("#message textarea", text)
+    page.locator("#message button", has_text="发送").click()
     page.wait_for_function(
-        "document.querySelector('#draft-header') && document.querySelector('#draft-header').innerText.includes('质量管控')",
+        """([n, expect]) => {
+            const rows = document.querySelectorAll('#chat .message-row');
+            return rows.length > n && rows[rows.length - 1].innerText.includes(expect);
+        }""",
+        arg=[replies, expect],
         timeout=120_000,
     )
-    counter = page.locator("#count-成效 .count")
-    before = int(counter.get_attribute("data-count"))
-    assert before > 0 and "未人工确认" in page.inner_text("#count-成效")
+    page.wait_for_timeout(500)
+
+
+def test_first_visit_greets_and_the_input_is_on_screen(page) -> None:
+    chat = page.inner_text("#chat")
+    assert "请在下方粘贴" in chat and "例如" in chat
+    box = page.locator("#message textarea").bounding_box()
+    assert box and box["y"] + box["height"] <= 768, box  # visible without scrolling at 1366×768
+    assert "环境变量" not in page.inner_text("#mode-banner")
+    page.screenshot(path=str(ARTIFACTS / "first-visit.png"))
+    # Unsent text survives a reload: "keep_message" stores it in the browser, "restore_message" puts it back.
+    page.fill("#message textarea", "还没发出去的一段材料")
+    page.wait_for_function(f"localStorage.getItem('{MESSAGE_KEY}') === '还没发出去的一段材料'")
+    page.reload()
+    page.wait_for_function(
+        "(document.querySelector('#message textarea') || {}).value === '还没发出去的一段材料'", timeout=30_000
+    )
+
+
+def test_the_writer_drafts_switches_scene_keeps_edits_and_exports(page, tmp_path: Path) -> None:
+    send(page, ROTOR_NOTES, "已起草")
+    header = page.inner_text("#draft-header")
+    assert "在线智能检测" in header or "质量管控" in header, header
+    assert "命中" in page.inner_text("#scene-candidates")
+    # A successful send empties the box, and with it the stored unsent text.
+    assert not page.evaluate(f"localStorage.getItem('{MESSAGE_KEY}')")
     page.screenshot(path=str(ARTIFACTS / "draft.png"), full_page=True)
 
+    # The counter follows the box, and an over-limit count is red (the stylesheet reached the page).
     page.fill("#part-成效 textarea", "字" * 310)
     page.wait_for_function(
         "document.querySelector('#count-成效 .count').dataset.count === '310'", timeout=30_000
     )
-    assert "over" in counter.get_attribute("class")
-    # The stylesheet reached the page: an over-limit count is shown red, not as plain text.
+    counter = page.locator("#count-成效 .count")
     assert counter.evaluate("e => getComputedStyle(e).backgroundColor") == "rgb(252, 232, 230)"
-    page.screenshot(path=str(ARTIFACTS / "counter-over.png"), full_page=True)
+    assert "已保护" in page.inner_text("#count-成效")
+
+    # Switch the scene from the full list: the draft moves to 设备管理 (生产作业).
+    page.click("#scene-all input")
+    page.fill("#scene-all input", "设备运行监控")
+    page.locator("ul[role=listbox] li", has_text="设备运行监控").first.click()
+    page.wait_for_function(
+        "document.querySelector('#draft-header').innerText.includes('设备管理-设备运行监控')", timeout=120_000
+    )
+    page.screenshot(path=str(ARTIFACTS / "scene-switch.png"), full_page=True)
+    # And back through a candidate.
+    page.locator("#scene-candidates label", has_text="在线智能检测").first.click()
+    page.wait_for_function(
+        "document.querySelector('#draft-header').innerText.includes('质量管控-在线智能检测')", timeout=120_000
+    )
+
+    # A protected edit survives a redraft: the new text waits beside it.
+    mine = "改造前由4名检测工手动上机测量并手写记录，超差转子偶有漏检，流入装配后返工。"
+    page.fill("#part-痛点 textarea", mine)
+    page.wait_for_function("document.querySelector('#count-痛点').innerText.includes('已保护')")
+    send(
+        page,
+        "另外，以前每班要安排专人抄写平衡机读数，经常抄错，不平衡量超差的转子在装配线上才发现。",
+        "没有被覆盖",
+    )
+    assert page.input_value("#part-痛点 textarea") == mine
+    proposal = page.locator("#proposal-text-痛点")
+    assert proposal.is_visible() and "重新起草给出的新写法" in proposal.inner_text()
+    proposal.scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "protected-edit.png"), full_page=True)
+    page.click("#reject-痛点")
+    page.wait_for_function(
+        "!document.querySelector('#proposal-痛点') || document.querySelector('#proposal-痛点').offsetParent === null"
+    )
+    assert page.input_value("#part-痛点 textarea") == mine
+
+    # Basic info saved on the page appears in the exported Word file.
+    page.click("#add-scene")
+    page.click("#overview button.label-wrap, #overview > button")
+    for label, value in [
+        ("项目名称", "转子产线智能化改造"),
+        ("申报单位", "江西集智电机有限公司"),
+        ("联系人", "刘工"),
+    ]:
+        page.get_by_label(label, exact=True).fill(value)
+    page.click("#save-info")
+    page.wait_for_selector("text=基本信息已保存", timeout=30_000)
+    # The toast's type reads in Chinese, not Gradio's English "Info".
+    title = page.locator(".toast-title").first
+    assert title.evaluate("e => getComputedStyle(e, '::before').content") == '"提示"'
+    assert title.evaluate("e => getComputedStyle(e).fontSize") == "0px"
+    page.click("#export")
+    link = page.locator("#export-files a[download$='.docx']").first
+    link.wait_for(timeout=60_000)
+    page.screenshot(path=str(ARTIFACTS / "basic-info-export.png"), full_page=True)
+    with page.expect_download() as download_info:
+        link.click()
+    saved = tmp_path / "申报书.docx"
+    download_info.value.save_as(str(saved))
+    from docx import Document
+
+    doc = Document(saved)
+    text = "\n".join(
+        [p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    )
+    for value in ["转子产线智能化改造", "江西集智电机有限公司", "刘工", "在线智能检测"]:
+        assert value in text, value
 
 
 def test_review_an_uploaded_docx_and_download_the_report(page, tmp_path: Path) -> None:

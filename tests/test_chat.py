@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from assistant import chat
+from assistant.chat_intents import classify
 from assistant.config import Settings
-from assistant.models import Scene, SceneParts
+from assistant.models import PART_KEYS, Scene, SceneParts
 from assistant.projects import Project
 from assistant.text import count_words
+from assistant.workspace import writer_edit
 
 MATERIAL = (
     "压铸线末端原来靠3名质检员目检，漏检率约1.2%。\n"
@@ -61,15 +65,99 @@ def test_a_free_form_request_offline_is_answered_not_drafted_from(shipped_index:
     assert project.material == MATERIAL and project.draft == before
 
 
-def test_new_material_redrafts_but_keeps_confirmed_parts(shipped_index: Path) -> None:
+def test_new_material_never_overwrites_an_edited_part(shipped_index: Path) -> None:
     project = project_with_draft()
-    project.draft.parts.描述 = "本企业在压铸线末端建成外观缺陷视觉检测工位（人工改写稿）。"
-    project.confirmed = {"描述": True}
+    mine = "本企业在压铸线末端建成外观缺陷视觉检测工位（人工改写稿）。"
+    writer_edit(project.draft, project.workspace, "描述", mine)  # typed in the page: no tick needed
     reply = turn(project, Settings(data_dir=shipped_index), "另外，检测数据按件号写入MES，可按批次追溯。")
-    assert project.draft.parts.描述 == "本企业在压铸线末端建成外观缺陷视觉检测工位（人工改写稿）。"
-    assert project.confirmed["描述"] is True and project.confirmed["成效"] is False
-    assert "已人工确认的部分保持不变：描述" in reply
+    assert project.draft.parts.描述 == mine
+    assert project.workspace.part("描述").edited and not project.workspace.part("成效").edited
+    assert reply.startswith("**理解为：新材料")
     assert "写入MES" in project.material
+
+
+@pytest.mark.parametrize(
+    ("message", "kind"),
+    [
+        ("…名称叫‘转子动平衡自动检测线’", "instance"),
+        ("场景选错了，应该是第3个", "scene"),
+        ("选第2个", "scene"),
+        ("在线智能检测", "scene"),
+        ("应该放到设备管理环节", "scene"),
+        ("统计周期是2024年1月至6月", "period"),
+        ("不平衡量一次合格率由92%提升到99.5%", "figure"),
+        ("技术方案压缩到400字以内", "change"),
+        ("请把描述写得更正式一些", "change"),
+        ("成熟度要达到几级？", "question"),
+        (MATERIAL, "material"),
+    ],
+)
+def test_each_kind_of_reply_is_recognised(message: str, kind: str) -> None:
+    assert classify(message, has_draft=True).kind == kind
+
+
+def test_an_instance_name_correction_changes_the_title_only(shipped_index: Path) -> None:
+    project = project_with_draft()
+    before = project.draft.parts.model_copy()
+    reply = turn(project, Settings(data_dir=shipped_index), "名称叫‘转子动平衡自动检测线’")
+    assert project.draft.title == "质量管控-在线智能检测-转子动平衡自动检测线"
+    assert project.draft.parts == before and project.material == MATERIAL
+    assert "更正场景实例名称" in reply
+    assert chat.undo_turn(project).startswith("已撤销上一步")
+    assert project.draft.instance == "压铸件外观视觉检测"
+
+
+def test_a_scene_choice_by_number_moves_the_draft_to_that_domain(shipped_index: Path) -> None:
+    from assistant.workspace import Candidate
+
+    project = project_with_draft()
+    project.workspace.candidates = [
+        Candidate(domain="生产作业", link="质量管控", scene="在线智能检测"),
+        Candidate(domain="研发设计", link="产品设计", scene="产品虚拟验证"),
+        Candidate(domain="生产作业", link="设备管理", scene="设备运行监控"),
+    ]
+    project.application.scenes = [project.draft.model_copy(deep=True)]
+    project.workspace.placed_title = project.draft.title
+    turn(project, Settings(data_dir=shipped_index), "场景选错了，应该是第3个")
+    assert (project.draft.domain, project.draft.link, project.draft.scene) == (
+        "生产作业",
+        "设备管理",
+        "设备运行监控",
+    )
+    assert [s.title for s in project.application.scenes] == [project.draft.title]  # the placed section moved
+
+
+def test_a_figure_updates_only_the_parts_that_use_it(shipped_index: Path) -> None:
+    project = project_with_draft()
+    before = project.draft.parts.model_copy()
+    reply = turn(project, Settings(data_dir=shipped_index), "外观一次合格率由96.5%提升到99.2%。")
+    changed = [k for k in PART_KEYS if project.draft.parts.get(k) != before.get(k)]
+    # 成效 states the pair; 痛点 may state its before-value: a changed part uses the new figures.
+    assert "成效" in changed and "99.2" in project.draft.parts.成效, reply
+    assert all(any(v in project.draft.parts.get(k) for v in ("96.5", "99.2")) for k in changed), reply
+    assert "补充数字" in reply and "99.2%" in project.material
+
+
+def test_a_figure_for_an_edited_part_waits_as_a_proposal(shipped_index: Path) -> None:
+    project = project_with_draft()
+    mine = "上线后漏检率明显下降，质检员减少。"
+    writer_edit(project.draft, project.workspace, "成效", mine)
+    turn(project, Settings(data_dir=shipped_index), "外观一次合格率由96.5%提升到99.2%。")
+    assert project.draft.parts.成效 == mine
+    assert "99.2" in (project.workspace.part("成效").proposal or "")
+
+
+def test_a_turn_applies_to_the_stored_project_without_losing_edits_made_meanwhile() -> None:
+    stored = project_with_draft()
+    before, work = stored.model_copy(deep=True), stored.model_copy(deep=True)
+    work.draft.parts.痛点 = "助手的新痛点。"
+    work.draft.parts.成效 = "助手的新成效。"
+    work.material += "\n新材料。"
+    stored.draft.parts.痛点 = "写作者在回合进行时改的痛点。"  # typed in the page while the turn ran
+    merged = chat.apply_turn(before, work, stored)
+    assert merged.draft.parts.痛点 == "写作者在回合进行时改的痛点。"
+    assert merged.workspace.part("痛点").proposal == "助手的新痛点。"
+    assert merged.draft.parts.成效 == "助手的新成效。" and merged.material.endswith("新材料。")
 
 
 def test_a_free_form_request_online_rewrites_the_named_part_only(shipped_index: Path) -> None:
@@ -97,3 +185,26 @@ def test_unreadable_uploads_are_named_once_and_nothing_is_lost(tmp_path: Path) -
     lines = chat.add_files(project, [tmp_path / "坏.docx"])
     assert lines == ["✗ 坏.docx：不是有效的 .docx 文件（文件已损坏或不是 Word 文档）"]
     assert project.material == MATERIAL and project.draft == before
+
+
+def test_an_overview_of_several_activities_is_split_and_the_writer_asked(shipped_index: Path) -> None:
+    project = Project(id="0123456789ab", name="概述")
+    overview = (
+        "近年来公司围绕智能工厂建设开展了三方面工作：一是建设自动化立体仓库，原材料和成品自动出入库；"
+        "二是上线MES系统，生产报工、在制品跟踪全部实时化；三是在包装线加装视觉检测，自动剔除外观不良品。"
+    )
+    reply = turn(project, Settings(data_dir=shipped_index), overview)
+    assert "讲了几件不同的事" in reply and "选第N个" in reply
+    links = {c.link for c in project.workspace.candidates}
+    assert {"仓储物流", "质量管控"} <= links, links
+
+
+def test_traditional_script_material_is_simplified_before_use(shipped_index: Path) -> None:
+    project = Project(id="0123456789ab", name="繁體")
+    turn(
+        project,
+        Settings(data_dir=shipped_index),
+        "本公司導入設備管理系統，全廠設備點檢、保養計劃與維修工單全部線上化，備件庫存與設備台賬同步更新，非計劃停機次數由每月12次降至3次。",
+    )
+    assert "设备管理系统" in project.material and project.draft is not None
+    assert project.draft.link == "设备管理"

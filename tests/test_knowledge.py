@@ -491,3 +491,21 @@ def test_a_pdf_report_is_loaded_and_chunked_under_its_headings(tmp_path: Path, l
     chunks = chunk_document(document)
     effect = next(c for c in chunks if "0.053吨标准煤" in c.text)
     assert any("实施效果" in part for part in effect.heading_path)
+
+
+def test_a_fresh_process_ranks_from_the_index_snapshot_as_chroma_does(built_index: Path) -> None:
+    """The CLI ranks with the vector snapshot and the index's own small dictionary (fast to load);
+    both must rank as Chroma and jieba's full dictionary do."""
+    from assistant.knowledge.tokenize import tokenize
+
+    kb = KnowledgeBase(Settings(data_dir=built_index))
+    assert kb._snapshot() is not None and kb._dictionary is not None
+    queries = ["机器视觉检测外观缺陷", "倉庫導入自動化立體倉儲", "设备联网采集开动率", "能耗分级计量"]
+    for query in queries:
+        fast = [c.id for c, _ in kb.dense_ranking(query, kind="scene")[:5]]
+        kb._vectors = False  # no snapshot: ask Chroma
+        slow = [c.id for c, _ in kb.dense_ranking(query, kind="scene")[:5]]
+        kb._vectors = None
+        assert fast[:3] == slow[:3], query
+        words = [t for t in tokenize(query) if any(t in tokenize(c.embed_text) for c in kb.chunks)]
+        assert set(words) <= set(tokenize(query, kb._dictionary)), query

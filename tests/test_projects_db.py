@@ -240,13 +240,20 @@ def test_the_part_editor_refuses_a_stale_tab_and_shows_both_texts(
 ) -> None:
     fns, store, warnings = _handlers(tmp_path, monkeypatch)
     project = drafted(store)
-    edit = fns["edit_成效"]
-    # Both tabs show the project (filling the box is a no-op save that records the version seen).
-    tab_a = edit(project.id, "", {}, _Request())[2]
-    tab_b = edit(project.id, "", {}, _Request())[2]
-    tab_a = edit(project.id, "甲的成效 <img src=x>", tab_a, _Request())[2]
+
+    def edit(project_id: str, text: str, versions: dict, request) -> dict:
+        import gradio as gr
+
+        out = fns["edit_成效"](project_id, text, versions, request)
+        return next(v for k, v in out.items() if isinstance(k, gr.State))  # the versions this tab saw
+
+    # Both tabs show the project (filling the box is a no-op that records the version seen).
+    shown = store.load(project.id).draft.parts.成效
+    tab_a = edit(project.id, shown, {}, _Request())
+    tab_b = edit(project.id, shown, {}, _Request())
+    tab_a = edit(project.id, "甲的成效 <img src=x>", tab_a, _Request())
     assert not warnings
-    tab_b = edit(project.id, "乙的成效", tab_b, _Request())[2]
+    tab_b = edit(project.id, "乙的成效", tab_b, _Request())
     assert store.load(project.id).draft.parts.成效 == "甲的成效 <img src=x>"  # nothing overwritten
     assert warnings and "乙的成效" in warnings[0] and "甲的成效 &lt;img" in warnings[0]
     edit(project.id, "乙的成效", tab_b, _Request())  # again, knowing both texts: now it is saved
@@ -260,7 +267,7 @@ def test_an_edit_made_during_a_chat_turn_survives_the_turn(tmp_path: Path, monke
     fns, store, _ = _handlers(tmp_path, monkeypatch)
     project = drafted(store)
     material = (EVALS_DIR / "drafting" / "sets" / "d03" / "material.md").read_text(encoding="utf-8")
-    turn = fns["send"](project.id, material, None, _Request())
+    turn = fns["send"](project.id, {"text": material, "files": []}, _Request())
     next(turn)  # the turn has started (and saved the writer's message) …
     store.save_part(project.id, None, "经济性", "人工写的经济性", None)  # … the writer edits meanwhile
     for _ in turn:  # … the turn drafts all five parts and ends

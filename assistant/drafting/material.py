@@ -219,27 +219,74 @@ def load_materials(paths: list[Path]) -> Material:
     every sentence keeps its file and line."""
     if not paths:
         raise InputError("没有给出材料文件")
-    several = len(paths) > 1
+    return _combine([(path.name, *_load_one(path)) for path in paths])
+
+
+def _combine(pieces: list[tuple[str, str, FactSheet | None]]) -> Material:
+    several = len(pieces) > 1
     texts: list[str] = []
     sentences: list[Sentence] = []
     sheets: list[FactSheet] = []
     raw_lines: dict[tuple[str, int], str] = {}
-    for path in paths:
-        raw, sheet = _load_one(path)
-        raw_lines.update(_raw_lines(raw, path.name if several else ""))
-        texts.append(f"【{path.name}】\n{raw}" if several else raw)
-        sentences += split_sentences(raw, path.name if several else "", first_index=len(sentences) + 1)
+    for name, raw, sheet in pieces:
+        file = name if several else ""
+        raw_lines.update(_raw_lines(raw, file))
+        texts.append(f"【{name}】\n{raw}" if several else raw)
+        sentences += split_sentences(raw, file, first_index=len(sentences) + 1)
         if sheet:
             sheets.append(sheet)
     text = "\n\n".join(texts)
     if not text.strip():
         raise InputError("材料为空：请粘贴文字或上传文件（.txt/.md/.docx/.xlsx/.pdf/.yaml/.json）")
-    name = "、".join(p.name for p in paths)
     return Material(
         text=text,
         sentences=sentences,
-        name=name,
+        name="、".join(name for name, _, _ in pieces),
         sheets=sheets,
-        files=[p.name for p in paths],
+        files=[name for name, _, _ in pieces],
         raw_lines=raw_lines,
     )
+
+
+# The chat keeps every upload and pasted message in one text, each upload under a banner 【文件名】.
+PASTED = "对话中粘贴的文字"
+_BANNER = re.compile(
+    rf"^【({PASTED}|[^】\n]+\.(?:ya?ml|json|md|txt|docx|xlsx|xlsm|pdf|csv))】\s*$", re.MULTILINE
+)
+
+
+def material_from_chat(text: str) -> Material:
+    """The chat's material as one set of files: what was pasted, and each upload under its own name,
+    a fact sheet parsed as a sheet — so several uploads build one set of facts, each with its source."""
+    marks = list(_BANNER.finditer(text))
+    if not marks:
+        return material_from_text(text)
+    raws: dict[str, list[str]] = {}
+    pasted = text[: marks[0].start()].strip()
+    if pasted:
+        raws.setdefault(PASTED, []).append(pasted)
+    for i, mark in enumerate(marks):
+        end = marks[i + 1].start() if i + 1 < len(marks) else len(text)
+        raws.setdefault(mark.group(1), []).append(text[mark.end() : end].strip("\n"))
+    # Every pasted message is one file; a file uploaded twice is read once, as last uploaded.
+    pieces = [
+        (
+            name,
+            "\n".join(parts) if name == PASTED else parts[-1],
+            None if name == PASTED else _sheet_of(name, parts[-1]),
+        )
+        for name, parts in raws.items()
+    ]
+    return _combine(pieces)
+
+
+def _sheet_of(name: str, raw: str) -> FactSheet | None:
+    suffix = Path(name).suffix.lower()
+    if suffix not in (".yaml", ".yml", ".json"):
+        return None
+    try:
+        data = json.loads(raw) if suffix == ".json" else yaml.safe_load(raw)
+    except (json.JSONDecodeError, yaml.YAMLError):
+        return None  # read as prose; the upload itself was checked when it was added
+    comments = _yaml_comments(raw) if suffix != ".json" else {}
+    return FactSheet(name=name, data=data, text=raw, comments=comments)

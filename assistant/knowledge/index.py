@@ -24,7 +24,7 @@ from assistant.knowledge.embeddings import get_embeddings
 from assistant.knowledge.loaders import LOADABLE_SUFFIXES, load_document
 from assistant.paths import SCENES_FILE
 from assistant.scenes import load_scene_table
-from assistant.storage import atomic_write_json
+from assistant.storage import atomic_write_json, atomic_write_text
 
 MANIFEST_VERSION = 1
 # Bump when loading or chunking changes: every file is re-chunked (vectors of unchanged chunks are still reused).
@@ -274,8 +274,11 @@ def build_index(
                 documents=[c.text for c in batch],
                 metadatas=[c.metadata() for c in batch],
             )
+        snapshot = _write_vector_snapshot(settings, collection_name, [vectors[c.id] for c in chunks])
         manifest = {
             "version": MANIFEST_VERSION,
+            "vectors": snapshot,
+            "vocabulary": _write_vocabulary(settings, collection_name, chunks),
             "embedding_model": model_id,
             "chunker_version": CHUNKER_VERSION,
             "collection": collection_name,
@@ -299,6 +302,43 @@ def build_index(
     result.reused = len(chunks) - len(to_embed)
     result.seconds = time.perf_counter() - started
     return result
+
+
+def _write_vector_snapshot(settings: Settings, collection: str, rows: list[list[float]]) -> str | None:
+    """The vectors again as one .npy beside the manifest, rows in manifest order: a query in a fresh
+    process (the CLI) then ranks with numpy instead of importing and opening Chroma, which took most
+    of a cold `assistant map`. Only for local storage: a server's vectors stay on the server."""
+    if settings.chroma_url or not rows:
+        return None
+    import numpy as np
+
+    name = f"vectors-{collection}.npy"
+    matrix = np.asarray(rows, dtype=np.float32)
+    matrix /= np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)  # cosine = dot product
+    tmp = index_dir(settings) / f".{name}.tmp"
+    tmp.parent.mkdir(parents=True, exist_ok=True)
+    with tmp.open("wb") as fh:
+        np.save(fh, matrix)
+    tmp.replace(index_dir(settings) / name)
+    for old in index_dir(settings).glob("vectors-*.npy"):
+        if old.name != name:
+            old.unlink(missing_ok=True)
+    return name
+
+
+def _write_vocabulary(settings: Settings, collection: str, chunks: list[Chunk]) -> str:
+    """The words of the indexed texts as a jieba dictionary (tokenize.vocabulary): querying loads it
+    instead of jieba's full dictionary."""
+    from assistant.knowledge.tokenize import vocabulary
+
+    name = f"vocabulary-{collection}.txt"
+    folder = index_dir(settings)
+    folder.mkdir(parents=True, exist_ok=True)
+    atomic_write_text(folder / name, "\n".join(vocabulary([c.embed_text for c in chunks])) + "\n")
+    for old in folder.glob("vocabulary-*.txt"):
+        if old.name != name:
+            old.unlink(missing_ok=True)
+    return name
 
 
 def _drop_collection(client, name: str) -> None:

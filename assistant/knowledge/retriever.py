@@ -13,7 +13,8 @@ from assistant.config import Settings
 from assistant.errors import ConfigError
 from assistant.knowledge.chunking import Chunk
 from assistant.knowledge.embeddings import get_embeddings
-from assistant.knowledge.index import chroma_client, read_manifest, storage_location
+from assistant.knowledge.index import chroma_client, index_dir, read_manifest, storage_location
+from assistant.knowledge.simplify import to_simplified
 from assistant.knowledge.tokenize import tokenize
 from assistant.scenes import UNVERIFIED_MARK
 
@@ -89,6 +90,11 @@ class KnowledgeBase:
         self._by_id = {c.id: c for c in self.chunks}
         self._bm25 = None
         self._collection = None
+        self._vectors = None  # the numpy snapshot once loaded; False when there is none
+        vocab = manifest.get("vocabulary")
+        path = index_dir(settings) / vocab if vocab else None
+        # The index's own small dictionary (fast to load); jieba's full one when an older index has none.
+        self._dictionary = str(path) if path and path.exists() else None
 
     # -- components ---------------------------------------------------------------------------
     def _bm25_index(self):
@@ -96,7 +102,9 @@ class KnowledgeBase:
             import bm25s
 
             bm25 = bm25s.BM25()
-            bm25.index([tokenize(c.embed_text) or ["∅"] for c in self.chunks], show_progress=False)
+            bm25.index(
+                [tokenize(c.embed_text, self._dictionary) or ["∅"] for c in self.chunks], show_progress=False
+            )
             self._bm25 = bm25
         return self._bm25
 
@@ -110,7 +118,7 @@ class KnowledgeBase:
         return self._collection
 
     def bm25_ranking(self, query: str, kind: str | None = None) -> list[tuple[Chunk, float]]:
-        tokens = tokenize(query)
+        tokens = tokenize(query, self._dictionary)
         if not tokens:
             return []
         scores = self._bm25_index().get_scores(tokens)
@@ -121,8 +129,32 @@ class KnowledgeBase:
         ]
         return sorted(ranked, key=lambda pair: pair[1], reverse=True)
 
+    def _snapshot(self):
+        """The manifest's vector snapshot (local storage only), or None to ask Chroma."""
+        if self._vectors is None:
+            self._vectors = False
+            name = self.manifest.get("vectors")
+            if name and storage_location(self.settings) == "local":
+                import numpy as np
+
+                try:
+                    matrix = np.load(index_dir(self.settings) / name)
+                except (OSError, ValueError):
+                    matrix = None
+                if matrix is not None and matrix.shape[0] == len(self.chunks):
+                    self._vectors = matrix
+        return self._vectors if self._vectors is not False else None
+
     def dense_ranking(self, query: str, kind: str | None = None, n: int = 50) -> list[tuple[Chunk, float]]:
         vector = self.embedder.embed_query(query)
+        matrix = self._snapshot()
+        if matrix is not None:
+            import numpy as np
+
+            q = np.asarray(vector, dtype=np.float32)
+            scores = matrix @ (q / max(float(np.linalg.norm(q)), 1e-12))
+            order = [i for i in np.argsort(-scores) if kind is None or self.chunks[i].kind == kind][:n]
+            return [(self.chunks[i], float(scores[i])) for i in order]
         collection = self._chroma()
         n = min(n, collection.count())
         if n == 0:
@@ -141,7 +173,7 @@ class KnowledgeBase:
 
     # -- the API --------------------------------------------------------------------------------
     def search(self, query: str, k: int = 5, method: Method = "hybrid", kind: str | None = None) -> list[Hit]:
-        query = query.strip()
+        query = to_simplified(query.strip())
         if not query:
             return []
         hits: dict[str, Hit] = {}

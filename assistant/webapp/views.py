@@ -17,7 +17,9 @@ CSS = """
 .count.ok {background: #e6f4ea; color: #137333}
 .count.near {background: #fef7e0; color: #b06000}
 .count.over {background: #fce8e6; color: #c5221f}
-.unconfirmed {color: #b06000; font-size: 0.8rem; margin-left: 8px}
+.edited {color: #137333; font-size: 0.8rem; margin-left: 8px}
+.rule-id {color: #888; font-size: 0.75rem}
+#chat {min-height: 200px}
 .bar {display: flex; align-items: center; gap: 8px; margin: 4px 0}
 .bar .fill {height: 14px; background: #1a73e8; border-radius: 3px}
 .bar .fill.missing {background: #c5221f; width: 6px}
@@ -26,6 +28,14 @@ CSS = """
 .bar.mandatory {border-left: 3px solid #1a73e8; padding-left: 6px}
 .bar .lack {color: #c5221f}
 .coverage-sum {font-size: 0.85rem; color: #555; margin: 2px 0 6px}
+/* Gradio writes a toast's type ("Info", "Error") in English whatever the locale: shown in Chinese. */
+.toast-title.info, .toast-title.error, .toast-title.warning, .toast-title.success {font-size: 0 !important}
+.toast-title .toast-count {font-size: var(--text-sm, 0.8rem)}
+.toast-title::before {font-size: var(--text-md, 0.9rem)}
+.toast-title.info::before {content: "提示"}
+.toast-title.success::before {content: "完成"}
+.toast-title.warning::before {content: "注意"}
+.toast-title.error::before {content: "出错了"}
 """
 
 SUMMARY_HEADERS = ["文件", "申报单位", "结论", "错误", "警告", "已覆盖领域", "缺少的必须领域", "场景等级"]
@@ -44,20 +54,53 @@ inert = inert_markdown
 
 def banner(settings: Settings) -> str:
     if settings.llm_configured:
-        return f"● **已连接大模型**：{inert(settings.llm_model or '')}（{inert(settings.shown_base_url or 'OpenAI')}）"
-    return (
-        "○ **离线模式**：未配置大模型，审查、检索与离线起草可用。连接模型：设置环境变量 "
-        "`OPENAI_API_KEY`（或本地服务的 `OPENAI_BASE_URL`）与 `ASSISTANT_LLM_MODEL` 后重启。"
-    )
+        where = inert(settings.shown_base_url or "OpenAI")  # credentials in the URL are masked
+        return f"● **已连接大模型**：{inert(settings.llm_model or '')}（{where}）——起草与改写由模型完成，数字只取自你的材料。"
+    # The writer cannot act on environment variables; whoever installed the tool can (README: 配置).
+    return "○ **离线模式**：起草按材料中的事实组织成文，请再核对；审查、检索照常可用。（如需接入大模型，请联系部署本工具的同事）"
 
 
-def counter(text: str, limit: int, confirmed: bool) -> str:
+GREETING = (
+    "您好！我来帮您写申报书中的**场景**部分。\n\n"
+    "**请在下方粘贴**一个场景的材料：做了什么、改造前的问题、供应商、改造前后的数字（含统计周期）、"
+    "投资和收益；也可点输入框左侧的回形针上传报告或数据表。\n\n"
+    "例如：*“压铸线末端原来靠3名质检员目检，漏检率约1.2%。2024年3月上了视觉检测系统"
+    "（××公司提供8台工业相机），漏检率降至0.1%，质检员减到1人。总投资300万元。”*\n\n"
+    "我会对应环节/场景（可改选）并起草五个部分；您改过的文字不会被覆盖。"
+)
+
+
+def greeting_chat() -> list[dict]:
+    return [{"role": "assistant", "content": GREETING}]
+
+
+def counter(text: str, limit: int, edited: bool) -> str:
     n = count_words(text or "")
     # Amber from 90%: earlier than the reviewer's warning (requirements near_limit_ratio, 95%), so the
     # writer sees it coming while there is still room to rephrase.
     level = "over" if n > limit else ("near" if n >= limit * 0.9 else "ok")
-    mark = "" if confirmed else '<span class="unconfirmed">未人工确认</span>'
+    mark = '<span class="edited">✎ 您改过，已保护</span>' if edited else ""
     return f'<span class="count {level}" data-count="{n}">{n} / {limit} 字</span>{mark}'
+
+
+def proposal_markdown(text: str | None, limit: int) -> str:
+    if text is None:
+        return ""
+    return f"**重新起草给出的新写法**（{count_words(text)}/{limit} 字；您的文字保持不变，除非点“采用建议”）：\n\n> {inert(text)}"
+
+
+def candidate_choices(candidates) -> list[tuple[str, str]]:
+    """Radio choices: '1. 领域 › 环节 › 场景 — 命中：…', value 'link|scene'."""
+    out = []
+    for i, c in enumerate(candidates, 1):
+        why = "、".join(c.matched[:5]) or "语义相近"
+        out.append((f"{i}. {c.label}（命中：{why}）", f"{c.link}|{c.scene}"))
+    return out
+
+
+def all_scene_choices() -> list[tuple[str, str]]:
+    """Every 环节/场景 of the scene table, for the picker."""
+    return [(f"{e.domain} › {e.link} › {e.label}", f"{e.link}|{e.name}") for e in load_scene_table().entries]
 
 
 def draft_header(draft: Scene | None) -> str:
@@ -82,7 +125,10 @@ def findings_markdown(draft: Scene | None) -> str:
         return "✓ 本场景未发现审查问题"
     lines = ["**审查提示**"]
     for f in findings:
-        lines.append(f"- [{SEVERITY_LABELS[f.severity]}] {inert(f.message)}（`{f.rule}`，{inert(f.clause)}）")
+        # The rule id is for whoever looks it up, not the headline: small and grey after the message.
+        lines.append(
+            f'- [{SEVERITY_LABELS[f.severity]}] {inert(f.message)}（{inert(f.clause)}）<span class="rule-id">{f.rule}</span>'
+        )
     return "\n".join(lines)
 
 

@@ -1,0 +1,103 @@
+"""What a writer's chat message is: new material, a fact (an answer or a correction), a change request
+for a part, a scene choice, or a question about the notice. Rules, not a model: they run offline and
+the writer is told in one line what the message was taken as (and can undo it)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Literal
+
+from assistant.scenes import SceneEntry, load_scene_table
+
+Kind = Literal["material", "instance", "figure", "period", "change", "scene", "question"]
+
+TAKEN_AS: dict[str, str] = {
+    "material": "新材料：并入材料并重新起草（你改过的部分只给建议，不覆盖）",
+    "instance": "更正场景实例名称：只改标题，正文不动",
+    "figure": "补充数字：记入材料，只更新用到它的句子",
+    "period": "补充统计周期：记入材料，只更新用到它的句子",
+    "change": "修改请求：只改你点名的部分",
+    "scene": "选择场景：改到该场景并按它重新起草",
+    "question": "关于通知的提问：从知识库回答并注明出处",
+}
+
+PART_WORDS = r"(描述|场景描述|实例描述|痛点|技术方案|方案|成效|实施成效|效果|经济性|推广)"
+_CN_DIGITS = "一二三四五六七八九"
+# "选第3个", "场景选错了，应该是第3个", "用第二个候选".
+_PICK = re.compile(
+    r"(?:选|选择|用|换成|换到|改成|改为|改到|应该是|应是|应为|是)\s*第?\s*([1-9一二三四五六七八九])\s*(?:个|项|条)"
+    r"|第\s*([1-9一二三四五六七八九])\s*(?:个|项|条)\s*(?:候选|场景|环节|才对|对)"
+)
+_SCENE_TALK = re.compile(r"场景|环节|选|换|改|应该|应为|归到|放到|属于|不对|错")
+_QUOTED = r"[“‘\"'「『《]?([^“”‘’\"'「」『』《》，。,；;\n]{2,40}?)[”’\"'」』》]?"
+_INSTANCE = re.compile(
+    r"(?:实例名称|实例名|场景实例|项目名称|名称|名字|标题)\s*(?:应该|应|就|改|要)?\s*"
+    r"(?:叫做|叫|是|为|改为|改成|用|：|:)\s*" + _QUOTED + r"\s*(?:[。！!]|$)"
+)
+_PERIOD = re.compile(r"(?:统计周期|统计期间|统计时间|数据周期|周期|时间段|期间)\s*(?:是|为|：|:)")
+_QUESTION = re.compile(r"[？?]$|^(什么|哪些|怎么|如何|是否|能否|要不要|需不需要)")
+_INSTRUCTION = re.compile(
+    r"^(?:请|帮我|麻烦|把|将|再|重新|改|换|删|去掉|不要|别|写得|调整|润色|精简|改成|改为)"
+    r"|(?:写得|改得|改成|改为|换成|润色|正式一些|正式一点|更正式|不要口语|口语化|重写|删掉|去掉)"
+)
+_CHANGE = re.compile(PART_WORDS + r"\S*?(?:压缩|缩短|精简|删减|缩减|控制|减少|减|补充|增加|加上|补上|写上)")
+SHORT = 120  # longer messages are material, whatever words they contain
+MAX_INSTRUCTION_CHARS = 80
+
+
+@dataclass
+class Intent:
+    kind: Kind
+    value: str = ""  # the instance name, the figure or period text
+    index: int | None = None  # a 1-based candidate number
+    entries: list[SceneEntry] = field(default_factory=list)  # scenes named in the message
+
+    @property
+    def taken_as(self) -> str:
+        return TAKEN_AS[self.kind]
+
+
+def _digit(token: str) -> int:
+    return int(token) if token.isdigit() else _CN_DIGITS.index(token) + 1
+
+
+def _named_links(text: str) -> list[SceneEntry]:
+    """Scenes of a 环节 the message names (the first scene of each), when it names no scene."""
+    table = load_scene_table()
+    links = dict.fromkeys(e.link for e in table.entries if e.link in text and e.link != e.domain)
+    return [table.by_link(link)[0] for link in links]
+
+
+def classify(text: str, has_draft: bool) -> Intent:
+    from assistant.knowledge.mapping import named_scenes
+    from assistant.text import has_metric
+
+    text = text.strip()
+    short = len(text) <= SHORT
+    if not text:
+        return Intent("material")
+    if short and (pick := _PICK.search(text)):
+        return Intent("scene", index=_digit(pick.group(1) or pick.group(2)))
+    if short and has_draft and (named := _INSTANCE.search(text)):
+        return Intent("instance", value=named.group(1).strip())
+    if short and (_SCENE_TALK.search(text) or len(text) <= 12):
+        entries = named_scenes(text) or _named_links(text)
+        if entries and not has_metric(text):
+            return Intent("scene", entries=entries)
+    if short and _QUESTION.search(text) and len(text) < 60:
+        return Intent("question")
+    if has_draft and short and _CHANGE.search(text):
+        return Intent("change")
+    if has_draft and short and _PERIOD.search(text):
+        return Intent("period", value=text)
+    if (
+        has_draft
+        and len(text) <= MAX_INSTRUCTION_CHARS
+        and not has_metric(text)
+        and _INSTRUCTION.search(text)
+    ):
+        return Intent("change")
+    if has_draft and short and has_metric(text):
+        return Intent("figure", value=text)
+    return Intent("material")

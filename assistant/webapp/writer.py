@@ -1,0 +1,555 @@
+"""The 撰写 tab: a chat that understands replies, a scene picker, five protected parts, the overview.
+
+``build_writer_tab`` lays the components out and returns them as a ``WriterTab``; ``wire_writer_tab``
+connects the events. Handlers return dicts keyed by component, never positional tuples.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import gradio as gr
+
+from assistant.chat import apply_turn, respond, snapshot, switch_scene, undo_turn
+from assistant.chat_intents import TAKEN_AS
+from assistant.config import Settings
+from assistant.errors import AssistantError
+from assistant.models import PART_KEYS, Application
+from assistant.projects import Project, ProjectStore, part_id
+from assistant.requirements import load_requirements
+from assistant.safe_text import escape_html, inert_markdown
+from assistant.webapp import access, views
+from assistant.workspace import accept_proposal, reject_proposal, undo_part, writer_edit
+
+REQ = load_requirements()
+PART_SPECS = {spec.key: spec for spec in REQ.parts}
+MESSAGE_KEY = "assistant-unsent-message"  # localStorage key: unsent text survives a reload
+
+
+@dataclass
+class PartWidgets:
+    key: str
+    box: gr.Textbox
+    counter: gr.HTML
+    undo: gr.Button
+    proposal_group: gr.Group
+    proposal: gr.Markdown
+    accept: gr.Button
+    reject: gr.Button
+
+
+@dataclass
+class Overview:
+    coverage: gr.HTML
+    scenes: gr.Dataframe
+    info: list[gr.components.Component]
+    save_info: gr.Button
+    export: gr.Button
+    files: gr.File
+
+
+@dataclass
+class WriterTab:
+    project: gr.Dropdown
+    new_name: gr.Textbox
+    new_btn: gr.Button
+    open_file: gr.UploadButton
+    chat: gr.Chatbot
+    message: gr.MultimodalTextbox
+    undo_turn: gr.Button
+    candidates: gr.Radio
+    scene_all: gr.Dropdown
+    scene_pick: gr.Dropdown
+    header: gr.Markdown
+    parts: list[PartWidgets]
+    findings: gr.Markdown
+    add_scene: gr.Button
+    overview: Overview
+    # Per tab: the version of each part this tab last saw, so an edit based on an older text is refused
+    # with both texts shown instead of silently overwriting another tab's edit.
+    versions: gr.State = field(default_factory=lambda: gr.State({}))
+    extra: dict = field(default_factory=dict)
+
+    @property
+    def view(self) -> list[gr.components.Component]:
+        """Everything ``render`` fills: the outputs of any handler that redraws the tab."""
+        parts = [c for p in self.parts for c in (p.box, p.counter, p.undo, p.proposal_group, p.proposal)]
+        o = self.overview
+        return [
+            self.chat,
+            self.candidates,
+            self.scene_all,
+            self.scene_pick,
+            self.header,
+            *parts,
+            self.findings,
+            o.coverage,
+            o.scenes,
+            *o.info,
+        ]
+
+
+def _replacing(change: Callable[[Project], Project]) -> Callable[[Project], None]:
+    """``change`` returns a new project; the store's ``update`` wants the current one modified."""
+
+    def apply(current: Project) -> None:
+        new = change(current)
+        for name in Project.model_fields:
+            setattr(current, name, getattr(new, name))
+
+    return apply
+
+
+def _chat_of(project: Project | None) -> list[dict]:
+    if project is None or not project.chat:
+        return views.greeting_chat()
+    # What the writer typed or pasted is shown, never rendered; replies are made inert where chat.py builds them.
+    return [
+        *views.greeting_chat(),
+        *(
+            {"role": m.role, "content": inert_markdown(m.content) if m.role == "user" else m.content}
+            for m in project.chat
+        ),
+    ]
+
+
+def render(tab: WriterTab, project: Project | None) -> dict:
+    """The whole tab for a project (None: a first visit)."""
+    draft = project.draft if project else None
+    ws = project.workspace if project else None
+    app_ = project.application if project else Application()
+    current = f"{draft.link}|{draft.scene}" if draft and draft.link else None
+    out: dict = {
+        tab.chat: _chat_of(project),
+        tab.candidates: gr.update(
+            choices=views.candidate_choices(ws.candidates if ws else []),
+            value=current if ws and any(f"{c.link}|{c.scene}" == current for c in ws.candidates) else None,
+        ),
+        tab.scene_all: gr.update(value=current),
+        tab.scene_pick: gr.update(choices=views.scene_choices(app_), value=None),
+        tab.header: views.draft_header(draft),
+        tab.findings: views.findings_markdown(draft),
+        tab.overview.coverage: views.coverage_html(app_),
+        tab.overview.scenes: views.scenes_table(app_),
+        **dict(zip(tab.overview.info, views.basic_info_values(app_), strict=True)),
+    }
+    for p in tab.parts:
+        out.update(_part_view(p, project))
+    return out
+
+
+def _part_view(p: PartWidgets, project: Project | None) -> dict:
+    draft = project.draft if project else None
+    text = draft.parts.get(p.key) if draft else ""
+    state = project.workspace.part(p.key) if project else None
+    limit = PART_SPECS[p.key].limit
+    proposal = state.proposal if state else None
+    return {
+        p.box: text,
+        p.counter: views.counter(text, limit, bool(state and state.edited)),
+        p.undo: gr.update(interactive=bool(state and state.previous is not None)),
+        p.proposal_group: gr.update(visible=proposal is not None),
+        p.proposal: views.proposal_markdown(proposal, limit),
+    }
+
+
+def _layout_project_row() -> tuple[gr.Dropdown, gr.Textbox, gr.Button, gr.UploadButton]:
+    with gr.Row(equal_height=True):
+        project = gr.Dropdown(label="项目", choices=[], scale=3, elem_id="project")
+        new_name = gr.Textbox(
+            label="新项目名称", placeholder="如：铸造车间智能化改造", scale=2, elem_id="new-name"
+        )
+        new_btn = gr.Button("新建项目", scale=1, elem_id="new-project")
+        open_file = gr.UploadButton(
+            "打开已有申报书", file_types=[".docx", ".md", ".json"], scale=1, elem_id="open-file"
+        )
+    return project, new_name, new_btn, open_file
+
+
+def _layout_part(key: str) -> PartWidgets:
+    spec = PART_SPECS[key]
+    box = gr.Textbox(label=f"{spec.heading}（≤{spec.limit}字）", lines=4, elem_id=f"part-{key}")
+    with gr.Row(equal_height=True):
+        counter = gr.HTML(label=f"字数-{key}", elem_id=f"count-{key}")
+        undo = gr.Button("撤销本部分上一次改动", size="sm", interactive=False, elem_id=f"undo-{key}", scale=0)
+    with gr.Group(visible=False, elem_id=f"proposal-{key}") as group:
+        proposal = gr.Markdown(label=f"建议-{key}", elem_id=f"proposal-text-{key}")
+        with gr.Row():
+            accept = gr.Button("采用建议", size="sm", variant="primary", elem_id=f"accept-{key}")
+            reject = gr.Button("保留我的", size="sm", elem_id=f"reject-{key}")
+    return PartWidgets(key, box, counter, undo, group, proposal, accept, reject)
+
+
+def _layout_overview() -> Overview:
+    with gr.Accordion("申报书总览、基本信息与导出", open=False, elem_id="overview"):
+        with gr.Row():
+            coverage = gr.HTML(label="领域覆盖", elem_id="coverage")
+            scenes = gr.Dataframe(
+                label="申报书中的场景",
+                show_label=False,
+                headers=views.SCENE_ROW_HEADERS,
+                interactive=False,
+                wrap=True,
+                column_widths=["4%", "10%", "41%", *["9%"] * 5],
+                elem_id="scenes",
+                scale=3,
+            )
+        info = views.basic_info_inputs(REQ)
+        save_info = gr.Button("保存基本信息", elem_id="save-info")
+        export = gr.Button("导出 Word（附件2版式）与汇总表行（Excel）", variant="primary", elem_id="export")
+        files = gr.File(label="下载", file_count="multiple", interactive=False, elem_id="export-files")
+    return Overview(coverage, scenes, info, save_info, export, files)
+
+
+def build_writer_tab() -> WriterTab:
+    project, new_name, new_btn, open_file = _layout_project_row()
+    with gr.Row():
+        with gr.Column(scale=5):
+            chat = gr.Chatbot(label="对话", height=372, elem_id="chat", value=views.greeting_chat())
+            message = gr.MultimodalTextbox(
+                label="粘贴材料、回答问题或提出修改（写完点“发送”；左侧回形针可上传文件）",
+                placeholder="在这里粘贴材料，如：压铸线末端原来靠3名质检员目检……",
+                file_count="multiple",
+                file_types=[".docx", ".pdf", ".txt", ".md", ".yaml"],
+                sources=["upload"],
+                lines=3,
+                max_lines=12,
+                submit_btn="发送",
+                max_plain_text_length=200_000,  # long pasted notes stay text, not a file
+                elem_id="message",
+            )
+            undo = gr.Button("撤销上一步（对话）", size="sm", elem_id="undo-turn")
+        with gr.Column(scale=6):
+            with gr.Accordion("场景（不对就在这里改选）", open=True, elem_id="scene-box"):
+                candidates = gr.Radio(label="候选（及命中的词）", choices=[], elem_id="scene-candidates")
+                scene_all = gr.Dropdown(
+                    label="或从全部环节/场景中选择",
+                    choices=views.all_scene_choices(),
+                    value=None,
+                    filterable=True,
+                    elem_id="scene-all",
+                )
+            scene_pick = gr.Dropdown(
+                label="改写申报书中已有的场景（选中后载入下方编辑，改完再“放入申报书”）",
+                choices=[],
+                elem_id="scene-pick",
+            )
+            header = gr.Markdown(label="草稿", elem_id="draft-header")
+            parts = [_layout_part(key) for key in PART_KEYS]
+            findings = gr.Markdown(label="审查提示", elem_id="draft-findings")
+            add_scene = gr.Button("放入申报书", elem_id="add-scene")
+    overview = _layout_overview()
+    return WriterTab(
+        project, new_name, new_btn, open_file, chat, message, undo, candidates, scene_all, scene_pick,
+        header, parts, findings, add_scene, overview,
+    )  # fmt: skip
+
+
+class WriterHandlers:
+    """The tab's event handlers over one settings object; each loads the project it acts on."""
+
+    def __init__(self, settings: Settings, tab: WriterTab) -> None:
+        self.settings, self.tab = settings, tab
+
+    def store(self, request: gr.Request | None) -> ProjectStore:
+        return ProjectStore(self.settings.data_dir, access.user_of(request))
+
+    def load(self, project_id: str | None, request: gr.Request | None) -> Project | None:
+        if not project_id:
+            return None
+        try:
+            return self.store(request).load(project_id)
+        except AssistantError:
+            return None
+
+    def require(self, project_id: str | None, request: gr.Request | None) -> Project:
+        project = self.load(project_id, request)
+        if project is None:
+            raise gr.Error("请先新建或选择一个项目", title="提示")
+        return project
+
+    def project_choices(self, request: gr.Request | None, value: str | None) -> dict:
+        items = self.store(request).list()
+        return {self.tab.project: gr.update(choices=[(n, pid) for pid, n, _ in items], value=value)}
+
+    # ---- project -------------------------------------------------------------------------------------
+    def on_load(self, request: gr.Request) -> dict:
+        items = self.store(request).list()
+        current = items[0][0] if items else None
+        return {**self.project_choices(request, current), **render(self.tab, self.load(current, request))}
+
+    def on_select(self, project_id: str | None, request: gr.Request) -> dict:
+        return render(self.tab, self.load(project_id, request))
+
+    def on_new(self, name: str, request: gr.Request) -> dict:
+        project = self.store(request).create(name or "未命名项目")
+        return {
+            **self.project_choices(request, project.id),
+            self.tab.new_name: "",
+            **render(self.tab, project),
+        }
+
+    def on_open(self, file: str | None, request: gr.Request) -> dict:
+        if not file:
+            raise gr.Error("请先选择一个申报书文件（.docx/.md/.json）", title="提示")
+        s = self.store(request)
+        try:
+            project = s.import_application(Path(file))
+        except AssistantError as err:
+            raise gr.Error(escape_html(err), title="无法打开") from err
+        if project.application.scenes:  # straight into the editor: improving it is why it was opened
+            project.draft = project.application.scenes[0].model_copy(deep=True)
+            project.workspace.placed_title = project.draft.title
+            s.save(project)
+        return {**self.project_choices(request, project.id), **render(self.tab, project)}
+
+    # ---- chat ----------------------------------------------------------------------------------------
+    def on_send(self, project_id: str | None, message: dict | None, request: gr.Request):
+        """Stream the reply; at the end apply only what the turn changed to the project as stored now,
+        so an edit typed in the page while the assistant worked is kept."""
+        s = self.store(request)
+        text = (message or {}).get("text") or ""
+        files = [str(f) for f in (message or {}).get("files") or []]
+        if not text.strip() and not files:
+            raise gr.Error("请先输入或粘贴内容，或上传文件", title="提示")
+        project = self.load(project_id, request) or s.create("我的申报项目")
+        try:
+            paths = access.checked_uploads(files)
+        except AssistantError as err:
+            raise gr.Error(escape_html(err), title="上传的文件") from err
+        before, work = project.model_copy(deep=True), project.model_copy(deep=True)
+        shown = [*_chat_of(project), {"role": "user", "content": inert_markdown(text or "（上传文件）")}]
+        shown.append({"role": "assistant", "content": "…"})
+        for reply in respond(work, self.settings, text, paths):
+            shown[-1]["content"] = reply
+            yield {self.tab.chat: shown}
+        # Applied inside one transaction to the project as stored now (another tab's edit is kept).
+        fresh = s.update(project.id, _replacing(lambda current: apply_turn(before, work, current)))
+        yield {
+            **self.project_choices(request, fresh.id),
+            self.tab.message: gr.MultimodalTextbox(value=None),
+            **render(self.tab, fresh),
+        }
+
+    def on_undo_turn(self, project_id: str | None, request: gr.Request) -> dict:
+        project = self.require(project_id, request)
+        message = undo_turn(project)
+        self.store(request).save(project)
+        gr.Info(escape_html(message), title="撤销")
+        return render(self.tab, project)
+
+    # ---- parts ---------------------------------------------------------------------------------------
+    def on_edit(
+        self, key: str, project_id: str | None, text: str, versions: dict | None, request: gr.Request
+    ) -> dict:
+        # Runs on every change of the box, including when the app itself fills it (loading a project,
+        # a chat reply); only a real difference from the stored text is the writer's edit.
+        project = self.load(project_id, request)
+        p = next(w for w in self.tab.parts if w.key == key)
+        versions = dict(versions or {})
+        if project is None or project.draft is None:
+            return {p.counter: views.counter(text, PART_SPECS[key].limit, False), self.tab.versions: versions}
+        slot, part = f"{project_id}/{part_id(None, key)}", part_id(None, key)
+        seen, refused = versions.get(slot), None
+
+        def change(current: Project) -> None:
+            nonlocal refused
+            stored_text = current.draft.parts.get(key) if current.draft else ""
+            if seen is not None and seen != current.part_versions.get(part, 0) and stored_text != text:
+                refused = stored_text  # another tab changed this part since this one last saw it
+            elif current.draft is not None:
+                writer_edit(current.draft, current.workspace, key, text)
+
+        if project.draft.parts.get(key) != text:
+            # Re-read and written in one transaction: an edit of another part in another tab stays.
+            project = self.store(request).update(project.id, change)
+        versions[slot] = project.part_versions.get(part, 0)
+        if refused is not None:
+            gr.Warning(
+                f"“{escape_html(key)}”已在别处改过，你的修改未保存。当前保存的文本：{escape_html(refused)}"
+                f"<br>你的文本：{escape_html(text)}<br>再改一次本框即以你的为准；要用已保存的，请重新选择项目。",
+                duration=None,
+                title="未保存",
+            )
+        return {
+            **_part_view(p, project),
+            self.tab.findings: views.findings_markdown(project.draft),
+            self.tab.versions: versions,
+        }
+
+    def on_part_action(self, key: str, action: str, project_id: str | None, request: gr.Request) -> dict:
+        project = self.require(project_id, request)
+        if project.draft is None:
+            raise gr.Error("还没有草稿", title="提示")
+        ws = project.workspace
+        done = {
+            "accept": lambda: accept_proposal(project.draft, ws, key),
+            "reject": lambda: reject_proposal(ws, key),
+            "undo": lambda: undo_part(project.draft, ws, key),
+        }[action]()
+        if done:
+            self.store(request).save(project)
+        p = next(w for w in self.tab.parts if w.key == key)
+        return {**_part_view(p, project), self.tab.findings: views.findings_markdown(project.draft)}
+
+    # ---- scenes --------------------------------------------------------------------------------------
+    def on_switch_scene(self, project_id: str | None, choice: str | None, request: gr.Request):
+        if not choice or "|" not in choice:
+            yield {}
+            return
+        project = self.require(project_id, request)
+        draft = project.draft
+        if draft is not None and f"{draft.link}|{draft.scene}" == choice:
+            yield {}
+            return
+        link, scene = choice.split("|", 1)
+        before, work = project.model_copy(deep=True), project.model_copy(deep=True)
+        from assistant.projects import ChatMessage
+
+        work.workspace.undo = snapshot(work, TAKEN_AS["scene"])  # the picker's switch can be undone too
+        steps = switch_scene(work, self.settings, link, scene)
+        while True:  # the progress lines are yielded; the full reply is the generator's return value
+            try:
+                shown = next(steps)
+            except StopIteration as done:
+                reply = done.value
+                break
+            yield {self.tab.chat: [*_chat_of(project), {"role": "assistant", "content": shown}]}
+        work.chat.append(ChatMessage(role="assistant", content=reply))
+        fresh = self.store(request).update(
+            project.id, _replacing(lambda current: apply_turn(before, work, current))
+        )
+        yield render(self.tab, fresh)
+
+    def on_pick_scene(self, project_id: str | None, index: int | None, request: gr.Request) -> dict:
+        project = self.load(project_id, request)
+        if project is None or index is None or not 0 <= index < len(project.application.scenes):
+            return {}
+        project.draft = project.application.scenes[index].model_copy(deep=True)
+        project.workspace.placed_title = project.draft.title
+        project.workspace.parts = {}
+        self.store(request).save(project)
+        return render(self.tab, project)
+
+    def on_add_scene(self, project_id: str | None, request: gr.Request) -> dict:
+        project = self.require(project_id, request)
+        if project.draft is None:
+            raise gr.Error("还没有草稿：先在对话中提供材料", title="提示")
+        draft = project.draft.model_copy(deep=True)
+        draft.gaps, draft.questions, draft.figures = [], [], []
+        replaced = {project.workspace.placed_title, draft.title}
+        scenes = [s for s in project.application.scenes if s.title not in replaced]
+        order = [*REQ.domain_names, *REQ.extra_names]
+        scenes.append(draft)
+        scenes.sort(key=lambda s: order.index(s.domain) if s.domain in order else len(order))
+        project.application.scenes = scenes
+        project.workspace.placed_title = draft.title
+        self.store(request).save(project)
+        gr.Info(f"已放入申报书：{escape_html(draft.title)}", title="完成")
+        return render(self.tab, project)
+
+    # ---- overview ------------------------------------------------------------------------------------
+    def on_save_info(self, request: gr.Request, project_id: str | None, *values) -> dict:
+        # ``request`` first: Gradio passes it by position, so after ``*values`` it never arrived (the
+        # button crashed on every click); tests/test_app.py saves and finds the values in the .docx.
+        project = self.require(project_id, request)
+        views.apply_basic_info(project.application, values)
+        self.store(request).save(project)
+        gr.Info("基本信息已保存", title="完成")
+        return {self.tab.overview.coverage: views.coverage_html(project.application)}
+
+    def on_export(self, project_id: str | None, request: gr.Request) -> list[str]:
+        from assistant.docx_io.writer import export_docx
+        from assistant.summary_table import write_summary_xlsx
+
+        project = self.require(project_id, request)
+        s = self.store(request)
+        docx_path = export_docx(project.application, s.unique_export(project, project.name, ".docx"))
+        xlsx_path = s.unique_export(project, f"{project.name}-汇总表行", ".xlsx")
+        write_summary_xlsx([project.application], xlsx_path)
+        return [str(docx_path), str(xlsx_path)]
+
+
+def _part_handler(h: WriterHandlers, key: str, action: str) -> Callable:
+    # Explicit parameters: Gradio finds ``request`` by its annotation, which *args would hide.
+    def handler(project_id: str | None, request: gr.Request) -> dict:
+        return h.on_part_action(key, action, project_id, request)
+
+    handler.__name__ = f"on_{action}_{key}"
+    return handler
+
+
+def _edit_handler(h: WriterHandlers, key: str) -> Callable:
+    def handler(project_id: str | None, text: str, versions: dict | None, request: gr.Request) -> dict:
+        return h.on_edit(key, project_id, text, versions, request)
+
+    handler.__name__ = f"on_edit_{key}"
+    return handler
+
+
+_SAVE_MESSAGE_JS = f"(v) => {{ localStorage.setItem('{MESSAGE_KEY}', (v && v.text) || ''); }}"
+_RESTORE_MESSAGE_JS = f"() => ({{text: localStorage.getItem('{MESSAGE_KEY}') || '', files: []}})"
+
+
+def wire_writer_tab(demo: gr.Blocks, tab: WriterTab, settings: Settings) -> None:
+    h = WriterHandlers(settings, tab)
+    view, project = tab.view, tab.project
+    demo.load(h.on_load, outputs=[project, *view], api_name="load")
+    # The unsent message comes back from the browser's own storage: nothing typed is lost on reload.
+    # .change, not .input (which this component does not send while typing); a successful send
+    # empties the box, and so the stored copy.
+    demo.load(None, outputs=tab.message, js=_RESTORE_MESSAGE_JS, api_name="restore_message")
+    tab.message.change(None, inputs=tab.message, js=_SAVE_MESSAGE_JS, api_name="keep_message")
+    project.input(h.on_select, inputs=project, outputs=view, api_name="select_project")
+    tab.new_btn.click(
+        h.on_new, inputs=tab.new_name, outputs=[project, tab.new_name, *view], api_name="new_project"
+    )
+    tab.open_file.upload(
+        h.on_open, inputs=tab.open_file, outputs=[project, *view], api_name="open_application"
+    )
+    tab.message.submit(
+        h.on_send,
+        inputs=[project, tab.message],
+        outputs=[project, tab.message, *view],
+        api_name="send",
+        concurrency_limit=settings.llm_concurrency,
+        concurrency_id="llm",
+    )
+    tab.undo_turn.click(h.on_undo_turn, inputs=project, outputs=view, api_name="undo_turn")
+    for p in tab.parts:
+        # .change, not .input: Gradio's textbox sends .input from the key handler with the text
+        # before the keystroke, and not at all for a paste or drop, so the count would lag.
+        part_outputs = [p.box, p.counter, p.undo, p.proposal_group, p.proposal, tab.findings]
+        p.box.change(
+            _edit_handler(h, p.key),
+            inputs=[project, p.box, tab.versions],
+            outputs=[*part_outputs, tab.versions],
+            api_name=f"edit_{p.key}",
+            show_progress="hidden",
+        )
+        for button, action in ((p.accept, "accept"), (p.reject, "reject"), (p.undo, "undo")):
+            button.click(
+                _part_handler(h, p.key, action),
+                inputs=project,
+                outputs=part_outputs,
+                api_name=f"{action}_{p.key}",
+            )
+    for picker, name in ((tab.candidates, "choose_candidate"), (tab.scene_all, "choose_scene")):
+        picker.input(
+            h.on_switch_scene,
+            inputs=[project, picker],
+            outputs=view,
+            api_name=name,
+            concurrency_limit=settings.llm_concurrency,
+            concurrency_id="llm",
+            trigger_mode="once",  # a click on the list can fire twice; one switch is enough
+        )
+    tab.scene_pick.input(
+        h.on_pick_scene, inputs=[project, tab.scene_pick], outputs=view, api_name="pick_scene"
+    )
+    tab.add_scene.click(h.on_add_scene, inputs=project, outputs=view, api_name="add_scene")
+    o = tab.overview
+    o.save_info.click(h.on_save_info, inputs=[project, *o.info], outputs=o.coverage, api_name="save_info")
+    o.export.click(h.on_export, inputs=project, outputs=o.files, api_name="export")
