@@ -132,10 +132,17 @@ def _split_annotation(line: _Line) -> None:
         line.text = line.text[: m.start()].strip(" ，。")
 
 
+def _bare_wan(q: Quantity) -> bool:
+    """ "40万" with no unit: an amount in 元 as writers use it, comparable with money."""
+    return q.kind == "count" and not q.unit and q.text.rstrip().endswith(("万", "亿"))
+
+
 def _same_kind(a: Quantity, b: Quantity) -> bool:
     from assistant.drafting.figures import dimension
 
-    return dimension(a) == dimension(b) or {a.kind, b.kind} <= {"money", "count"}
+    if dimension(a) == dimension(b):
+        return True
+    return {a.kind, b.kind} == {"money", "count"} and (_bare_wan(a) or _bare_wan(b))
 
 
 _CORRECTED = re.compile(
@@ -269,6 +276,7 @@ def _mark_lines(lines: list[_Line], facts: SceneFacts) -> list[_Line]:
         previous = line
     # A corrected figure is replaced wherever else it was written (or, with nothing to replace it, void).
     facts.superseded += [old for old in replacements if old not in facts.superseded]
+    facts.corrected.update(replacements)
     for line in usable:
         if _CORRECTED.search(line.text):
             line.text = ""  # the correction itself has been applied
@@ -368,8 +376,16 @@ _FROM_TO = re.compile(
 
 
 _VERB = re.compile(r"降|升|提|减|增|缩|压")
+# "每月310次降到190次": a change written with no 由/从 before its first value.
+_VERB_TO = re.compile(
+    r"(?<![由从\d.])(?P<a>\d[\d,.]*\s*[^\d，。；;,\s]{0,4}?)\s*(?:降到|降至|减到|减少到|减至|提高到|提升到|提升至|升到|升至|增加到|增至|缩短到|缩短至)"
+    r"\s*(?P<b>\d[\d,.]*\s*[^\d，。；;,\s]{0,4})"
+)
 # "排产耗时：每天6小时 → 0.5小时"
-_ARROW = re.compile(r"(?P<a>[^：:，。；;→>]{1,14}?)\s*(?:→|->|—>|=>|⟶|➝)\s*(?P<b>[^，。；;]{1,14})")
+_ARROW = re.compile(
+    r"(?P<a>(?:每[\u4e00-\u9fff]{1,2})?[±]?\d[\d,.]*[^\s→>，。；;\d]{0,6}?)\s*(?:→|->|—>|=>|⟶|➝)\s*"
+    r"(?P<b>(?:每[\u4e00-\u9fff]{1,2})?[±]?\d[\d,.]*[^，。；;\s（(]{0,8})"
+)
 
 
 def _first(text: str) -> Quantity | None:
@@ -413,15 +429,20 @@ def _pairs(line: _Line) -> list[MetricPair]:
         pairs.append(MetricPair(metric=name, before=before.strip(), after=after.strip(" 。"), source=source))
     for m in _ARROW.finditer(text) if not pairs else ():
         a, b = _first(m.group("a")), _first(m.group("b"))
+        before = m.group("a").strip()
+        if a and b and a.kind == "plain" and b.kind != "plain":  # "92.5→98.8%": one unit for both
+            a = b.model_copy(update={"value": a.value})
+            before = f"{before}{b.unit}" if b.unit and not before.endswith(b.unit) else before
         if a and b and _same_kind(a, b):
-            name = _label_of(text) or _metric_name(
-                text, Quantity(text="", value=0, kind="plain", start=m.start(), end=m.start())
-            )
-            pairs.append(
-                MetricPair(
-                    metric=name, before=m.group("a").strip(), after=m.group("b").strip(), source=source
-                )
-            )
+            at = Quantity(text="", value=0, kind="plain", start=m.start(), end=m.start())
+            name = _metric_name(text, at) or _label_of(text)
+            pairs.append(MetricPair(metric=name, before=before, after=m.group("b").strip(), source=source))
+    for m in _VERB_TO.finditer(text) if not pairs else ():
+        a, b = _first(m.group("a")), _first(m.group("b"))
+        if a and b and _same_kind(a, b):
+            at = Quantity(text="", value=0, kind="plain", start=m.start(), end=m.start())
+            name = _metric_name(text, at) or _label_of(text)
+            pairs.append(MetricPair(metric=name, before=a.text, after=b.text, source=source))
     for m in _FROM_TO.finditer(text) if not pairs else ():
         a, b = _first(m.group("a")), _first(m.group("b"))
         if a and b and _same_kind(a, b) and not _VERB.search(m.group("a")):
@@ -495,7 +516,8 @@ _PERIOD_SPAN = re.compile(
 
 
 _DATE_SPAN = re.compile(
-    r"\d{4}\s*年(?:\d{1,2}\s*月)?(?:\s*[到至—–~-]\s*(?:\d{4}\s*年)?\d{1,2}\s*月)?(?:全年|上半年|下半年|同期)?"
+    r"\d{4}\s*年(?:\d{1,2}\s*月?\s*(?:[到至—–~-]\s*(?:\d{4}\s*年)?\d{1,2})?\s*月)?(?:全年|上半年|下半年|同期)?"
+    r"|\d{4}\.\d{1,2}\s*[到至—–~-]\s*(?:\d{4}\.)?\d{1,2}"
 )
 _AFTER_SPAN = re.compile(r"(?:投用后|上线后|改造后|实施后|建成后)\s*[（(](\d{4}\s*年[^）)]{0,20})[）)]")
 

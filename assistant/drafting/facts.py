@@ -92,6 +92,7 @@ class SceneFacts(_Model):
     caveats: list[Note] = Field(default_factory=list)
     excluded: list[Note] = Field(default_factory=list)
     superseded: list[str] = Field(default_factory=list, description="被更正或作废的数字（原文写法）")
+    corrected: dict[str, str] = Field(default_factory=dict, description="更正：原写法 → 应为")
 
     def statements_for(self, role: str) -> list[Statement]:
         return [s for s in self.statements if s.role == role]

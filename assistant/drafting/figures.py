@@ -184,6 +184,19 @@ class FigureGuard:
             if any(sentence.text.rstrip("。") in text for text in set_aside):
                 continue
             quantities = [q for q in extract_quantities(sentence.text) if q.text not in void]
+            for dotted in re.finditer(r"((?:19|20)\d{2})\.(\d{1,2})(?!\d)", sentence.text):  # 2025.3
+                seen = self.year_months.setdefault(int(dotted.group(1)), (set(), sentence.where))
+                seen[0].add(int(dotted.group(2)))
+            for m in re.finditer(
+                r"(?<![\d.])(?:19|20)\d{2}\.\d{1,2}\s*[–—~-]\s*(?:(?:19|20)\d{2}\.)?(\d{1,2})", sentence.text
+            ):
+                year = int(m.group(0)[:4])
+                self.year_months.setdefault(year, (set(), sentence.where))[0].update(
+                    range(
+                        int(m.group(0)[5:].split("–")[0].split("—")[0].split("-")[0].split("~")[0] or 1),
+                        int(m.group(1)) + 1,
+                    )
+                )
             for year in {int(y) for y in re.findall(r"(?<!\d)((?:19|20)\d{2})(?!\d)", sentence.text)}:
                 months = {
                     int(m)
@@ -204,7 +217,7 @@ class FigureGuard:
                 if q.kind in ("year", "date"):
                     # 2024-04-01 in the material also supports "2024年4月" in the draft.
                     parts = _date_key(q.text).split("-")
-                    for n in range(min(2, len(parts)), len(parts) + 1):
+                    for n in range(1, len(parts) + 1):  # 2024-01-01 also supports "2024年"
                         self.texts.setdefault("-".join(parts[:n]), sentence.where)
                 self.allowed.append(
                     Allowed(dimension(q), base_value(q), f"{sentence.where}：{q.text}", q.value, q.unit)
@@ -227,7 +240,13 @@ class FigureGuard:
 
     def _from_facts(self, facts: SceneFacts) -> None:
         """What the facts relate wherever the material states it: the two values of one indicator (also
-        across lines and sheets), the parts of one investment or of the yearly returns, and the payback."""
+        across lines and sheets), the parts of one investment or of the yearly returns, and the payback;
+        and the figure a correction says is right ("应为82%，不是78%")."""
+        for right in facts.corrected.values():
+            if q := _first_figure(right):
+                self.allowed.append(
+                    Allowed(dimension(q), base_value(q), f"材料中的更正：{right}", q.value, q.unit)
+                )
         for pair in facts.pairs:
             a, b = _first_figure(pair.before), _first_figure(pair.after)
             if a and b:

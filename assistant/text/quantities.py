@@ -142,6 +142,11 @@ _UNITS: list[tuple[Kind, list[str]]] = [
             "ppm",
             "PPM",
             "kg/h",
+            "mg/m³",
+            "mg/m3",
+            "mg/Nm³",
+            "mg/L",
+            "μg/m³",
             "t/h",
             "tce",
             "吨标准煤",
@@ -175,10 +180,12 @@ _DATE = re.compile(
 )
 _LIST_NUMBER_BEFORE = re.compile(r"(第|（|\(|No\.|NO\.|编号|序号|[A-Za-z_/-])$")
 _LIST_NUMBER_AFTER = re.compile(r"^(）|\)|、|\.(?!\d)|级|期|号|条|款|版|代|寸|[A-Za-z])")
+_LATIN_UNITS = "h|min|s|kg|mg|g|t|m|mm|cm|km|kW|kWh|MW|GB|TB|dB|ppm|PPM|Mbps|Gbps|um|tce"
 _IDENTIFIER = re.compile(
     r"(?:GB|ISO|IEC|IATF|JB|HG|YY|QC|SH|SJ|DB|DL|JJG|JJF|SN|EN|ASTM|DIN|JIS|ANSI|IEEE|UL|TSG|NB|AQ|HJ|GBZ)"
     r"(?:/[A-Z])?\s?\d+(?:[-.:]\d+)*"  # standard codes: GB/T 39116-2020, ISO 9001
-    r"|[A-Za-z]+[-/]?\d+(?:[-/.]\d+)*[A-Za-z]*|\d+[A-Za-z]+\d*"  # model names: S7-1500, 5G, X86
+    r"|[A-Za-z]+[-/]?\d+(?:[-/.]\d+)*[A-Za-z]*"  # model names: S7-1500, X86
+    rf"|\d+(?!(?:{_LATIN_UNITS})(?![A-Za-z]))[A-Za-z]+\d*"  # 5G, 3D — but 1.4h and 45mg/m³ are figures
 )
 
 
