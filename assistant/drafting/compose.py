@@ -243,6 +243,7 @@ def _fit(sentences: list[str], limit: int) -> str:
 
 
 DESCRIBE_MIN_WORDS = 80
+_BUILT_WORDS = re.compile(r"建设了|上了|建成|部署了|引进了|上线了|新建了")
 FALLBACK_STATEMENTS = 2
 MIN_FALLBACK_FIT = 0.2
 
@@ -290,9 +291,17 @@ def compose_scene(facts: SceneFacts, domain: str, link: str, scene: str, instanc
             continue
         figures = [q.text for q in extract_quantities(statement.text) if q.is_metric]
         if statement.role == "成效" and pair_figures & set(figures):
-            # Its pair is stated in 成效 already; what it says of the time before is the pain.
+            # Its pair is stated in 成效 already; what it says of the time before is the pain, and
+            # its other clauses ("检测节拍缩短到每根45秒，漏检基本消除") are results of their own.
             if half := _before_half(statement.text):
                 pains_from_results.append(formal(half))
+            rest = [
+                c
+                for c in re.split(r"[，,；;]", statement.text)
+                if c.strip() and not any(f in c for f in pair_figures)
+            ]
+            if rest and not half:
+                by_role["成效"].append(formal("，".join(rest)))
             continue
         if statement.role in ("成效", "经济性") and _covered(statement, stated_facts):
             continue
@@ -304,6 +313,11 @@ def compose_scene(facts: SceneFacts, domain: str, link: str, scene: str, instanc
     opening = patterns()["描述"]["opening"].format(instance=instance, scene=scene) if instance else ""
     describe = by_role["描述"]
     solution = by_role["技术方案"]
+    if not describe:
+        # "去年上了一条…检测线，主要解决…": what was built, even when it also names the problem.
+        built = next((t for t in by_role["痛点"] if _BUILT_WORDS.search(t)), None)
+        if built:
+            describe, by_role["痛点"] = [built], [t for t in by_role["痛点"] if t != built]
     # What was built is often told in the technical statements; the first that names no supplier
     # opens 描述 when the writer said little else about it.
     if count_words("".join(describe)) < DESCRIBE_MIN_WORDS and len(solution) >= 2:

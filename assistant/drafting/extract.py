@@ -360,6 +360,7 @@ def in_house_name(said: str) -> str:
 
 def _system_before(text: str, name: str) -> str:
     head = text[: text.find(name)]
+    head = re.sub(r"^.*?(?:现在|目前|如今|后来|当时)", "", head)
     head = re.sub(r"(?:由|是|为|选用|采用|找的|请的|供应商|厂家|实施方)[:：]?\s*$", "", head)
     head = re.split(r"[，,。；;]", head)[-1].strip(" ：:-*•")
     return head if 2 <= len(head) <= 24 else ""
@@ -721,17 +722,32 @@ def _named_only(text: str) -> bool:
     return len(re.findall(r"[\u4e00-\u9fff]", rest)) < 12
 
 
+# “棒材连轧机组…故障预测”这个场景 / 场景“电缆车间APS智能排产” / 场景：收割机割台焊接机器人人机协同作业
+_QUOTED_SCENE = re.compile(
+    r"[“\"「]([^”\"」]{4,40})[”\"」](?:这个|这一|的)?场景|场景(?:实例)?[“\"「]([^”\"」]{4,40})[”\"」]"
+    r"|^\s*(?:#+\s*)?场景(?:实例)?\s*[:：]\s*([^，。；]{4,40}?)\s*$"
+)
 _CALLED = re.compile(
     r"(?:名字|名称|项目名|实例名)[^“\"「]{0,12}(?:叫|是|为|用)\s*[“\"「]([^”\"」]{2,40})[”\"」]"
 )
 
 
-def _instance_name(lines: list[_Line]) -> str:
+def _instance_name(lines: list[_Line], material: Material) -> str:
     for line in lines:
         m = _NAMED.search(line.text) or _CALLED.search(line.text)
         if m:
             return m.group(1).rstrip("。")
+    for line in lines:
+        raw = material.raw_lines.get(line.key, line.text)
+        if m := _QUOTED_SCENE.search(raw):
+            return next(g for g in m.groups() if g).strip().rstrip("。")
     return ""
+
+
+_BUILT = re.compile(
+    r"(?:上了|建了|建成了|建设了|新建了|引进了|部署了|上线了)(?:一条|一套|一个|一座|一台|一批)?"
+    r"([\u4e00-\u9fffA-Za-z0-9]{4,22}?(?:线|系统|平台|工厂|车间|立体库|仓库|产线|工作站|中心))"
+)
 
 
 def instance_from_title(material: Material) -> str:
@@ -744,7 +760,12 @@ def instance_from_title(material: Material) -> str:
         return about.group(1)
     headings = [m.group(1) for line in lines if (m := re.match(r"^\s*#+\s*(.+)$", line))]
     titled = [lines[0]] if lines and is_label(lines[0]) and re.search(r"——|—|--", lines[0]) else []
+    if not headings and not titled and (built := _BUILT.search(material.text)):
+        return built.group(1)  # "去年上了一条转子动平衡自动检测线": what was built names the instance
     for candidate in [*headings, *titled]:
+        label, _, named = candidate.partition("：") if "：" in candidate else candidate.partition(":")
+        if named.strip() and re.search(r"素材|材料|场景|项目", label) and len(named.strip()) >= 4:
+            candidate = named  # "# 场景素材：印刷车间VOCs在线监测…": the name follows the label
         title = re.split(r"[—\-–:：（(]", candidate)[0].strip()
         # "极片涂布外观检测 申报碰头会记录": the name ends where the words about the notes begin.
         title = re.split(r"\s*(?:申报)?(?:材料|素材|整理|草稿|初稿|资料|汇总|记录|纪要|碰头会|口述)", title)[
@@ -763,6 +784,12 @@ def _key_kind(key: object) -> str:
     for kind, names in fact_words().sheet_keys.items():
         if name in (n.lower() for n in names):
             return kind
+    # "年经济效益", "设备投资明细": a Chinese key that contains a known one, the longest first.
+    if re.search(r"[\u4e00-\u9fff]", name):
+        known = [(n, kind) for kind, names in fact_words().sheet_keys.items() for n in names if len(n) >= 2]
+        for n, kind in sorted(known, key=lambda x: -len(x[0])):
+            if re.search(r"[\u4e00-\u9fff]", n) and n in name and kind not in _ITEM_KINDS:
+                return kind
     return ""
 
 
@@ -786,8 +813,11 @@ def _read_sheet(
     def src(value: object) -> Source:
         return Source(file=file, line=_sheet_line(sheet, str(value)))
 
+    parent = [""]  # the key of the mapping being walked: "名称" under "场景" names the instance
+
     def walk(data: object, kind: str = "", label: str = "") -> None:
         if isinstance(data, dict):
+            outer, parent[0] = parent[0], label
             before = next((v for k, v in data.items() if _key_kind(k) == "before"), None)
             after = next((v for k, v in data.items() if _key_kind(k) == "after"), None)
             if isinstance(before, dict) and isinstance(after, dict):  # {before: {指标: 值}, after: {…}}
@@ -820,7 +850,9 @@ def _read_sheet(
                     facts.excluded.append(Note(text=str(key), reason="作者注明不用", source=src(key)))
                     continue  # "企业概况（勿写入场景）": the whole branch stays out
                 sub = _key_kind(key) or ""
+                parent[0] = label
                 walk(value, sub if sub and sub not in ("item_name", "metric_name") else kind, str(key))
+            parent[0] = outer
             return
         if isinstance(data, list):
             for item in data:
@@ -831,11 +863,13 @@ def _read_sheet(
         value = str(data).strip()
         scalar(kind, label, value)
 
-    set_aside = {
-        number
-        for number, comment in sheet.comments.items()
-        if _patterns().exclude.search(comment) or _patterns().caveat.search(comment)
-    }
+    lines = sheet.text.splitlines()
+    set_aside = set()
+    for number, comment in sheet.comments.items():
+        if _patterns().exclude.search(comment) or _patterns().caveat.search(comment):
+            set_aside.add(number)
+            if lines[number - 1].lstrip().startswith("#"):  # a comment on its own line speaks of the next
+                set_aside.add(number + 1)
 
     def scalar(kind: str, label: str, value: str) -> None:
         source = src(value)
@@ -854,7 +888,9 @@ def _read_sheet(
                 Note(text=f"{label}：{value}", reason="口径不确定，未写入草稿", source=source)
             )
             return
-        if kind == "instance_name":
+        if kind == "instance_name" or (
+            _key_kind(label) == "item_name" and re.search(r"场景|scene", parent[0])
+        ):
             facts.instance_name = facts.instance_name or value
         elif kind == "company":
             facts.company = facts.company or value
@@ -1030,7 +1066,7 @@ def extract_facts(material: Material) -> SceneFacts:
     # A sheet's own lines are read by key above, never as prose ("equipment_systems: …").
     sheet_files = {s.name if several else "" for s in material.sheets}
     lines = [line for line in _lines(material) if line.key[0] not in sheet_files]
-    facts.instance_name = facts.instance_name or _instance_name(_lines(material))
+    facts.instance_name = facts.instance_name or _instance_name(_lines(material), material)
     usable = _mark_lines(lines, facts)
     facts.title = instance_from_title(material)
     section = ""
@@ -1063,9 +1099,13 @@ def extract_facts(material: Material) -> SceneFacts:
         money_only = _money(line, facts, section)
         if (implementers and (money_only or _label_of(text))) or money_only:
             continue  # a supplier or cost line: stated by the composer from the facts
-        if pairs and _pair_only(text):
-            continue
-        statements.append((text, _source(line.sentences[0])))
+        # A line of prose says several things: each sentence is a statement of its own, except the
+        # ones the composer states from the facts (a bare before/after, a cost or a return).
+        for piece in _SENTENCES.findall(text):
+            piece = piece.strip(" ，。；")
+            if len(piece) < 4 or (pairs and _pair_only(piece)) or _money_only(piece):
+                continue
+            statements.append((piece, _source(line.sentences[0])))
     facts.pairs += _pairs_across(usable, facts)
     roles = _statement_roles([t for t, _ in statements])
     for (text, source), (role, fit) in zip(statements, roles, strict=True):
@@ -1073,6 +1113,20 @@ def extract_facts(material: Material) -> SceneFacts:
     if not facts.investment_total and len(facts.investment_items) == 1:
         facts.investment_total, facts.investment_items = facts.investment_items[0], []
     return facts
+
+
+_SENTENCES = re.compile(r"[^。！？；!?;]+[。！？；!?;]?")
+
+
+def _money_only(piece: str) -> bool:
+    """ "项目总投资约260万元", "每年节约人工成本约95万元": a sentence that only states money."""
+    found = extract_quantities(piece)
+    if not found or not all(q.kind == "money" or _bare_wan(q) for q in found):
+        return False
+    rest = re.sub(r"[\d,.]+\s*万?元?", "", piece)
+    return len(re.findall(r"[\u4e00-\u9fff]", rest)) <= 24 and bool(
+        _patterns().investment.search(piece) or _patterns().returns.search(piece)
+    )
 
 
 def _pair_only(text: str) -> bool:
