@@ -337,9 +337,21 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                 )
         with gr.Tab("审查"):
             review_files = gr.File(
-                label="上传申报书（可多个，或一个 .zip）",
+                label="上传申报书（可多个，或一个 .zip；.docx/.doc/.wps/.pdf/扫描件均可）",
                 file_count="multiple",
-                file_types=[".docx", ".md", ".json", ".zip"],
+                file_types=[
+                    ".docx",
+                    ".doc",
+                    ".wps",
+                    ".odt",
+                    ".pdf",
+                    ".png",
+                    ".jpg",
+                    ".jpeg",
+                    ".md",
+                    ".json",
+                    ".zip",
+                ],
                 elem_id="review-files",
             )
             review_btn = gr.Button("开始审查", variant="primary", elem_id="review-btn")

@@ -360,7 +360,9 @@ def eval_cmd(
 
 @app.command("parse")
 def parse_cmd(
-    file: Annotated[Path, typer.Argument(help="申报书（.docx / .md / .json）")],
+    file: Annotated[
+        Path, typer.Argument(help="申报书（.docx/.doc/.wps/.odt/.pdf/扫描件 .png .jpg/.md/.json）")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="输出领域模型 JSON")] = False,
 ) -> None:
     """显示从申报书中读出的内容，便于核对审查结论的来由。"""
@@ -399,7 +401,12 @@ def parse_cmd(
 
 @app.command("review")
 def review_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="申报书文件或文件夹（.docx / .md / .json），可多个")],
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="申报书文件或文件夹（.docx/.doc/.wps/.odt/.pdf/扫描件 .png .jpg/.md/.json），可多个"
+        ),
+    ],
     fmt: Annotated[str, typer.Option("--format", help="table / json / md / xlsx")] = "table",
     out: Annotated[Path | None, typer.Option("--out", help="输出文件（md/xlsx/json）")] = None,
     annotate: Annotated[Path | None, typer.Option("--annotate", help="把批注版 .docx 写到此文件夹")] = None,
@@ -446,7 +453,7 @@ def review_cmd(
             ),
         )
     if not batch.reports:
-        raise _input_error("没有找到可审查的文件（.docx / .md / .json）")
+        raise _input_error("没有找到可审查的文件（.docx/.doc/.wps/.pdf/扫描件/.md/.json）")
     if llm:
         _llm_review_pass(batch)
     if summary_table is not None:

@@ -1,0 +1,359 @@
+"""Positioned characters → the paragraphs and tables the 申报书 parser reads (``assistant.docx_io.blocks``).
+
+A PDF page (or an OCR'd scan) has no paragraphs or table cells, only characters at positions. We
+rebuild them the way a reader's eye does:
+
+- characters on one baseline form a line; a wide gap splits a line into segments (table cells);
+- lines with several segments, and the short lines that continue their cells, form a table; its
+  columns are where segments start, its rows are where the vertical gap is wider than the gap
+  between lines inside one cell (or a ruled line runs across);
+- other lines join into paragraphs while each line runs to the right margin; a larger font is a
+  heading, an all-bold line is bold — the same marks a .docx paragraph carries.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+from itertools import pairwise
+
+from assistant.docx_io.blocks import Block, Para, TableBlock
+from assistant.pdf_io.glyphs import Glyph, PageGlyphs
+
+_SEGMENT_GAP = 0.4  # × font size: wider than a space or a font switch, narrower than a cell's padding
+_PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,3}\s*页?(?:\s*/\s*共?\s*\d{1,3}\s*页?)?[-—–\s]*$")
+_LATIN = re.compile(r"[0-9A-Za-z]")
+
+
+@dataclass
+class Segment:
+    glyphs: list[Glyph]
+    page: int
+
+    @property
+    def x0(self) -> float:
+        return self.glyphs[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.glyphs[-1].x1
+
+    @property
+    def top(self) -> float:
+        return min(g.top for g in self.glyphs)
+
+    @property
+    def bottom(self) -> float:
+        return max(g.bottom for g in self.glyphs)
+
+    @property
+    def size(self) -> float:
+        return max(g.size for g in self.glyphs)
+
+    @property
+    def bold(self) -> bool:
+        visible = [g for g in self.glyphs if g.text.strip()]
+        return bool(visible) and all(g.bold for g in visible)
+
+    @property
+    def text(self) -> str:
+        return re.sub(r"\s+", " ", "".join(g.text for g in self.glyphs)).strip()
+
+
+@dataclass
+class Line:
+    segments: list[Segment]
+    page: int
+    rules_above: bool = False  # a ruled line between the previous line and this one
+
+    @property
+    def x0(self) -> float:
+        return self.segments[0].x0
+
+    @property
+    def x1(self) -> float:
+        return self.segments[-1].x1
+
+    @property
+    def top(self) -> float:
+        return min(s.top for s in self.segments)
+
+    @property
+    def bottom(self) -> float:
+        return max(s.bottom for s in self.segments)
+
+    @property
+    def size(self) -> float:
+        return max(s.size for s in self.segments)
+
+    @property
+    def bold(self) -> bool:
+        return all(s.bold for s in self.segments)
+
+    @property
+    def text(self) -> str:
+        return " ".join(s.text for s in self.segments)
+
+
+@dataclass
+class _Geometry:
+    left: float
+    right: float
+    body: float  # the most common font size
+    floor: float  # the lowest text on any page: the bottom margin
+
+
+def join_wrapped(a: str, b: str) -> str:
+    """Two pieces of one paragraph split by a line break, joined without a space.
+
+    Chinese needs none; a Latin token broken at the line end (MES/E RP in a narrow cell) must not
+    gain one. Two English words wrapped at their space lose it, which costs at most one 字 in a count.
+    """
+    if not a or not b:
+        return a or b
+    return a + b
+
+
+def _page_lines(page: PageGlyphs) -> list[Line]:
+    glyphs = sorted(page.glyphs, key=lambda g: ((g.top + g.bottom) / 2, g.x0))
+    rows: list[list[Glyph]] = []
+    centre = 0.0
+    for g in glyphs:
+        c = (g.top + g.bottom) / 2
+        if rows and abs(c - centre) <= 0.35 * g.size:
+            rows[-1].append(g)
+            centre += (c - centre) / len(rows[-1])
+        else:
+            rows.append([g])
+            centre = c
+    lines: list[Line] = []
+    for row in rows:
+        row.sort(key=lambda g: g.x0)
+        segments: list[list[Glyph]] = [[row[0]]]
+        for g in row[1:]:
+            prev = segments[-1][-1]
+            if g.x0 - prev.x1 > _SEGMENT_GAP * max(g.size, prev.size):
+                segments.append([g])
+            else:
+                segments[-1].append(g)
+        kept = [Segment(s, page.number) for s in segments]
+        kept = [s for s in kept if s.text]
+        if kept:
+            lines.append(Line(kept, page.number))
+    lines.sort(key=lambda line: line.top)
+    for prev, line in pairwise(lines):
+        line.rules_above = any(prev.bottom - 1 <= y <= line.top + 1 for y in page.rules)
+    # Page numbers and running headers carry no content; they would split a paragraph across pages.
+    edge = 0.08 * page.height
+    return [
+        line
+        for line in lines
+        if not (_PAGE_NUMBER.match(line.text) and (line.top < edge or line.bottom > page.height - edge))
+    ]
+
+
+def _geometry(lines: list[Line]) -> _Geometry:
+    sizes: Counter = Counter()
+    for line in lines:
+        for s in line.segments:
+            sizes[round(s.size * 2) / 2] += len(s.glyphs)
+    body = sizes.most_common(1)[0][0] if sizes else 12.0
+    lefts = sorted(line.x0 for line in lines)
+    rights = sorted(line.x1 for line in lines)
+    # The margins most lines touch: a low percentile on the left, a high one on the right.
+    left = lefts[len(lefts) // 20] if lefts else 0.0
+    right = rights[len(rights) * 19 // 20 - 1] if len(rights) > 1 else (rights[0] if rights else 0.0)
+    floor = max(line.bottom for line in lines) if lines else 0.0
+    return _Geometry(left=left, right=right, body=body, floor=floor)
+
+
+# -- tables ----------------------------------------------------------------------------------------
+
+
+@dataclass
+class _Region:
+    lines: list[Line] = field(default_factory=list)
+
+    def column_starts(self, geo: _Geometry) -> list[float]:
+        starts: list[float] = []
+        for line in self.lines:
+            for s in line.segments:
+                if s.x0 > geo.left + 0.8 * geo.body and not any(
+                    abs(s.x0 - x) < 0.6 * geo.body for x in starts
+                ):
+                    starts.append(s.x0)
+        return sorted(starts)
+
+    def strong_starts(self, geo: _Geometry) -> list[float]:
+        """Column starts several lines agree on; a centred header word (内容) is not a column."""
+        starts = self.column_starts(geo)
+        counts = {
+            x: sum(1 for line in self.lines for s in line.segments if abs(s.x0 - x) < 0.6 * geo.body)
+            for x in starts
+        }
+        return [x for x in starts if counts[x] >= 2] or starts
+
+    def cut_starts(self, geo: _Geometry) -> list[float]:
+        """Column starts firm enough to cut a segment that runs over them (three lines agree)."""
+        starts = self.column_starts(geo)
+        return [
+            x
+            for x in starts
+            if sum(1 for line in self.lines for s in line.segments if abs(s.x0 - x) < 0.6 * geo.body) >= 3
+        ]
+
+
+def _belongs(line: Line, region: _Region, geo: _Geometry) -> bool:
+    if line.size >= geo.body + 1 and all(other.size < geo.body + 1 for other in region.lines):
+        return False  # a heading after the table
+    if len(line.segments) > 1:
+        return True
+    starts = region.strong_starts(geo)
+    if not starts:
+        return False
+    seg = line.segments[0]
+    if any(abs(seg.x0 - x) < 0.6 * geo.body for x in starts):
+        return True  # a cell's text wrapping in an inner column
+    return seg.x0 < geo.left + 0.8 * geo.body and seg.x1 < starts[0] - 0.2 * geo.body  # a wrapped label
+
+
+def _split_at_columns(seg: Segment, starts: list[float], size: float) -> list[Segment]:
+    """A segment running over a column start (OCR reads a label and its value as one line) cut there."""
+    pieces = [seg]
+    for x in starts:
+        last = pieces[-1]
+        if not (last.x0 < x - size < last.x1 - size):
+            continue
+        cut = next((i for i, g in enumerate(last.glyphs) if i and abs(g.x0 - x) < 0.6 * size), None)
+        if cut is None:
+            continue
+        pieces[-1:] = [Segment(last.glyphs[:cut], seg.page), Segment(last.glyphs[cut:], seg.page)]
+    return [p for p in pieces if p.text]
+
+
+def _cell_text(segments: list[Segment]) -> str:
+    text = ""
+    for s in sorted(segments, key=lambda s: (s.page, s.top, s.x0)):
+        text = join_wrapped(text, s.text)
+    return text
+
+
+def _table(region: _Region, geo: _Geometry) -> TableBlock:
+    starts = region.column_starts(geo)
+    strong = region.cut_starts(geo)
+    columns = [geo.left, *starts]
+    placed: list[tuple[Segment, int, bool]] = []  # segment, column, ruled line above its line
+    first = region.lines[0]
+    for index, line in enumerate(region.lines):
+        if index and line.page != region.lines[index - 1].page and line.text == first.text:
+            continue  # the header row Word repeats at the top of each page
+
+        for n, seg in enumerate(line.segments):
+            for piece in _split_at_columns(seg, strong, seg.size):
+                col = max(i for i, x in enumerate(columns) if x <= piece.x0 + 0.6 * geo.body or i == 0)
+                placed.append((piece, col, line.rules_above and n == 0))
+    placed.sort(key=lambda p: (p[0].page, p[0].top, p[0].x0))
+    # The gap between two lines of one cell, against the padding between rows: the smallest gap
+    # between consecutive segments of one column is inside a cell if a clearly larger one exists.
+    gaps: list[float] = []
+    last_in_column: dict[int, Segment] = {}
+    for seg, col, _ in placed:
+        prev = last_in_column.get(col)
+        if prev is not None and prev.page == seg.page:
+            gaps.append(max(0.0, seg.top - prev.bottom))
+        last_in_column[col] = seg
+    if gaps:
+        smallest = min(gaps)
+        larger = [g for g in gaps if g > smallest + 0.2 * geo.body]
+        threshold = (smallest + min(larger)) / 2 if larger else smallest / 2
+    else:
+        threshold = 0.3 * geo.body
+    rows: list[list[tuple[Segment, int]]] = []
+    bottom, page = 0.0, 0
+    for seg, col, ruled in placed:
+        new_row = not rows or seg.page != page or seg.top > bottom + threshold or ruled
+        if new_row and rows and seg.page != page and bottom > geo.floor - 2.0 * geo.body:
+            # The last row filled its page to the bottom margin: Word split it over the page break.
+            new_row = False
+        if new_row:
+            rows.append([])
+            bottom = seg.bottom
+        bottom = max(bottom, seg.bottom) if seg.page == page or new_row else seg.bottom
+        page = seg.page
+        rows[-1].append((seg, col))
+    table = TableBlock(page=region.lines[0].page)
+    for row in rows:
+        cells = [_cell_text([s for s, c in row if c == i]) for i in range(len(columns))]
+        while len(cells) > 1 and not cells[-1]:
+            cells.pop()
+        table.rows.append(cells)
+    return table
+
+
+# -- paragraphs ------------------------------------------------------------------------------------
+
+
+def _heading_levels(lines: list[Line], geo: _Geometry) -> dict[float, int]:
+    larger = sorted({round(line.size * 2) / 2 for line in lines if line.size >= geo.body + 1}, reverse=True)
+    return {size: i + 1 for i, size in enumerate(larger[:6])}
+
+
+def _para(line: Line, levels: dict[float, int]) -> Para:
+    return Para(
+        text=line.text, heading=levels.get(round(line.size * 2) / 2, 0), bold=line.bold, page=line.page
+    )
+
+
+def _continues(prev: Line, line: Line, geo: _Geometry) -> bool:
+    """``line`` is the next line of the paragraph ``prev`` ends: prev runs to the margin, same style."""
+    size = geo.body
+    if abs(prev.size - line.size) > 0.6 or prev.bold != line.bold:
+        return False
+    if prev.x1 < geo.right - 2.5 * size or line.x0 > geo.left + 0.6 * size:
+        return False
+    if line.page != prev.page:
+        return True
+    return line.top - prev.bottom <= 1.0 * size
+
+
+def page_blocks(pages: list[PageGlyphs]) -> list[Block]:
+    """The paragraphs and tables of a document's pages, in reading order."""
+    lines = [line for page in pages for line in _page_lines(page)]
+    if not lines:
+        return []
+    geo = _geometry(lines)
+    levels = _heading_levels(lines, geo)
+    blocks: list[Block] = []
+    region: _Region | None = None
+    previous: Line | None = None
+
+    def close_region() -> None:
+        nonlocal region
+        if region is None:
+            return
+        if len(region.lines) == 1:
+            # One line with a wide gap is a paragraph with spaced-out words (□是   ■否), not a table.
+            blocks.append(_para(region.lines[0], levels))
+        else:
+            blocks.append(_table(region, geo))
+        region = None
+
+    for line in lines:
+        if region is not None and _belongs(line, region, geo):
+            region.lines.append(line)
+            previous = None
+            continue
+        close_region()
+        if len(line.segments) > 1:
+            region = _Region([line])
+            previous = None
+            continue
+        last = blocks[-1] if blocks else None
+        if previous is not None and isinstance(last, Para) and _continues(previous, line, geo):
+            last.text = join_wrapped(last.text, line.text)
+        else:
+            blocks.append(_para(line, levels))
+        previous = line
+    close_region()
+    return blocks

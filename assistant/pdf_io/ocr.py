@@ -1,0 +1,122 @@
+"""Scanned pages (a PDF without a text layer, or .png/.jpg photos) read by OCR, offline.
+
+RapidOCR (``rapidocr-onnxruntime``) runs PaddleOCR's PP-OCR models on onnxruntime; the models ship
+inside its wheel, so nothing is downloaded at run time. PDF pages are rasterised with pypdfium2
+(a wheel, no system package). Each text line OCR finds becomes glyphs spread over its box, and the
+same layout code as for a text-layer PDF turns them into paragraphs and tables.
+
+A red seal (公章) stamped over text would be read as text or hide it: red ink is whitened before
+OCR, which leaves black print standing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from assistant.errors import InputError
+from assistant.pdf_io.glyphs import PageGlyphs, spread
+
+IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff"}
+DPI = 150  # enough for 五号/小四 print; OCR time grows with the pixel count
+MAX_PAGES = 60  # a 申报书 is 10–40 pages; past this it is not one, and OCR would take too long
+Progress = Callable[[int, int], None]  # (pages done, pages in all)
+
+
+@lru_cache(maxsize=1)
+def _engine() -> Any:
+    try:
+        from rapidocr_onnxruntime import RapidOCR
+    except ImportError as err:  # pragma: no cover - a dependency of the package
+        raise InputError(
+            "扫描件需要 OCR，但未安装 rapidocr-onnxruntime（pip install rapidocr-onnxruntime）"
+        ) from err
+    return RapidOCR()
+
+
+@lru_cache(maxsize=1)
+def _box_fixes() -> re.Pattern[str]:
+    """OCR reads an empty box □ as the character 口; before an option of the template it is a box."""
+    from assistant.requirements import load_requirements
+
+    req = load_requirements()
+    options = [*req.industries, *req.maturity.levels, req.maturity.other_option, "是", "否", "其他"]
+    alternatives = "|".join(re.escape(o) for o in sorted(set(options), key=len, reverse=True))
+    return re.compile(rf"口(?=\s*(?:{alternatives}))")
+
+
+def normalise_ocr_text(text: str) -> str:
+    text = _box_fixes().sub("□", text)
+    return text.replace("（ ", "（").replace(" ）", "）")
+
+
+def _without_red(image):  # PIL.Image -> numpy array
+    import numpy as np
+
+    rgb = np.asarray(image.convert("RGB")).copy()
+    r, g, b = (rgb[..., i].astype(int) for i in range(3))
+    red = (r > 120) & (r - np.maximum(g, b) > 50)
+    rgb[red] = 255
+    return rgb
+
+
+def ocr_image(image, number: int, scale: float = 1.0) -> PageGlyphs:
+    """One page image as glyphs, in points (pixels ÷ ``scale``) so sizes compare with a text layer."""
+    pixels = _without_red(image)
+    result, _ = _engine()(pixels)
+    height, width = pixels.shape[:2]
+    page = PageGlyphs(number=number, width=width / scale, height=height / scale)
+    for box, text, _score in result or []:
+        xs = [p[0] / scale for p in box]
+        ys = [p[1] / scale for p in box]
+        text = normalise_ocr_text(str(text).strip())
+        if not text:
+            continue
+        top, bottom = min(ys), max(ys)
+        page.glyphs += spread(text, min(xs), max(xs), top, bottom, size=bottom - top)
+    return page
+
+
+def _page_count_check(path: Path, count: int) -> None:
+    if count > MAX_PAGES:
+        raise InputError(f"{path.name} 有 {count} 页，超过扫描件识别上限 {MAX_PAGES} 页")
+
+
+def ocr_pdf(path: Path, progress: Progress | None = None, dpi: int = DPI) -> list[PageGlyphs]:
+    import pypdfium2 as pdfium
+
+    try:
+        pdf = pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as err:
+        raise InputError(f"{path.name} 不是有效的 PDF 文件：{err}") from err
+    try:
+        total = len(pdf)
+        _page_count_check(path, total)
+        scale = dpi / 72
+        pages: list[PageGlyphs] = []
+        for index in range(total):
+            image = pdf[index].render(scale=scale).to_pil()
+            pages.append(ocr_image(image, index + 1, scale))
+            if progress:
+                progress(index + 1, total)
+        return pages
+    finally:
+        pdf.close()
+
+
+def ocr_picture(path: Path, progress: Progress | None = None) -> list[PageGlyphs]:
+    from PIL import Image, UnidentifiedImageError
+
+    try:
+        with Image.open(path) as image:
+            image.load()
+            # A photo's DPI is unknown: take it as the rasterising DPI, so font sizes come out alike.
+            page = ocr_image(image, 1, DPI / 72)
+    except (UnidentifiedImageError, OSError) as err:
+        raise InputError(f"{path.name} 不是有效的图片文件") from err
+    if progress:
+        progress(1, 1)
+    return [page]
