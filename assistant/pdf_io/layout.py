@@ -23,7 +23,8 @@ from assistant.pdf_io.glyphs import Glyph, PageGlyphs
 
 _SEGMENT_GAP = 0.4  # × font size: wider than a space or a font switch, narrower than a cell's padding
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,3}\s*页?(?:\s*/\s*共?\s*\d{1,3}\s*页?)?[-—–\s]*$")
-_LATIN = re.compile(r"[0-9A-Za-z]")
+# A label line ending more than this (× font size) short of the label column's edge did not wrap.
+_LABEL_FULL = 0.6
 
 
 @dataclass
@@ -239,6 +240,52 @@ def _cell_text(segments: list[Segment]) -> str:
     return text
 
 
+def _row_gap_threshold(gaps: list[float], body: float) -> float:
+    """The vertical gap above which a line starts a new table row.
+
+    Two groups (lines inside a cell, padding between rows) are split where the between-group
+    variance is largest (Otsu). If no split leaves groups at least 0.2 em apart, every gap is of one
+    kind: with several rows that kind must be the row padding, so every gap starts a row.
+    """
+    # Gaps over 1.5 em start a row whatever the rest; left in, they would be the "second group".
+    values = sorted(g for g in gaps if g <= 1.5 * body)
+    if not values:
+        return 0.3 * body
+    best, best_score = None, 0.0
+    for i in range(1, len(values)):
+        low, high = values[:i], values[i:]
+        m_low, m_high = sum(low) / len(low), sum(high) / len(high)
+        if m_high - m_low < 0.2 * body:
+            continue
+        score = len(low) * len(high) * (m_high - m_low) ** 2
+        if score > best_score:
+            best, best_score = (values[i - 1] + values[i]) / 2, score
+    return best if best is not None else values[0] / 2
+
+
+def _split_over_pages(
+    last_row: list[tuple[Segment, int]],
+    first: Segment,
+    placed: list[tuple[Segment, int, bool]],
+    bottom: float,
+    geo: _Geometry,
+    label_right: float = 0.0,
+) -> bool:
+    """The first line on a new page goes on with the last row of the page before (Word split the row).
+
+    Only a row that filled its page to the bottom margin can have been split. Then: a first line
+    with nothing in the label column continues it; one with a label does only if the label before
+    ran to the column's right edge (智能制造能力成熟 | 度评估结果…), not if it ended short (联系人).
+    """
+    if bottom < geo.floor - 2.0 * geo.body:
+        return False
+    same_line = [c for s, c, _ in placed if s.page == first.page and abs(s.top - first.top) < 0.3 * geo.body]
+    if 0 not in same_line:
+        return True
+    labels = [s for s, c in last_row if c == 0]
+    return bool(labels) and max(labels, key=lambda s: s.top).x1 >= label_right - _LABEL_FULL * geo.body
+
+
 def _table(region: _Region, geo: _Geometry) -> TableBlock:
     starts = region.column_starts(geo)
     strong = region.cut_starts(geo)
@@ -248,14 +295,14 @@ def _table(region: _Region, geo: _Geometry) -> TableBlock:
     for index, line in enumerate(region.lines):
         if index and line.page != region.lines[index - 1].page and line.text == first.text:
             continue  # the header row Word repeats at the top of each page
-
         for n, seg in enumerate(line.segments):
             for piece in _split_at_columns(seg, strong, seg.size):
                 col = max(i for i, x in enumerate(columns) if x <= piece.x0 + 0.6 * geo.body or i == 0)
                 placed.append((piece, col, line.rules_above and n == 0))
-    placed.sort(key=lambda p: (p[0].page, p[0].top, p[0].x0))
-    # The gap between two lines of one cell, against the padding between rows: the smallest gap
-    # between consecutive segments of one column is inside a cell if a clearly larger one exists.
+    # Kept in line order (lines top to bottom, segments left to right): a row's label comes before
+    # its values even when a number's baseline sits a little higher than the label's.
+    # The gap between two lines of one cell, against the padding between rows: gaps between
+    # consecutive segments of one column fall in two groups when cells wrap; split between them.
     gaps: list[float] = []
     last_in_column: dict[int, Segment] = {}
     for seg, col, _ in placed:
@@ -263,18 +310,23 @@ def _table(region: _Region, geo: _Geometry) -> TableBlock:
         if prev is not None and prev.page == seg.page:
             gaps.append(max(0.0, seg.top - prev.bottom))
         last_in_column[col] = seg
-    if gaps:
-        smallest = min(gaps)
-        larger = [g for g in gaps if g > smallest + 0.2 * geo.body]
-        threshold = (smallest + min(larger)) / 2 if larger else smallest / 2
-    else:
-        threshold = 0.3 * geo.body
+    threshold = _row_gap_threshold(gaps, geo.body)
+    label_right = max((seg.x1 for seg, col, _ in placed if col == 0), default=geo.left)
     rows: list[list[tuple[Segment, int]]] = []
     bottom, page = 0.0, 0
     for seg, col, ruled in placed:
         new_row = not rows or seg.page != page or seg.top > bottom + threshold or ruled
-        if new_row and rows and seg.page != page and bottom > geo.floor - 2.0 * geo.body:
-            # The last row filled its page to the bottom margin: Word split it over the page break.
+        if not new_row and col == 0:
+            # A label under a label that ended short of its column's edge is the next row's label,
+            # however small the gap (主营业务收入 under 近三年发展情况).
+            labels = [s for s, c in rows[-1] if c == 0]
+            new_row = bool(labels) and labels[-1].x1 < label_right - _LABEL_FULL * geo.body
+        if (
+            new_row
+            and rows
+            and seg.page != page
+            and _split_over_pages(rows[-1], seg, placed, bottom, geo, label_right)
+        ):
             new_row = False
         if new_row:
             rows.append([])

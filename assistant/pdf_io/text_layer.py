@@ -23,6 +23,23 @@ def _is_bold(fontname: str) -> bool:
     return any(word in name for word in _BOLD_WORDS)
 
 
+def _glyph(c: dict, page_height: float) -> Glyph:
+    """A character in an em box on its baseline: a Latin font's box is taller or lower than a
+    Chinese font's, and rows told apart by a few points of gap must not depend on the font."""
+    size = float(c.get("size") or (c["bottom"] - c["top"]))
+    matrix = c.get("matrix")
+    baseline = page_height - float(matrix[5]) if matrix else float(c["bottom"])
+    return Glyph(
+        text=c["text"],
+        x0=float(c["x0"]),
+        x1=float(c["x1"]),
+        top=baseline - 0.88 * size,
+        bottom=baseline + 0.12 * size,
+        size=size,
+        bold=_is_bold(str(c.get("fontname", ""))),
+    )
+
+
 def text_layer(path: Path) -> list[PageGlyphs]:
     """Every page's characters; raises InputError for encrypted or broken files."""
     import pdfplumber
@@ -32,19 +49,7 @@ def text_layer(path: Path) -> list[PageGlyphs]:
         with pdfplumber.open(path) as pdf:
             pages = []
             for number, page in enumerate(pdf.pages, start=1):
-                glyphs = [
-                    Glyph(
-                        text=c["text"],
-                        x0=float(c["x0"]),
-                        x1=float(c["x1"]),
-                        top=float(c["top"]),
-                        bottom=float(c["bottom"]),
-                        size=float(c.get("size") or (c["bottom"] - c["top"])),
-                        bold=_is_bold(str(c.get("fontname", ""))),
-                    )
-                    for c in page.chars
-                    if c.get("upright", True)
-                ]
+                glyphs = [_glyph(c, float(page.height)) for c in page.chars if c.get("upright", True)]
                 rules = sorted({round(float(e["top"]), 1) for e in page.edges if e.get("orientation") == "h"})
                 pages.append(
                     PageGlyphs(
