@@ -371,14 +371,16 @@ class _Reader:
         scene: Scene | None = None
         part: PartKey | None = None
 
-        def is_part_start(index: int) -> bool:
+        def part_start(index: int) -> PartKey | None:
             for kind, item in items[index : index + 1]:
                 if kind == "para":
                     p = item  # type: ignore[assignment]
-                    return part_heading(p.text, bool(p.heading or p.bold), numbered=p.numbered) is not None
+                    found = part_heading(p.text, bool(p.heading or p.bold), numbered=p.numbered)
+                    return found[0] if found else None
                 cells = [c for c in item if c.strip()]  # type: ignore[union-attr]
-                return bool(cells) and part_heading(cells[0], True) is not None
-            return False
+                found = part_heading(cells[0], True) if cells else None
+                return found[0] if found else None
+            return None
 
         def open_scene(title: str) -> Scene:
             new = self._scene_from_title(domain or "", title)
@@ -422,7 +424,17 @@ class _Reader:
             if domain is None:
                 continue
             looks_like_title = len(text) <= 80 and not text.endswith(("。", "；", ";"))
-            next_is_part = is_part_start(index + 1)
+            next_part = part_start(index + 1)
+            next_is_part = next_part is not None
+            if (
+                next_part is not None
+                and part is not None
+                and not (para.heading or para.bold)
+                and PART_KEYS.index(next_part) > PART_KEYS.index(part)
+            ):
+                # A plain line before the next part in order is the end of this part (a scan's last
+                # line of 描述 before 2.痛点), not a new scene's title, which is followed by part 1.
+                next_is_part = False
             # A part heading never opens a scene, however bold: 1）场景实例描述 is not a title.
             if (
                 found is None

@@ -23,8 +23,9 @@ class PageGlyphs:
     width: float
     height: float
     glyphs: list[Glyph] = field(default_factory=list)
-    # y positions of horizontal rules (table borders) on the page; a table row never crosses one
-    rules: list[float] = field(default_factory=list)
+    # Horizontal rules (table borders) on the page as (y, x0, x1); a table row never crosses one,
+    # and one that stops short of the label column means that label cell is merged over two rows.
+    rules: list[tuple[float, float, float]] = field(default_factory=list)
 
 
 def char_weight(ch: str) -> float:

@@ -25,6 +25,7 @@ _SEGMENT_GAP = 0.4  # × font size: wider than a space or a font switch, narrowe
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,3}\s*页?(?:\s*/\s*共?\s*\d{1,3}\s*页?)?[-—–\s]*$")
 # A label line ending more than this (× font size) short of the label column's edge did not wrap.
 _LABEL_FULL = 0.6
+_LATIN_CHAR = re.compile(r"[0-9A-Za-z.,/%+\-_@&]")
 
 
 @dataclass
@@ -66,7 +67,8 @@ class Segment:
 class Line:
     segments: list[Segment]
     page: int
-    rules_above: bool = False  # a ruled line between the previous line and this one
+    # x extents of ruled lines between the previous line and this one
+    rules_above: list[tuple[float, float]] = field(default_factory=list)
 
     @property
     def x0(self) -> float:
@@ -144,7 +146,7 @@ def _page_lines(page: PageGlyphs) -> list[Line]:
             lines.append(Line(kept, page.number))
     lines.sort(key=lambda line: line.top)
     for prev, line in pairwise(lines):
-        line.rules_above = any(prev.bottom - 1 <= y <= line.top + 1 for y in page.rules)
+        line.rules_above = [(x0, x1) for y, x0, x1 in page.rules if prev.bottom - 1 <= y <= line.top + 1]
     # Page numbers and running headers carry no content; they would split a paragraph across pages.
     edge = 0.08 * page.height
     return [
@@ -219,17 +221,22 @@ def _belongs(line: Line, region: _Region, geo: _Geometry) -> bool:
     return seg.x0 < geo.left + 0.8 * geo.body and seg.x1 < starts[0] - 0.2 * geo.body  # a wrapped label
 
 
-def _split_at_columns(seg: Segment, starts: list[float], size: float) -> list[Segment]:
-    """A segment running over a column start (OCR reads a label and its value as one line) cut there."""
-    pieces = [seg]
-    for x in starts:
-        last = pieces[-1]
-        if not (last.x0 < x - size < last.x1 - size):
-            continue
-        cut = next((i for i, g in enumerate(last.glyphs) if i and abs(g.x0 - x) < 0.6 * size), None)
-        if cut is None:
-            continue
-        pieces[-1:] = [Segment(last.glyphs[:cut], seg.page), Segment(last.glyphs[cut:], seg.page)]
+def _split_label(seg: Segment, starts: list[float], geo: _Geometry) -> list[Segment]:
+    """An OCR line that runs from the label column over the first value column (OCR reads a label
+    and its value as one line when little space parts them), cut where that column starts.
+
+    Only OCR needs this (a text layer's segments are already cut at the gap), and only there: a
+    value's own lines may run over the sub-columns other rows have (姓名 | 职务) and must not be cut.
+    """
+    if not starts or seg.x0 > geo.left + 0.8 * geo.body:
+        return [seg]
+    x = starts[0]
+    if not (seg.x0 < x - seg.size < seg.x1 - seg.size):
+        return [seg]
+    cut = next((i for i, g in enumerate(seg.glyphs) if i and abs(g.x0 - x) < 0.6 * seg.size), None)
+    if cut is None:
+        return [seg]
+    pieces = [Segment(seg.glyphs[:cut], seg.page), Segment(seg.glyphs[cut:], seg.page)]
     return [p for p in pieces if p.text]
 
 
@@ -266,7 +273,7 @@ def _row_gap_threshold(gaps: list[float], body: float) -> float:
 def _split_over_pages(
     last_row: list[tuple[Segment, int]],
     first: Segment,
-    placed: list[tuple[Segment, int, bool]],
+    placed: list[tuple[Segment, int, list[tuple[float, float]]]],
     bottom: float,
     geo: _Geometry,
     label_right: float = 0.0,
@@ -286,19 +293,20 @@ def _split_over_pages(
     return bool(labels) and max(labels, key=lambda s: s.top).x1 >= label_right - _LABEL_FULL * geo.body
 
 
-def _table(region: _Region, geo: _Geometry) -> TableBlock:
+def _table(region: _Region, geo: _Geometry, scanned: bool) -> TableBlock:
     starts = region.column_starts(geo)
-    strong = region.cut_starts(geo)
+    strong = region.cut_starts(geo) if scanned else []
     columns = [geo.left, *starts]
-    placed: list[tuple[Segment, int, bool]] = []  # segment, column, ruled line above its line
+    # segment, column, ruled lines above it (for a line's first segment)
+    placed: list[tuple[Segment, int, list[tuple[float, float]]]] = []
     first = region.lines[0]
     for index, line in enumerate(region.lines):
         if index and line.page != region.lines[index - 1].page and line.text == first.text:
             continue  # the header row Word repeats at the top of each page
         for n, seg in enumerate(line.segments):
-            for piece in _split_at_columns(seg, strong, seg.size):
+            for piece in _split_label(seg, strong, geo):
                 col = max(i for i, x in enumerate(columns) if x <= piece.x0 + 0.6 * geo.body or i == 0)
-                placed.append((piece, col, line.rules_above and n == 0))
+                placed.append((piece, col, line.rules_above if n == 0 else []))
     # Kept in line order (lines top to bottom, segments left to right): a row's label comes before
     # its values even when a number's baseline sits a little higher than the label's.
     # The gap between two lines of one cell, against the padding between rows: gaps between
@@ -313,6 +321,7 @@ def _table(region: _Region, geo: _Geometry) -> TableBlock:
     threshold = _row_gap_threshold(gaps, geo.body)
     label_right = max((seg.x1 for seg, col, _ in placed if col == 0), default=geo.left)
     rows: list[list[tuple[Segment, int]]] = []
+    merged_label: set[int] = set()
     bottom, page = 0.0, 0
     for seg, col, ruled in placed:
         new_row = not rows or seg.page != page or seg.top > bottom + threshold or ruled
@@ -328,6 +337,8 @@ def _table(region: _Region, geo: _Geometry) -> TableBlock:
             and _split_over_pages(rows[-1], seg, placed, bottom, geo, label_right)
         ):
             new_row = False
+        if new_row and ruled and col > 0 and rows and all(x0 > geo.left + geo.body for x0, _ in ruled):
+            merged_label.add(len(rows))  # the border stops short of the label: its cell spans this row too
         if new_row:
             rows.append([])
             bottom = seg.bottom
@@ -335,8 +346,10 @@ def _table(region: _Region, geo: _Geometry) -> TableBlock:
         page = seg.page
         rows[-1].append((seg, col))
     table = TableBlock(page=region.lines[0].page)
-    for row in rows:
+    for index, row in enumerate(rows):
         cells = [_cell_text([s for s, c in row if c == i]) for i in range(len(columns))]
+        if index in merged_label and not cells[0] and table.rows:
+            cells[0] = table.rows[-1][0]  # as a .docx vertical merge reads: the label in each row
         while len(cells) > 1 and not cells[-1]:
             cells.pop()
         table.rows.append(cells)
@@ -346,8 +359,11 @@ def _table(region: _Region, geo: _Geometry) -> TableBlock:
 # -- paragraphs ------------------------------------------------------------------------------------
 
 
-def _heading_levels(lines: list[Line], geo: _Geometry) -> dict[float, int]:
-    larger = sorted({round(line.size * 2) / 2 for line in lines if line.size >= geo.body + 1}, reverse=True)
+def _heading_levels(lines: list[Line], geo: _Geometry, scanned: bool) -> dict[float, int]:
+    # An OCR box's height varies a little with the letters in it (a line of digits, a short
+    # line); only a clearly larger one is a heading.
+    floor = geo.body * 1.3 if scanned else geo.body + 1
+    larger = sorted({round(line.size * 2) / 2 for line in lines if line.size >= floor}, reverse=True)
     return {size: i + 1 for i, size in enumerate(larger[:6])}
 
 
@@ -362,20 +378,31 @@ def _continues(prev: Line, line: Line, geo: _Geometry) -> bool:
     size = geo.body
     if abs(prev.size - line.size) > 0.6 or prev.bold != line.bold:
         return False
-    if prev.x1 < geo.right - 2.5 * size or line.x0 > geo.left + 0.6 * size:
+    if line.x0 > geo.left + 0.6 * size:
+        return False
+    # A line also ends early when the next word (MES、QMS) is Latin and would not fit after it.
+    first_word = 0.0
+    glyphs = line.segments[0].glyphs
+    if glyphs and _LATIN_CHAR.match(glyphs[0].text):
+        # Up to the first Chinese character: LibreOffice and Word keep ERP、MES、WMS together.
+        for g in glyphs:
+            if "\u4e00" <= g.text <= "\u9fff":
+                break
+            first_word = g.x1 - line.x0
+    if prev.x1 < geo.right - max(2.5 * size, first_word + 0.5 * size):
         return False
     if line.page != prev.page:
         return True
     return line.top - prev.bottom <= 1.0 * size
 
 
-def page_blocks(pages: list[PageGlyphs]) -> list[Block]:
-    """The paragraphs and tables of a document's pages, in reading order."""
+def page_blocks(pages: list[PageGlyphs], *, scanned: bool = False) -> list[Block]:
+    """The paragraphs and tables of a document's pages, in reading order; ``scanned``: glyphs from OCR."""
     lines = [line for page in pages for line in _page_lines(page)]
     if not lines:
         return []
     geo = _geometry(lines)
-    levels = _heading_levels(lines, geo)
+    levels = _heading_levels(lines, geo, scanned)
     blocks: list[Block] = []
     region: _Region | None = None
     previous: Line | None = None
@@ -388,7 +415,7 @@ def page_blocks(pages: list[PageGlyphs]) -> list[Block]:
             # One line with a wide gap is a paragraph with spaced-out words (□是   ■否), not a table.
             blocks.append(_para(region.lines[0], levels))
         else:
-            blocks.append(_table(region, geo))
+            blocks.append(_table(region, geo, scanned))
         region = None
 
     for line in lines:

@@ -20,8 +20,11 @@ from typing import Any
 from assistant.errors import InputError
 from assistant.pdf_io.glyphs import PageGlyphs, spread
 
+TICK_MARKS = "☑■√✔✓▣☒✅●"
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff"}
-DPI = 150  # enough for 五号/小四 print; OCR time grows with the pixel count
+# 200 dpi: at 150 the text detector merges close lines of 小四 print and loses them; time grows
+# with the pixel count (benchmarks/README.md has seconds per page).
+DPI = 200
 MAX_PAGES = 60  # a 申报书 is 10–40 pages; past this it is not one, and OCR would take too long
 Progress = Callable[[int, int], None]  # (pages done, pages in all)
 
@@ -38,18 +41,38 @@ def _engine() -> Any:
 
 
 @lru_cache(maxsize=1)
-def _box_fixes() -> re.Pattern[str]:
-    """OCR reads an empty box □ as the character 口; before an option of the template it is a box."""
+def _options() -> tuple[re.Pattern[str], re.Pattern[str]]:
+    """The template's tick-box options: (口 before an option, an option with what stands before it)."""
     from assistant.requirements import load_requirements
 
     req = load_requirements()
     options = [*req.industries, *req.maturity.levels, req.maturity.other_option, "是", "否", "其他"]
     alternatives = "|".join(re.escape(o) for o in sorted(set(options), key=len, reverse=True))
-    return re.compile(rf"口(?=\s*(?:{alternatives}))")
+    return re.compile(rf"口(?=\s*(?:{alternatives}))"), re.compile(rf"(?P<option>{alternatives})")
 
 
 def normalise_ocr_text(text: str) -> str:
-    text = _box_fixes().sub("□", text)
+    """What OCR makes of the template's tick boxes, put back.
+
+    An empty box □ is read as the character 口. A filled box ■ is sometimes not read at all; in a
+    row of options where the others have their □, an option standing after something that is not a
+    box (三级 in “□二级三级□四级”) had one, and it is the ticked one. Not at the start of a line:
+    its box may be at the end of the line above.
+    """
+    box_as_kou, option = _options()
+    text = box_as_kou.sub("□", text)
+    matches = list(option.finditer(text))
+
+    def mark_before(m: re.Match[str]) -> str:
+        head = text[: m.start("option")].rstrip()
+        return head[-1] if head else ""
+
+    boxed = [m for m in matches if mark_before(m) in ("□", "☐")]
+    if len(boxed) >= 2 or (len(boxed) == 1 and len(matches) == 2):
+        for m in reversed(matches):
+            before = mark_before(m)
+            if before and before not in ("□", "☐") and before not in TICK_MARKS:
+                text = f"{text[: m.start('option')]}■{text[m.start('option') :]}"
     return text.replace("（ ", "（").replace(" ）", "）")
 
 
@@ -58,7 +81,8 @@ def _without_red(image):  # PIL.Image -> numpy array
 
     rgb = np.asarray(image.convert("RGB")).copy()
     r, g, b = (rgb[..., i].astype(int) for i in range(3))
-    red = (r > 120) & (r - np.maximum(g, b) > 50)
+    # Seal ink and its pink anti-aliased rim; black print under the seal stays dark and is kept.
+    red = (r > 100) & (r - np.maximum(g, b) > 30)
     rgb[red] = 255
     return rgb
 

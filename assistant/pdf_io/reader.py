@@ -21,11 +21,11 @@ class PdfRead:
 def pdf_blocks(path: Path, progress: Progress | None = None) -> PdfRead:
     if path.suffix.lower() in IMAGE_SUFFIXES:
         pages = ocr_picture(path, progress)
-        return PdfRead(page_blocks(pages), ocr=True, pages=len(pages))
+        return PdfRead(page_blocks(pages, scanned=True), ocr=True, pages=len(pages))
     pages = text_layer(path)
     if has_text_layer(pages):
         if progress:
             progress(len(pages), len(pages))
         return PdfRead(page_blocks(pages), ocr=False, pages=len(pages))
     scanned = ocr_pdf(path, progress)
-    return PdfRead(page_blocks(scanned), ocr=True, pages=len(scanned))
+    return PdfRead(page_blocks(scanned, scanned=True), ocr=True, pages=len(scanned))

@@ -50,7 +50,13 @@ def text_layer(path: Path) -> list[PageGlyphs]:
             pages = []
             for number, page in enumerate(pdf.pages, start=1):
                 glyphs = [_glyph(c, float(page.height)) for c in page.chars if c.get("upright", True)]
-                rules = sorted({round(float(e["top"]), 1) for e in page.edges if e.get("orientation") == "h"})
+                rules = sorted(
+                    {
+                        (round(float(e["top"]), 1), round(float(e["x0"]), 1), round(float(e["x1"]), 1))
+                        for e in page.edges
+                        if e.get("orientation") == "h"
+                    }
+                )
                 pages.append(
                     PageGlyphs(
                         number=number,

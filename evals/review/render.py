@@ -28,7 +28,7 @@ FORMATS = ("json", "md", "docx-pandoc", "docx-soffice", "doc", "pdf", "pdf-scan"
 # OCR takes seconds a page on two cores: the scanned format is read for these cases only (one of
 # each Markdown layout, r01–r05, plus r06), chosen before looking at any result. See evals/README.md.
 SCAN_CASES = ("r01", "r02", "r03", "r04", "r05", "r06")
-SCAN_DPI = 150
+SCAN_DPI = 200  # a common office scanner setting
 
 
 class RenderToolMissing(RuntimeError):
@@ -165,10 +165,11 @@ def convert_many(sources: list[Path], to: str, targets: list[Path]) -> None:
 
 
 def draw_seal(image) -> None:
-    """A red 公章 (ring, star, name in an arc-less row) over the text, as on a stamped paper copy."""
-    from PIL import ImageDraw, ImageFont
+    """A red 公章 (ring, star, a row of characters) stamped over the text, as on a signed paper copy."""
+    from PIL import Image, ImageChops, ImageDraw, ImageFont
 
-    draw = ImageDraw.Draw(image)
+    stamp = Image.new("RGB", image.size, (255, 255, 255))
+    draw = ImageDraw.Draw(stamp)
     w, h = image.size
     cx, cy, r = int(w * 0.62), int(h * 0.22), int(w * 0.12)
     red = (220, 30, 30)
@@ -180,6 +181,8 @@ def draw_seal(image) -> None:
     font_path = Path("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc")
     font = ImageFont.truetype(str(font_path), r // 5) if font_path.exists() else ImageFont.load_default()
     draw.text((cx - r * 0.8, cy + r * 0.4), "某某科技有限公司", fill=red, font=font)
+    # Seal ink is translucent: print under it stays dark (multiply), as on a stamped page.
+    image.paste(ImageChops.multiply(image, stamp))
 
 
 def scan_pdf(pdf: Path, target: Path, dpi: int = SCAN_DPI) -> None:
@@ -232,6 +235,7 @@ def render_all(cases: list[tuple[str, Path]]) -> dict[str, dict[str, Path]]:
     ]
     convert_many(sources, "pdf", [p["pdf"] for p in missing])
     for paths in rendered.values():
-        if "pdf-scan" in paths and not paths["pdf-scan"].exists():
+        scan = paths.get("pdf-scan")
+        if scan is not None and (not scan.exists() or scan.stat().st_mtime < paths["pdf"].stat().st_mtime):
             scan_pdf(paths["pdf"], paths["pdf-scan"])
     return rendered
