@@ -24,7 +24,8 @@ from assistant.pdf_io.glyphs import Glyph, PageGlyphs
 _SEGMENT_GAP = 0.4  # × font size: wider than a space or a font switch, narrower than a cell's padding
 _PAGE_NUMBER = re.compile(r"^[-—–\s]*(?:第\s*)?\d{1,3}\s*页?(?:\s*/\s*共?\s*\d{1,3}\s*页?)?[-—–\s]*$")
 # A label line ending more than this (× font size) short of the label column's edge did not wrap.
-_LABEL_FULL = 0.6
+_LABEL_FULL = 0.4
+_NUMBERED_HEADING = re.compile(r"^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)])")
 _LATIN_CHAR = re.compile(r"[0-9A-Za-z.,/%+\-_@&]")
 
 
@@ -218,6 +219,8 @@ def _belongs(line: Line, region: _Region, geo: _Geometry) -> bool:
     seg = line.segments[0]
     if any(abs(seg.x0 - x) < 0.6 * geo.body for x in starts):
         return True  # a cell's text wrapping in an inner column
+    if _NUMBERED_HEADING.match(seg.text):
+        return False  # 二、项目总体情况 after the table: a heading, not a wrapped label
     return seg.x0 < geo.left + 0.8 * geo.body and seg.x1 < starts[0] - 0.2 * geo.body  # a wrapped label
 
 
@@ -273,7 +276,7 @@ def _row_gap_threshold(gaps: list[float], body: float) -> float:
 def _split_over_pages(
     last_row: list[tuple[Segment, int]],
     first: Segment,
-    placed: list[tuple[Segment, int, list[tuple[float, float]]]],
+    placed: list[tuple[Segment, int, list[tuple[float, float]], int]],
     bottom: float,
     geo: _Geometry,
     label_right: float = 0.0,
@@ -286,7 +289,9 @@ def _split_over_pages(
     """
     if bottom < geo.floor - 2.0 * geo.body:
         return False
-    same_line = [c for s, c, _ in placed if s.page == first.page and abs(s.top - first.top) < 0.3 * geo.body]
+    same_line = [
+        c for s, c, _, _ in placed if s.page == first.page and abs(s.top - first.top) < 0.3 * geo.body
+    ]
     if 0 not in same_line:
         return True
     labels = [s for s, c in last_row if c == 0]
@@ -297,8 +302,8 @@ def _table(region: _Region, geo: _Geometry, scanned: bool) -> TableBlock:
     starts = region.column_starts(geo)
     strong = region.cut_starts(geo) if scanned else []
     columns = [geo.left, *starts]
-    # segment, column, ruled lines above it (for a line's first segment)
-    placed: list[tuple[Segment, int, list[tuple[float, float]]]] = []
+    # segment, column, ruled lines above it (for a line's first segment), line number
+    placed: list[tuple[Segment, int, list[tuple[float, float]], int]] = []
     first = region.lines[0]
     for index, line in enumerate(region.lines):
         if index and line.page != region.lines[index - 1].page and line.text == first.text:
@@ -306,30 +311,66 @@ def _table(region: _Region, geo: _Geometry, scanned: bool) -> TableBlock:
         for n, seg in enumerate(line.segments):
             for piece in _split_label(seg, strong, geo):
                 col = max(i for i, x in enumerate(columns) if x <= piece.x0 + 0.6 * geo.body or i == 0)
-                placed.append((piece, col, line.rules_above if n == 0 else []))
+                placed.append((piece, col, line.rules_above if n == 0 else [], index))
     # Kept in line order (lines top to bottom, segments left to right): a row's label comes before
     # its values even when a number's baseline sits a little higher than the label's.
     # The gap between two lines of one cell, against the padding between rows: gaps between
     # consecutive segments of one column fall in two groups when cells wrap; split between them.
     gaps: list[float] = []
     last_in_column: dict[int, Segment] = {}
-    for seg, col, _ in placed:
+    for seg, col, _, _ in placed:
         prev = last_in_column.get(col)
         if prev is not None and prev.page == seg.page:
             gaps.append(max(0.0, seg.top - prev.bottom))
         last_in_column[col] = seg
     threshold = _row_gap_threshold(gaps, geo.body)
-    label_right = max((seg.x1 for seg, col, _ in placed if col == 0), default=geo.left)
+    # The label column's right edge: where wrapped labels end. Not the widest label line, which
+    # may be an OCR box drawn a little wide; most label lines that wrap reach the edge.
+    rights: dict[int, float] = {}
+    for column in range(len(columns)):
+        ends = sorted(seg.x1 for seg, col, _, _ in placed if col == column)
+        rights[column] = ends[len(ends) * 4 // 5] if ends else geo.left
+    label_right = rights[0]
+
+    def ended_short(
+        segment: Segment, column: int, following: Segment | None = None, slack: float = 0.0
+    ) -> bool:
+        room = leading_latin_width(following) if following is not None else 0.0
+        return segment.x1 < rights[column] - max((_LABEL_FULL + slack) * geo.body, room)
+
+    values_on_line: dict[int, Segment] = {}
+    for seg, col, _, line_no in placed:
+        if col == 1:
+            values_on_line.setdefault(line_no, seg)
     rows: list[list[tuple[Segment, int]]] = []
     merged_label: set[int] = set()
     bottom, page = 0.0, 0
-    for seg, col, ruled in placed:
-        new_row = not rows or seg.page != page or seg.top > bottom + threshold or ruled
-        if not new_row and col == 0:
-            # A label under a label that ended short of its column's edge is the next row's label,
-            # however small the gap (主营业务收入 under 近三年发展情况).
-            labels = [s for s, c in rows[-1] if c == 0]
-            new_row = bool(labels) and labels[-1].x1 < label_right - _LABEL_FULL * geo.body
+    # Values wrap over many lines and only a wide gap starts a row on a value (a label centred
+    # in a tall row comes after the first value line); a label starts a row after a label that
+    # ended short of its column's edge however small the gap (主营业务收入 under 近三年发展情况).
+    # An OCR box's edges wander by a few points, so on a scan a full label's next line needs a
+    # wider gap to count as a new row.
+    value_gap = max(threshold, geo.body)
+    label_gap = max(threshold, geo.body) if scanned else threshold
+    for seg, col, ruled, line_no in placed:
+        gap = seg.top - bottom
+        labels = [s for s, c in rows[-1] if c == 0] if rows else []
+        if not rows or seg.page != page or ruled:
+            new_row = True
+        elif col > 0 or not labels:
+            new_row = gap > value_gap
+        else:
+            # After a full label, a new label still starts a row when the value beside it starts
+            # on this line while the row's value ended short (故、重大环境事故 | …否, then 企业简介).
+            values = [s for s, c in rows[-1] if c == 1]
+            value_here = values_on_line.get(line_no)
+            new_row = (
+                ended_short(labels[-1], 0)
+                or gap > label_gap
+                # A value wraps early before a word or bracket it may not split: it must end
+                # clearly short to close its row.
+                or (value_here is not None and bool(values) and ended_short(values[-1], 1, value_here, 2.5))
+            )
         if (
             new_row
             and rows
@@ -373,6 +414,18 @@ def _para(line: Line, levels: dict[float, int]) -> Para:
     )
 
 
+def leading_latin_width(seg: Segment) -> float:
+    """Width of the Latin run a line starts with (ERP、MES、WMS up to the first Chinese character):
+    Word and LibreOffice do not break inside it, so the line above may end that much early."""
+    width = 0.0
+    if seg.glyphs and _LATIN_CHAR.match(seg.glyphs[0].text):
+        for g in seg.glyphs:
+            if "\u4e00" <= g.text <= "\u9fff":
+                break
+            width = g.x1 - seg.x0
+    return width
+
+
 def _continues(prev: Line, line: Line, geo: _Geometry) -> bool:
     """``line`` is the next line of the paragraph ``prev`` ends: prev runs to the margin, same style."""
     size = geo.body
@@ -381,15 +434,7 @@ def _continues(prev: Line, line: Line, geo: _Geometry) -> bool:
     if line.x0 > geo.left + 0.6 * size:
         return False
     # A line also ends early when the next word (MES、QMS) is Latin and would not fit after it.
-    first_word = 0.0
-    glyphs = line.segments[0].glyphs
-    if glyphs and _LATIN_CHAR.match(glyphs[0].text):
-        # Up to the first Chinese character: LibreOffice and Word keep ERP、MES、WMS together.
-        for g in glyphs:
-            if "\u4e00" <= g.text <= "\u9fff":
-                break
-            first_word = g.x1 - line.x0
-    if prev.x1 < geo.right - max(2.5 * size, first_word + 0.5 * size):
+    if prev.x1 < geo.right - max(2.5 * size, leading_latin_width(line.segments[0]) + 0.5 * size):
         return False
     if line.page != prev.page:
         return True

@@ -73,7 +73,21 @@ def normalise_ocr_text(text: str) -> str:
             before = mark_before(m)
             if before and before not in ("□", "☐") and before not in TICK_MARKS:
                 text = f"{text[: m.start('option')]}■{text[m.start('option') :]}"
+    text = _part_number(text)
     return text.replace("（ ", "（").replace(" ）", "）")
+
+
+# The template's part labels, in order: a circled number before one of them is that part's number,
+# whatever OCR made of it (⑤ is often read as ③).
+_PART_LABELS = ("场景实例描述", "解决的痛点问题描述", "采用的技术方案", "已实施成效", "经济性和可推广性")
+_CIRCLED = "①②③④⑤⑥⑦⑧⑨"
+
+
+def _part_number(text: str) -> str:
+    for n, label in enumerate(_PART_LABELS):
+        if text[1:].startswith(label) and text[:1] in _CIRCLED:
+            return _CIRCLED[n] + text[1:]
+    return text
 
 
 def _without_red(image):  # PIL.Image -> numpy array

@@ -185,13 +185,15 @@ def draw_seal(image) -> None:
     image.paste(ImageChops.multiply(image, stamp))
 
 
-def scan_pdf(pdf: Path, target: Path, dpi: int = SCAN_DPI) -> None:
-    """A PDF with no text layer: each page rasterised (a seal stamped on the first) and saved as an image."""
+def scan_pdf(pdf: Path, target: Path, dpi: int = SCAN_DPI, pages: int | None = None) -> None:
+    """A PDF with no text layer: each page (or the first ``pages``) rasterised, a seal stamped on the
+    first, and saved as images."""
     import pypdfium2 as pdfium
 
     document = pdfium.PdfDocument(str(pdf))
     try:
-        images = [document[i].render(scale=dpi / 72).to_pil().convert("RGB") for i in range(len(document))]
+        count = len(document) if pages is None else min(pages, len(document))
+        images = [document[i].render(scale=dpi / 72).to_pil().convert("RGB") for i in range(count)]
     finally:
         document.close()
     draw_seal(images[0])
