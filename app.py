@@ -230,10 +230,12 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
     # ---- reviewer -------------------------------------------------------------------------------------------
     def on_review(files: list[str] | None, progress=gr.Progress()):  # noqa: B008 (Gradio's idiom)
         from assistant.review.engine import review_batch
-        from assistant.review.outputs import batch_markdown, write_xlsx
+        from assistant.review.filing import write_batch_docx, write_filing_xlsx
+        from assistant.review.outputs import batch_markdown
+        from assistant.summary_table import write_summary_xlsx
 
         if not files:
-            raise gr.Error("请上传要审查的申报书（.docx/.md/.json，或 .zip）")
+            raise gr.Error("请上传要审查的申报书（.docx/.doc/.wps/.pdf/扫描件/.md/.json，或 .zip）")
         workdir = Path(tempfile.mkdtemp(prefix="review-"))
         with shown_to_user():
             paths = access.expand_uploads(access.checked_uploads(files), workdir)
@@ -242,10 +244,26 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         progress(0, desc="审查中")
         batch = review_batch(paths, lambda done, total, name: progress(done / total, desc=f"审查 {name}"))
         xlsx = workdir / "审查结果.xlsx"
-        write_xlsx(batch, xlsx)
+        write_filing_xlsx(batch, xlsx)
+        report = workdir / "审查报告.docx"
+        write_batch_docx(batch, report)
         md = workdir / "审查报告.md"
         md.write_text(batch_markdown(batch), encoding="utf-8")
-        return views.review_summary(batch), views.review_findings(batch), [str(xlsx), str(md)]
+        downloads = [str(xlsx), str(report), str(md)]
+        apps = [r.application for r in batch.reports if r.application is not None]
+        if apps:
+            summary = workdir / "推荐汇总表.xlsx"
+            write_summary_xlsx(apps, summary)
+            downloads.append(str(summary))
+        quota, recommend = views.review_batch_checks(batch)
+        return (
+            views.review_summary(batch),
+            views.review_findings(batch),
+            views.review_matrix(batch),
+            quota,
+            recommend,
+            downloads,
+        )
 
     # ---- knowledge base -------------------------------------------------------------------------------------
     def on_search(query: str, method: str):
@@ -372,8 +390,26 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                 column_widths=["8%", "5%", "9%", "14%", "22%", "14%", "16%", "12%"],
                 elem_id="review-findings",
             )
+            review_matrix = gr.Dataframe(
+                label="合规矩阵（要素条件 1–6 与必须覆盖的领域，每份申报书）",
+                headers=views.MATRIX_HEADERS,
+                interactive=False,
+                wrap=True,
+                elem_id="review-matrix",
+            )
+            review_quota = gr.Markdown(elem_id="review-quota")
+            review_recommend = gr.Dataframe(
+                label="推荐汇总表（附件3）",
+                headers=views.RECOMMEND_HEADERS,
+                interactive=False,
+                wrap=True,
+                elem_id="review-recommend",
+            )
             review_downloads = gr.File(
-                label="下载报告", file_count="multiple", interactive=False, elem_id="review-downloads"
+                label="下载（Excel 审查结果、Word 审查报告、Markdown、推荐汇总表）",
+                file_count="multiple",
+                interactive=False,
+                elem_id="review-downloads",
             )
         with gr.Tab("知识库"):
             with gr.Row():
@@ -466,7 +502,14 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         review_btn.click(
             on_review,
             inputs=review_files,
-            outputs=[review_summary, review_table, review_downloads],
+            outputs=[
+                review_summary,
+                review_table,
+                review_matrix,
+                review_quota,
+                review_recommend,
+                review_downloads,
+            ],
             api_name="review",
             concurrency_limit=2,
         )

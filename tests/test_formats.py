@@ -49,7 +49,9 @@ def _soffice(source: Path, to: str, out: Path) -> Path:
 @pytest.fixture(scope="module")
 def sample() -> Application:
     """The shipped sample with two faults put in, so that there are findings to locate."""
-    app = Application.model_validate_json((SAMPLES_DIR / "sample-application.json").read_text(encoding="utf-8"))
+    app = Application.model_validate_json(
+        (SAMPLES_DIR / "sample-application.json").read_text(encoding="utf-8")
+    )
     app.enterprise.contact_mobile = ""  # basic-info-missing, on the basic-information page
     app.scenes[1].parts.经济性 = ""  # section-missing, on the second scene's page
     return app
