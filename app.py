@@ -251,9 +251,9 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         md.write_text(batch_markdown(batch), encoding="utf-8")
         downloads = [str(xlsx), str(report), str(md)]
         apps = [r.application for r in batch.reports if r.application is not None]
-        if apps:
-            summary = workdir / "推荐汇总表.xlsx"
-            write_summary_xlsx(apps, summary)
+        for unit, group in views.by_recommender(apps).items():  # one 汇总表 per 推荐单位
+            summary = workdir / f"推荐汇总表-{access.safe_name(unit, 'file')}.xlsx"
+            write_summary_xlsx(group, summary)
             downloads.append(str(summary))
         quota, recommend = views.review_batch_checks(batch)
         return (
