@@ -37,7 +37,9 @@ def _engine() -> Any:
         raise InputError(
             "扫描件需要 OCR，但未安装 rapidocr-onnxruntime（pip install rapidocr-onnxruntime）"
         ) from err
-    return RapidOCR()
+    # No text-direction classifier: it turned whole bold lines (a scene title) upside down, which
+    # then read as nothing; a 申报书 scan is upright, and the classifier only knows 0° or 180° anyway.
+    return RapidOCR(use_cls=False)
 
 
 @lru_cache(maxsize=1)
@@ -52,15 +54,22 @@ def _options() -> tuple[re.Pattern[str], re.Pattern[str]]:
 
 
 def normalise_ocr_text(text: str) -> str:
-    """What OCR makes of the template's tick boxes, put back.
-
-    An empty box □ is read as the character 口. A filled box ■ is sometimes not read at all; in a
-    row of options where the others have their □, an option standing after something that is not a
-    box (三级 in “□二级三级□四级”) had one, and it is the ticked one. Not at the start of a line:
-    its box may be at the end of the line above.
-    """
-    box_as_kou, option = _options()
+    """One OCR line: an empty box □ read as the character 口 before an option is a box again; a
+    circled part number is set from the part label after it."""
+    box_as_kou, _ = _options()
     text = box_as_kou.sub("□", text)
+    text = _part_number(text)
+    return text.replace("（ ", "（").replace(" ）", "）")
+
+
+def infer_ticks(text: str) -> str:
+    """A whole cell or paragraph of a scan: a filled box ■ that OCR did not read at all, put back.
+
+    In a row of options where the others have their □, an option standing after something that is
+    not a box (三级 in “□二级三级□四级”, 否 in “□是（事故名称：）否”) had one, and it is the ticked
+    one. Not at the very start: there is nothing before it to tell.
+    """
+    _, option = _options()
     matches = list(option.finditer(text))
 
     def mark_before(m: re.Match[str]) -> str:
@@ -73,8 +82,7 @@ def normalise_ocr_text(text: str) -> str:
             before = mark_before(m)
             if before and before not in ("□", "☐") and before not in TICK_MARKS:
                 text = f"{text[: m.start('option')]}■{text[m.start('option') :]}"
-    text = _part_number(text)
-    return text.replace("（ ", "（").replace(" ）", "）")
+    return text
 
 
 # The template's part labels, in order: a circled number before one of them is that part's number,
