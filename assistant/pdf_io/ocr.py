@@ -21,6 +21,7 @@ from assistant.errors import InputError
 from assistant.pdf_io.glyphs import PageGlyphs, spread
 
 TICK_MARKS = "☑■√✔✓▣☒✅●"
+_RULE_CHARS = {"|", "丨", "｜", "│"}
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff"}
 # 200 dpi: at 150 the text detector merges close lines of 小四 print and loses them; time grows
 # with the pixel count (benchmarks/README.md has seconds per page).
@@ -70,6 +71,10 @@ def infer_ticks(text: str) -> str:
     one. Not at the very start: there is nothing before it to tell.
     """
     _, option = _options()
+    # In “是否入选…标杆企业：□是☑否” the label's own 是否 are not options: look after the colon.
+    head, colon, tail = text.partition("：")
+    if colon and not any(box in head for box in ("□", "☐", *TICK_MARKS)):
+        return head + colon + infer_ticks(tail)
     matches = list(option.finditer(text))
 
     def mark_before(m: re.Match[str]) -> str:
@@ -122,7 +127,10 @@ def ocr_image(image, number: int, scale: float = 1.0) -> PageGlyphs:
         if not text:
             continue
         top, bottom = min(ys), max(ys)
-        page.glyphs += spread(text, min(xs), max(xs), top, bottom, size=bottom - top)
+        # A table's vertical rule read as | between a label and its value: drop it, leaving a gap
+        # where the border was, so the layout cuts the line into two cells there.
+        glyphs = spread(text, min(xs), max(xs), top, bottom, size=bottom - top)
+        page.glyphs += [g for g in glyphs if g.text not in _RULE_CHARS]
     return page
 
 
