@@ -261,6 +261,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             views.review_findings(batch),
             views.review_matrix(batch),
             quota,
+            views.review_ranking(batch),
             recommend,
             downloads,
         )
@@ -398,6 +399,13 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                 elem_id="review-matrix",
             )
             review_quota = gr.Markdown(elem_id="review-quota")
+            review_ranking = gr.Dataframe(
+                label="遴选排序（按推荐单位；要素条件优先，其次错误数、覆盖环节、场景等级；名额线以下与标杆企业另列）",
+                headers=views.RANK_HEADERS,
+                interactive=False,
+                wrap=True,
+                elem_id="review-ranking",
+            )
             review_recommend = gr.Dataframe(
                 label="推荐汇总表（附件3）",
                 headers=views.RECOMMEND_HEADERS,
@@ -507,6 +515,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                 review_table,
                 review_matrix,
                 review_quota,
+                review_ranking,
                 review_recommend,
                 review_downloads,
             ],

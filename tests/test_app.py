@@ -113,7 +113,7 @@ def test_reviewer_batch_with_a_docx_and_a_bad_file(client, tmp_path: Path) -> No
     bad.write_bytes(b"not a docx")
     clean = tmp_path / "clean.json"
     shutil.copy(SAMPLES_DIR / "sample-application.json", clean)
-    summary, findings, matrix, quota, recommend, downloads = client.predict(
+    summary, findings, matrix, quota, ranking, recommend, downloads = client.predict(
         [handle_file(str(p)) for p in (docx, bad, clean)], api_name="/review"
     )
     rows = {r[0]: r for r in summary["data"]}
@@ -124,7 +124,8 @@ def test_reviewer_batch_with_a_docx_and_a_bad_file(client, tmp_path: Path) -> No
     assert {r[2] for r in findings["data"]} == {"length-limit", "template-leftover", "supplier-missing"}
     assert {r[0] for r in matrix["data"]} == {"flawed.docx", "clean.json"}
     assert any(r[1].startswith("5 成熟度") for r in matrix["data"])
-    assert "推荐名额核对" in quota and len(recommend["data"]) == 2
+    assert "推荐名额核对" in quota and "不取代" in quota and len(recommend["data"]) == 2
+    assert {r[2] for r in ranking["data"]} == {"上饶晶辉光伏科技有限公司", "赣江精工汽车零部件有限公司"}
     names = sorted(Path(f).name for f in downloads)
     # The two drafts come from two 推荐单位: one 推荐汇总表 each
     assert names[:3] == ["审查报告.docx", "审查报告.md", "审查结果.xlsx"]

@@ -92,7 +92,7 @@ def test_excel_workbook_has_findings_and_summary(batch: Path, tmp_path: Path) ->
     out = tmp_path / "审查结果.xlsx"
     run("review", str(batch), "--format", "xlsx", "--out", str(out))
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames == ["汇总", "合规矩阵", "场景", "审查发现"]
+    assert wb.sheetnames == ["汇总", "合规矩阵", "场景", "审查发现", "遴选排序"]
     header = [c.value for c in wb["汇总"][1]]
     assert header[:5] == ["文件", "项目名称", "申报单位", "推荐单位", "结论"] and header[-1] == "审查意见"
     summary = {
@@ -113,6 +113,8 @@ def test_excel_workbook_has_findings_and_summary(batch: Path, tmp_path: Path) ->
     )
     scenes = list(wb["场景"].iter_rows(min_row=2, values_only=True))
     assert scenes and all(r[7] in ("A", "B", "C", "D") for r in scenes)
+    ranking = list(wb["遴选排序"].iter_rows(min_row=2, values_only=True))
+    assert "不取代" in ranking[-1][0]  # the ranking says it supports, never replaces, the reviewers
 
 
 def test_word_review_report_for_the_batch(batch: Path, tmp_path: Path) -> None:
@@ -128,6 +130,7 @@ def test_word_review_report_for_the_batch(batch: Path, tmp_path: Path) -> None:
     assert "要素条件" in cells and "5 成熟度二级及以上" in cells
     assert "错误（" in text  # findings grouped by severity
     assert "条款：" in text
+    assert "遴选排序（参考）" in text and "不取代" in text
 
 
 def test_existing_output_is_not_overwritten_silently(tmp_path: Path) -> None:

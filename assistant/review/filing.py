@@ -15,6 +15,7 @@ from assistant.models import SEVERITY_LABELS, Finding, Report, Severity
 from assistant.review.compliance import compliance_matrix
 from assistant.review.engine import BatchResult
 from assistant.review.grading import GRADE_LABELS, scene_grades, verdict
+from assistant.review.ranking import DISCLAIMER, RANK_COLUMNS, rank_batch, ranking_rows
 
 REMARKS = "审查意见"
 SUMMARY_COLUMNS = (
@@ -189,6 +190,12 @@ def write_filing_xlsx(batch: BatchResult, path: Path) -> None:
             ]
         )
 
+    ranking = wb.create_sheet("遴选排序")
+    ranking.append([*RANK_COLUMNS, REMARKS])
+    for row in ranking_rows(rank_batch(batch.reports)):
+        ranking.append([document_cell(v) for v in row] + [""])
+    ranking.append([DISCLAIMER])
+
     bold = Font(bold=True)
     fill = PatternFill("solid", fgColor="DDEBF7")
     remarks_fill = PatternFill("solid", fgColor="FFF2CC")
@@ -324,6 +331,18 @@ def write_batch_docx(batch: BatchResult, path: Path) -> None:
             doc.add_paragraph(f"［{SEVERITY_LABELS[f.severity]}］{f.message}：{f.evidence}（{f.clause}）")
     else:
         doc.add_paragraph("推荐名额与重复申报：未发现问题。")
+    rows = ranking_rows(rank_batch(batch.reports))
+    if rows:
+        doc.add_heading("遴选排序（参考）", level=1)
+        doc.add_paragraph(DISCLAIMER)
+        table = doc.add_table(rows=1, cols=len(RANK_COLUMNS) - 1)
+        table.style = "Table Grid"
+        for cell, text in zip(table.rows[0].cells, RANK_COLUMNS[:-1], strict=True):
+            cell.text = text
+        for row in rows:
+            cells = table.add_row().cells
+            for cell, value in zip(cells, row[:-1], strict=True):
+                cell.text = "" if value is None else str(value)
     for r in batch.reports:
         doc.add_page_break()
         _report_section(doc, r, level=1)

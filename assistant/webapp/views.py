@@ -42,6 +42,7 @@ SUMMARY_HEADERS = [
     "场景等级",
 ]
 MATRIX_HEADERS = ["文件", "要素条件", "判断", "依据", "条款"]
+RANK_HEADERS = ["推荐单位", "名次", "申报单位", "项目名称", "名额内", "理由", "文件"]
 RECOMMEND_HEADERS = [
     "序号",
     "申报单位名称",
@@ -262,6 +263,13 @@ def review_matrix(batch) -> list[list]:
     ]
 
 
+def review_ranking(batch) -> list[list]:
+    """The 遴选 ranking per 推荐单位, with the quota line and the 标杆企业 listed apart."""
+    from assistant.review.ranking import rank_batch, ranking_rows
+
+    return ranking_rows(rank_batch(batch.reports))
+
+
 def by_recommender(apps: list) -> dict[str, list]:
     """Applications grouped by 推荐单位 (its 设区市 when recognised): a 推荐汇总表 is per unit."""
     from assistant.requirements import load_requirements
@@ -302,6 +310,9 @@ def review_batch_checks(batch) -> tuple[str, list[list]]:
     for f in batch.batch_findings:
         level = "错误" if f.severity == Severity.error else "警告"
         lines.append(f"- **{level}**：{inert(f.message)}（{inert(f.evidence)}）")
+    from assistant.review.ranking import DISCLAIMER
+
+    lines += ["", f"遴选排序见下表。{DISCLAIMER}"]
     rows = [[r.no, r.applicant, r.project, r.scenes, r.contact, r.phone, r.remark] for r in rows_for(apps)]
     return "\n".join(lines), rows
 
