@@ -174,5 +174,6 @@ def test_review_a_doc_a_pdf_and_a_scan_and_see_the_compliance_matrix(page, tmp_p
     assert "5 成熟度二级及以上" in matrix and "盖章扫描件.pdf" in matrix
     assert "来自OCR" in page.inner_text("#review-findings")
     assert "推荐名额核对" in page.inner_text("#review-quota")
+    assert "上饶晶辉光伏科技有限公司" in page.inner_text("#review-ranking")
     page.locator("#review-matrix").scroll_into_view_if_needed()
     page.screenshot(path=str(ARTIFACTS / "review-formats.png"), full_page=True)
