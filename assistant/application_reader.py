@@ -522,6 +522,7 @@ def _read_blocks(blocks: list[Block]) -> ReadDocument:
 def read_document(path: Path, progress: Progress | None = None) -> ReadDocument:
     """Any supported draft; InputError with a Chinese reason otherwise. ``progress(done, total)`` for OCR pages."""
     from assistant.docx_io.convert import CONVERTIBLE_SUFFIXES, SPREADSHEET_SUFFIXES, converted_docx
+    from assistant.docx_io.open import legacy_word_inside
     from assistant.pdf_io.ocr import IMAGE_SUFFIXES
 
     check_file(path)
@@ -536,10 +537,11 @@ def read_document(path: Path, progress: Progress | None = None) -> ReadDocument:
             raise InputError(f"{path.name} 不是有效的申报书 JSON：{where}{first['msg']}") from err
     if suffix in (".md", ".markdown"):
         read = _read_blocks(markdown_blocks(read_text(path)))
-    elif suffix == ".docx":
+    elif suffix == ".docx" and not legacy_word_inside(path):
         read = _read_blocks(docx_blocks(path))
-    elif suffix in CONVERTIBLE_SUFFIXES | SPREADSHEET_SUFFIXES:
-        with converted_docx(path) as docx_path:
+    elif suffix in CONVERTIBLE_SUFFIXES | SPREADSHEET_SUFFIXES | {".docx"}:
+        # .docx here: a legacy .doc/.wps saved under the new name, which Word itself opens fine.
+        with converted_docx(path, as_suffix=".doc" if suffix == ".docx" else None) as docx_path:
             try:
                 blocks = docx_blocks(docx_path)
             except InputError as err:

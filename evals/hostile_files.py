@@ -230,11 +230,11 @@ def _cases() -> list[tuple[HostileFile, Callable[[Path], None]]]:
             data(_encrypted_zip),
         ),
         (
-            HostileFile("old-word.docx", ".doc 改名为 .docx", "refuse", "另存为 .docx"),
+            HostileFile("old-word.docx", ".doc 改名为 .docx（内容残缺）", "refuse", "LibreOffice"),
             data(lambda: _ole(["Root Entry", "WordDocument", "1Table"])),
         ),
         (
-            HostileFile("wps.docx", ".wps 改名为 .docx", "refuse", "另存为 .docx"),
+            HostileFile("wps.docx", ".wps 改名为 .docx（内容残缺）", "refuse", "LibreOffice"),
             data(lambda: _ole(["Root Entry", "WpsCustomData", "WordDocument"])),
         ),
         (

@@ -92,6 +92,14 @@ def test_legacy_word_files_and_text_pdfs_read_as_the_docx_does(
     assert read.app == sample
 
 
+def test_a_doc_saved_under_a_docx_name_is_converted(
+    files: dict[str, Path], sample: Application, tmp_path: Path
+) -> None:
+    renamed = tmp_path / "其实是doc.docx"
+    shutil.copy(files["doc"], renamed)
+    assert read_application(renamed) == sample
+
+
 def test_pdf_findings_carry_the_page(files: dict[str, Path]) -> None:
     report = review_file(files["pdf"])
     assert report.error is None and report.findings, report.error

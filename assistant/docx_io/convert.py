@@ -39,10 +39,13 @@ def spreadsheet_reason(path: Path) -> str:
 
 
 @contextmanager
-def converted_docx(path: Path, timeout: int = TIMEOUT_SECONDS) -> Iterator[Path]:
-    """The .docx LibreOffice makes of ``path``, valid inside the ``with`` block only."""
+def converted_docx(
+    path: Path, timeout: int = TIMEOUT_SECONDS, as_suffix: str | None = None
+) -> Iterator[Path]:
+    """The .docx LibreOffice makes of ``path``, valid inside the ``with`` block only. ``as_suffix``:
+    what the file really is when its name says otherwise (a .doc saved as .docx)."""
     check_file(path)
-    suffix = path.suffix.lower()
+    suffix = as_suffix or path.suffix.lower()
     if suffix in SPREADSHEET_SUFFIXES:
         raise InputError(spreadsheet_reason(path))
     kind = _FORMAT_NAMES.get(suffix, suffix)
