@@ -5,8 +5,10 @@ rebuild them the way a reader's eye does:
 
 - characters on one baseline form a line; a wide gap splits a line into segments (table cells);
 - lines with several segments, and the short lines that continue their cells, form a table; its
-  columns are where segments start, its rows are where the vertical gap is wider than the gap
-  between lines inside one cell (or a ruled line runs across);
+  columns are where segments start; a row starts at a ruled line, at a vertical gap wider than
+  the gap between lines inside one cell, or at a label under a label (or beside a value) that
+  ended short of its column's edge — on a scan the gaps between OCR boxes say little, the labels
+  say more;
 - other lines join into paragraphs while each line runs to the right margin; a larger font is a
   heading, an all-bold line is bold — the same marks a .docx paragraph carries.
 """

@@ -1,8 +1,8 @@
 """The characters of a PDF's text layer, with position, size and boldness (pdfplumber).
 
 pdfplumber was chosen over pypdf and PyMuPDF by measurement (benchmarks/README.md, ``python -m
-benchmarks pdf``): it gives every character's box and font name (pypdf gives text only), and its
-MIT licence suits the product (PyMuPDF is AGPL).
+benchmarks formats``): it gives every character's box and font name (pypdf gives text only), and
+its MIT licence suits the product (PyMuPDF is AGPL).
 """
 
 from __future__ import annotations
