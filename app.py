@@ -230,7 +230,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
     # ---- reviewer -------------------------------------------------------------------------------------------
     def on_review(files: list[str] | None, progress=gr.Progress()):  # noqa: B008 (Gradio's idiom)
         from assistant.review.engine import review_batch
-        from assistant.review.filing import write_batch_docx, write_filing_xlsx
+        from assistant.review.filing import write_batch_docx, write_filing_xlsx, write_report_docx
         from assistant.review.outputs import batch_markdown
         from assistant.summary_table import write_summary_xlsx
 
@@ -250,6 +250,11 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         md = workdir / "审查报告.md"
         md.write_text(batch_markdown(batch), encoding="utf-8")
         downloads = [str(xlsx), str(report), str(md)]
+        for r in batch.reports:  # and one Word report per application, to file with it
+            if r.application is not None:
+                one = workdir / f"审查报告-{access.safe_name(Path(r.file).stem, 'file')}.docx"
+                write_report_docx(r, one)
+                downloads.append(str(one))
         apps = [r.application for r in batch.reports if r.application is not None]
         for unit, group in views.by_recommender(apps).items():  # one 汇总表 per 推荐单位
             summary = workdir / f"推荐汇总表-{access.safe_name(unit, 'file')}.xlsx"

@@ -214,3 +214,20 @@ def test_review_reads_a_folder_mixing_every_format(files: dict[str, Path], tmp_p
         assert not report.get("error"), report
     assert "电子表格" in reports["汇总表.et"]["error"]
     assert "另存为" not in result.stdout
+
+
+def test_a_word_review_report_for_one_application(files: dict[str, Path], tmp_path: Path) -> None:
+    import docx
+
+    from assistant.review.filing import write_report_docx
+
+    report = review_file(files["pdf"])
+    out = tmp_path / "审查报告.docx"
+    write_report_docx(report, out)
+    document = docx.Document(str(out))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "结论：需修改" in text and "推荐单位：南昌市工信局" in text
+    assert "错误（" in text and "警告（" not in text.split("错误（")[0]  # errors come first
+    assert "（第1页）" in text  # the PDF's findings are located on its pages
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert "5 成熟度二级及以上" in cells and "条款" in cells

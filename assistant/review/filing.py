@@ -276,7 +276,8 @@ def _report_section(doc, report: Report, level: int = 1) -> None:
         doc.add_heading(f"{SEVERITY_LABELS[severity]}（{len(findings)} 项）", level=level + 2)
         for f in findings:
             item = doc.add_paragraph(style="List Number")
-            item.add_run(f"{f.location()}：").bold = True
+            where = f"{f.location()}（第{f.page}页）" if f.page else f.location()
+            item.add_run(f"{where}：").bold = True
             item.add_run(f.message)
             details = [
                 f"依据原文：{f.evidence}" if f.evidence else "",
