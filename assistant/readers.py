@@ -56,8 +56,14 @@ def read_text(path: Path) -> str:
     check_file(path)
     suffix = path.suffix.lower()
     if suffix == ".docx":
+        from assistant.docx_io.open import legacy_word_inside
         from assistant.docx_io.text import docx_text
 
+        if legacy_word_inside(path):  # a .doc saved under the new name
+            from assistant.docx_io.convert import converted_docx
+
+            with converted_docx(path, as_suffix=".doc") as converted:
+                return docx_text(converted)
         return docx_text(path)
     if suffix == ".pdf":
         return _pdf_text(path)
