@@ -39,10 +39,12 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
     # ---- reviewer -------------------------------------------------------------------------------------------
     def on_review(files: list[str] | None, progress=gr.Progress()):  # noqa: B008 (Gradio's idiom)
         from assistant.review.engine import review_batch
-        from assistant.review.outputs import batch_markdown, write_xlsx
+        from assistant.review.filing import write_batch_docx, write_filing_xlsx, write_report_docx
+        from assistant.review.outputs import batch_markdown
+        from assistant.summary_table import write_summary_xlsx
 
         if not files:
-            raise gr.Error("请上传要审查的申报书（.docx/.md/.json，或 .zip）")
+            raise gr.Error("请上传要审查的申报书（.docx/.doc/.wps/.pdf/扫描件/.md/.json，或 .zip）")
         budget = access.RequestBudget(settings)  # the whole request, not each file, is bounded
 
         def step(done: int, total: int, name: str) -> None:
@@ -56,10 +58,32 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             progress(0, desc="审查中")
             batch = review_batch(paths, step)
         xlsx = outdir / "审查结果.xlsx"
-        write_xlsx(batch, xlsx)
+        write_filing_xlsx(batch, xlsx)
+        report = outdir / "审查报告.docx"
+        write_batch_docx(batch, report)
         md = outdir / "审查报告.md"
         md.write_text(batch_markdown(batch), encoding="utf-8")
-        return views.review_summary(batch), views.review_findings(batch), [str(xlsx), str(md)]
+        downloads = [str(xlsx), str(report), str(md)]
+        for r in batch.reports:  # and one Word report per application, to file with it
+            if r.application is not None:
+                one = outdir / f"审查报告-{access.safe_name(Path(r.file).stem, 'file')}.docx"
+                write_report_docx(r, one)
+                downloads.append(str(one))
+        apps = [r.application for r in batch.reports if r.application is not None]
+        for unit, group in views.by_recommender(apps).items():  # one 汇总表 per 推荐单位
+            summary = outdir / f"推荐汇总表-{access.safe_name(unit, 'file')}.xlsx"
+            write_summary_xlsx(group, summary)
+            downloads.append(str(summary))
+        quota, recommend = views.review_batch_checks(batch)
+        return (
+            views.review_summary(batch),
+            views.review_findings(batch),
+            views.review_matrix(batch),
+            quota,
+            views.review_ranking(batch),
+            recommend,
+            downloads,
+        )
 
     # ---- layout -------------------------------------------------------------------------------------------------
     with gr.Blocks(title="智能工厂申报助手") as demo:
@@ -68,9 +92,21 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             writer = build_writer_tab()
         with gr.Tab("审查"):
             review_files = gr.File(
-                label="上传申报书（可多个，或一个 .zip）",
+                label="上传申报书（可多个，或一个 .zip；.docx/.doc/.wps/.pdf/扫描件均可）",
                 file_count="multiple",
-                file_types=[".docx", ".md", ".json", ".zip"],
+                file_types=[
+                    ".docx",
+                    ".doc",
+                    ".wps",
+                    ".odt",
+                    ".pdf",
+                    ".png",
+                    ".jpg",
+                    ".jpeg",
+                    ".md",
+                    ".json",
+                    ".zip",
+                ],
                 elem_id="review-files",
             )
             review_btn = gr.Button("开始审查", variant="primary", elem_id="review-btn")
@@ -91,8 +127,33 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
                 column_widths=["8%", "5%", "9%", "14%", "22%", "14%", "16%", "12%"],
                 elem_id="review-findings",
             )
+            review_matrix = gr.Dataframe(
+                label="合规矩阵（要素条件 1–6 与必须覆盖的领域，每份申报书）",
+                headers=views.MATRIX_HEADERS,
+                interactive=False,
+                wrap=True,
+                elem_id="review-matrix",
+            )
+            review_quota = gr.Markdown(elem_id="review-quota")
+            review_ranking = gr.Dataframe(
+                label="遴选排序（按推荐单位；要素条件优先，其次错误数、覆盖环节、场景等级；名额线以下与标杆企业另列）",
+                headers=views.RANK_HEADERS,
+                interactive=False,
+                wrap=True,
+                elem_id="review-ranking",
+            )
+            review_recommend = gr.Dataframe(
+                label="推荐汇总表（附件3）",
+                headers=views.RECOMMEND_HEADERS,
+                interactive=False,
+                wrap=True,
+                elem_id="review-recommend",
+            )
             review_downloads = gr.File(
-                label="下载报告", file_count="multiple", interactive=False, elem_id="review-downloads"
+                label="下载（Excel 审查结果、Word 审查报告、Markdown、推荐汇总表）",
+                file_count="multiple",
+                interactive=False,
+                elem_id="review-downloads",
             )
         with gr.Tab("知识库"):
             knowledge = build_knowledge_tab()
@@ -101,7 +162,15 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
         review_btn.click(
             on_review,
             inputs=review_files,
-            outputs=[review_summary, review_table, review_downloads],
+            outputs=[
+                review_summary,
+                review_table,
+                review_matrix,
+                review_quota,
+                review_ranking,
+                review_recommend,
+                review_downloads,
+            ],
             api_name="review",
             concurrency_limit=2,
         )

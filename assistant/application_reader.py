@@ -1,4 +1,4 @@
-"""Reading a 申报书 (.docx, .md or .json) into the Application model.
+"""Reading a 申报书 (.docx, .md, .json; .doc/.wps/.odt via LibreOffice; PDF and scans) into the Application model.
 
 Real drafts vary: tick marks ☑ ■ √ ✔ ▣ [x]; headings as heading styles or plain bold lines;
 part numbering （1） / 1. / ① / (1); a part split over paragraphs or laid out in a two-column
@@ -9,6 +9,7 @@ the template's section numbers), not by position.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -16,6 +17,7 @@ from pydantic import ValidationError
 from assistant.docx_io.blocks import Block, Para, TableBlock, docx_blocks, markdown_blocks
 from assistant.errors import InputError
 from assistant.models import PART_KEYS, Application, Enterprise, PartKey, Scene, YearFinance
+from assistant.pdf_io.ocr import Progress
 from assistant.readers import check_file, read_text
 from assistant.requirements import Requirements, load_requirements
 from assistant.scene_titles import split_title, strip_numbering
@@ -154,6 +156,8 @@ class _Reader:
         self.extra_names = set(req.extra_names)
         self.scene_table = load_scene_table()
         self._years: list[int] = list(req.finance.years)
+        # Where things start, for findings on a PDF or a scan: "基本信息", "总体情况", "scene:2", "scene:2:成效".
+        self.pages: dict[str, int] = {}
 
     # -- top level -----------------------------------------------------------------------------
     def read(self) -> Application:
@@ -165,6 +169,7 @@ class _Reader:
                 top = self._top_section(block)
                 if top:
                     section = top
+                    self.pages.setdefault(top, block.page)
                     continue
                 if section in ("封面", "基本信息"):
                     self._front_matter_line(block.text)
@@ -176,6 +181,7 @@ class _Reader:
                 if section == "场景":
                     scene_blocks.append(block)
                 else:
+                    self.pages.setdefault("基本信息", block.page)
                     self._basic_table(block)
         self.app.overview = "\n".join(texts["总体情况"]).strip()
         self.app.results = "\n".join(texts["实施成效"]).strip()
@@ -352,29 +358,38 @@ class _Reader:
 
     def _scenes(self, blocks: list[Block]) -> None:
         items: list[tuple[str, object]] = []  # flattened: ("para", Para) / ("row", [cells])
+        item_pages: list[int] = []
         for block in blocks:
             if isinstance(block, Para):
                 items.append(("para", block))
+                item_pages.append(block.page)
             else:
                 for row in block.rows:
                     items.append(("row", row))
+                    item_pages.append(block.page)
         domain: str | None = None
         scene: Scene | None = None
         part: PartKey | None = None
 
-        def is_part_start(index: int) -> bool:
+        def part_start(index: int) -> PartKey | None:
             for kind, item in items[index : index + 1]:
                 if kind == "para":
                     p = item  # type: ignore[assignment]
-                    return part_heading(p.text, bool(p.heading or p.bold), numbered=p.numbered) is not None
+                    found = part_heading(p.text, bool(p.heading or p.bold), numbered=p.numbered)
+                    return found[0] if found else None
                 cells = [c for c in item if c.strip()]  # type: ignore[union-attr]
-                return bool(cells) and part_heading(cells[0], True) is not None
-            return False
+                found = part_heading(cells[0], True) if cells else None
+                return found[0] if found else None
+            return None
 
         def open_scene(title: str) -> Scene:
             new = self._scene_from_title(domain or "", title)
             self.app.scenes.append(new)
+            self.pages[f"scene:{len(self.app.scenes)}"] = item_pages[index]
             return new
+
+        def note_part(key: PartKey) -> None:
+            self.pages.setdefault(f"scene:{len(self.app.scenes)}:{key}", item_pages[index])
 
         for index, (kind, item) in enumerate(items):
             if kind == "row":
@@ -384,6 +399,7 @@ class _Reader:
                 found = part_heading(cells[0], True)
                 if found and scene is not None:
                     part = found[0]
+                    note_part(part)
                     body = "\n".join([found[1], *cells[1:]]).strip()
                     self._append(scene, part, body)
                 elif norm(cells[0]) in ("场景名称", "场景实例名称", "场景实例") and len(cells) > 1:
@@ -402,12 +418,23 @@ class _Reader:
             found = part_heading(text, bool(para.heading or para.bold), numbered=para.numbered, current=part)
             if found and scene is not None:
                 part = found[0]
+                note_part(part)
                 self._append(scene, part, found[1])
                 continue
             if domain is None:
                 continue
             looks_like_title = len(text) <= 80 and not text.endswith(("。", "；", ";"))
-            next_is_part = is_part_start(index + 1)
+            next_part = part_start(index + 1)
+            next_is_part = next_part is not None
+            if (
+                next_part is not None
+                and part is not None
+                and not (para.heading or para.bold)
+                and PART_KEYS.index(next_part) > PART_KEYS.index(part)
+            ):
+                # A plain line before the next part in order is the end of this part (a scan's last
+                # line of 描述 before 2.痛点), not a new scene's title, which is followed by part 1.
+                next_is_part = False
             # A part heading never opens a scene, however bold: 1）场景实例描述 is not a title.
             if (
                 found is None
@@ -420,6 +447,7 @@ class _Reader:
                 continue
             if found and scene is None:
                 scene, part = open_scene(""), found[0]
+                note_part(part)
                 self._append(scene, part, found[1])
                 continue
             if scene is not None and part is not None:
@@ -466,29 +494,79 @@ def parse_blocks(blocks: list[Block], req: Requirements | None = None) -> Applic
     return _Reader(blocks, req or load_requirements()).read()
 
 
-def read_application(path: Path) -> Application:
-    """Any supported draft as an Application; InputError with a Chinese reason otherwise."""
+@dataclass
+class ReadDocument:
+    """An application and how it was read: by OCR or not, and the page each part starts on (PDF only)."""
+
+    app: Application
+    ocr: bool = False
+    pages: dict[str, int] = field(default_factory=dict)
+
+    def page_of(self, scene_index: int | None, section: str | None) -> int | None:
+        if scene_index is not None:
+            return self.pages.get(f"scene:{scene_index}:{section}") or self.pages.get(f"scene:{scene_index}")
+        if section in ("企业简介", "项目简述", None):
+            return self.pages.get("基本信息")
+        return self.pages.get(section)
+
+
+PDF_SUFFIXES = {".pdf"}
+
+
+def _read_blocks(blocks: list[Block]) -> ReadDocument:
+    reader = _Reader(blocks, load_requirements())
+    app = reader.read()
+    return ReadDocument(app=app, pages={k: v for k, v in reader.pages.items() if v})
+
+
+def read_document(path: Path, progress: Progress | None = None) -> ReadDocument:
+    """Any supported draft; InputError with a Chinese reason otherwise. ``progress(done, total)`` for OCR pages."""
+    from assistant.docx_io.convert import CONVERTIBLE_SUFFIXES, SPREADSHEET_SUFFIXES, converted_docx
+    from assistant.docx_io.open import legacy_word_inside
+    from assistant.pdf_io.ocr import IMAGE_SUFFIXES
+
     check_file(path)
     suffix = path.suffix.lower()
     if suffix == ".json":
         try:
-            return Application.model_validate_json(read_text(path))
+            return ReadDocument(app=Application.model_validate_json(read_text(path)))
         except ValidationError as err:
             first = err.errors()[0]
             where = ".".join(str(p) for p in first["loc"])
             where = f"字段 {where} " if where else ""  # a syntax error has no field to name
             raise InputError(f"{path.name} 不是有效的申报书 JSON：{where}{first['msg']}") from err
     if suffix in (".md", ".markdown"):
-        app = parse_blocks(markdown_blocks(read_text(path)))
-    elif suffix == ".docx":
-        app = parse_blocks(docx_blocks(path))
-    elif suffix in (".doc", ".wps"):
-        raise InputError(f"{path.name} 是旧版 Word/WPS 格式，请另存为 .docx 后再审查")
+        read = _read_blocks(markdown_blocks(read_text(path)))
+    elif suffix == ".docx" and not legacy_word_inside(path):
+        read = _read_blocks(docx_blocks(path))
+    elif suffix in CONVERTIBLE_SUFFIXES | SPREADSHEET_SUFFIXES | {".docx"}:
+        # .docx here: a legacy .doc/.wps saved under the new name, which Word itself opens fine.
+        with converted_docx(path, as_suffix=".doc" if suffix == ".docx" else None) as docx_path:
+            try:
+                blocks = docx_blocks(docx_path)
+            except InputError as err:
+                raise InputError(str(err).replace(docx_path.name, path.name)) from err
+        read = _read_blocks(blocks)
+    elif suffix in PDF_SUFFIXES | IMAGE_SUFFIXES:
+        from assistant.pdf_io.reader import pdf_blocks
+
+        pdf = pdf_blocks(path, progress)
+        read = _read_blocks(pdf.blocks)
+        read.ocr = pdf.ocr
     else:
-        raise InputError(f"{path.name}：不支持的文件类型（支持 .docx、.md、.json）")
+        raise InputError(
+            f"{path.name}：不支持的文件类型（支持 .docx、.doc、.wps、.odt、.pdf、.png、.jpg、.md、.json）"
+        )
+    app = read.app
     if not app.scenes and not app.enterprise.name and not app.project_name:
-        raise InputError(f"{path.name} 看起来不是先进级智能工厂申报书：没有找到基本信息表或场景")
-    return app
+        how = "（扫描件经 OCR 识别）" if read.ocr else ""
+        raise InputError(f"{path.name}{how} 看起来不是先进级智能工厂申报书：没有找到基本信息表或场景")
+    return read
 
 
-__all__ = ["PART_KEYS", "parse_blocks", "read_application", "ticked"]
+def read_application(path: Path) -> Application:
+    """Any supported draft as an Application; InputError with a Chinese reason otherwise."""
+    return read_document(path).app
+
+
+__all__ = ["PART_KEYS", "ReadDocument", "parse_blocks", "read_application", "read_document", "ticked"]

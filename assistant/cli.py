@@ -430,7 +430,9 @@ def eval_cmd(
 
 @app.command("parse")
 def parse_cmd(
-    file: Annotated[Path, typer.Argument(help="申报书（.docx / .md / .json）")],
+    file: Annotated[
+        Path, typer.Argument(help="申报书（.docx/.doc/.wps/.odt/.pdf/扫描件 .png .jpg/.md/.json）")
+    ],
     as_json: Annotated[bool, typer.Option("--json", help="输出领域模型 JSON")] = False,
 ) -> None:
     """显示从申报书中读出的内容，便于核对审查结论的来由。"""
@@ -469,9 +471,20 @@ def parse_cmd(
 
 @app.command("review")
 def review_cmd(
-    paths: Annotated[list[Path], typer.Argument(help="申报书文件或文件夹（.docx / .md / .json），可多个")],
-    fmt: Annotated[str, typer.Option("--format", help="table / json / md / xlsx")] = "table",
-    out: Annotated[Path | None, typer.Option("--out", help="输出文件（md/xlsx/json）")] = None,
+    paths: Annotated[
+        list[Path],
+        typer.Argument(
+            help="申报书文件或文件夹（.docx/.doc/.wps/.odt/.pdf/扫描件 .png .jpg/.md/.json），可多个"
+        ),
+    ],
+    fmt: Annotated[
+        str,
+        typer.Option(
+            "--format",
+            help="table / json / md / xlsx（汇总、合规矩阵、场景、审查发现）/ docx（Word 审查报告）",
+        ),
+    ] = "table",
+    out: Annotated[Path | None, typer.Option("--out", help="输出文件（md/xlsx/docx/json）")] = None,
     annotate: Annotated[Path | None, typer.Option("--annotate", help="把批注版 .docx 写到此文件夹")] = None,
     overwrite: Annotated[bool, typer.Option("--overwrite", help="允许覆盖已有的输出文件")] = False,
     summary_table: Annotated[
@@ -489,13 +502,14 @@ def review_cmd(
 
     from assistant.models import SEVERITY_LABELS
     from assistant.review.engine import review_batch
+    from assistant.review.filing import write_batch_docx, write_filing_xlsx
     from assistant.review.grading import verdict
-    from assistant.review.outputs import batch_json, batch_markdown, write_xlsx
+    from assistant.review.outputs import batch_json, batch_markdown
 
-    if fmt not in ("table", "json", "md", "xlsx"):
-        raise _input_error(f"--format 只能是 table、json、md、xlsx，收到：{fmt}")
-    if fmt == "xlsx" and out is None:
-        raise _input_error("--format xlsx 需要用 --out 指定 .xlsx 文件")
+    if fmt not in ("table", "json", "md", "xlsx", "docx"):
+        raise _input_error(f"--format 只能是 table、json、md、xlsx、docx，收到：{fmt}")
+    if fmt in ("xlsx", "docx") and out is None:
+        raise _input_error(f"--format {fmt} 需要用 --out 指定 .{fmt} 文件")
     for path in paths:
         if not path.exists():
             raise _input_error(f"找不到文件或文件夹：{path}")
@@ -516,7 +530,7 @@ def review_cmd(
             ),
         )
     if not batch.reports:
-        raise _input_error("没有找到可审查的文件（.docx / .md / .json）")
+        raise _input_error("没有找到可审查的文件（.docx/.doc/.wps/.pdf/扫描件/.md/.json）")
     if llm:
         _llm_review_pass(batch)
     if summary_table is not None:
@@ -527,9 +541,9 @@ def review_cmd(
         _emit(batch_json(batch), out)
     elif fmt == "md":
         _emit(batch_markdown(batch), out)
-    elif fmt == "xlsx":
+    elif fmt in ("xlsx", "docx"):
         assert out is not None
-        write_xlsx(batch, out)
+        (write_filing_xlsx if fmt == "xlsx" else write_batch_docx)(batch, out)
         console.print(f"已写入 {out}")
     else:
         from assistant.safe_text import terminal_text as tt  # document text: no markup, no escapes

@@ -179,6 +179,8 @@ class Finding(_Model):
     suggestion: str = ""
     clause: str = ""
     origin: Literal["rule", "llm"] = "rule"
+    page: int | None = Field(None, description="PDF 或扫描件中所在页（从1开始）；其他格式为空")
+    ocr: bool = Field(False, description="来自 OCR 识别的文字：可能有识别误差，需对照原件")
     eligibility: bool = Field(
         False, description="该问题意味着企业不满足要素条件（写作无法弥补），如发生重大事故、成熟度低于二级"
     )
@@ -208,6 +210,7 @@ class Report(_Model):
     waived: list[Finding] = Field(default_factory=list)
     error: str | None = Field(None, description="文件无法读取时的原因；此时 findings 为空")
     application: Application | None = None
+    ocr: bool = Field(False, description="申报书是扫描件，文字由 OCR 识别")
 
     @property
     def errors(self) -> list[Finding]:

@@ -1,4 +1,4 @@
-"""Plain text out of the files users bring (.txt .md .docx .pdf), with Chinese errors for bad ones.
+"""Plain text out of the files users bring (.txt .md .docx .pdf; .doc/.wps via LibreOffice), with Chinese errors for bad ones.
 
 Structure-aware reading (the 申报书's tables and headings) lives in ``assistant.docx_io``; this
 module only answers "what does this file say".
@@ -56,13 +56,23 @@ def read_text(path: Path) -> str:
     check_file(path)
     suffix = path.suffix.lower()
     if suffix == ".docx":
+        from assistant.docx_io.open import legacy_word_inside
         from assistant.docx_io.text import docx_text
 
+        if legacy_word_inside(path):  # a .doc saved under the new name
+            from assistant.docx_io.convert import converted_docx
+
+            with converted_docx(path, as_suffix=".doc") as converted:
+                return docx_text(converted)
         return docx_text(path)
     if suffix == ".pdf":
         return _pdf_text(path)
-    if suffix in {".doc", ".wps"}:
-        raise InputError(f"{path.name} 是旧版 Word/WPS 格式，请在 Word 或 WPS 中另存为 .docx 后再试")
+    if suffix in {".doc", ".wps", ".odt", ".rtf"}:
+        from assistant.docx_io.convert import converted_docx
+        from assistant.docx_io.text import docx_text
+
+        with converted_docx(path) as converted:
+            return docx_text(converted)
     return decode_text(path.read_bytes(), path.name)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHMARKS = ["retrieval", "review", "drafting", "app", "reliability", "load"]
+BENCHMARKS = ["retrieval", "review", "formats", "drafting", "app", "reliability", "load"]
 
 
 def main(argv: list[str]) -> None:

@@ -230,14 +230,17 @@ def _cases() -> list[tuple[HostileFile, Callable[[Path], None]]]:
             data(_encrypted_zip),
         ),
         (
-            HostileFile("old-word.docx", ".doc 改名为 .docx", "refuse", "另存为 .docx"),
+            HostileFile("old-word.docx", ".doc 改名为 .docx（内容残缺）", "refuse", "LibreOffice"),
             data(lambda: _ole(["Root Entry", "WordDocument", "1Table"])),
         ),
         (
-            HostileFile("wps.docx", ".wps 改名为 .docx", "refuse", "另存为 .docx"),
+            HostileFile("wps.docx", ".wps 改名为 .docx（内容残缺）", "refuse", "LibreOffice"),
             data(lambda: _ole(["Root Entry", "WpsCustomData", "WordDocument"])),
         ),
-        (HostileFile("old.doc", "旧版 .doc", "refuse", "另存为 .docx"), data(lambda: _ole(["WordDocument"]))),
+        (
+            HostileFile("old.doc", "旧版 .doc（内容残缺）", "refuse", "LibreOffice"),
+            data(lambda: _ole(["WordDocument"])),
+        ),
         (HostileFile("empty.docx", "空 .docx（0 字节）", "refuse", "空"), data(b"")),
         (HostileFile("empty.md", "空 .md", "refuse", "空"), data(b"")),
         (

@@ -4,6 +4,9 @@ set -euo pipefail
 need=()
 command -v pandoc >/dev/null || need+=(pandoc)
 command -v soffice >/dev/null || need+=(libreoffice-writer-nogui)
+# OpenCV (pulled in by rapidocr-onnxruntime for reading scans) links libGL and GLib.
+ldconfig -p | grep -q 'libGL.so.1 ' || need+=(libgl1)
+ldconfig -p | grep -q 'libglib-2.0.so.0 ' || need+=(libglib2.0-0)
 # The browser test drives Debian's chromium (no Playwright download); CJK fonts so screenshots show Chinese.
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need+=(fonts-noto-cjk)

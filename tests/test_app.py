@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import shutil
 import socket
@@ -228,15 +229,25 @@ def test_reviewer_batch_with_a_docx_and_a_bad_file(client, tmp_path: Path) -> No
     bad.write_bytes(b"not a docx")
     clean = tmp_path / "clean.json"
     shutil.copy(SAMPLES_DIR / "sample-application.json", clean)
-    summary, findings, downloads = client.predict(
+    summary, findings, matrix, quota, ranking, recommend, downloads = client.predict(
         [handle_file(str(p)) for p in (docx, bad, clean)], api_name="/review"
     )
     rows = {r[0]: r for r in summary["data"]}
     assert set(rows) == {"flawed.docx", "broken.docx", "clean.json"}, rows
-    assert rows["flawed.docx"][2] == "需修改" and rows["clean.json"][2] == "可提交"
-    assert rows["broken.docx"][2].startswith("无法读取")
+    assert rows["flawed.docx"][3] == "需修改" and rows["clean.json"][3] == "可提交"
+    assert rows["clean.json"][1] == json.loads(clean.read_text("utf-8"))["project_name"]
+    assert rows["broken.docx"][3].startswith("无法读取")
     assert {r[2] for r in findings["data"]} == {"length-limit", "template-leftover", "supplier-missing"}
-    assert sorted(Path(f).suffix for f in downloads) == [".md", ".xlsx"]
+    assert {r[0] for r in matrix["data"]} == {"flawed.docx", "clean.json"}
+    assert any(r[1].startswith("5 成熟度") for r in matrix["data"])
+    assert "推荐名额核对" in quota and "不取代" in quota and len(recommend["data"]) == 2
+    assert {r[2] for r in ranking["data"]} == {"上饶晶辉光伏科技有限公司", "赣江精工汽车零部件有限公司"}
+    names = sorted(Path(f).name for f in downloads)
+    assert {"审查报告.docx", "审查报告.md", "审查结果.xlsx"} <= set(names)
+    # A Word report for each readable application
+    assert {"审查报告-flawed.docx", "审查报告-clean.docx"} <= set(names)
+    # The two drafts come from two 推荐单位: one 推荐汇总表 each
+    assert len([n for n in names if n.startswith("推荐汇总表-")]) == 2 and len(names) == 7
 
 
 def test_knowledge_search_shows_citations_and_both_scores(client) -> None:

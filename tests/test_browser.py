@@ -243,3 +243,46 @@ def test_review_an_uploaded_docx_and_download_the_report(page, tmp_path: Path) -
         row[2] for row in openpyxl.load_workbook(saved)["审查发现"].iter_rows(min_row=2, values_only=True)
     ]
     assert "template-leftover" in rules
+
+
+def test_review_a_doc_a_pdf_and_a_scan_and_see_the_compliance_matrix(page, tmp_path: Path) -> None:
+    from evals.review.render import scan_pdf
+
+    app = Application.model_validate_json(
+        (EVALS_DIR / "review" / "cases" / "r19" / "draft.json").read_text("utf-8")
+    )
+    md = tmp_path / "draft.md"
+    md.write_text(application_to_markdown(app), encoding="utf-8")
+    docx = tmp_path / "draft.docx"
+    subprocess.run(["pandoc", str(md), "-o", str(docx)], check=True, timeout=120)
+    soffice = shutil.which("soffice")
+    assert soffice, "LibreOffice is installed by `make test` (scripts/system-deps.sh)"
+    for target in ("doc:MS Word 97", "pdf"):
+        subprocess.run(
+            [soffice, f"-env:UserInstallation=file://{tmp_path / 'lo'}", "--headless", "--convert-to", target,
+             "--outdir", str(tmp_path), str(docx)],
+            check=True, capture_output=True, timeout=180,
+        )  # fmt: skip
+    doc, pdf = tmp_path / "旧版申报书.doc", tmp_path / "导出申报书.pdf"
+    (tmp_path / "draft.doc").rename(doc)
+    (tmp_path / "draft.pdf").rename(pdf)
+    scan = tmp_path / "盖章扫描件.pdf"
+    scan_pdf(pdf, scan, pages=2)
+
+    page.get_by_role("tab", name="审查").click()
+    page.set_input_files("#review-files input[type=file]", [str(doc), str(pdf), str(scan)])
+    page.wait_for_timeout(1000)
+    page.click("#review-btn")
+    page.wait_for_function(
+        "document.querySelector('#review-matrix') && document.querySelector('#review-matrix').innerText.includes('成熟度二级')",
+        timeout=300_000,
+    )
+    summary = page.inner_text("#review-summary")
+    assert "旧版申报书.doc" in summary and "导出申报书.pdf" in summary and "无法读取" not in summary
+    matrix = page.inner_text("#review-matrix")
+    assert "5 成熟度二级及以上" in matrix and "盖章扫描件.pdf" in matrix
+    assert "来自OCR" in page.inner_text("#review-findings")
+    assert "推荐名额核对" in page.inner_text("#review-quota")
+    assert "上饶晶辉光伏科技有限公司" in page.inner_text("#review-ranking")
+    page.locator("#review-matrix").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "review-formats.png"), full_page=True)

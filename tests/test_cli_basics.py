@@ -54,8 +54,9 @@ BAD_FILES = [
     ("empty.txt", b"", "文件是空的"),
     ("bin.txt", bytes(range(256)) * 4, "不是文本文件"),
     ("bad.docx", b"PK\x03\x04 not really a zip", "不是有效的 .docx"),
-    ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "另存为 .docx"),
-    ("renamed.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "另存为 .docx"),
+    # A .doc is converted by LibreOffice now; a broken one says so
+    ("old.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "无法用 LibreOffice 转换"),
+    ("renamed.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 512, "无法用 LibreOffice 转换"),
 ]
 
 

@@ -135,14 +135,14 @@ def test_a_bug_while_reading_one_file_does_not_stop_the_batch(
     good, broken = tmp_path / "a.docx", tmp_path / "b.docx"
     good.write_bytes(sample_docx_bytes())
     broken.write_bytes(sample_docx_bytes())
-    real = engine.read_application
+    real = engine.read_document
 
-    def flaky(path: Path) -> Application:
+    def flaky(path: Path, progress=None):
         if path.name == "b.docx":
             raise KeyError("simulated bug")
-        return real(path)
+        return real(path, progress)
 
-    monkeypatch.setattr(engine, "read_application", flaky)
+    monkeypatch.setattr(engine, "read_document", flaky)
     batch = review_batch([good, broken])
     assert batch.reports[0].error is None
     assert "内部错误" in (batch.reports[1].error or "") and "KeyError" in (batch.reports[1].error or "")

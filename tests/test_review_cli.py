@@ -92,12 +92,45 @@ def test_excel_workbook_has_findings_and_summary(batch: Path, tmp_path: Path) ->
     out = tmp_path / "审查结果.xlsx"
     run("review", str(batch), "--format", "xlsx", "--out", str(out))
     wb = openpyxl.load_workbook(out)
-    assert wb.sheetnames[:2] == ["汇总", "审查发现"]
-    summary = {row[0]: row for row in wb["汇总"].iter_rows(min_row=2, values_only=True)}
-    assert summary["clean.json"][3] == "可提交" and summary["flawed.docx"][3] == "需修改"
-    assert summary["broken.docx"][3] == "无法读取"
+    assert wb.sheetnames == ["汇总", "合规矩阵", "场景", "审查发现", "遴选排序"]
+    header = [c.value for c in wb["汇总"][1]]
+    assert header[:5] == ["文件", "项目名称", "申报单位", "推荐单位", "结论"] and header[-1] == "审查意见"
+    summary = {
+        row[0]: dict(zip(header, row, strict=True))
+        for row in wb["汇总"].iter_rows(min_row=2, values_only=True)
+    }
+    assert summary["clean.json"]["结论"] == "可提交" and summary["flawed.docx"]["结论"] == "需修改"
+    assert summary["broken.docx"]["结论"] == "无法读取"
+    # Counts are numbers a reviewer can sum and filter, not text
+    assert summary["flawed.docx"]["错误"] == 2 and isinstance(summary["clean.json"]["提示"], int)
+    assert summary["clean.json"]["项目名称"] and summary["clean.json"]["审查意见"] is None
     rules = [row[2] for row in wb["审查发现"].iter_rows(min_row=2, values_only=True)]
     assert sorted(rules) == ["length-limit", "supplier-missing", "template-leftover"]
+    assert [c.value for c in wb["审查发现"][1]][-1] == "审查意见"
+    matrix = list(wb["合规矩阵"].iter_rows(min_row=2, values_only=True))
+    assert {r[0] for r in matrix} == {"clean.json", "flawed.docx"} and any(
+        r[2].startswith("5 成熟度") for r in matrix
+    )
+    scenes = list(wb["场景"].iter_rows(min_row=2, values_only=True))
+    assert scenes and all(r[7] in ("A", "B", "C", "D") for r in scenes)
+    ranking = list(wb["遴选排序"].iter_rows(min_row=2, values_only=True))
+    assert "不取代" in ranking[-1][0]  # the ranking says it supports, never replaces, the reviewers
+
+
+def test_word_review_report_for_the_batch(batch: Path, tmp_path: Path) -> None:
+    import docx
+
+    out = tmp_path / "审查报告.docx"
+    result = run("review", str(batch), "--format", "docx", "--out", str(out))
+    assert result.returncode == 2, result.stderr  # broken.docx cannot be read
+    document = docx.Document(str(out))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "审查报告（本批）" in text and "结论：需修改" in text and "无法审查" in text
+    cells = [c.text for t in document.tables for row in t.rows for c in row.cells]
+    assert "要素条件" in cells and "5 成熟度二级及以上" in cells
+    assert "错误（" in text  # findings grouped by severity
+    assert "条款：" in text
+    assert "遴选排序（参考）" in text and "不取代" in text
 
 
 def test_existing_output_is_not_overwritten_silently(tmp_path: Path) -> None:
@@ -201,7 +234,7 @@ def test_a_readable_summary_table_replaces_the_drafts_quota(tmp_path: Path) -> N
     assert "“鹰潭市”本批推荐 5 个项目" in result.stdout
 
 
-def test_a_folder_lists_files_it_cannot_read_with_a_hint(tmp_path: Path) -> None:
+def test_a_folder_lists_files_it_cannot_read_with_the_reason(tmp_path: Path) -> None:
     folder = tmp_path / "drafts"
     folder.mkdir()
     shutil.copy(SAMPLES_DIR / "sample-application.json", folder / "clean.json")
@@ -213,7 +246,9 @@ def test_a_folder_lists_files_it_cannot_read_with_a_hint(tmp_path: Path) -> None
     assert "clean.json：可提交" in result.stdout
     for name in ("旧版.doc", "x.odt", "说明.txt", "扫描件.pdf", "y.wps"):
         assert f"✗ {name}：" in result.stdout
-    assert "另存为 .docx" in result.stdout and "x.odt：x.odt" not in result.stdout
+    # Formats now read are converted or parsed, and fail on their own reasons: no 另存为 hint
+    assert "另存为" not in result.stdout and "x.odt：x.odt" not in result.stdout
+    assert "请提供 .docx" in result.stdout  # plain text still cannot carry the tables
     assert "表.xlsx" not in result.stdout
 
 

@@ -1,6 +1,7 @@
 """A document as the 申报书 parser sees it: paragraphs (with heading/bold marks) and tables.
 
-.docx (Word, WPS, LibreOffice, pandoc) and Markdown both become this, so one parser reads all.
+.docx (Word, WPS, LibreOffice, pandoc), Markdown and PDF pages (``assistant.pdf_io.layout``) all become
+this, so one parser reads all.
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ class Para:
     # Numbered by Word's own list numbering (w:numPr on the paragraph or its style): the number a
     # reader sees — 二、 （1） — is not in the text, so the words alone must identify the heading.
     numbered: bool = False
+    page: int = 0  # 1-based page it starts on, when read from a PDF or a scan; 0 otherwise
 
 
 @dataclass
@@ -30,6 +32,7 @@ class TableBlock:
     rows: list[list[str]] = field(
         default_factory=list
     )  # a vertically merged cell repeats in each row it covers
+    page: int = 0
 
 
 Block = Para | TableBlock

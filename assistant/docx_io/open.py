@@ -40,6 +40,14 @@ def _ole_message(path: Path) -> str:
     return f"{path.name} 不是 .docx：它是旧版 Word/WPS 文件（.doc/.wps），{_SAVE_AS}"
 
 
+def legacy_word_inside(path: Path) -> bool:
+    """A .docx that is really a legacy Word/WPS file (.doc saved under the new name), not encrypted:
+    LibreOffice can convert it. An encrypted .docx is an OLE file too, and stays refused."""
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    return head == _OLE_MAGIC and "密码" not in _ole_message(path)
+
+
 def check_docx_package(path: Path, zf: zipfile.ZipFile) -> None:
     """Refuse packages that would cost unbounded memory, are encrypted, or are not Word documents."""
     from assistant.config import get_settings

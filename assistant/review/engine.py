@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 from pydantic import ValidationError
 
-from assistant.application_reader import read_application
+from assistant.application_reader import ReadDocument, read_document
 from assistant.errors import InputError
 from assistant.models import Application, Finding, Report, Severity, Waiver
 from assistant.requirements import Requirements, load_requirements
@@ -23,16 +23,20 @@ from assistant.review.rulebook import Rule, load_rules
 from assistant.scenes import load_scene_table
 
 logger = logging.getLogger(__name__)
-REVIEWABLE_SUFFIXES = {".docx", ".md", ".markdown", ".json"}
+# .doc/.wps/.odt/.rtf go through LibreOffice, .pdf through its text layer or OCR, images through OCR.
+REVIEWABLE_SUFFIXES = {
+    ".docx", ".md", ".markdown", ".json", ".doc", ".wps", ".odt", ".rtf", ".pdf", ".png", ".jpg", ".jpeg",
+}  # fmt: skip
 # Formats a draft often arrives in that we cannot read: listed with what to do, never skipped unseen.
 UNREADABLE_FORMATS = {
-    ".doc": "旧版 Word 格式（.doc）无法读取；请在 Word/WPS 中另存为 .docx 后再审查",
-    ".wps": "WPS 文字格式（.wps）无法读取；请在 WPS 中另存为 .docx 后再审查",
-    ".odt": "OpenDocument 格式（.odt）无法读取；请在 Word/WPS/LibreOffice 中另存为 .docx 后再审查",
-    ".rtf": "RTF 格式无法读取；请在 Word/WPS 中另存为 .docx 后再审查",
-    ".pdf": "PDF 无法可靠还原表格与勾选项，不能审查；请提供 .docx 原件（或在 Word/WPS 中另存为 .docx）",
     ".txt": "纯文本（.txt）没有申报书的表格与勾选项，不能审查；请提供 .docx，或按模板整理为 .md",
+    ".et": "WPS 表格（.et）是电子表格，不是申报书；申报书应为 Word/WPS 文字文档或 PDF",
 }
+OCR_NOTE = "来自OCR"
+# OCR may add or drop a few characters; a count over its limit by no more than this is not proof of
+# an overrun, so it is a warning (the reviewer checks the paper copy), not an error.
+OCR_COUNT_MARGIN = 0.05
+_COUNT = re.compile(r"(\d+)字 / 上限(\d+)字")
 _SEVERITY_ORDER = {Severity.error: 0, Severity.warning: 1, Severity.info: 2}
 
 
@@ -92,13 +96,41 @@ def load_waivers(path: Path) -> list[Waiver]:
     return waivers
 
 
-def review_file(path: Path) -> Report:
-    """One file; an unreadable one becomes a Report with ``error`` set, never an exception."""
+def located(findings: list[Finding], read: ReadDocument) -> list[Finding]:
+    """Findings on a PDF carry the page; on an OCR'd file they say so, and 字数 overruns within
+    OCR error are warnings."""
+    out = []
+    for f in findings:
+        page = read.page_of(f.scene_index, f.section)
+        update: dict = {"page": page}
+        if read.ocr:
+            where = f"，第{page}页" if page else ""
+            update["ocr"] = True
+            update["message"] = f"{f.message}（{OCR_NOTE}{where}）"
+            m = _COUNT.search(f.evidence)
+            if f.rule == "length-limit" and f.severity == Severity.error and m:
+                count, limit = int(m.group(1)), int(m.group(2))
+                if count - limit <= max(3, round(limit * OCR_COUNT_MARGIN)):
+                    update["severity"] = Severity.warning
+                    update["message"] += "；超出不多，可能是识别误差，请对照纸质件核实"
+        out.append(f.model_copy(update=update))
+    return out
+
+
+def review_file(path: Path, progress: Callable[[int, int], None] | None = None) -> Report:
+    """One file; an unreadable one becomes a Report with ``error`` set, never an exception.
+    ``progress(done, total)`` reports OCR pages of a scan."""
     if reason := UNREADABLE_FORMATS.get(path.suffix.lower()):
         return Report(file=str(path), ok=False, error=reason)
     try:
-        app = read_application(path)
-        return review_application(app, file=str(path), waivers=load_waivers(path))
+        read = read_document(path, progress)
+        report = review_application(read.app, file=str(path), waivers=load_waivers(path))
+        if read.pages or read.ocr:
+            report.findings = located(report.findings, read)
+            report.waived = located(report.waived, read)
+            report.ok = not any(f.severity == Severity.error for f in report.findings)
+            report.ocr = read.ocr
+        return report
     except InputError as err:
         return Report(file=str(path), ok=False, error=str(err))
     except Exception as err:
@@ -243,7 +275,12 @@ def review_batch(
     files = collect_files(paths)
     reports = []
     for i, path in enumerate(files, 1):
-        reports.append(review_file(path))
+
+        def pages(done: int, total: int, i: int = i, name: str = path.name) -> None:
+            if progress and total > 1:
+                progress(i - 1, len(files), f"{name}（识别第 {done}/{total} 页）")
+
+        reports.append(review_file(path, pages))
         if progress:
             progress(i, len(files), path.name)
     read = [r for r in reports if r.application is not None]

@@ -25,7 +25,12 @@ from assistant.config import Settings, get_settings
 from assistant.errors import ConfigError, InputError
 from assistant.projects import safe_name
 
-ALLOWED_SUFFIXES = {".docx", ".md", ".markdown", ".json", ".txt", ".pdf", ".yaml", ".yml", ".zip"}
+ALLOWED_SUFFIXES = {
+    ".docx", ".doc", ".wps", ".odt", ".rtf", ".md", ".markdown", ".json", ".txt", ".pdf", ".png", ".jpg", ".jpeg",
+    ".yaml", ".yml", ".zip",
+}  # fmt: skip
+# What a zip's members may be: drafts in every format the reviewer reads.
+DRAFT_SUFFIXES = {".docx", ".doc", ".wps", ".odt", ".rtf", ".md", ".json", ".pdf", ".png", ".jpg", ".jpeg"}
 _LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 ITERATIONS = 200_000
 
@@ -175,9 +180,7 @@ def expand_uploads(
                         with contextlib.suppress(UnicodeEncodeError, UnicodeDecodeError):
                             name = name.encode("cp437").decode("gbk")
                     name = name.replace("\\", "/")  # zips made on Windows may separate folders with \
-                    if Path(name).suffix.lower() not in {".docx", ".md", ".json"} or Path(
-                        name
-                    ).name.startswith("."):
+                    if Path(name).suffix.lower() not in DRAFT_SUFFIXES or Path(name).name.startswith("."):
                         continue
                     target = _unused(workdir / _safe_member_name(name))
                     with zf.open(member) as src, target.open("wb") as dst:

@@ -38,7 +38,29 @@ CSS = """
 .toast-title.error::before {content: "出错了"}
 """
 
-SUMMARY_HEADERS = ["文件", "申报单位", "结论", "错误", "警告", "已覆盖领域", "缺少的必须领域", "场景等级"]
+SUMMARY_HEADERS = [
+    "文件",
+    "项目名称",
+    "申报单位",
+    "结论",
+    "错误",
+    "警告",
+    "提示",
+    "已覆盖领域",
+    "缺少的必须领域",
+    "场景等级",
+]
+MATRIX_HEADERS = ["文件", "要素条件", "判断", "依据", "条款"]
+RANK_HEADERS = ["推荐单位", "名次", "申报单位", "项目名称", "名额内", "理由", "文件"]
+RECOMMEND_HEADERS = [
+    "序号",
+    "申报单位名称",
+    "先进级智能工厂项目名称",
+    "已经建成的典型场景",
+    "联系人",
+    "联系方式",
+    "备注",
+]
 FINDING_HEADERS = ["文件", "级别", "规则", "位置", "问题", "依据原文", "修改建议", "条款"]
 SEARCH_HEADERS = ["#", "出处", "片段", "融合得分", "BM25得分", "向量得分"]
 SCENE_HEADERS = ["领域", "环节", "场景", "说明（本项目概括）", "核实", "旧称"]
@@ -252,9 +274,10 @@ def review_summary(batch) -> list[list]:
     for r in batch.reports:
         row = application_row(r)
         if r.error:
-            rows.append([row["文件"], "", f"无法读取：{r.error}", "", "", "", "", ""])
+            rows.append([row["文件"], "", "", f"无法读取：{r.error}", *[""] * (len(SUMMARY_HEADERS) - 4)])
             continue
-        rows.append([row[key] for key in REVIEW_SUMMARY_COLUMNS])
+        project = r.application.project_name if r.application else ""
+        rows.append([row["文件"], project, *[row[key] for key in REVIEW_SUMMARY_COLUMNS[1:]]])
     return rows
 
 
@@ -264,10 +287,78 @@ REVIEW_SUMMARY_COLUMNS = (
     "结论",
     "错误",
     "警告",
+    "提示",
     "已覆盖领域",
     "缺少的必须领域",
     "场景等级",
 )
+
+
+def review_matrix(batch) -> list[list]:
+    """The 合规矩阵 of every readable application: 要素条件 1–6 and the mandatory domains."""
+    from pathlib import Path
+
+    from assistant.review.compliance import compliance_matrix
+
+    return [
+        [Path(r.file).name, row.item, row.status, row.evidence, row.clause]
+        for r in batch.reports
+        for row in compliance_matrix(r)
+    ]
+
+
+def review_ranking(batch) -> list[list]:
+    """The 遴选 ranking per 推荐单位, with the quota line and the 标杆企业 listed apart."""
+    from assistant.review.ranking import rank_batch, ranking_rows
+
+    return ranking_rows(rank_batch(batch.reports))
+
+
+def by_recommender(apps: list) -> dict[str, list]:
+    """Applications grouped by 推荐单位 (its 设区市 when recognised): a 推荐汇总表 is per unit."""
+    from assistant.requirements import load_requirements
+
+    req = load_requirements()
+    groups: dict[str, list] = {}
+    for app in apps:
+        unit = req.quota.unit_of(app.recommender) or app.recommender or "未填推荐单位"
+        groups.setdefault(unit, []).append(app)
+    return groups
+
+
+def review_batch_checks(batch) -> tuple[str, list[list]]:
+    """The quota check (per 推荐单位) as Markdown, and the 推荐汇总表 rows of the readable applications."""
+    from assistant.models import Severity
+    from assistant.requirements import load_requirements
+    from assistant.summary_table import rows_for
+
+    apps = [r.application for r in batch.reports if r.application is not None]
+    req = load_requirements()
+    counted: dict[str, int] = {}
+    benchmark = 0
+    for app in apps:
+        unit = req.quota.unit_of(app.recommender)
+        if app.benchmark:
+            benchmark += 1
+        elif unit:
+            counted[unit] = counted.get(unit, 0) + 1
+    lines = ["#### 推荐名额核对"]
+    for unit, n in counted.items():
+        limit = req.quota.limit_for(unit)
+        mark = "超出" if n > limit else "未超"
+        lines.append(f"- {inert(unit)}：本批计入名额 {n} 个，上限 {limit} 个（{mark}）")
+    if benchmark:
+        lines.append(f"- 标杆企业 {benchmark} 个，不占名额")
+    if not counted and not benchmark:
+        lines.append("- 没有可识别推荐单位的申报书")
+    for f in batch.batch_findings:
+        level = "错误" if f.severity == Severity.error else "警告"
+        lines.append(f"- **{level}**：{inert(f.message)}（{inert(f.evidence)}）")
+    from assistant.review.ranking import DISCLAIMER
+
+    lines += ["", f"遴选排序见下表。{DISCLAIMER}"]
+    rows = [[r.no, r.applicant, r.project, r.scenes, r.contact, r.phone, r.remark] for r in rows_for(apps)]
+    return "\n".join(lines), rows
 
 
 def review_findings(batch) -> list[list]:
