@@ -129,7 +129,7 @@ def _shares(quantities: list[Quantity], where: str) -> list[Allowed]:
 _TOTAL_WORDS = re.compile(r"合计|共计|总计|一共|总共|加起来|分别|其中|累计")
 
 
-def _derived(a: Quantity, b: Quantity, where: str, sums: bool = False) -> list[Allowed]:
+def _derived(a: Quantity, b: Quantity, where: str, sums: bool = False, payback: bool = True) -> list[Allowed]:
     """Simple arithmetic on one related pair (a = before/first, b = after/second)."""
     da, db = dimension(a), dimension(b)
     va, vb = base_value(a), base_value(b)
@@ -148,13 +148,13 @@ def _derived(a: Quantity, b: Quantity, where: str, sums: bool = False) -> list[A
         out.append(Allowed("multiple", vb / va, f"{b.text}是{a.text}的倍数（{where}）"))
     if vb:
         out.append(Allowed("multiple", va / vb, f"{a.text}是{b.text}的倍数（{where}）"))
-        if da == "money":  # an investment over its yearly saving: the payback period in years
+        if da == "money" and payback:  # an investment over its yearly saving: the payback period in years
             out.append(
                 Allowed(
                     "duration", va / vb * _DURATION_SECONDS["年"], f"{a.text}÷{b.text}的回收期（{where}）"
                 )
             )
-    if va and da == "money":
+    if va and da == "money" and payback:
         out.append(
             Allowed("duration", vb / va * _DURATION_SECONDS["年"], f"{b.text}÷{a.text}的回收期（{where}）")
         )
@@ -226,7 +226,11 @@ class FigureGuard:
                 self.allowed += _derived(change.before, change.after, sentence.where)
             if _SHARE_WORDS.search(sentence.text):
                 self.allowed += _shares(quantities, sentence.where)
-        self._investment_pairs(material)
+        # With facts, the payback is the one the facts relate (total investment ÷ yearly returns); the
+        # ratio of every money pair would cover a range of payback periods by chance.
+        paybacks = facts is None
+        if paybacks:
+            self._investment_pairs(material)
         # Figures of one dimension on one short line are parts of one total or one comparison.
         for (file, line), metric in by_line.items():
             if len(metric) > MAX_FIGURES_PER_LINE:
@@ -234,7 +238,7 @@ class FigureGuard:
             where = f"{file}第{line}行" if file else f"材料第{line}行"
             for a, b in itertools.combinations(metric, 2):
                 if dimension(a) == dimension(b):
-                    self.allowed += _derived(a, b, where, sums=(file, line) in total_lines)
+                    self.allowed += _derived(a, b, where, sums=(file, line) in total_lines, payback=paybacks)
         if facts:
             self._from_facts(facts)
 
