@@ -116,9 +116,10 @@ def web(tmp_path_factory: pytest.TempPathFactory):
 def test_web_review_downloads_are_inert(web, hostile_docx: Path) -> None:
     from gradio_client import handle_file
 
-    summary, _, downloads = web.predict([handle_file(str(hostile_docx))], api_name="/review")
-    assert summary["data"][0][1] == HYPERLINK  # the table shows the text as written (cells are plain text)
-    xlsx = next(Path(f) for f in downloads if f.endswith(".xlsx"))
+    summary, *_, downloads = web.predict([handle_file(str(hostile_docx))], api_name="/review")
+    assert HYPERLINK in summary["data"][0]  # the table shows the text as written (cells are plain text)
+    assert all(live_formulas(Path(f)) == [] for f in downloads if f.endswith(".xlsx"))  # 汇总表 too
+    xlsx = next(Path(f) for f in downloads if f.endswith("审查结果.xlsx"))
     md = next(Path(f) for f in downloads if f.endswith(".md"))
     assert live_formulas(xlsx) == [] and HYPERLINK in all_text(xlsx)
     assert not LIVE_TAG.search(md.read_text("utf-8"))

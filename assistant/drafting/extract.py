@@ -740,8 +740,18 @@ def _instance_name(lines: list[_Line], material: Material) -> str:
     for line in lines:
         raw = material.raw_lines.get(line.key, line.text)
         if m := _QUOTED_SCENE.search(raw):
-            return next(g for g in m.groups() if g).strip().rstrip("。")
+            name = next(g for g in m.groups() if g).strip().rstrip("。")
+            if not _is_guide_name(name):  # “仓储物流”的场景 names a 环节, not this factory's instance
+                return name
     return ""
+
+
+def _is_guide_name(name: str) -> bool:
+    from assistant.requirements import load_requirements
+    from assistant.scenes import load_scene_table
+
+    table = load_scene_table()
+    return name in load_requirements().all_links or table.lookup(name) is not None
 
 
 _BUILT = re.compile(
