@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from assistant.attachments import format_attachment
 from assistant.errors import InputError
 from assistant.markdown_io import CHECKED, UNCHECKED, boxes
 from assistant.models import Application
@@ -18,6 +19,11 @@ TEMPLATES_DIR = CORPUS_DIR / "templates"
 
 def _paragraphs(text: str) -> list[str]:
     return [line.strip() for line in (text or "").split("\n") if line.strip()]
+
+
+def attachment_lines(app: Application) -> list[str]:
+    """五、相关附件 as a numbered list: 1. ☑ 企业上一年度审计报告（必备）：2024年度."""
+    return [format_attachment(n, item) for n, item in enumerate(app.attachment_list, 1)]
 
 
 def application_context(app: Application) -> dict:
@@ -42,13 +48,14 @@ def application_context(app: Application) -> dict:
                 "texts": texts,
                 "scenes": [
                     {
+                        "number": number,  # 1. 2. … within each domain, as the form's example
                         "title": scene.title,
                         "parts": [
                             {"heading": spec.heading, "paragraphs": _paragraphs(scene.parts.get(spec.key))}  # type: ignore[arg-type]
                             for spec in req.parts
                         ],
                     }
-                    for scene in scenes
+                    for number, scene in enumerate(scenes, 1)
                 ],
             }
         )
@@ -74,6 +81,7 @@ def application_context(app: Application) -> dict:
         "overview": _paragraphs(app.overview),
         "domains": domains,
         "results": _paragraphs(app.results),
+        "attachment_lines": attachment_lines(app),
         "attachments": _paragraphs(app.attachments),
     }
 

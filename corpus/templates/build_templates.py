@@ -14,18 +14,66 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, RGBColor
 
 HERE = Path(__file__).parent
 
 
+BODY_FONT = "仿宋_GB2312"  # Chinese government documents: 仿宋 body, 黑体 headings
+HEADING_FONT = "黑体"
+LATIN_FONT = "Times New Roman"
+BLACK = RGBColor(0, 0, 0)
+# style → (East-Asian font, size in pt, bold)
+STYLES = {
+    "Normal": (BODY_FONT, 14, False),
+    "Title": (HEADING_FONT, 22, False),
+    "Heading 1": (HEADING_FONT, 16, False),
+    "Heading 2": (HEADING_FONT, 15, False),
+    "Heading 3": (HEADING_FONT, 14, False),
+    "Heading 4": (HEADING_FONT, 14, False),
+}
+
+
+def _set_fonts(rpr, east_asia: str) -> None:
+    """Explicit fonts on every script, and no theme fonts, which Word would prefer to them."""
+    fonts = rpr.get_or_add_rFonts()
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    fonts.set(qn("w:ascii"), LATIN_FONT)
+    fonts.set(qn("w:hAnsi"), LATIN_FONT)
+    fonts.set(qn("w:eastAsia"), east_asia)
+    fonts.set(qn("w:cs"), LATIN_FONT)
+
+
 def _fonts(doc) -> None:
-    for name in ("Normal", "Heading 1", "Heading 2", "Heading 3", "Heading 4", "Title"):
+    for name, (east_asia, size, bold) in STYLES.items():
         style = doc.styles[name]
-        style.font.name = "宋体" if name == "Normal" else "黑体"
-        style.element.rPr.rFonts.set(qn("w:eastAsia"), style.font.name)
-        if name == "Normal":
-            style.font.size = Pt(12)
+        style.font.name = LATIN_FONT
+        style.font.size = Pt(size)
+        style.font.bold = bold
+        style.font.color.rgb = BLACK  # the default template's headings are theme blue
+        _set_fonts(style.element.get_or_add_rPr(), east_asia)
+        if name != "Normal":
+            style.paragraph_format.space_before = Pt(6)
+            style.paragraph_format.space_after = Pt(6)
+            # Title carries a bottom border in the default template: the form has none.
+            ppr = style.element.pPr
+            if ppr is not None:
+                for border in ppr.findall(qn("w:pBdr")):
+                    ppr.remove(border)
+    doc.styles["Normal"].paragraph_format.line_spacing = 1.25
+
+
+def _a4(doc, landscape: bool = False) -> None:
+    section = doc.sections[0]
+    width, height = Cm(21.0), Cm(29.7)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (height, width) if landscape else (width, height)
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    if landscape:
+        section.top_margin = section.bottom_margin = Cm(2.5)
+        section.left_margin = section.right_margin = Cm(1.8)
 
 
 def _para(doc, text: str, style: str | None = None, bold: bool = False, center: bool = False):
@@ -40,16 +88,29 @@ def _para(doc, text: str, style: str | None = None, bold: bool = False, center: 
 def build_application(path: Path) -> None:
     doc = docx.Document()
     _fonts(doc)
+    _a4(doc)
+    mark = _para(doc, "附件2")
+    _set_fonts(mark.runs[0]._element.get_or_add_rPr(), HEADING_FONT)
+    mark.runs[0].font.size = Pt(16)
+    for _ in range(3):
+        doc.add_paragraph()
     _para(doc, "江西省先进级智能工厂项目申报书", "Title", center=True)
+    for _ in range(4):
+        doc.add_paragraph()
+    # The form's cover labels are spaced to one width; the reader ignores the spaces.
     for label, var in (
-        ("项目名称", "app.project_name"),
-        ("申报单位（盖章）", "app.applicant"),
-        ("推荐单位（盖章）", "app.recommender"),
+        ("项    目    名    称", "app.project_name"),
+        ("申 报 单 位（盖 章）", "app.applicant"),
+        ("推 荐 单 位（盖 章）", "app.recommender"),
     ):
-        _para(doc, f"{label}：{{{{ {var} }}}}")
-    _para(doc, "是否入选江西省智能制造标杆企业：{{ benchmark_boxes }}")
-    _para(doc, "申报日期：{{ app.apply_date }}")
-    _para(doc, "一、申报主体和先进级智能工厂基本信息", "Heading 1")
+        cover = _para(doc, f"{label}：{{{{ {var} }}}}")
+        cover.paragraph_format.left_indent = Cm(1.5)
+    cover = _para(doc, "是否入选江西省智能制造标杆企业：{{ benchmark_boxes }}")
+    cover.paragraph_format.left_indent = Cm(1.5)
+    cover = _para(doc, "申    报    日    期：{{ app.apply_date }}")
+    cover.paragraph_format.left_indent = Cm(1.5)
+    first = _para(doc, "一、申报主体和先进级智能工厂基本信息", "Heading 1")
+    first.paragraph_format.page_break_before = True  # the cover is a page of its own
     _para(doc, "（一）申报主体基本信息", "Heading 2")
     rows = [
         ["企业名称", "{{ e.name }}"],
@@ -101,7 +162,7 @@ def build_application(path: Path) -> None:
     _para(doc, "{{ text }}")
     _para(doc, "{%p endfor %}")
     _para(doc, "{%p for scene in domain.scenes %}")
-    _para(doc, "{{ scene.title }}", "Heading 3")
+    _para(doc, "{{ scene.number }}. {{ scene.title }}", "Heading 3")
     _para(doc, "{%p for part in scene.parts %}")
     _para(doc, "{{ part.heading }}", bold=True)
     _para(doc, "{%p for text in part.paragraphs %}")
@@ -115,6 +176,9 @@ def build_application(path: Path) -> None:
     _para(doc, "{{ text }}")
     _para(doc, "{%p endfor %}")
     _para(doc, "五、相关附件", "Heading 1")
+    _para(doc, "{%p for line in attachment_lines %}")
+    _para(doc, "{{ line }}")
+    _para(doc, "{%p endfor %}")
     _para(doc, "{%p for text in attachments %}")
     _para(doc, "{{ text }}")
     _para(doc, "{%p endfor %}")
@@ -124,10 +188,7 @@ def build_application(path: Path) -> None:
 def build_summary(path: Path) -> None:
     doc = docx.Document()
     _fonts(doc)
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
-    section.left_margin = section.right_margin = Cm(1.8)
+    _a4(doc, landscape=True)
     _para(doc, "附件3", bold=True)
     _para(doc, "江西省先进级智能工厂项目推荐汇总表", "Title", center=True)
     _para(doc, "推荐单位（盖章）：{{ recommender }}")
