@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+from dataclasses import replace
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -40,6 +41,7 @@ METRICS_PER_CATEGORY = 8  # pairs quoted per kind of indicator in 四
 MAX_VALUE_CHARS = 16  # a longer "value" is a clause the reader of the material could not split
 MAX_SYSTEMS = 8  # systems named in 项目简述
 
+SUPPLIER_WORDS = r"有限公司|集团|SaaS|接口"  # a line about who supplied what is 架构, not 基础条件
 NOT_NARRATIVE = r"万元|万\b|素材|整理|合同|供应商|：\s*$"
 
 SectionName = Literal["项目简述", "总体情况", "实施成效"]
@@ -222,8 +224,7 @@ def source_material(app: Application, material: Material | None) -> Material:
         sentences += material.sentences
         files += material.files
         texts.append(material.text)
-    for n, sentence in enumerate(sentences, 1):
-        sentence.index = n
+    sentences = [replace(s, index=n) for n, s in enumerate(sentences, 1)]
     return Material(text="\n".join(texts), sentences=sentences, name="场景与材料", files=files)
 
 
@@ -510,16 +511,21 @@ def _first_sentence(text: str) -> str:
     return text[: m.end()] if m else (text + "。" if text else "")
 
 
-def _material_sentences(material: Material | None, cue: str, facts: SceneFacts | None) -> list[str]:
+def _material_sentences(
+    material: Material | None, cue: str, facts: SceneFacts | None, used: set[str] | None = None
+) -> list[str]:
+    """Sentences of the material with a cue word, said formally; ``used`` are texts a scene already
+    tells (its statements), which belong to the scene, not to the project as a whole."""
     if material is None:
         return []
+    used = used or set()
     # Only lines the writer marked uncertain are kept out; "申报书前面有" sets a section aside for the
     # scene, not for the overview, which is where the company's basis belongs.
     set_aside = [n.text for n in facts.caveats] if facts else []
     out = []
     for sentence in material.sentences:
         text = sentence.text.strip()
-        if len(text) < 8 or not re.search(cue, text, re.IGNORECASE):
+        if len(text) < 8 or not re.search(cue, text, re.IGNORECASE) or text in used:
             continue
         if any(text.rstrip("。") in aside or aside.rstrip("。") in text for aside in set_aside):
             continue
@@ -571,7 +577,10 @@ def draft_overview(
     pains = list(dict.fromkeys(pains))[:MAX_BACKGROUND]
     parts["背景"] = [p["background_lead"] + "".join(pains)] if pains else []
 
-    parts["基础"] = _material_sentences(material, cues["基础"], material_facts)[:MAX_BASIS]
+    told = {st.text.strip() for f in all_facts for st in f.statements if st.role}
+    told |= {st.text.strip() for st in (material_facts.statements if material_facts else []) if st.role}
+    basis = _material_sentences(material, cues["基础"], material_facts, told)
+    parts["基础"] = [b for b in basis if not re.search(SUPPLIER_WORDS, b)][:MAX_BASIS]
 
     layers = _layers(all_facts)
     if layers:
