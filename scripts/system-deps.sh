@@ -4,6 +4,8 @@ set -euo pipefail
 need=()
 command -v pandoc >/dev/null || need+=(pandoc)
 command -v soffice >/dev/null || need+=(libreoffice-writer-nogui)
+# The export test renders the PDF LibreOffice made into PNG pages (pdftoppm) and reads its page size (pdfinfo).
+command -v pdftoppm >/dev/null || need+=(poppler-utils)
 # The browser test drives Debian's chromium (no Playwright download); CJK fonts so screenshots show Chinese.
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need+=(fonts-noto-cjk)

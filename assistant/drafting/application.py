@@ -82,8 +82,8 @@ class ApplicationDraft(_Model):
         ):
             if overwrite or not getattr(data, attr).strip():
                 setattr(data, attr, draft.text)
-        if overwrite or not data.attachment_list:
-            data.attachment_list = [item.model_copy() for item in self.attachment_list]
+        # The checklist already keeps the writer's ticks, notes and own items (attachment_checklist).
+        data.attachment_list = [item.model_copy() for item in self.attachment_list]
         return data
 
 
@@ -369,40 +369,29 @@ def draft_results(
     blocks.append((p["headings"]["创新"], innovation))
 
     econ: list[str] = []
-    item = p["investment_item"]
-    if money.total_investment and len(app.scenes) > 1:
-        listed = "、".join(
-            item.format(title=label, amount=a.text)
-            for label, a in zip(labels, money.investments, strict=True)
+    # Scenes are named by their instance in the text: "场景2" would put a number no source states.
+    names = [f"“{s.instance or s.title}”" for s in app.scenes]
+
+    def listed(amounts: list[_Amount | None]) -> str:
+        return "、".join(
+            p["investment_item"].format(title=name, amount=a.text)
+            for name, a in zip(names, amounts, strict=True)
             if a
         )
-        econ.append(p["investment_total"].format(total=money.total_investment.text, items=listed))
-    elif money.total_investment:
-        econ.append(p["investment_total"].format(total=money.total_investment.text, items=labels[0]))
+
+    if money.total_investment:
+        econ.append(
+            p["investment_total"].format(total=money.total_investment.text, items=listed(money.investments))
+        )
     elif any(money.investments):
-        listed = "、".join(
-            item.format(title=label, amount=a.text)
-            for label, a in zip(labels, money.investments, strict=True)
-            if a
-        )
-        econ.append(p["investment_partial"].format(items=listed))
+        econ.append(p["investment_partial"].format(items=listed(money.investments)))
     for i, (scene, a) in enumerate(zip(app.scenes, money.investments, strict=True), 1):
         if a is None:
             draft.questions.append(q["investment"].format(index=i, title=scene.instance or scene.title))
     if money.total_returns:
-        listed = "、".join(
-            item.format(title=label, amount=a.text)
-            for label, a in zip(labels, money.returns, strict=True)
-            if a
-        )
-        econ.append(p["returns_total"].format(total=money.total_returns.text, items=listed))
+        econ.append(p["returns_total"].format(total=money.total_returns.text, items=listed(money.returns)))
     elif any(money.returns):
-        listed = "、".join(
-            item.format(title=label, amount=a.text)
-            for label, a in zip(labels, money.returns, strict=True)
-            if a
-        )
-        econ.append(p["returns_partial"].format(items=listed))
+        econ.append(p["returns_partial"].format(items=listed(money.returns)))
     for i, (scene, a) in enumerate(zip(app.scenes, money.returns, strict=True), 1):
         if a is None:
             draft.questions.append(q["returns"].format(index=i, title=scene.instance or scene.title))
@@ -451,6 +440,10 @@ def _category_order(name: str) -> int:
 # -- 一（二）项目简述 -----------------------------------------------------------------------------------
 
 
+def _scene_count(app: Application) -> Derived:
+    return Derived(value=f"{len(app.scenes)}个", how="三、场景化建设情况中的场景实例数")
+
+
 def _domains_of(app: Application) -> list[str]:
     return list(dict.fromkeys(s.domain for s in app.scenes if s.domain))
 
@@ -466,7 +459,9 @@ def draft_project_summary(
     limit = load_requirements().limit_spec("项目简述").limit
     labels = [scene_label(i, s) for i, s in enumerate(app.scenes, 1)]
     money = economics(app, all_facts)
-    draft = SectionDraft(key="项目简述", derived=[*money.derived, *_pair_derivations(all_facts, labels)])
+    draft = SectionDraft(
+        key="项目简述", derived=[_scene_count(app), *money.derived, *_pair_derivations(all_facts, labels)]
+    )
     if not app.scenes:
         draft.questions.append(patterns()["questions"]["建设"])
         return draft
@@ -569,7 +564,7 @@ def draft_overview(
     q = patterns()["questions"]
     cues = patterns()["cues"]
     money = economics(app, all_facts)
-    draft = SectionDraft(key="总体情况", derived=list(money.derived))
+    draft = SectionDraft(key="总体情况", derived=[_scene_count(app), *money.derived])
     tracer = _Tracer(app, material, draft.derived)
     parts: dict[str, list[str]] = {}
 
