@@ -34,6 +34,10 @@ STYLES = {
 }
 
 
+BASIC_TABLE_WIDTHS = (3.8, 2.0, 4.2, 2.0, 3.6)  # cm, sums to the A4 text width
+TABLE_FONT_PT = 12
+
+
 def _set_fonts(rpr, east_asia: str) -> None:
     """Explicit fonts on every script, and no theme fonts, which Word would prefer to them."""
     fonts = rpr.get_or_add_rFonts()
@@ -151,6 +155,16 @@ def build_application(path: Path) -> None:
             for j, text in enumerate(cells):
                 table.cell(i, j).text = text
     table.cell(5, 0).merge(table.cell(6, 0)).text = "联系人"
+    # The form's proportions on A4's 15.6 cm text width: a wide label column, then name/value pairs.
+    table.autofit = False
+    for column, width in zip(table.columns, BASIC_TABLE_WIDTHS, strict=True):
+        column.width = Cm(width)  # the grid, which LibreOffice follows
+    for row in table.rows:
+        for cell, width in zip(row.cells, BASIC_TABLE_WIDTHS, strict=True):
+            cell.width = Cm(width)
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Pt(TABLE_FONT_PT)  # 小四 in the table, as the form
     _para(doc, "二、项目总体情况", "Heading 1")
     _para(doc, "{%p for text in overview %}")
     _para(doc, "{{ text }}")
