@@ -623,6 +623,7 @@ def export_cmd(
     """把申报书导出为附件2版式的 Word 文件，以及附件3汇总表中的一行。"""
     from assistant.application_reader import read_application
     from assistant.docx_io.writer import export_docx
+    from assistant.export_check import check_before_export
     from assistant.summary_table import write_summary_docx, write_summary_xlsx
 
     if docx_out is None and summary_out is None:
@@ -641,6 +642,7 @@ def export_cmd(
             [app_], summary_out, overwrite=overwrite
         )
         console.print(f"已写入 {summary_out}")
+    _print_issues(check_before_export(app_))
 
 
 @app.command("draft")
@@ -765,12 +767,7 @@ def draft_application_cmd(
     console.print(f"共 {len(app_.scenes)} 个场景：", highlight=False)
     for i, scene in enumerate(app_.scenes, 1):
         console.print(f"  {i}. [{scene.domain}] {scene.title}", highlight=False)
-    if issues:
-        console.print(f"[yellow]导出前检查：以下 {len(issues)} 项不完整或超出字数（已照常导出）：[/]")
-        for issue in issues:
-            console.print(f"  - {issue.line()}", highlight=False, soft_wrap=True)
-    else:
-        console.print("导出前检查：各部分齐全，均在字数上限内。")
+    _print_issues(issues)
     questions = drafted.questions()
     if questions:
         console.print(f"需要企业补充的问题（{len(questions)}）：")
@@ -807,6 +804,16 @@ def user_add_cmd(
     console.print(f"{'已添加' if new else '已更新'}用户 {name}：{path}", highlight=False)
     if settings.users_file is None or settings.users_file.resolve() != path.resolve():
         console.print(f"启动前请设置 ASSISTANT_USERS_FILE={path}", highlight=False)
+
+
+def _print_issues(issues: list) -> None:
+    """The pre-export list: what the exported file still lacks or exceeds (export is not blocked)."""
+    if issues:
+        console.print(f"[yellow]导出前检查：以下 {len(issues)} 项不完整或超出字数（已照常导出）：[/]")
+        for issue in issues:
+            console.print(f"  - {issue.line()}", highlight=False, soft_wrap=True)
+    else:
+        console.print("导出前检查：各部分齐全，均在字数上限内。")
 
 
 def _ensure_index(settings) -> None:

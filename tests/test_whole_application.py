@@ -355,3 +355,15 @@ def test_bundled_sample_round_trips_through_the_new_form_with_no_findings(tmp_pa
     out = export_docx(app, tmp_path / "sample.docx")
     assert read_application(out) == app
     assert review_application(read_application(out)).findings == []
+
+
+def test_export_cli_lists_what_is_incomplete_and_writes_the_file_anyway(tmp_path: Path) -> None:
+    source = tmp_path / "草稿.json"
+    app = sample()
+    app.scenes = []
+    source.write_text(app.model_dump_json(), encoding="utf-8")
+    out = tmp_path / "a.docx"
+    result = _cli("export", str(source), "--docx", str(out))
+    assert result.returncode == 0, result.stderr
+    assert out.exists()
+    assert "[无场景] 三、场景化建设情况" in result.stdout and "[领域未覆盖] 三（三）运营管理" in result.stdout
