@@ -30,6 +30,7 @@ from assistant.drafting.facts import Amount, Implementer, MetricPair, SceneFacts
 from assistant.drafting.material import load_materials
 from assistant.drafting.service import draft_scene
 from assistant.export_check import check_before_export
+from assistant.markdown_io import application_to_markdown
 from assistant.models import Application, AttachmentItem, Scene, SceneParts
 from assistant.paths import EVALS_DIR, SAMPLES_DIR
 from assistant.requirements import load_requirements
@@ -164,6 +165,9 @@ def test_attachment_checklist_follows_the_notice_and_survives_export(tmp_path: P
     lines = [p.text for p in docx.Document(str(out)).paragraphs]
     assert "1. ☑ 企业上一年度审计报告（必备）：2024年度审计报告" in lines
     assert read_application(out) == app
+    markdown = tmp_path / "a.md"
+    markdown.write_text(application_to_markdown(app), encoding="utf-8")
+    assert read_application(markdown).attachment_list == app.attachment_list
     assert any(i.kind == "附件未勾选" and items[1].item in i.message for i in check_before_export(app))
 
 

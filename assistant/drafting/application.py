@@ -36,6 +36,7 @@ FILL_RATIO = 0.95  # leave the writer a little room under each limit
 MAX_FEATURES = 4  # sentences under 先进性与特色
 MAX_BASIS = 4  # sentences under 基础条件
 MAX_BACKGROUND = 4  # scenes whose pain opens 实施背景
+MIN_PAIN_CHARS = 15  # shorter is a label of the pain, not the pain
 SUMMARY_METRICS = 4  # before/after pairs quoted in 项目简述
 METRICS_PER_CATEGORY = 8  # pairs quoted per kind of indicator in 四
 MAX_VALUE_CHARS = 16  # a longer "value" is a clause the reader of the material could not split
@@ -501,9 +502,11 @@ def draft_project_summary(
 
 
 def _first_sentence(text: str) -> str:
-    text = text.strip()
-    m = re.search(r"[。！？]", text)
-    return text[: m.end()] if m else (text + "。" if text else "")
+    """The first sentence that says something (a clause, not a label such as "改造前计划员人数（Excel排产）。");
+    empty when there is none."""
+    sentences = [x for x in re.findall(r"[^。！？]+[。！？]?", text.strip()) if x.strip()]
+    said = next((x for x in sentences if len(x) >= MIN_PAIN_CHARS and "，" in x), "")
+    return said if said.endswith(("。", "！", "？")) or not said else said + "。"
 
 
 def _material_sentences(
@@ -568,7 +571,7 @@ def draft_overview(
     tracer = _Tracer(app, material, draft.derived)
     parts: dict[str, list[str]] = {}
 
-    pains = [_first_sentence(s.parts.痛点) for s in app.scenes if s.parts.痛点.strip()]
+    pains = [said for s in app.scenes if (said := _first_sentence(s.parts.痛点))]
     pains = list(dict.fromkeys(pains))[:MAX_BACKGROUND]
     parts["背景"] = [p["background_lead"] + "".join(pains)] if pains else []
 
