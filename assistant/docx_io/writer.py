@@ -5,6 +5,7 @@ The layout lives in the template (a Word file); this module only prepares the va
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from assistant.attachments import format_attachment
@@ -19,6 +20,14 @@ TEMPLATES_DIR = CORPUS_DIR / "templates"
 
 def _paragraphs(text: str) -> list[str]:
     return [line.strip() for line in (text or "").split("\n") if line.strip()]
+
+
+_SUBHEADING = re.compile(r"^[（(][一二三四五六七八九十]+[）)][^。；，]{2,18}$")
+
+
+def _sectioned(text: str) -> list[dict]:
+    """Paragraphs of 二/四, each marked whether it is a "（一）实施背景" sub-heading."""
+    return [{"text": line, "sub": bool(_SUBHEADING.match(line))} for line in _paragraphs(text)]
 
 
 def attachment_lines(app: Application) -> list[str]:
@@ -78,9 +87,9 @@ def application_context(app: Application) -> dict:
         "profit": [by_year[y].profit if y in by_year else "" for y in years],
         "profile": Listing(e.profile),
         "project_summary": Listing(app.project_summary),
-        "overview": _paragraphs(app.overview),
+        "overview": _sectioned(app.overview),
         "domains": domains,
-        "results": _paragraphs(app.results),
+        "results": _sectioned(app.results),
         "attachment_lines": attachment_lines(app),
         "attachments": _paragraphs(app.attachments),
     }

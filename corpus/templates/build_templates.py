@@ -89,6 +89,24 @@ def _para(doc, text: str, style: str | None = None, bold: bool = False, center: 
     return p
 
 
+def _body(doc, text: str):
+    """A paragraph of running text: first line indented by two characters, as Chinese documents are."""
+    p = _para(doc, text)
+    p.paragraph_format.first_line_indent = Pt(STYLES["Normal"][1] * 2)
+    return p
+
+
+def _sectioned(doc, name: str) -> None:
+    """Running text whose short "（一）实施背景" lines are sub-headings: bold, not indented."""
+    _para(doc, f"{{%p for line in {name} %}}")
+    _para(doc, "{%p if line.sub %}")
+    _para(doc, "{{ line.text }}", bold=True)
+    _para(doc, "{%p else %}")
+    _body(doc, "{{ line.text }}")
+    _para(doc, "{%p endif %}")
+    _para(doc, "{%p endfor %}")
+
+
 def build_application(path: Path) -> None:
     doc = docx.Document()
     _fonts(doc)
@@ -166,35 +184,31 @@ def build_application(path: Path) -> None:
                 for run in paragraph.runs:
                     run.font.size = Pt(TABLE_FONT_PT)  # 小四 in the table, as the form
     _para(doc, "二、项目总体情况", "Heading 1")
-    _para(doc, "{%p for text in overview %}")
-    _para(doc, "{{ text }}")
-    _para(doc, "{%p endfor %}")
+    _sectioned(doc, "overview")
     _para(doc, "三、场景化建设情况", "Heading 1")
     _para(doc, "{%p for domain in domains %}")
     _para(doc, "{{ domain.heading }}", "Heading 2")
     _para(doc, "{%p for text in domain.texts %}")
-    _para(doc, "{{ text }}")
+    _body(doc, "{{ text }}")
     _para(doc, "{%p endfor %}")
     _para(doc, "{%p for scene in domain.scenes %}")
     _para(doc, "{{ scene.number }}. {{ scene.title }}", "Heading 3")
     _para(doc, "{%p for part in scene.parts %}")
     _para(doc, "{{ part.heading }}", bold=True)
     _para(doc, "{%p for text in part.paragraphs %}")
-    _para(doc, "{{ text }}")
+    _body(doc, "{{ text }}")
     _para(doc, "{%p endfor %}")
     _para(doc, "{%p endfor %}")
     _para(doc, "{%p endfor %}")
     _para(doc, "{%p endfor %}")
     _para(doc, "四、项目实施成效", "Heading 1")
-    _para(doc, "{%p for text in results %}")
-    _para(doc, "{{ text }}")
-    _para(doc, "{%p endfor %}")
+    _sectioned(doc, "results")
     _para(doc, "五、相关附件", "Heading 1")
     _para(doc, "{%p for line in attachment_lines %}")
     _para(doc, "{{ line }}")
     _para(doc, "{%p endfor %}")
     _para(doc, "{%p for text in attachments %}")
-    _para(doc, "{{ text }}")
+    _body(doc, "{{ text }}")
     _para(doc, "{%p endfor %}")
     doc.save(str(path))
 
