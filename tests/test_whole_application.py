@@ -243,9 +243,10 @@ def test_export_looks_like_the_official_form(tmp_path: Path) -> None:
         "申报主体地址",
         "所属行业（按主要产品分）",
     ]
-    sub = next(p for p in doc.paragraphs if p.text == "（一）实施背景")
+    every = doc.paragraphs
+    at = next(i for i, p in enumerate(every) if p.text == "（一）实施背景")
+    sub, body = every[at], every[at + 1]
     assert sub.runs[0].bold and not sub.paragraph_format.first_line_indent
-    body = doc.paragraphs[doc.paragraphs.index(sub) + 1]
     assert body.text.startswith("新能源汽车") and body.paragraph_format.first_line_indent == Pt(28)
     for heading in ("一、", "二、项目总体情况", "三、场景化建设情况", "四、项目实施成效", "五、相关附件"):
         assert any(p.text.startswith(heading) for p in doc.paragraphs if p.style.name == "Heading 1")
