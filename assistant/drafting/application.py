@@ -113,7 +113,16 @@ def facts_of_scene(scene: Scene, index: int) -> SceneFacts:
     material = scene_text_material(scene, index)
     if not material.sentences:
         return SceneFacts()
-    return extract_facts(material)
+    return _facts_of_text(material.name, material.text).model_copy(deep=True)
+
+
+@lru_cache(maxsize=64)
+def _facts_of_text(name: str, text: str) -> SceneFacts:
+    # Reading facts embeds the sentences (~0.5 s a scene); a page redrafting one section after another
+    # reads the same unchanged scenes again.
+    return extract_facts(
+        Material(text=text, sentences=split_sentences(text, file=name), name=name, files=[name])
+    )
 
 
 def _facts_for(app: Application, facts: list[SceneFacts | None] | None) -> list[SceneFacts]:
