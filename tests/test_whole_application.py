@@ -23,9 +23,11 @@ from assistant.drafting.application import (
     attachment_checklist,
     draft_application_texts,
     draft_overview,
+    draft_project_summary,
     draft_results,
     economics,
 )
+from assistant.drafting.application_online import polish_section
 from assistant.drafting.facts import Amount, Implementer, MetricPair, SceneFacts
 from assistant.drafting.material import load_materials
 from assistant.drafting.service import draft_scene
@@ -36,6 +38,7 @@ from assistant.paths import EVALS_DIR, SAMPLES_DIR
 from assistant.requirements import load_requirements
 from assistant.review.engine import review_application
 from assistant.text import count_words, extract_quantities
+from evals.scripted_server import Reply, ScriptedServer
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 ROOT = Path(__file__).parent.parent
@@ -376,3 +379,51 @@ def test_export_cli_lists_what_is_incomplete_and_writes_the_file_anyway(tmp_path
     assert result.returncode == 0, result.stderr
     assert out.exists()
     assert "[无场景] 三、场景化建设情况" in result.stdout and "[领域未覆盖] 三（三）运营管理" in result.stdout
+
+
+# -- online: the model rewrites, the figure guard keeps what traces -----------------------------------
+
+
+def _online(server) -> Settings:
+    return Settings(openai_base_url=server.base_url, llm_model="scripted", llm_max_retries=0, llm_timeout=5)
+
+
+def _drafted_from_material():
+    material = load_materials([MATERIAL])
+    drafted = draft_scene(
+        material, Settings(), domain="生产作业", link="设备管理", scene="设备故障诊断与预测"
+    )
+    app = Application(factory_name="注塑智能工厂", scenes=[drafted.scene])
+    return app, [drafted.facts], material
+
+
+def test_the_model_rewrite_keeps_only_sentences_whose_figures_trace() -> None:
+    app, facts, material = _drafted_from_material()
+    offline = draft_results(app, facts, material)
+    rewrite = (
+        "（二）经济效益\n项目合计投资340万元，年收益约275万元，投资回收期约1.2年。项目每年另节约电费999万元。\n"
+        "（三）生产运营指标\n注塑机综合效率OEE由71%提升至83%。"
+    )
+    with ScriptedServer() as server:
+        server.script(Reply(rewrite))
+        polished = polish_section(app, offline, _online(server), facts=facts, material=material)
+        prompt = server.requests[0]["messages"][1]["content"]
+    assert polished.mode == "online"
+    assert "999万元" not in polished.text and polished.dropped == ["项目每年另节约电费999万元。"]
+    assert (
+        polished.text.startswith("（二）经济效益\n项目合计投资340万元")
+        and "OEE由71%提升至83%" in polished.text
+    )
+    assert any(f.value == "1.2年" for f in polished.figures)
+    assert "<<<草稿开始>>>" in prompt and "推算：" in prompt  # the model sees the derivations it may quote
+
+
+def test_an_over_long_or_failed_rewrite_keeps_the_offline_draft() -> None:
+    app, facts, material = _drafted_from_material()
+    offline = draft_project_summary(app, facts, material)
+    with ScriptedServer() as server:
+        server.script(Reply("注塑机综合效率OEE由71%提升至83%。" * 40), "500")
+        long = polish_section(app, offline, _online(server), facts=facts, material=material)
+        failed = polish_section(app, offline, _online(server), facts=facts, material=material)
+    assert long.text == offline.text and long.mode == "offline" and "超出上限500字" in long.notes[0]
+    assert failed.text == offline.text and "大模型调用失败" in failed.notes[0]

@@ -61,6 +61,8 @@ class SectionDraft(_Model):
     derived: list[Derived] = Field(default_factory=list, description="由场景数字算出的数字及算法")
     questions: list[str] = Field(default_factory=list, description="材料缺少、需要企业补充的信息")
     dropped: list[str] = Field(default_factory=list, description="因数字无法溯源而未写入的句子")
+    mode: Literal["offline", "online"] = "offline"
+    notes: list[str] = Field(default_factory=list, description="起草过程的说明，如大模型失败后保留离线草稿")
 
 
 class ApplicationDraft(_Model):
@@ -242,7 +244,7 @@ def _close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-6, abs_tol=0.051)
 
 
-class _Tracer:
+class Tracer:
     def __init__(self, app: Application, material: Material | None, derived: list[Derived]) -> None:
         self.guard = FigureGuard(source_material(app, material))
         self.derived = derived
@@ -365,7 +367,7 @@ def draft_results(
     labels = [scene_label(i, s) for i, s in enumerate(app.scenes, 1)]
     money = economics(app, all_facts)
     draft = SectionDraft(key="实施成效", derived=[*money.derived, *_pair_derivations(all_facts, labels)])
-    tracer = _Tracer(app, material, draft.derived)
+    tracer = Tracer(app, material, draft.derived)
     blocks: list[tuple[str, list[str]]] = []
 
     innovation: list[str] = []
@@ -475,7 +477,7 @@ def draft_project_summary(
     if not app.scenes:
         draft.questions.append(patterns()["questions"]["建设"])
         return draft
-    tracer = _Tracer(app, material, draft.derived)
+    tracer = Tracer(app, material, draft.derived)
     titles = "、".join(f"“{s.instance or s.title}”" for s in app.scenes)
     domains = "、".join(_domains_of(app))
     if app.factory_name:
@@ -577,7 +579,7 @@ def draft_overview(
     cues = patterns()["cues"]
     money = economics(app, all_facts)
     draft = SectionDraft(key="总体情况", derived=[_scene_count(app), *money.derived])
-    tracer = _Tracer(app, material, draft.derived)
+    tracer = Tracer(app, material, draft.derived)
     parts: dict[str, list[str]] = {}
 
     pains = [said for s in app.scenes if (said := _first_sentence(s.parts.痛点))]

@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.config import Settings
 from assistant.drafting.application import ApplicationDraft, draft_application_texts
+from assistant.drafting.application_online import polish_application_texts
 from assistant.drafting.material import Material, load_materials
 from assistant.drafting.service import DraftResult, draft_scene
 from assistant.errors import InputError
@@ -128,6 +129,8 @@ def draft_application(
     facts = [None] * (len(app.scenes) - len(results)) + [r.facts for r in results]
     combined = _combine([*materials, *([about] if about else [])])
     texts = draft_application_texts(app, facts, combined)
+    if settings.llm_configured:  # the model rewrites the prose; the figure guard keeps what traces
+        texts = polish_application_texts(app, texts, settings, facts=facts, material=combined)
     app = texts.apply(app)
     return DraftedApplication(application=app, scenes=results, texts=texts, issues=check_before_export(app))
 
