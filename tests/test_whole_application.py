@@ -427,3 +427,14 @@ def test_an_over_long_or_failed_rewrite_keeps_the_offline_draft() -> None:
         failed = polish_section(app, offline, _online(server), facts=facts, material=material)
     assert long.text == offline.text and long.mode == "offline" and "超出上限500字" in long.notes[0]
     assert failed.text == offline.text and "大模型调用失败" in failed.notes[0]
+
+
+def test_one_scene_from_the_sample_material_has_only_the_error_its_content_deserves() -> None:
+    from assistant.drafting.assemble import draft_application, load_basic_info
+
+    drafted = draft_application([load_materials([MATERIAL])], Settings(), load_basic_info(BASIC_INFO))
+    app = drafted.application
+    assert len(app.scenes) == 1 and app.project_summary and app.overview and app.results
+    errors = {f.rule for f in review_application(app).findings if f.severity.value == "error"}
+    assert errors == {"domain-coverage"}  # one scene cannot cover 生产管理 and 运营管理: deserved
+    assert {i.kind for i in drafted.issues} == {"领域未覆盖"}
