@@ -725,7 +725,11 @@ def draft_application_cmd(
     overwrite: Annotated[bool, typer.Option("--overwrite", help="允许覆盖已有文件")] = False,
 ) -> None:
     """由各场景的原始材料起草整份申报书（场景、项目简述、总体情况、实施成效、附件清单）并导出；
-    导出前列出仍不完整或超出字数的内容（不阻止导出），以及需要企业补充的问题。"""
+    导出前列出仍不完整或超出字数的内容（不阻止导出），以及需要企业补充的问题。
+
+    每个 MATERIAL 是一个场景：给文件，该文件即一个场景的材料；给文件夹，夹内全部材料文件合为一个场景。
+    例：assistant draft-application 注塑/ 排产.md 售后.docx --basic-info 基本信息.yaml --docx 申报书.docx
+    """
     from assistant.config import get_settings
     from assistant.drafting.assemble import (
         draft_application,

@@ -28,6 +28,7 @@ from assistant.drafting.application import (
     economics,
 )
 from assistant.drafting.application_online import polish_section
+from assistant.drafting.assemble import draft_application, load_basic_info
 from assistant.drafting.facts import Amount, Implementer, MetricPair, SceneFacts
 from assistant.drafting.material import load_materials
 from assistant.drafting.service import draft_scene
@@ -430,8 +431,6 @@ def test_an_over_long_or_failed_rewrite_keeps_the_offline_draft() -> None:
 
 
 def test_one_scene_from_the_sample_material_has_only_the_error_its_content_deserves() -> None:
-    from assistant.drafting.assemble import draft_application, load_basic_info
-
     drafted = draft_application([load_materials([MATERIAL])], Settings(), load_basic_info(BASIC_INFO))
     app = drafted.application
     assert len(app.scenes) == 1 and app.project_summary and app.overview and app.results
