@@ -14,6 +14,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
+from assistant.attachments import parse_attachment
 from assistant.docx_io.blocks import Block, Para, TableBlock, docx_blocks, markdown_blocks
 from assistant.errors import InputError
 from assistant.models import PART_KEYS, Application, Enterprise, PartKey, Scene, YearFinance
@@ -185,7 +186,14 @@ class _Reader:
                     self._basic_table(block)
         self.app.overview = "\n".join(texts["总体情况"]).strip()
         self.app.results = "\n".join(texts["实施成效"]).strip()
-        self.app.attachments = "\n".join(texts["相关附件"]).strip()
+        free = []
+        for line in texts["相关附件"]:
+            item = parse_attachment(line)
+            if item is None:
+                free.append(line)
+            else:
+                self.app.attachment_list.append(item)
+        self.app.attachments = "\n".join(free).strip()
         self._scenes(scene_blocks)
         return self.app
 

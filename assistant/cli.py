@@ -707,6 +707,7 @@ def export_cmd(
     """把申报书导出为附件2版式的 Word 文件，以及附件3汇总表中的一行。"""
     from assistant.application_reader import read_application
     from assistant.docx_io.writer import export_docx
+    from assistant.export_check import check_before_export
     from assistant.summary_table import write_summary_docx, write_summary_xlsx
 
     if docx_out is None and summary_out is None:
@@ -725,6 +726,7 @@ def export_cmd(
             [app_], summary_out, overwrite=overwrite
         )
         console.print(f"已写入 {summary_out}")
+    _print_issues(check_before_export(app_))
 
 
 @app.command("draft")
@@ -776,6 +778,91 @@ def draft_cmd(
         err_console.print(f"已写入 {out}")
 
 
+@app.command("draft-application")
+def draft_application_cmd(
+    material: Annotated[
+        list[Path],
+        typer.Argument(
+            help="每个场景一份材料：一个文件即一个场景（.txt/.md/.docx/.xlsx/.pdf/.yaml/.json），"
+            "一个文件夹即一个场景（夹内文件合为该场景的材料）；按给出的顺序排列场景"
+        ),
+    ],
+    basic_info: Annotated[
+        Path | None,
+        typer.Option(
+            "--basic-info",
+            help="基本信息 YAML：申报书字段（project_name、applicant、enterprise: {name, …}、factory_name…），"
+            "可加 scenes: 按材料顺序给出每个场景的 domain/link/scene/instance",
+        ),
+    ] = None,
+    about: Annotated[
+        list[Path] | None,
+        typer.Option("--about", help="关于企业与项目整体的材料（背景、基础条件），可多次给出"),
+    ] = None,
+    docx_out: Annotated[Path | None, typer.Option("--docx", help="输出附件2版式的 .docx")] = None,
+    summary_out: Annotated[
+        Path | None, typer.Option("--summary", help="输出汇总表行（.xlsx 或 .docx）")
+    ] = None,
+    json_out: Annotated[
+        Path | None, typer.Option("--json", help="另存申报书 JSON（可再编辑后 export）")
+    ] = None,
+    overwrite: Annotated[bool, typer.Option("--overwrite", help="允许覆盖已有文件")] = False,
+) -> None:
+    """由各场景的原始材料起草整份申报书（场景、项目简述、总体情况、实施成效、附件清单）并导出；
+    导出前列出仍不完整或超出字数的内容（不阻止导出），以及需要企业补充的问题。
+
+    每个 MATERIAL 是一个场景：给文件，该文件即一个场景的材料；给文件夹，夹内全部材料文件合为一个场景。
+    例：assistant draft-application 注塑/ 排产.md 售后.docx --basic-info 基本信息.yaml --docx 申报书.docx
+    """
+    from assistant.config import get_settings
+    from assistant.drafting.assemble import (
+        draft_application,
+        export_application,
+        load_basic_info,
+        scene_materials,
+    )
+    from assistant.drafting.material import load_materials
+
+    outputs = [p for p in (docx_out, summary_out, json_out) if p is not None]
+    if not outputs:
+        raise _input_error("请至少指定 --docx、--summary 或 --json 之一")
+    for target in outputs:
+        if target.exists() and not overwrite:
+            raise _input_error(f"{target} 已存在；如需覆盖请加 --overwrite")
+    info = load_basic_info(basic_info) if basic_info else None
+    materials = scene_materials(material)
+    settings = get_settings()
+    hints = info.scenes if info else []
+    if len(hints) < len(materials) or any(not (h.link and h.scene) for h in hints):
+        _ensure_index(settings)  # some scene's 环节/场景 is proposed by the knowledge base
+    err_console.print(f"[dim]{settings.mode}[/]")
+    drafted = draft_application(materials, settings, info, load_materials(about) if about else None)
+    for result in drafted.scenes:
+        if result.fell_back:
+            err_console.print(f"[yellow]{result.notes[0]}[/]", highlight=False)
+    app_ = drafted.application
+    if json_out is not None:
+        from assistant.storage import atomic_write_text
+
+        atomic_write_text(
+            json_out, app_.model_dump_json(indent=2, exclude={"scenes": {"__all__": {"title"}}})
+        )
+        console.print(f"已写入 {json_out}", highlight=False)
+    issues = export_application(app_, docx=docx_out, summary=summary_out, overwrite=overwrite)
+    for target in (docx_out, summary_out):
+        if target is not None:
+            console.print(f"已写入 {target}", highlight=False)
+    console.print(f"共 {len(app_.scenes)} 个场景：", highlight=False)
+    for i, scene in enumerate(app_.scenes, 1):
+        console.print(f"  {i}. [{scene.domain}] {scene.title}", highlight=False)
+    _print_issues(issues)
+    questions = drafted.questions()
+    if questions:
+        console.print(f"需要企业补充的问题（{len(questions)}）：")
+        for q in questions:
+            console.print(f"  - {q}", highlight=False, soft_wrap=True)
+
+
 user_app = typer.Typer(help="管理网页登录用户（绑定非本机地址时必须登录）。", no_args_is_help=True)
 app.add_typer(user_app, name="user")
 
@@ -805,6 +892,16 @@ def user_add_cmd(
     console.print(f"{'已添加' if new else '已更新'}用户 {name}：{path}", highlight=False)
     if settings.users_file is None or settings.users_file.resolve() != path.resolve():
         console.print(f"启动前请设置 ASSISTANT_USERS_FILE={path}", highlight=False)
+
+
+def _print_issues(issues: list) -> None:
+    """The pre-export list: what the exported file still lacks or exceeds (export is not blocked)."""
+    if issues:
+        console.print(f"[yellow]导出前检查：以下 {len(issues)} 项不完整或超出字数（已照常导出）：[/]")
+        for issue in issues:
+            console.print(f"  - {issue.line()}", highlight=False, soft_wrap=True)
+    else:
+        console.print("导出前检查：各部分齐全，均在字数上限内。")
 
 
 def _ensure_index(settings) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.attachments import format_attachment
 from assistant.models import Application, Scene
 from assistant.requirements import Requirements, load_requirements
 
@@ -151,6 +152,8 @@ def application_to_markdown(
         *_paragraphs(app.results),
         "## 五、相关附件",
         "",
+        # Escaped so Markdown keeps "1." as text: the reader reads the checklist from the line itself.
+        *[format_attachment(n, item).replace(".", "\\.", 1) for n, item in enumerate(app.attachment_list, 1)],
         *_paragraphs(app.attachments),
     ]
     return "\n".join(lines)

@@ -134,6 +134,15 @@ class Enterprise(_Model):
     profile: str = Field("", description="企业简介，500字以内")
 
 
+class AttachmentItem(_Model):
+    """One line of 五、相关附件: a document the notice asks for (or the writer adds), and whether it is enclosed."""
+
+    item: str = Field(description="附件名称，如 企业上一年度审计报告")
+    required: bool = Field(False, description="通知要求必须提供")
+    ticked: bool = Field(False, description="撰写人已确认随申报书附上")
+    note: str = Field("", description="补充说明，如 专利名称清单、报告年度")
+
+
 class Application(_Model):
     """One 江西省先进级智能工厂项目申报书 (附件2)."""
 
@@ -153,7 +162,10 @@ class Application(_Model):
         description="三（六）（七）加分项里不按场景五部分写的叙述，按领域名（如 智慧供应链建设）",
     )
     results: str = Field("", description="四、项目实施成效")
-    attachments: str = Field("", description="五、相关附件")
+    attachments: str = Field("", description="五、相关附件：清单之外的叙述")
+    attachment_list: list[AttachmentItem] = Field(
+        default_factory=list, description="五、相关附件的清单（按通知要求逐项勾选），导出为编号列表"
+    )
 
     def scenes_in(self, domain: str) -> list[Scene]:
         return [s for s in self.scenes if s.domain == domain]

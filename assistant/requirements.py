@@ -110,9 +110,16 @@ class QuotaSpec(BaseModel):
         return self.limited.limit if unit in self.limited.units else self.default_limit
 
 
+class ChecklistItemSpec(BaseModel):
+    item: str
+    required: bool
+    hint: str
+
+
 class AttachmentsSpec(BaseModel):
     clause: str
     required: list[str]
+    checklist: list[ChecklistItemSpec]
 
 
 class SectionSpec(BaseModel):

@@ -10,6 +10,8 @@ ldconfig -p | grep -q 'libglib-2.0.so.0 ' || need+=(libglib2.0-0)
 # The browser test drives Debian's chromium (no Playwright download); CJK fonts so screenshots show Chinese.
 [ -x /usr/bin/chromium ] || need+=(chromium)
 [ -f /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc ] || need+=(fonts-noto-cjk)
+# The export test renders the PDF LibreOffice made into PNG pages (pdftoppm) and reads its page size (pdfinfo).
+command -v pdftoppm >/dev/null || need+=(poppler-utils)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != 0 ]; then
   echo "缺少系统软件包：${need[*]}（请以 root 运行 apt-get install ${need[*]}）" >&2

@@ -5,8 +5,10 @@ The layout lives in the template (a Word file); this module only prepares the va
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
+from assistant.attachments import format_attachment
 from assistant.errors import InputError
 from assistant.markdown_io import CHECKED, UNCHECKED, boxes
 from assistant.models import Application
@@ -18,6 +20,19 @@ TEMPLATES_DIR = CORPUS_DIR / "templates"
 
 def _paragraphs(text: str) -> list[str]:
     return [line.strip() for line in (text or "").split("\n") if line.strip()]
+
+
+_SUBHEADING = re.compile(r"^[（(][一二三四五六七八九十]+[）)][^。；，]{2,18}$")
+
+
+def _sectioned(text: str) -> list[dict]:
+    """Paragraphs of 二/四, each marked whether it is a "（一）实施背景" sub-heading."""
+    return [{"text": line, "sub": bool(_SUBHEADING.match(line))} for line in _paragraphs(text)]
+
+
+def attachment_lines(app: Application) -> list[str]:
+    """五、相关附件 as a numbered list: 1. ☑ 企业上一年度审计报告（必备）：2024年度."""
+    return [format_attachment(n, item) for n, item in enumerate(app.attachment_list, 1)]
 
 
 def application_context(app: Application) -> dict:
@@ -42,13 +57,14 @@ def application_context(app: Application) -> dict:
                 "texts": texts,
                 "scenes": [
                     {
+                        "number": number,  # 1. 2. … within each domain, as the form's example
                         "title": scene.title,
                         "parts": [
                             {"heading": spec.heading, "paragraphs": _paragraphs(scene.parts.get(spec.key))}  # type: ignore[arg-type]
                             for spec in req.parts
                         ],
                     }
-                    for scene in scenes
+                    for number, scene in enumerate(scenes, 1)
                 ],
             }
         )
@@ -71,9 +87,10 @@ def application_context(app: Application) -> dict:
         "profit": [by_year[y].profit if y in by_year else "" for y in years],
         "profile": Listing(e.profile),
         "project_summary": Listing(app.project_summary),
-        "overview": _paragraphs(app.overview),
+        "overview": _sectioned(app.overview),
         "domains": domains,
-        "results": _paragraphs(app.results),
+        "results": _sectioned(app.results),
+        "attachment_lines": attachment_lines(app),
         "attachments": _paragraphs(app.attachments),
     }
 

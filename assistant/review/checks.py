@@ -451,7 +451,7 @@ def finance(rule, ctx: Context) -> list[Finding]:
     return [finding(rule, evidence="、".join(missing), missing="、".join(missing))]
 
 
-_BASIC_FIELDS = {
+BASIC_FIELDS = {
     "企业名称": lambda a: a.enterprise.name,
     "成立时间": lambda a: a.enterprise.founded,
     "申报主体地址": lambda a: a.enterprise.address,
@@ -465,7 +465,7 @@ _BASIC_FIELDS = {
 
 @check("basic-info")
 def basic_info(rule, ctx: Context) -> list[Finding]:
-    missing = [name for name in ctx.req.basic_fields.required if not _BASIC_FIELDS[name](ctx.app).strip()]
+    missing = [name for name in ctx.req.basic_fields.required if not BASIC_FIELDS[name](ctx.app).strip()]
     if ctx.app.enterprise.major_accident is None:
         missing.append("重大事故一问（是/否）")
     if not missing:

@@ -14,18 +14,70 @@ from docx.enum.section import WD_ORIENT
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt
+from docx.shared import Cm, Pt, RGBColor
 
 HERE = Path(__file__).parent
 
 
+BODY_FONT = "仿宋_GB2312"  # Chinese government documents: 仿宋 body, 黑体 headings
+HEADING_FONT = "黑体"
+LATIN_FONT = "Times New Roman"
+BLACK = RGBColor(0, 0, 0)
+# style → (East-Asian font, size in pt, bold)
+STYLES = {
+    "Normal": (BODY_FONT, 14, False),
+    "Title": (HEADING_FONT, 22, False),
+    "Heading 1": (HEADING_FONT, 16, False),
+    "Heading 2": (HEADING_FONT, 15, False),
+    "Heading 3": (HEADING_FONT, 14, False),
+    "Heading 4": (HEADING_FONT, 14, False),
+}
+
+
+BASIC_TABLE_WIDTHS = (3.8, 2.0, 4.2, 2.0, 3.6)  # cm, sums to the A4 text width
+TABLE_FONT_PT = 12
+
+
+def _set_fonts(rpr, east_asia: str) -> None:
+    """Explicit fonts on every script, and no theme fonts, which Word would prefer to them."""
+    fonts = rpr.get_or_add_rFonts()
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    fonts.set(qn("w:ascii"), LATIN_FONT)
+    fonts.set(qn("w:hAnsi"), LATIN_FONT)
+    fonts.set(qn("w:eastAsia"), east_asia)
+    fonts.set(qn("w:cs"), LATIN_FONT)
+
+
 def _fonts(doc) -> None:
-    for name in ("Normal", "Heading 1", "Heading 2", "Heading 3", "Heading 4", "Title"):
+    for name, (east_asia, size, bold) in STYLES.items():
         style = doc.styles[name]
-        style.font.name = "宋体" if name == "Normal" else "黑体"
-        style.element.rPr.rFonts.set(qn("w:eastAsia"), style.font.name)
-        if name == "Normal":
-            style.font.size = Pt(12)
+        style.font.name = LATIN_FONT
+        style.font.size = Pt(size)
+        style.font.bold = bold
+        style.font.color.rgb = BLACK  # the default template's headings are theme blue
+        _set_fonts(style.element.get_or_add_rPr(), east_asia)
+        if name != "Normal":
+            style.paragraph_format.space_before = Pt(6)
+            style.paragraph_format.space_after = Pt(6)
+            # Title carries a bottom border in the default template: the form has none.
+            ppr = style.element.pPr
+            if ppr is not None:
+                for border in ppr.findall(qn("w:pBdr")):
+                    ppr.remove(border)
+    doc.styles["Normal"].paragraph_format.line_spacing = 1.25
+
+
+def _a4(doc, landscape: bool = False) -> None:
+    section = doc.sections[0]
+    width, height = Cm(21.0), Cm(29.7)
+    section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
+    section.page_width, section.page_height = (height, width) if landscape else (width, height)
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    if landscape:
+        section.top_margin = section.bottom_margin = Cm(2.5)
+        section.left_margin = section.right_margin = Cm(1.8)
 
 
 def _para(doc, text: str, style: str | None = None, bold: bool = False, center: bool = False):
@@ -37,19 +89,50 @@ def _para(doc, text: str, style: str | None = None, bold: bool = False, center: 
     return p
 
 
+def _body(doc, text: str):
+    """A paragraph of running text: first line indented by two characters, as Chinese documents are."""
+    p = _para(doc, text)
+    p.paragraph_format.first_line_indent = Pt(STYLES["Normal"][1] * 2)
+    return p
+
+
+def _sectioned(doc, name: str) -> None:
+    """Running text whose short "（一）实施背景" lines are sub-headings: bold, not indented."""
+    _para(doc, f"{{%p for line in {name} %}}")
+    _para(doc, "{%p if line.sub %}")
+    _para(doc, "{{ line.text }}", bold=True)
+    _para(doc, "{%p else %}")
+    _body(doc, "{{ line.text }}")
+    _para(doc, "{%p endif %}")
+    _para(doc, "{%p endfor %}")
+
+
 def build_application(path: Path) -> None:
     doc = docx.Document()
     _fonts(doc)
+    _a4(doc)
+    mark = _para(doc, "附件2")
+    _set_fonts(mark.runs[0]._element.get_or_add_rPr(), HEADING_FONT)
+    mark.runs[0].font.size = Pt(16)
+    for _ in range(3):
+        doc.add_paragraph()
     _para(doc, "江西省先进级智能工厂项目申报书", "Title", center=True)
+    for _ in range(4):
+        doc.add_paragraph()
+    # The form's cover labels are spaced to one width; the reader ignores the spaces.
     for label, var in (
-        ("项目名称", "app.project_name"),
-        ("申报单位（盖章）", "app.applicant"),
-        ("推荐单位（盖章）", "app.recommender"),
+        ("项    目    名    称", "app.project_name"),
+        ("申 报 单 位（盖 章）", "app.applicant"),
+        ("推 荐 单 位（盖 章）", "app.recommender"),
     ):
-        _para(doc, f"{label}：{{{{ {var} }}}}")
-    _para(doc, "是否入选江西省智能制造标杆企业：{{ benchmark_boxes }}")
-    _para(doc, "申报日期：{{ app.apply_date }}")
-    _para(doc, "一、申报主体和先进级智能工厂基本信息", "Heading 1")
+        cover = _para(doc, f"{label}：{{{{ {var} }}}}")
+        cover.paragraph_format.left_indent = Cm(1.5)
+    cover = _para(doc, "是否入选江西省智能制造标杆企业：{{ benchmark_boxes }}")
+    cover.paragraph_format.left_indent = Cm(1.5)
+    cover = _para(doc, "申    报    日    期：{{ app.apply_date }}")
+    cover.paragraph_format.left_indent = Cm(1.5)
+    first = _para(doc, "一、申报主体和先进级智能工厂基本信息", "Heading 1")
+    first.paragraph_format.page_break_before = True  # the cover is a page of its own
     _para(doc, "（一）申报主体基本信息", "Heading 2")
     rows = [
         ["企业名称", "{{ e.name }}"],
@@ -90,33 +173,42 @@ def build_application(path: Path) -> None:
             for j, text in enumerate(cells):
                 table.cell(i, j).text = text
     table.cell(5, 0).merge(table.cell(6, 0)).text = "联系人"
+    # The form's proportions on A4's 15.6 cm text width: a wide label column, then name/value pairs.
+    table.autofit = False
+    for column, width in zip(table.columns, BASIC_TABLE_WIDTHS, strict=True):
+        column.width = Cm(width)  # the grid, which LibreOffice follows
+    for row in table.rows:
+        for cell, width in zip(row.cells, BASIC_TABLE_WIDTHS, strict=True):
+            cell.width = Cm(width)
+            for paragraph in cell.paragraphs:
+                for run in paragraph.runs:
+                    run.font.size = Pt(TABLE_FONT_PT)  # 小四 in the table, as the form
     _para(doc, "二、项目总体情况", "Heading 1")
-    _para(doc, "{%p for text in overview %}")
-    _para(doc, "{{ text }}")
-    _para(doc, "{%p endfor %}")
+    _sectioned(doc, "overview")
     _para(doc, "三、场景化建设情况", "Heading 1")
     _para(doc, "{%p for domain in domains %}")
     _para(doc, "{{ domain.heading }}", "Heading 2")
     _para(doc, "{%p for text in domain.texts %}")
-    _para(doc, "{{ text }}")
+    _body(doc, "{{ text }}")
     _para(doc, "{%p endfor %}")
     _para(doc, "{%p for scene in domain.scenes %}")
-    _para(doc, "{{ scene.title }}", "Heading 3")
+    _para(doc, "{{ scene.number }}. {{ scene.title }}", "Heading 3")
     _para(doc, "{%p for part in scene.parts %}")
     _para(doc, "{{ part.heading }}", bold=True)
     _para(doc, "{%p for text in part.paragraphs %}")
-    _para(doc, "{{ text }}")
+    _body(doc, "{{ text }}")
     _para(doc, "{%p endfor %}")
     _para(doc, "{%p endfor %}")
     _para(doc, "{%p endfor %}")
     _para(doc, "{%p endfor %}")
     _para(doc, "四、项目实施成效", "Heading 1")
-    _para(doc, "{%p for text in results %}")
-    _para(doc, "{{ text }}")
-    _para(doc, "{%p endfor %}")
+    _sectioned(doc, "results")
     _para(doc, "五、相关附件", "Heading 1")
+    _para(doc, "{%p for line in attachment_lines %}")
+    _para(doc, "{{ line }}")
+    _para(doc, "{%p endfor %}")
     _para(doc, "{%p for text in attachments %}")
-    _para(doc, "{{ text }}")
+    _body(doc, "{{ text }}")
     _para(doc, "{%p endfor %}")
     doc.save(str(path))
 
@@ -124,10 +216,7 @@ def build_application(path: Path) -> None:
 def build_summary(path: Path) -> None:
     doc = docx.Document()
     _fonts(doc)
-    section = doc.sections[0]
-    section.orientation = WD_ORIENT.LANDSCAPE
-    section.page_width, section.page_height = section.page_height, section.page_width
-    section.left_margin = section.right_margin = Cm(1.8)
+    _a4(doc, landscape=True)
     _para(doc, "附件3", bold=True)
     _para(doc, "江西省先进级智能工厂项目推荐汇总表", "Title", center=True)
     _para(doc, "推荐单位（盖章）：{{ recommender }}")

@@ -1,0 +1,439 @@
+"""The whole 申报书: application texts drafted from the scenes, the pre-export check, the official-form
+layout of the .docx, and one command from material to a reviewed export (also as PDF and PNG pages)."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import docx
+import openpyxl
+import yaml
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt
+
+from assistant.application_reader import read_application
+from assistant.config import Settings
+from assistant.docx_io.writer import export_docx
+from assistant.drafting.application import (
+    attachment_checklist,
+    draft_application_texts,
+    draft_overview,
+    draft_project_summary,
+    draft_results,
+    economics,
+)
+from assistant.drafting.application_online import polish_section
+from assistant.drafting.assemble import draft_application, load_basic_info
+from assistant.drafting.facts import Amount, Implementer, MetricPair, SceneFacts
+from assistant.drafting.material import load_materials
+from assistant.drafting.service import draft_scene
+from assistant.export_check import check_before_export
+from assistant.markdown_io import application_to_markdown
+from assistant.models import Application, AttachmentItem, Scene, SceneParts
+from assistant.paths import EVALS_DIR, SAMPLES_DIR
+from assistant.requirements import load_requirements
+from assistant.review.engine import review_application
+from assistant.text import count_words, extract_quantities
+from evals.scripted_server import Reply, ScriptedServer
+
+ARTIFACTS = Path(__file__).parent / "artifacts"
+ROOT = Path(__file__).parent.parent
+MATERIAL = SAMPLES_DIR / "sample-material.md"
+BASIC_INFO = SAMPLES_DIR / "sample-basic-info.yaml"
+# Two more scenes' material, so the drafted application covers the three mandatory domains.
+MORE = [EVALS_DIR / "drafting" / "sets" / "d18", EVALS_DIR / "drafting" / "sets" / "d20"]
+MORE_HINTS = [
+    {"domain": "生产管理", "link": "计划调度", "scene": "车间智能排产"},
+    {"domain": "运营管理", "link": "营销与售后", "scene": "远程运维服务"},
+]
+
+
+def sample() -> Application:
+    return Application.model_validate_json((SAMPLES_DIR / "sample-application.json").read_text("utf-8"))
+
+
+def scene(domain: str, instance: str, investment: str = "", returns: str = "") -> Scene:
+    """A scene whose text states what ``facts`` below says (the drafts may quote only stated figures)."""
+    money = f"本场景总投资{investment}，每年收益{returns}。" if investment else "投资待统计。"
+    parts = SceneParts(成效="OEE由71%提升至83%。", 经济性=money)
+    return Scene(domain=domain, link="设备管理", scene="设备故障诊断与预测", instance=instance, parts=parts)
+
+
+def facts(investment: str | None, returns: str | None) -> SceneFacts:
+    return SceneFacts(
+        investment_total=Amount(amount=investment) if investment else None,
+        returns_total=Amount(amount=returns) if returns else None,
+        implementers=[Implementer(system="设备管理平台", name="南昌智维软件有限公司")],
+        pairs=[MetricPair(metric="OEE", before="71%", after="83%")],
+    )
+
+
+# -- economics: sums only of figures that belong together -------------------------------------------
+
+
+def test_project_investment_is_summed_only_when_every_scene_states_one() -> None:
+    app = Application(
+        scenes=[
+            scene("生产作业", "甲", "340万元", "275万元"),
+            scene("生产管理", "乙", "1,380万元", "420万元"),
+        ]
+    )
+    complete = economics(app, [facts("340万元", "275万元"), facts("1,380万元", "420万元")])
+    assert complete.total_investment is not None and complete.total_investment.text == "1,720万元"
+    assert complete.total_returns is not None and complete.total_returns.text == "695万元"
+    hows = {d.value: d.how for d in complete.derived}
+    assert "340万元" in hows["1,720万元"] and "1,380万元" in hows["1,720万元"]
+    assert "2.5年" in hows  # 1720 ÷ 695, recorded with its derivation
+
+    complete_text = draft_results(app, [facts("340万元", "275万元"), facts("1,380万元", "420万元")])
+    assert "合计投资1,720万元" in complete_text.text and not complete_text.dropped
+    assert any(f.value == "1,720万元" and f.source.startswith("推算：") for f in complete_text.figures)
+
+    app.scenes[1] = scene("生产管理", "乙")
+    partial = economics(app, [facts("340万元", "275万元"), facts(None, None)])
+    assert (
+        partial.total_investment is None and partial.total_returns is None and partial.payback_years is None
+    )
+    results = draft_results(app, [facts("340万元", "275万元"), facts(None, None)])
+    assert "合计投资" not in results.text and "340万元" in results.text
+    assert any("场景2「乙」的投资金额" in q for q in results.questions) and "“甲”340万元" in results.text
+    assert any("场景2「乙」的年收益" in q for q in results.questions)
+
+
+def test_every_figure_of_the_drafted_texts_is_traced() -> None:
+    material = load_materials([MATERIAL])
+    drafted = draft_scene(
+        material, Settings(), domain="生产作业", link="设备管理", scene="设备故障诊断与预测"
+    )
+    app = Application(factory_name="注塑智能工厂", scenes=[drafted.scene])
+    texts = draft_application_texts(app, [drafted.facts], material)
+    for section in texts.sections():
+        assert section.text, section.key
+        stated = [q.text for q in extract_quantities(section.text)]
+        traced = [f.value for f in section.figures]
+        assert sorted(stated) == sorted(traced), section.key
+        assert all(f.source for f in section.figures)
+    # The return rate is the tool's own arithmetic, and says so.
+    rate = next(f for f in texts.results.figures if f.value == "80.9%")
+    assert rate.source.startswith("推算：") and "340万元" in rate.source
+    assert "1,900小时" in texts.results.text and "340万元" in texts.project_summary.text
+    assert count_words(texts.project_summary.text) <= load_requirements().limit_spec("项目简述").limit
+
+
+def test_project_summary_of_eight_scenes_keeps_its_limit() -> None:
+    texts = draft_application_texts(sample())
+    limit = load_requirements().limit_spec("项目简述").limit
+    assert 0 < count_words(texts.project_summary.text) <= limit
+    assert "8个智能制造典型场景" in texts.project_summary.text
+
+
+def test_overview_asks_precise_questions_where_facts_are_missing() -> None:
+    bare = Scene(
+        domain="生产作业",
+        link="质量管控",
+        scene="在线智能检测",
+        instance="外观检测",
+        parts=SceneParts(描述="企业在装配线末端建设外观检测工位。"),
+    )
+    draft = draft_overview(Application(scenes=[bare]), [SceneFacts()])
+    headings = re.findall(r"^（[一二三四五]）\S+$", draft.text, re.MULTILINE)
+    assert headings == ["（四）总体建设情况"]
+    asked = "\n".join(draft.questions)
+    for words in ("实施背景", "基础条件", "总体实施架构", "先进性与特色"):
+        assert words in asked
+    assert "【待补充】" not in draft.text
+
+
+# -- 五、相关附件 ------------------------------------------------------------------------------------
+
+
+def test_attachment_checklist_follows_the_notice_and_survives_export(tmp_path: Path) -> None:
+    items = attachment_checklist()
+    assert [i.item for i in items][:2] == [
+        "企业上一年度审计报告",
+        "智能制造能力成熟度自评估结果或其他能力证明材料",
+    ]
+    assert [i.required for i in items] == [True, True, False]
+    assert "不需要提供" in load_requirements().attachments.checklist[2].hint  # not product patents
+    app = sample()
+    app.attachment_list = [
+        AttachmentItem(item=items[0].item, required=True, ticked=True, note="2024年度审计报告"),
+        AttachmentItem(item=items[1].item, required=True, ticked=False),
+    ]
+    out = export_docx(app, tmp_path / "a.docx")
+    lines = [p.text for p in docx.Document(str(out)).paragraphs]
+    assert "1. ☑ 企业上一年度审计报告（必备）：2024年度审计报告" in lines
+    assert read_application(out) == app
+    markdown = tmp_path / "a.md"
+    markdown.write_text(application_to_markdown(app), encoding="utf-8")
+    assert read_application(markdown).attachment_list == app.attachment_list
+    assert any(i.kind == "附件未勾选" and items[1].item in i.message for i in check_before_export(app))
+
+
+# -- pre-export check -------------------------------------------------------------------------------
+
+
+def test_pre_export_check_lists_what_is_missing_or_over_its_limit() -> None:
+    assert check_before_export(sample()) == []
+    empty = {(i.kind, i.where) for i in check_before_export(Application())}
+    assert ("无场景", "三、场景化建设情况") in empty
+    assert {w for k, w in empty if k == "领域未覆盖"} == {
+        "三（一）生产作业",
+        "三（二）生产管理",
+        "三（三）运营管理",
+    }
+    assert ("内容为空", "二、项目总体情况") in empty and ("内容为空", "五、相关附件") in empty
+    app = sample()
+    app.enterprise.contact_mobile = ""
+    app.scenes[0].parts.成效 = "OEE由68%提升至81%。" * 40
+    app.project_summary = ""
+    issues = check_before_export(app)
+    over = [i for i in issues if i.kind == "超出字数"]
+    assert len(over) == 1 and "（4）已实施成效" in over[0].where and "上限300字" in over[0].message
+    assert any(i.kind == "基本信息缺失" and "联系人手机" in i.message for i in issues)
+    assert any(i.kind == "内容为空" and i.where == "一（二）项目简述" for i in issues)
+
+
+# -- the official form ----------------------------------------------------------------------------
+
+
+def _east_asia(style) -> str | None:
+    return style.element.rPr.rFonts.get(qn("w:eastAsia"))
+
+
+def test_export_looks_like_the_official_form(tmp_path: Path) -> None:
+    doc = docx.Document(str(export_docx(sample(), tmp_path / "a.docx")))
+    section = doc.sections[0]
+    assert abs(section.page_width - Cm(21)) < Cm(0.05) and abs(section.page_height - Cm(29.7)) < Cm(0.05)
+    assert _east_asia(doc.styles["Normal"]) == "仿宋_GB2312"
+    for name in ("Title", "Heading 1", "Heading 2", "Heading 3"):
+        style = doc.styles[name]
+        assert _east_asia(style) == "黑体", name
+        assert style.element.rPr.rFonts.get(qn("w:eastAsiaTheme")) is None, name  # theme would win
+        assert str(style.font.color.rgb) == "000000" and style.font.color.theme_color is None, name
+    paragraphs = [p for p in doc.paragraphs if p.text.strip()]
+    assert paragraphs[0].text == "附件2" and paragraphs[1].text == "江西省先进级智能工厂项目申报书"
+    assert [p.text.split("：")[0].replace(" ", "") for p in paragraphs[2:7]] == [
+        "项目名称",
+        "申报单位（盖章）",
+        "推荐单位（盖章）",
+        "是否入选江西省智能制造标杆企业",
+        "申报日期",
+    ]
+    first = next(p for p in doc.paragraphs if p.text.startswith("一、"))
+    assert first.paragraph_format.page_break_before  # the cover is a page of its own
+    # Scene instances numbered within each domain, titled 环节-场景-实例, each with its five labels.
+    numbers: dict[str, list[int]] = {}
+    domain = ""
+    for p in doc.paragraphs:
+        if p.style.name == "Heading 2" and p.text.startswith("（"):
+            domain = p.text
+        elif p.style.name == "Heading 3":
+            m = re.match(r"^(\d+)\. (\S+-\S+-\S+)$", p.text)
+            assert m, p.text
+            numbers.setdefault(domain, []).append(int(m.group(1)))
+    assert numbers["（一）生产作业"] == [1, 2, 3] and numbers["（二）生产管理"] == [1, 2]
+    labels = [p.text for p in doc.paragraphs if re.match(r"^（[1-5]）", p.text)]
+    assert labels[:5] == [spec.heading for spec in load_requirements().parts] and len(labels) == 5 * 8
+    table = doc.tables[0]
+    assert [row.cells[0].text for row in table.rows][:4] == [
+        "企业名称",
+        "成立时间",
+        "申报主体地址",
+        "所属行业（按主要产品分）",
+    ]
+    every = doc.paragraphs
+    at = next(i for i, p in enumerate(every) if p.text == "（一）实施背景")
+    sub, body = every[at], every[at + 1]
+    assert sub.runs[0].bold and not sub.paragraph_format.first_line_indent
+    assert body.text.startswith("新能源汽车") and body.paragraph_format.first_line_indent == Pt(28)
+    for heading in ("一、", "二、项目总体情况", "三、场景化建设情况", "四、项目实施成效", "五、相关附件"):
+        assert any(p.text.startswith(heading) for p in doc.paragraphs if p.style.name == "Heading 1")
+
+
+# -- one command: material → complete application → review ------------------------------------------
+
+
+def _basic_info(tmp_path: Path) -> Path:
+    info = yaml.safe_load(BASIC_INFO.read_text("utf-8"))
+    info["scenes"] = [*info["scenes"], *MORE_HINTS]
+    path = tmp_path / "info.yaml"
+    path.write_text(yaml.safe_dump(info, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess:
+    # This checkout's package first, whatever an editable install elsewhere points at.
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    return subprocess.run(
+        [sys.executable, "-m", "assistant.cli", *args], capture_output=True, text=True, timeout=300, env=env
+    )
+
+
+def test_draft_application_cli_drafts_exports_and_passes_review(tmp_path: Path) -> None:
+    out = tmp_path / "申报书.docx"
+    result = _cli(
+        "draft-application",
+        str(MATERIAL),
+        *map(str, MORE),
+        "--basic-info",
+        str(_basic_info(tmp_path)),
+        "--docx",
+        str(out),
+        "--summary",
+        str(tmp_path / "汇总表.xlsx"),
+        "--json",
+        str(tmp_path / "申报书.json"),
+    )
+    assert result.returncode == 0, result.stderr
+    assert "共 3 个场景" in result.stdout and "导出前检查" in result.stdout
+    app = read_application(out)
+    saved = Application.model_validate_json((tmp_path / "申报书.json").read_text("utf-8"))
+    for drafted in saved.scenes:  # the drafting bookkeeping is not part of the form
+        drafted.gaps, drafted.questions, drafted.figures = [], [], []
+    assert app == saved
+    assert [s.domain for s in app.scenes] == ["生产作业", "生产管理", "运营管理"]
+    for text in (app.project_summary, app.overview, app.results):
+        assert text.strip()
+    assert "（二）经济效益" in app.results and "（一）创新成效" in app.results
+    assert [i.ticked for i in app.attachment_list] == [True, True, False]
+    errors = [f for f in review_application(app).findings if f.severity.value == "error"]
+    assert errors == []
+    ws = openpyxl.load_workbook(tmp_path / "汇总表.xlsx").active
+    assert ws.cell(row=4, column=2).value == "江西赣塑精密制造有限公司"
+
+
+def test_draft_application_cli_lists_what_is_incomplete_and_exports_anyway(tmp_path: Path) -> None:
+    out = tmp_path / "申报书.docx"
+    info = tmp_path / "info.yaml"
+    info.write_text(
+        "project_name: 测试项目\nscenes:\n  - {domain: 生产作业, link: 设备管理, scene: 设备故障诊断与预测}\n",
+        encoding="utf-8",
+    )
+    result = _cli("draft-application", str(MATERIAL), "--basic-info", str(info), "--docx", str(out))
+    assert result.returncode == 0, result.stderr
+    assert out.exists()
+    assert "[领域未覆盖] 三（二）生产管理" in result.stdout
+    assert "[基本信息缺失] 一、基本信息：企业名称未填写" in result.stdout
+    assert "[附件未勾选] 五、相关附件：企业上一年度审计报告（必备）尚未勾选" in result.stdout
+
+
+def test_draft_application_cli_reports_a_misspelt_basic_info_field(tmp_path: Path) -> None:
+    info = tmp_path / "info.yaml"
+    info.write_text("projct_name: 测试项目\n", encoding="utf-8")
+    result = _cli(
+        "draft-application", str(MATERIAL), "--basic-info", str(info), "--docx", str(tmp_path / "a.docx")
+    )
+    assert result.returncode == 2 and "projct_name" in result.stderr
+
+
+def test_export_as_pdf_is_a4_and_its_first_pages_are_saved(tmp_path: Path, libreoffice_docx) -> None:
+    pdftoppm, pdfinfo = shutil.which("pdftoppm"), shutil.which("pdfinfo")
+    assert pdftoppm and pdfinfo, "poppler-utils is installed by `make test` (scripts/system-deps.sh)"
+    out = tmp_path / "申报书.docx"
+    result = _cli(
+        "draft-application",
+        str(MATERIAL),
+        *map(str, MORE),
+        "--basic-info",
+        str(_basic_info(tmp_path)),
+        "--docx",
+        str(out),
+    )
+    assert result.returncode == 0, result.stderr
+    ARTIFACTS.mkdir(exist_ok=True)
+    for name, source in (("drafted", out), ("sample", export_docx(sample(), tmp_path / "sample.docx"))):
+        pdf = libreoffice_docx(source, to="pdf")
+        info = subprocess.run([pdfinfo, str(pdf)], capture_output=True, text=True, check=True).stdout
+        size = re.search(r"Page size:\s+([\d.]+) x ([\d.]+) pts", info)
+        assert size and abs(float(size.group(1)) - 595.3) < 1 and abs(float(size.group(2)) - 841.9) < 1
+        assert int(re.search(r"Pages:\s+(\d+)", info).group(1)) >= 3
+        for old in ARTIFACTS.glob(f"application-{name}-*.png"):
+            old.unlink()
+        prefix = ARTIFACTS / f"application-{name}"
+        subprocess.run(
+            [pdftoppm, "-png", "-r", "60", "-f", "1", "-l", "3", str(pdf), str(prefix)], check=True
+        )
+        pages = sorted(ARTIFACTS.glob(f"application-{name}-*.png"))
+        assert len(pages) == 3 and all(p.stat().st_size > 5000 for p in pages)
+
+
+def test_bundled_sample_round_trips_through_the_new_form_with_no_findings(tmp_path: Path) -> None:
+    app = sample()
+    out = export_docx(app, tmp_path / "sample.docx")
+    assert read_application(out) == app
+    assert review_application(read_application(out)).findings == []
+
+
+def test_export_cli_lists_what_is_incomplete_and_writes_the_file_anyway(tmp_path: Path) -> None:
+    source = tmp_path / "草稿.json"
+    app = sample()
+    app.scenes = []
+    source.write_text(app.model_dump_json(), encoding="utf-8")
+    out = tmp_path / "a.docx"
+    result = _cli("export", str(source), "--docx", str(out))
+    assert result.returncode == 0, result.stderr
+    assert out.exists()
+    assert "[无场景] 三、场景化建设情况" in result.stdout and "[领域未覆盖] 三（三）运营管理" in result.stdout
+
+
+# -- online: the model rewrites, the figure guard keeps what traces -----------------------------------
+
+
+def _online(server) -> Settings:
+    return Settings(openai_base_url=server.base_url, llm_model="scripted", llm_max_retries=0, llm_timeout=5)
+
+
+def _drafted_from_material():
+    material = load_materials([MATERIAL])
+    drafted = draft_scene(
+        material, Settings(), domain="生产作业", link="设备管理", scene="设备故障诊断与预测"
+    )
+    app = Application(factory_name="注塑智能工厂", scenes=[drafted.scene])
+    return app, [drafted.facts], material
+
+
+def test_the_model_rewrite_keeps_only_sentences_whose_figures_trace() -> None:
+    app, facts, material = _drafted_from_material()
+    offline = draft_results(app, facts, material)
+    rewrite = (
+        "（二）经济效益\n项目合计投资340万元，年收益约275万元，投资回收期约1.2年。项目每年另节约电费999万元。\n"
+        "（三）生产运营指标\n注塑机综合效率OEE由71%提升至83%。"
+    )
+    with ScriptedServer() as server:
+        server.script(Reply(rewrite))
+        polished = polish_section(app, offline, _online(server), facts=facts, material=material)
+        prompt = server.requests[0]["messages"][1]["content"]
+    assert polished.mode == "online"
+    assert "999万元" not in polished.text and polished.dropped == ["项目每年另节约电费999万元。"]
+    assert (
+        polished.text.startswith("（二）经济效益\n项目合计投资340万元")
+        and "OEE由71%提升至83%" in polished.text
+    )
+    assert any(f.value == "1.2年" for f in polished.figures)
+    assert "<<<草稿开始>>>" in prompt and "推算：" in prompt  # the model sees the derivations it may quote
+
+
+def test_an_over_long_or_failed_rewrite_keeps_the_offline_draft() -> None:
+    app, facts, material = _drafted_from_material()
+    offline = draft_project_summary(app, facts, material)
+    with ScriptedServer() as server:
+        server.script(Reply("注塑机综合效率OEE由71%提升至83%。" * 40), "500")
+        long = polish_section(app, offline, _online(server), facts=facts, material=material)
+        failed = polish_section(app, offline, _online(server), facts=facts, material=material)
+    assert long.text == offline.text and long.mode == "offline" and "超出上限500字" in long.notes[0]
+    assert failed.text == offline.text and "大模型调用失败" in failed.notes[0]
+
+
+def test_one_scene_from_the_sample_material_has_only_the_error_its_content_deserves() -> None:
+    drafted = draft_application([load_materials([MATERIAL])], Settings(), load_basic_info(BASIC_INFO))
+    app = drafted.application
+    assert len(app.scenes) == 1 and app.project_summary and app.overview and app.results
+    errors = {f.rule for f in review_application(app).findings if f.severity.value == "error"}
+    assert errors == {"domain-coverage"}  # one scene cannot cover 生产管理 and 运营管理: deserved
+    assert {i.kind for i in drafted.issues} == {"领域未覆盖"}
