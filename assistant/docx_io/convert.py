@@ -16,7 +16,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from assistant.errors import InputError
-from assistant.readers import check_file
+from assistant.files import check_file
 
 CONVERTIBLE_SUFFIXES = {".doc", ".wps", ".odt", ".rtf"}
 # Spreadsheets are not a 申报书; say so instead of converting them into an empty document.

@@ -16,7 +16,7 @@ import docx
 from docx.document import Document
 
 from assistant.errors import InputError
-from assistant.readers import check_file
+from assistant.files import check_file
 
 # zipfile's read() of a whole member inflates in one call of up to 2 GB (MAX_N) before it cuts the
 # output to the declared size, so a member that lies about its size (2 KB declared, 64 MB inflated)

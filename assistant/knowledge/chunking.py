@@ -12,24 +12,13 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.knowledge.loaders import LoadedDocument
+from assistant.knowledge.outline import OUTLINE, outline_level
 from assistant.scenes import SceneTable, scene_citation
 
 MAX_CHUNK_CHARS = 300
 PATH_SEP = " › "
 GUIDE_SOURCE = "scenes.yaml"
 
-# (level, pattern): a lower level is a higher outline rank.
-_OUTLINE: list[tuple[int, re.Pattern[str]]] = [
-    (1, re.compile(r"^附件\s*\d+\s*$")),
-    (2, re.compile(r"^第[一二三四五六七八九十百零]+[章节条]")),
-    (2, re.compile(r"^[一二三四五六七八九十]+、")),
-    (3, re.compile(r"^[（(][一二三四五六七八九十]+[）)]")),
-    (4, re.compile(r"^\d{1,2}\s?[\.．、](?!\d)")),
-    (4, re.compile(r"^注\s*[:：]")),
-    (5, re.compile(r"^[（(]\d{1,2}[）)]")),
-    (5, re.compile(r"^\[\d{1,2}\]")),
-    (6, re.compile(r"^[①②③④⑤⑥⑦⑧⑨⑩⑪⑫⑬⑭⑮⑯⑰⑱⑲⑳]")),
-]
 _LABEL_END = re.compile(r"[：:，,。；;（(\[]")
 
 
@@ -86,16 +75,9 @@ class Chunk:
         )
 
 
-def outline_level(text: str) -> int | None:
-    for level, pattern in _OUTLINE:
-        if pattern.match(text):
-            return level
-    return None
-
-
 def heading_label(text: str) -> str:
     """A short label for a numbered line: （2）生产管理[2]：… → （2）生产管理; 6.企业应参考… → 6."""
-    for _, pattern in _OUTLINE:
+    for _, pattern in OUTLINE:
         if m := pattern.match(text):
             number, rest = m.group(0).strip(), text[m.end() :].strip()
             head = _LABEL_END.split(rest, maxsplit=1)[0]

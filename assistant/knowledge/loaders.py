@@ -136,7 +136,7 @@ def load_document(path: Path) -> LoadedDocument:
 def _title(path: Path, blocks: list[Block]) -> str:
     """The document's name in citations: its first line, unless that is an outline item
     (一、项目概况 names a section, not the document); then the file name."""
-    from assistant.knowledge.chunking import outline_level  # chunking imports this module
+    from assistant.knowledge.outline import outline_level
 
     if path.name in KNOWN_TITLES:
         return KNOWN_TITLES[path.name]

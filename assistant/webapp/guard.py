@@ -137,7 +137,7 @@ class UsersFile:
     """The users file, re-read whenever it changes on disk (checked on each request: one stat)."""
 
     def __init__(self, path: Path) -> None:
-        from assistant.webapp.access import load_users
+        from assistant.webapp.users import load_users
 
         self.path = path
         self._load = load_users
@@ -240,7 +240,7 @@ class LoginThrottle:
 
 def login_check(users: UsersFile, throttle: LoginThrottle | None = None):
     """The async ``auth`` for Gradio: throttled, constant-time for unknown names, always current."""
-    from assistant.webapp.access import DUMMY_HASH, verify_password
+    from assistant.webapp.users import DUMMY_HASH, verify_password
 
     throttle = throttle or LoginThrottle()
 
