@@ -145,8 +145,12 @@ def test_unknown_names_cost_a_full_hash(tmp_path: Path, monkeypatch: pytest.Monk
     users = tmp_path / "users.txt"
     access.add_user(users, "alice", "correct horse")
     seen: list[str] = []
-    real = access.verify_password
-    monkeypatch.setattr(access, "verify_password", lambda p, stored: seen.append(stored) or real(p, stored))
+    from assistant.webapp import users as users_module
+
+    real = users_module.verify_password
+    monkeypatch.setattr(
+        users_module, "verify_password", lambda p, stored: seen.append(stored) or real(p, stored)
+    )
     check = guard.login_check(guard.UsersFile(users), _throttle()[0])
     assert not asyncio.run(check("nobody", "x"))
     assert seen == [access.DUMMY_HASH]
