@@ -200,7 +200,7 @@ def run(settings: Settings, offline: bool) -> dict[str, Any]:
     with tempfile.TemporaryDirectory(prefix="eval-drafting-") as tmp:
         base = settings.model_copy(update={"data_dir": Path(tmp), "chroma_url": None})
         build_index(base)
-        totals = {"offline": _zero(), "online": _zero(), "cassette": _zero()}
+        totals = {"offline": _zero(), "heldout.offline": _zero(), "online": _zero(), "cassette": _zero()}
         offline_settings = base.model_copy(
             update={"llm_model": None, "openai_api_key": None, "openai_base_url": None}
         )
@@ -210,7 +210,11 @@ def run(settings: Settings, offline: bool) -> dict[str, Any]:
             facts = case["facts"]
             where = {"domain": facts["domain"], "link": facts["link"], "scene": facts["scene"]}
             drafted = draft_scene(material, offline_settings, **where)
-            _add(totals["offline"], _score_final(drafted.scene, guard), drafted)
+            _add(
+                totals["heldout.offline" if case["held_out"] else "offline"],
+                _score_final(drafted.scene, guard),
+                drafted,
+            )
             mapped = draft_scene(material, offline_settings)
             totals["offline"]["link_hit3"] += facts["link"] in [c.link for c in mapped.mapping[:3]]
             if offline or not settings.llm_configured:
@@ -250,13 +254,19 @@ def run(settings: Settings, offline: bool) -> dict[str, Any]:
                     detail["writer_cassette"] = checked["failures"]
             details.append(detail)
     n = len(sets)
+    held_out = sum(1 for c in sets if c["held_out"])
     for mode, t in totals.items():
-        drafts = n if mode != "cassette" else max(1, cassette["drafts"] - cassette["fell_back"])
+        drafts = {
+            "cassette": max(1, cassette["drafts"] - cassette["fell_back"]),
+            "offline": n - held_out,
+        }.get(mode, n)
+        if mode == "heldout.offline":
+            drafts = max(1, held_out)
         metrics[f"{mode}.draft.within_limit"] = round(t["within"] / max(1, t["parts"]), 4)
         metrics[f"{mode}.draft.invented_figures"] = t["invented"]
         metrics[f"{mode}.draft.reviewer_errors"] = t["errors"]
         metrics[f"{mode}.draft.undeserved_errors"] = t["undeserved"]
-        if mode != "offline":
+        if mode not in ("offline", "heldout.offline"):
             metrics[f"{mode}.llm.calls_per_scene"] = round(t["calls"] / drafts, 4)
             metrics[f"{mode}.llm.prompt_tokens_per_call"] = round(t["prompt_tokens"] / max(1, t["calls"]), 1)
     metrics["offline.map.link_hit@3"] = round(totals["offline"]["link_hit3"] / n, 4)
