@@ -417,14 +417,19 @@ def _para(line: Line, levels: dict[float, int]) -> Para:
 
 
 def leading_latin_width(seg: Segment) -> float:
-    """Width of the Latin run a line starts with (ERP、MES、WMS up to the first Chinese character):
-    Word and LibreOffice do not break inside it, so the line above may end that much early."""
+    """Width of the unbreakable run a line starts with: a Latin run (ERP、MES、1,600) up to the next
+    Chinese character, or one or two Chinese characters and punctuation glued to such a run (“床、1,600”
+    moves down whole: 、 may not start a line and a number is not split). Word and LibreOffice do
+    not break inside it, so the line above may end that much early."""
+    glyphs = seg.glyphs
+    start = next((i for i, g in enumerate(glyphs[:3]) if _LATIN_CHAR.match(g.text)), None)
+    if start is None or (start and not any(g.text in "、，。；：）》”" for g in glyphs[:start])):
+        return 0.0
     width = 0.0
-    if seg.glyphs and _LATIN_CHAR.match(seg.glyphs[0].text):
-        for g in seg.glyphs:
-            if "\u4e00" <= g.text <= "\u9fff":
-                break
-            width = g.x1 - seg.x0
+    for g in glyphs[start:]:
+        if "\u4e00" <= g.text <= "\u9fff":
+            break
+        width = g.x1 - seg.x0
     return width
 
 

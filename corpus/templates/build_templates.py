@@ -34,8 +34,8 @@ STYLES = {
 }
 
 
-BASIC_TABLE_WIDTHS = (3.8, 2.0, 4.2, 2.0, 3.6)  # cm, sums to the A4 text width
-TABLE_FONT_PT = 12
+BASIC_TABLE_WIDTHS = (5.0, 1.8, 3.6, 1.8, 3.4)  # cm, sums to the A4 text width; labels stay on one line
+TABLE_FONT_PT = 10.5  # 五号: a label such as 所属行业（按主要产品分） fits its column, values fit theirs
 
 
 def _set_fonts(rpr, east_asia: str) -> None:
