@@ -436,6 +436,34 @@ def test_an_online_answer_streams_into_the_chat(app_data: Path, tmp_path: Path) 
     assert any(answer.startswith(r) and r != answer for r in partials), replies
 
 
+def test_sections_are_rewritten_by_the_model_under_the_figure_guard(app_data: Path, tmp_path: Path) -> None:
+    from gradio_client import handle_file
+
+    from assistant.webapp.sections import DRAFTED
+    from evals.scripted_server import Reply, ScriptedServer
+
+    said = "本项目以数字化改造提升了质量管控水平。"
+    invented = "年节约成本9999万元。"  # a figure no scene states: the guard drops the sentence
+    sample = tmp_path / "sample.json"
+    shutil.copy(SAMPLES_DIR / "sample-application.json", sample)
+    with ScriptedServer(default=lambda request: Reply(said + invented)) as server:
+        settings_overrides = {"openai_base_url": server.base_url, "llm_model": "scripted-model"}
+        with running_app(app_data, **settings_overrides) as online:
+            opened = labelled(
+                online,
+                "/open_application",
+                online.predict(handle_file(str(sample)), api_name="/open_application"),
+            )
+            project_id = opened["项目"] if isinstance(opened["项目"], str) else opened["项目"]["value"]
+            out = labelled(online, "/draft_sections", online.predict(project_id, api_name="/draft_sections"))
+        asked = [r for r in server.requests if "messages" in r]
+    assert len(asked) == len(DRAFTED)  # one rewrite per drafted section
+    for key in DRAFTED:
+        # The sample's own texts are kept; the model's rewrite waits beside them, or fills an empty box.
+        shown = out[f"章节建议-{key}"] or out[section_label(key)]
+        assert said in shown and "9999" not in shown, (key, shown)
+
+
 def test_every_event_handler_is_exercised_by_a_test(tmp_path: Path) -> None:
     """Each event app.py registers is driven by a test that checks its effect: a gradio_client call in
     this file (``api_name="/name"``, or an f-string over the part keys ``{key}`` or the section keys ``{section}``), or a browser test that acts on

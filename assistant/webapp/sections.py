@@ -234,8 +234,13 @@ class SectionHandlers:
         return {**section_view(w, project), self.sections.check: check_markdown(project.application)}
 
     def on_draft(self, project_id: str | None, request: gr.Request) -> dict:
-        from assistant.drafting.application import attachment_checklist, draft_application_texts
+        from assistant.drafting.application import (
+            attachment_checklist,
+            draft_application_texts,
+            facts_of_scene,
+        )
         from assistant.drafting.application_online import polish_section
+        from assistant.drafting.facts import SceneFacts
 
         project = self._load(project_id, request)
         if project is None:
@@ -243,8 +248,10 @@ class SectionHandlers:
         app = project.application
         if not app.scenes:
             gr.Warning("申报书中还没有场景：先把起草好的场景“放入申报书”，再起草各章节", title="提示")
-        texts = draft_application_texts(app)
-        drafts = {d.key: polish_section(app, d, self.settings) for d in texts.sections()}
+        # The scenes' facts once, for the offline draft and for the model's rewrite (cached per text).
+        facts: list[SceneFacts | None] = [facts_of_scene(s, i) for i, s in enumerate(app.scenes, 1)]
+        texts = draft_application_texts(app, facts)
+        drafts = {d.key: polish_section(app, d, self.settings, facts=facts) for d in texts.sections()}
         changed: list[str] = []
 
         def change(current: Project) -> None:
