@@ -232,6 +232,19 @@ def test_sections_are_drafted_from_the_placed_scenes_and_never_overwrite_the_wri
     assert "一（一）企业简介：510字，上限500字" in listed  # exported anyway, with what is still wrong
 
 
+def test_export_gives_word_and_excel(client) -> None:
+    project_id = new_project(client, "导出测试")
+    send(client, project_id, MATERIAL)
+    client.predict(project_id, api_name="/add_scene")
+    files, listed = export(client, project_id)
+    suffixes = sorted(Path(f).suffix for f in files)
+    assert suffixes == [".docx", ".xlsx"]
+    assert "**内容为空** 二、项目总体情况：尚未填写" in listed  # the page lists what the export still lacks
+    # A second export never overwrites the first.
+    again, _ = export(client, project_id)
+    assert set(again).isdisjoint(set(files))
+
+
 def test_edited_parts_survive_a_redraft_as_proposals_to_accept_reject_or_undo(client) -> None:
     project_id = new_project(client, "保护")
     send(client, project_id, MATERIAL)

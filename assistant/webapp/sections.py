@@ -83,8 +83,16 @@ def check_markdown(app: Application) -> str:
     issues = check_before_export(app)
     if not issues:
         return "**导出前检查**：✓ 没有缺漏或超出字数的项"
+    # One line per kind and place (twelve missing basic fields are one line, not twelve).
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for issue in issues:
+        grouped.setdefault((issue.kind, issue.where), []).append(issue.message)
     lines = [f"**导出前检查**：以下 {len(issues)} 项仍不完整（仍可导出，导出时会再列出）"]
-    return "\n".join([*lines, *(f"- {inert_markdown(issue.line())}" for issue in issues)])
+    lines += [
+        f"- **{kind}** {inert_markdown(where)}：{inert_markdown('；'.join(messages))}"
+        for (kind, where), messages in grouped.items()
+    ]
+    return "\n".join(lines)
 
 
 def attachment_choices(app: Application) -> tuple[list[tuple[str, str]], list[str]]:
