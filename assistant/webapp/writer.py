@@ -187,7 +187,7 @@ def _layout_part(key: str) -> PartWidgets:
 
 
 def _layout_overview() -> Overview:
-    with gr.Accordion("申报书总览、基本信息与导出", open=False, elem_id="overview"):
+    with gr.Accordion("申报书总览、基本信息、各章节与导出", open=False, elem_id="overview"):
         with gr.Row():
             coverage = gr.HTML(label="领域覆盖", elem_id="coverage")
             scenes = gr.Dataframe(
