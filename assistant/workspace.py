@@ -18,6 +18,15 @@ class PartState(BaseModel):
     proposal: str | None = Field(None, description="重新起草给出的新文字，等写作者采用或放弃")
 
 
+class SectionState(BaseModel):
+    """An application text's drafting state (企业简介, 项目简述, 总体情况, 实施成效): the text the drafter
+    last wrote into the box — a box still holding it may be redrafted; one that differs is the writer's."""
+
+    machine: str = Field("", description="起草最近一次写入本框的文字")
+    proposal: str | None = Field(None, description="重新起草给出的新文字，等写作者采用或放弃")
+    questions: list[str] = Field(default_factory=list, description="起草时发现材料缺少、需企业补充的信息")
+
+
 class Candidate(BaseModel):
     """A scene candidate as the page shows it: where it sits and why it matched."""
 
@@ -53,9 +62,13 @@ class Workspace(BaseModel):
     undo: TurnUndo | None = None
     instance: str = Field("", description="写作者给定的场景实例名称：重新起草时沿用")
     placed_title: str = Field("", description="草稿放入申报书时的标题：改场景时据此找到并移动那一节")
+    sections: dict[str, SectionState] = Field(default_factory=dict, description="申报书各章节的起草状态")
 
     def part(self, key: str) -> PartState:
         return self.parts.setdefault(key, PartState())
+
+    def section(self, key: str) -> SectionState:
+        return self.sections.setdefault(key, SectionState())
 
 
 def writer_edit(draft: Scene, ws: Workspace, key: str, text: str) -> bool:

@@ -116,36 +116,133 @@ def test_writer_drafts_from_material_and_the_project_is_saved(client) -> None:
     assert back[part_label("成效")] == "字" * 320
 
 
-def test_saved_basic_info_reaches_the_exported_docx(client) -> None:
+def docx_text(path) -> str:
     from docx import Document
 
+    doc = Document(path)
+    return "\n".join(
+        [p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells]
+    )
+
+
+def export(client, project_id: str) -> tuple[list[str], str]:
+    out = labelled(client, "/export", client.predict(project_id, api_name="/export"))
+    return [str(f) for f in out["下载"]], out["导出前检查"]
+
+
+def test_saved_basic_info_reaches_the_exported_docx(client) -> None:
     project_id = new_project(client, "基本信息")
     send(client, project_id, MATERIAL)
     client.predict(project_id, api_name="/add_scene")
     info = ["压铸件智能工厂", "江西某压铸有限公司", "南昌市工信局", "压铸智能工厂", "王工", "13800000000"]
-    coverage = client.predict(
-        project_id, *info, "二级", "否", "企业简介一句。", "项目简述一句。", api_name="/save_info"
+    money = ["12,345", "678", "13,579", "802", "15,001", "933"]  # 2022–2024 收入/利润
+    saved = labelled(
+        client,
+        "/save_info",
+        client.predict(
+            project_id, *info, "二级", "否", "是", "2023", "2025年6月30日", *money, api_name="/save_info"
+        ),
     )
-    assert "必须领域已覆盖" in coverage
-    docx = next(f for f in client.predict(project_id, api_name="/export") if str(f).endswith(".docx"))
-    doc = Document(docx)
-    text = "\n".join(
-        [p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells]
-    )
-    for value in ["压铸件智能工厂", "江西某压铸有限公司", "王工", "13800000000"]:
+    assert "必须领域已覆盖" in saved["领域覆盖"]
+    # What was filled no longer shows as missing before export; what was not, still does.
+    assert "2024年利润未填写" not in saved["导出前检查"] and "申报日期未填写" not in saved["导出前检查"]
+    assert "一（二）项目简述：尚未填写" in saved["导出前检查"]
+    loaded = labelled(client, "/select_project", client.predict(project_id, api_name="/select_project"))
+    assert loaded["是否入选江西省智能制造标杆企业"] == "是" and loaded["入选标杆企业年份"] == "2023"
+    assert loaded["2023年主营业务收入（万元）"] == "13,579" and loaded["申报日期"] == "2025年6月30日"
+    files, _ = export(client, project_id)
+    text = docx_text(next(f for f in files if f.endswith(".docx")))
+    for value in [*info[:2], *info[4:], "2025年6月30日", "2023年", "15,001", "933"]:
         assert value in text, value
+
+
+def section_label(key: str) -> str:
+    from assistant.webapp.sections import HEADINGS, section_limit
+
+    limit = section_limit(key)
+    return f"{HEADINGS[key]}（≤{limit}字）" if limit else HEADINGS[key]
+
+
+def test_sections_are_drafted_from_the_placed_scenes_and_never_overwrite_the_writer(client) -> None:
+    from assistant.webapp.sections import DRAFTED
+
+    project_id = new_project(client, "章节起草")
+    send(client, project_id, MATERIAL)
+    placed = labelled(client, "/add_scene", client.predict(project_id, api_name="/add_scene"))
+    instance = placed["申报书中的场景"]["data"][0][2].split("-")[-1]
+    drafted = labelled(client, "/draft_sections", client.predict(project_id, api_name="/draft_sections"))
+    machine = {key: drafted[section_label(key)] for key in DRAFTED}
+    assert all(machine.values()), machine
+    assert instance in machine["项目简述"]  # drafted from the scene placed in the application
+    assert "/ 500 字" in drafted["字数-项目简述"] and "不会覆盖" not in drafted["字数-项目简述"]
+    assert any(drafted[f"待补充-{key}"] for key in DRAFTED)  # the drafter's questions are shown
+    choices = [value for _, value in drafted["五、相关附件（勾选已随申报书附上的材料）"]["choices"]]
+    assert "企业上一年度审计报告" in choices
+    assert "企业上一年度审计报告（必备）尚未勾选" in drafted["导出前检查"]
+
+    # 企业简介 has its limit and live count.
+    profile = labelled(
+        client,
+        "/edit_section_企业简介",
+        client.predict(project_id, "企" * 510, api_name="/edit_section_企业简介"),
+    )
+    assert 'class="count over"' in profile["字数-企业简介"] and "510 / 500" in profile["字数-企业简介"]
+    assert "超出字数" in profile["导出前检查"]
+
+    mine = {key: f"我自己写的{key}，不许覆盖。" for key in DRAFTED}
+    for section in DRAFTED:
+        edited = labelled(
+            client,
+            f"/edit_section_{section}",
+            client.predict(project_id, mine[section], api_name=f"/edit_section_{section}"),
+        )
+        assert "不会覆盖" in edited[f"字数-{section}"]
+    again = labelled(client, "/draft_sections", client.predict(project_id, api_name="/draft_sections"))
+    for section in DRAFTED:
+        assert again[section_label(section)] == mine[section]  # the draft waits beside it
+        assert "起草给出的新写法" in again[f"章节建议-{section}"]
+        rejected = labelled(
+            client,
+            f"/reject_section_{section}",
+            client.predict(project_id, api_name=f"/reject_section_{section}"),
+        )
+        assert rejected[section_label(section)] == mine[section] and rejected[f"章节建议-{section}"] == ""
+    client.predict(project_id, api_name="/draft_sections")
+    for section in DRAFTED:
+        accepted = labelled(
+            client,
+            f"/accept_section_{section}",
+            client.predict(project_id, api_name=f"/accept_section_{section}"),
+        )
+        assert accepted[section_label(section)] == machine[section] and accepted[f"章节建议-{section}"] == ""
+    # An accepted draft is the machine's text again: the next draft may replace it without asking.
+    third = labelled(client, "/draft_sections", client.predict(project_id, api_name="/draft_sections"))
+    assert all(third[f"章节建议-{section}"] == "" for section in DRAFTED)
+
+    check = client.predict(project_id, ["企业上一年度审计报告"], api_name="/save_attachments")
+    assert "企业上一年度审计报告（必备）尚未勾选" not in check
+    assert "智能制造能力成熟度自评估结果或其他能力证明材料（必备）尚未勾选" in check
+    loaded = labelled(client, "/select_project", client.predict(project_id, api_name="/select_project"))
+    assert loaded["五、相关附件（勾选已随申报书附上的材料）"]["value"] == ["企业上一年度审计报告"]
+
+    files, listed = export(client, project_id)
+    text = docx_text(next(f for f in files if f.endswith(".docx")))
+    assert machine["项目简述"][:30] in text and "企" * 500 in text
+    assert "☑ 企业上一年度审计报告" in text and "□ 智能制造能力成熟度自评估结果" in text
+    assert "一（一）企业简介：510字，上限500字" in listed  # exported anyway, with what is still wrong
 
 
 def test_export_gives_word_and_excel(client) -> None:
     project_id = new_project(client, "导出测试")
     send(client, project_id, MATERIAL)
     client.predict(project_id, api_name="/add_scene")
-    files = client.predict(project_id, api_name="/export")
+    files, listed = export(client, project_id)
     suffixes = sorted(Path(f).suffix for f in files)
     assert suffixes == [".docx", ".xlsx"]
+    assert "**内容为空** 二、项目总体情况：尚未填写" in listed  # the page lists what the export still lacks
     # A second export never overwrites the first.
-    again = client.predict(project_id, api_name="/export")
-    assert set(map(str, again)).isdisjoint(set(map(str, files)))
+    again, _ = export(client, project_id)
+    assert set(again).isdisjoint(set(files))
 
 
 def test_edited_parts_survive_a_redraft_as_proposals_to_accept_reject_or_undo(client) -> None:
@@ -352,15 +449,44 @@ def test_an_online_answer_streams_into_the_chat(app_data: Path, tmp_path: Path) 
     assert any(answer.startswith(r) and r != answer for r in partials), replies
 
 
+def test_sections_are_rewritten_by_the_model_under_the_figure_guard(app_data: Path, tmp_path: Path) -> None:
+    from gradio_client import handle_file
+
+    from assistant.webapp.sections import DRAFTED
+    from evals.scripted_server import Reply, ScriptedServer
+
+    said = "本项目以数字化改造提升了质量管控水平。"
+    invented = "年节约成本9999万元。"  # a figure no scene states: the guard drops the sentence
+    sample = tmp_path / "sample.json"
+    shutil.copy(SAMPLES_DIR / "sample-application.json", sample)
+    with ScriptedServer(default=lambda request: Reply(said + invented)) as server:
+        settings_overrides = {"openai_base_url": server.base_url, "llm_model": "scripted-model"}
+        with running_app(app_data, **settings_overrides) as online:
+            opened = labelled(
+                online,
+                "/open_application",
+                online.predict(handle_file(str(sample)), api_name="/open_application"),
+            )
+            project_id = opened["项目"] if isinstance(opened["项目"], str) else opened["项目"]["value"]
+            out = labelled(online, "/draft_sections", online.predict(project_id, api_name="/draft_sections"))
+        asked = [r for r in server.requests if "messages" in r]
+    assert len(asked) == len(DRAFTED)  # one rewrite per drafted section
+    for key in DRAFTED:
+        # The sample's own texts are kept; the model's rewrite waits beside them, or fills an empty box.
+        shown = out[f"章节建议-{key}"] or out[section_label(key)]
+        assert said in shown and "9999" not in shown, (key, shown)
+
+
 def test_every_event_handler_is_exercised_by_a_test(tmp_path: Path) -> None:
     """Each event app.py registers is driven by a test that checks its effect: a gradio_client call in
-    this file (``api_name="/name"``, or an f-string over the part keys), or a browser test that acts on
+    this file (``api_name="/name"``, or an f-string over the part keys ``{key}`` or the section keys ``{section}``), or a browser test that acts on
     the event's element (``#elem_id``) — page-load and chained events by naming them. A button nobody clicked in a
     test is how “保存基本信息” shipped crashing."""
     import re
 
     from app import build_app
     from assistant.config import Settings
+    from assistant.webapp.sections import SECTION_KEYS
 
     here = Path(__file__).parent
     client_src = (here / "test_app.py").read_text("utf-8")
@@ -368,6 +494,8 @@ def test_every_event_handler_is_exercised_by_a_test(tmp_path: Path) -> None:
     called = set(re.findall(r'api_name=f?"/([^"{]+)"', client_src))
     for template in re.findall(r'api_name=f"/([^"{]+)\{key\}"', client_src):
         called |= {f"{template}{key}" for key in PART_KEYS}
+    for template in re.findall(r'api_name=f"/([^"{]+)\{section\}"', client_src):
+        called |= {f"{template}{section}" for section in SECTION_KEYS}
 
     demo = build_app(Settings(data_dir=tmp_path / "data"))
     config = demo.get_config_file()

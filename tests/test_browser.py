@@ -1,6 +1,7 @@
 """A real browser (Debian's chromium, driven by Playwright — no browser download) uses the app at
 1366×768: the first visit, a draft from pasted prose notes, a scene switch, an edit that survives a
-redraft, basic info that reaches the exported .docx, and a review of an uploaded .docx. Screenshots
+redraft, the whole application (sections drafted from the placed scene, attachments ticked, basic
+info saved) in the exported .docx, and a review of an uploaded .docx. Screenshots
 are kept in tests/artifacts/."""
 
 from __future__ import annotations
@@ -180,13 +181,33 @@ def test_the_writer_drafts_switches_scene_keeps_edits_and_exports(page, tmp_path
     )
     assert page.input_value("#part-痛点 textarea") == mine
 
-    # Basic info saved on the page appears in the exported Word file.
+    # The whole application: sections drafted from the placed scene, attachments ticked, basic info
+    # saved — all in the exported Word file.
     page.click("#add-scene")
     page.click("#overview button.label-wrap, #overview > button")
+    export_whole_application(page, tmp_path)
+
+
+def export_whole_application(page, tmp_path: Path) -> None:
+    page.click("#draft-sections")
+    page.wait_for_function(
+        "document.querySelector('#section-项目简述 textarea').value.length > 0", timeout=120_000
+    )
+    summary = page.input_value("#section-项目简述 textarea")
+    assert "在线智能检测" in summary or "转子" in summary, summary  # from the scene placed above
+    assert page.input_value("#section-总体情况 textarea") and page.input_value("#section-实施成效 textarea")
+    assert "/ 500 字" in page.inner_text("#section-count-项目简述")
+    page.locator("#attachments label", has_text="企业上一年度审计报告").click()
+    page.wait_for_function(
+        "!document.querySelector('#export-check').innerText.includes('企业上一年度审计报告（必备）尚未勾选')",
+        timeout=30_000,
+    )
     for label, value in [
         ("项目名称", "转子产线智能化改造"),
         ("申报单位", "江西集智电机有限公司"),
         ("联系人", "刘工"),
+        ("申报日期", "2025年6月30日"),
+        ("2024年主营业务收入（万元）", "23,456"),
     ]:
         page.get_by_label(label, exact=True).fill(value)
     page.click("#save-info")
@@ -195,10 +216,15 @@ def test_the_writer_drafts_switches_scene_keeps_edits_and_exports(page, tmp_path
     title = page.locator(".toast-title").first
     assert title.evaluate("e => getComputedStyle(e, '::before').content") == '"提示"'
     assert title.evaluate("e => getComputedStyle(e).fontSize") == "0px"
+    assert "申报日期未填写" not in page.inner_text("#export-check")
     page.click("#export")
     link = page.locator("#export-files a[download$='.docx']").first
     link.wait_for(timeout=60_000)
-    page.screenshot(path=str(ARTIFACTS / "basic-info-export.png"), full_page=True)
+    # Exported anyway, with what is still incomplete listed in the notice.
+    page.wait_for_selector("text=仍不完整", timeout=30_000)
+    page.wait_for_timeout(800)  # the notice fades in
+    page.locator("#export-check").scroll_into_view_if_needed()
+    page.screenshot(path=str(ARTIFACTS / "whole-application.png"), full_page=True)
     with page.expect_download() as download_info:
         link.click()
     saved = tmp_path / "申报书.docx"
@@ -209,8 +235,16 @@ def test_the_writer_drafts_switches_scene_keeps_edits_and_exports(page, tmp_path
     text = "\n".join(
         [p.text for p in doc.paragraphs] + [c.text for t in doc.tables for r in t.rows for c in r.cells]
     )
-    for value in ["转子产线智能化改造", "江西集智电机有限公司", "刘工", "在线智能检测"]:
+    for value in [
+        "转子产线智能化改造",
+        "江西集智电机有限公司",
+        "刘工",
+        "在线智能检测",
+        "2025年6月30日",
+        "23,456",
+    ]:
         assert value in text, value
+    assert summary[:40] in text and "☑ 企业上一年度审计报告" in text
 
 
 def test_review_an_uploaded_docx_and_download_the_report(page, tmp_path: Path) -> None:

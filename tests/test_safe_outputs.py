@@ -155,6 +155,20 @@ def test_toast_and_chat_show_titles_as_text(tmp_path: Path, monkeypatch: pytest.
     assert chat and not any(LIVE_TAG.search(m["content"]) for m in chat)
 
 
+def test_the_pre_export_list_and_section_proposals_show_titles_as_text() -> None:
+    from assistant.webapp.sections import check_markdown, proposal_markdown, questions_markdown
+
+    app = hostile_application()
+    app.scenes[0].parts.成效 = ""  # an issue that names the scene by its (hostile) title
+    shown = check_markdown(app)
+    assert "场景1「" in shown and not LIVE_TAG.search(shown)
+    for text in (
+        proposal_markdown(f"第一行{IMG}\n第二行{SCRIPT}", "总体情况"),
+        questions_markdown([IMG, SCRIPT]),
+    ):
+        assert text and not LIVE_TAG.search(text)
+
+
 def test_terminal_text_carries_no_markup_or_escape_sequences() -> None:
     import io
 

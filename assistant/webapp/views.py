@@ -204,6 +204,8 @@ def scene_choices(app: Application) -> list[tuple[str, int]]:
 
 
 def basic_info_inputs(req: Requirements):
+    """一（一）'s fields in the order ``basic_info_values`` gives them. The texts (企业简介, 项目简述) are
+    edited with the other sections (``sections.py``), where they have their 字数 and a draft."""
     import gradio as gr
 
     with gr.Row():
@@ -222,16 +224,31 @@ def basic_info_inputs(req: Requirements):
             ),
             gr.Radio(label="近三年是否发生重大安全、环境事故", choices=["否", "是"]),
         ]
-    fields += [
-        gr.Textbox(label="企业简介（≤500字）", lines=4),
-        gr.Textbox(label="项目简述（≤500字）", lines=4),
-    ]
+    with gr.Row():
+        fields += [
+            gr.Radio(label="是否入选江西省智能制造标杆企业", choices=["否", "是"]),
+            gr.Textbox(label="入选标杆企业年份", placeholder="如 2023"),
+            gr.Textbox(label="申报日期", placeholder="如 2025年6月30日"),
+        ]
+    with gr.Row():
+        for year in req.finance.years:
+            fields += [
+                gr.Textbox(label=f"{year}年主营业务收入（万元）", min_width=120),
+                gr.Textbox(label=f"{year}年利润（万元）", min_width=120),
+            ]
     return fields
+
+
+_YES_NO = {True: "是", False: "否"}
 
 
 def basic_info_values(app: Application) -> list:
     e = app.enterprise
-    accident = {True: "是", False: "否"}.get(e.major_accident)  # type: ignore[arg-type]
+    by_year = {f.year: f for f in e.finances}
+    finances = []
+    for year in load_requirements().finance.years:
+        f = by_year.get(year)
+        finances += [f.revenue if f else "", f.profit if f else ""]
     return [
         app.project_name,
         app.applicant,
@@ -240,13 +257,18 @@ def basic_info_values(app: Application) -> list:
         e.contact,
         e.contact_mobile,
         e.maturity[0] if e.maturity else None,
-        accident,
-        e.profile,
-        app.project_summary,
+        _YES_NO.get(e.major_accident),  # type: ignore[arg-type]
+        _YES_NO.get(app.benchmark),  # type: ignore[arg-type]
+        app.benchmark_year,
+        app.apply_date,
+        *finances,
     ]
 
 
 def apply_basic_info(app: Application, values) -> None:
+    from assistant.models import YearFinance
+
+    values = list(values)
     (
         app.project_name,
         app.applicant,
@@ -256,15 +278,25 @@ def apply_basic_info(app: Application, values) -> None:
         mobile,
         maturity,
         accident,
-        profile,
-        summary,
-    ) = values
+        benchmark,
+        benchmark_year,
+        apply_date,
+    ) = (v if v is not None else "" for v in values[:11])
     e = app.enterprise
     e.name = e.name or app.applicant
-    e.contact, e.contact_mobile, e.profile = contact or "", mobile or "", profile or ""
+    e.contact, e.contact_mobile = contact, mobile
     e.maturity = [maturity] if maturity else []
-    e.major_accident = {"是": True, "否": False}.get(accident or "")
-    app.project_summary = summary or ""
+    e.major_accident = {"是": True, "否": False}.get(accident)
+    app.benchmark = {"是": True, "否": False}.get(benchmark)
+    # A year only means something with 是; kept as typed otherwise, so a slip of the radio loses nothing.
+    app.benchmark_year, app.apply_date = benchmark_year.strip(), apply_date.strip()
+    by_year = {f.year: f for f in e.finances}
+    years = load_requirements().finance.years
+    money = [*((v or "").strip() for v in values[11:]), *[""] * (2 * len(years))]
+    for i, year in enumerate(years):
+        f = by_year.setdefault(year, YearFinance(year=year))
+        f.revenue, f.profit = money[2 * i], money[2 * i + 1]
+    e.finances = sorted(by_year.values(), key=lambda f: f.year)
 
 
 def review_summary(batch) -> list[list]:

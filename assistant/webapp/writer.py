@@ -21,6 +21,7 @@ from assistant.projects import Project, ProjectStore, part_id
 from assistant.requirements import load_requirements
 from assistant.safe_text import escape_html, inert_markdown
 from assistant.webapp import access, views
+from assistant.webapp.sections import Sections, check_markdown, layout_sections, sections_view, wire_sections
 from assistant.workspace import accept_proposal, reject_proposal, undo_part, writer_edit
 
 REQ = load_requirements()
@@ -46,6 +47,7 @@ class Overview:
     scenes: gr.Dataframe
     info: list[gr.components.Component]
     save_info: gr.Button
+    sections: Sections
     export: gr.Button
     files: gr.File
 
@@ -88,6 +90,7 @@ class WriterTab:
             o.coverage,
             o.scenes,
             *o.info,
+            *o.sections.components,
         ]
 
 
@@ -134,6 +137,7 @@ def render(tab: WriterTab, project: Project | None) -> dict:
         tab.overview.coverage: views.coverage_html(app_),
         tab.overview.scenes: views.scenes_table(app_),
         **dict(zip(tab.overview.info, views.basic_info_values(app_), strict=True)),
+        **sections_view(tab.overview.sections, project),
     }
     for p in tab.parts:
         out.update(_part_view(p, project))
@@ -183,7 +187,7 @@ def _layout_part(key: str) -> PartWidgets:
 
 
 def _layout_overview() -> Overview:
-    with gr.Accordion("申报书总览、基本信息与导出", open=False, elem_id="overview"):
+    with gr.Accordion("申报书总览、基本信息、各章节与导出", open=False, elem_id="overview"):
         with gr.Row():
             coverage = gr.HTML(label="领域覆盖", elem_id="coverage")
             scenes = gr.Dataframe(
@@ -196,11 +200,13 @@ def _layout_overview() -> Overview:
                 elem_id="scenes",
                 scale=3,
             )
+        gr.Markdown("#### 一、基本信息")
         info = views.basic_info_inputs(REQ)
         save_info = gr.Button("保存基本信息", elem_id="save-info")
+        sections = layout_sections()
         export = gr.Button("导出 Word（附件2版式）与汇总表行（Excel）", variant="primary", elem_id="export")
         files = gr.File(label="下载", file_count="multiple", interactive=False, elem_id="export-files")
-    return Overview(coverage, scenes, info, save_info, export, files)
+    return Overview(coverage, scenes, info, save_info, sections, export, files)
 
 
 def build_writer_tab() -> WriterTab:
@@ -454,22 +460,36 @@ class WriterHandlers:
     def on_save_info(self, request: gr.Request, project_id: str | None, *values) -> dict:
         # ``request`` first: Gradio passes it by position, so after ``*values`` it never arrived (the
         # button crashed on every click); tests/test_app.py saves and finds the values in the .docx.
-        project = self.require(project_id, request)
-        views.apply_basic_info(project.application, values)
-        self.store(request).save(project)
+        self.require(project_id, request)
+        # One transaction on the project as stored now: a section typed meanwhile is kept.
+        fresh = self.store(request).update(
+            project_id, lambda current: views.apply_basic_info(current.application, values)
+        )
         gr.Info("基本信息已保存", title="完成")
-        return {self.tab.overview.coverage: views.coverage_html(project.application)}
+        o = self.tab.overview
+        return {
+            o.coverage: views.coverage_html(fresh.application),
+            o.sections.check: check_markdown(fresh.application),
+        }
 
-    def on_export(self, project_id: str | None, request: gr.Request) -> list[str]:
-        from assistant.docx_io.writer import export_docx
-        from assistant.summary_table import write_summary_xlsx
+    def on_export(self, project_id: str | None, request: gr.Request) -> dict:
+        from assistant.drafting.assemble import export_application
 
         project = self.require(project_id, request)
         s = self.store(request)
-        docx_path = export_docx(project.application, s.unique_export(project, project.name, ".docx"))
+        docx_path = s.unique_export(project, project.name, ".docx")
         xlsx_path = s.unique_export(project, f"{project.name}-汇总表行", ".xlsx")
-        write_summary_xlsx([project.application], xlsx_path)
-        return [str(docx_path), str(xlsx_path)]
+        issues = export_application(project.application, docx=docx_path, summary=xlsx_path)
+        if issues:  # exported anyway: the writer knows what the file still lacks
+            shown = "<br>".join(escape_html(issue.line()) for issue in issues)
+            gr.Warning(f"已导出；以下 {len(issues)} 项仍不完整：<br>{shown}", duration=None, title="已导出")
+        else:
+            gr.Info("已导出，导出前检查没有发现缺漏", title="完成")
+        o = self.tab.overview
+        return {
+            o.files: [str(docx_path), str(xlsx_path)],
+            o.sections.check: check_markdown(project.application),
+        }
 
 
 def _part_handler(h: WriterHandlers, key: str, action: str) -> Callable:
@@ -551,5 +571,9 @@ def wire_writer_tab(demo: gr.Blocks, tab: WriterTab, settings: Settings) -> None
     )
     tab.add_scene.click(h.on_add_scene, inputs=project, outputs=view, api_name="add_scene")
     o = tab.overview
-    o.save_info.click(h.on_save_info, inputs=[project, *o.info], outputs=o.coverage, api_name="save_info")
-    o.export.click(h.on_export, inputs=project, outputs=o.files, api_name="export")
+    check = o.sections.check
+    o.save_info.click(
+        h.on_save_info, inputs=[project, *o.info], outputs=[o.coverage, check], api_name="save_info"
+    )
+    o.export.click(h.on_export, inputs=project, outputs=[o.files, check], api_name="export")
+    wire_sections(o.sections, project, settings, h.store)

@@ -1,0 +1,361 @@
+"""The application's own texts on the writer's page — 企业简介, 项目简述, 二、项目总体情况, 四、项目实施成效 —
+each editable with its 字数, the last three drafted from the scenes placed in the application (offline
+from their facts; rewritten by the model when one is configured, under the same figure guard). A draft
+never overwrites what the writer typed: a box still holding the drafter's last text (or empty) takes
+the new draft, any other waits beside it as a proposal to accept or reject. Also 五、相关附件 as a
+checklist and the list of what an export would still lack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import gradio as gr
+
+from assistant.config import Settings
+from assistant.errors import AssistantError
+from assistant.export_check import check_before_export
+from assistant.models import Application
+from assistant.projects import Project, ProjectStore
+from assistant.requirements import load_requirements
+from assistant.safe_text import inert_markdown
+from assistant.text import count_words
+
+SECTION_KEYS = ("企业简介", "项目简述", "总体情况", "实施成效")
+DRAFTED = ("项目简述", "总体情况", "实施成效")  # 企业简介 is about the company, not the scenes
+HEADINGS = {
+    "企业简介": "一（一）企业简介",
+    "项目简述": "一（二）项目简述",
+    "总体情况": "二、项目总体情况（实施背景、基础条件、总体实施架构、总体建设情况、先进性与特色）",
+    "实施成效": "四、项目实施成效（创新性、经济效益与运营指标）",
+}
+
+
+def section_limit(key: str) -> int | None:
+    try:
+        return load_requirements().limit_spec(key).limit
+    except KeyError:
+        return None  # 二 and 四 have no limit in the notice
+
+
+def section_text(app: Application, key: str) -> str:
+    if key == "企业简介":
+        return app.enterprise.profile
+    return {"项目简述": app.project_summary, "总体情况": app.overview, "实施成效": app.results}[key]
+
+
+def set_section_text(app: Application, key: str, text: str) -> None:
+    if key == "企业简介":
+        app.enterprise.profile = text
+    else:
+        setattr(
+            app, {"项目简述": "project_summary", "总体情况": "overview", "实施成效": "results"}[key], text
+        )
+
+
+def section_counter(text: str, key: str, edited: bool) -> str:
+    limit = section_limit(key)
+    n = count_words(text or "")
+    mark = '<span class="edited">✎ 您写的，起草不会覆盖</span>' if edited else ""
+    if limit is None:
+        return f'<span class="count ok" data-count="{n}">{n} 字</span>{mark}'
+    level = "over" if n > limit else ("near" if n >= limit * 0.9 else "ok")
+    return f'<span class="count {level}" data-count="{n}">{n} / {limit} 字</span>{mark}'
+
+
+def questions_markdown(questions: list[str]) -> str:
+    if not questions:
+        return ""
+    return "**起草时发现缺少、请补充：**\n" + "\n".join(f"- {inert_markdown(q)}" for q in questions)
+
+
+def proposal_markdown(text: str | None, key: str) -> str:
+    if text is None:
+        return ""
+    limit = section_limit(key)
+    count = f"{count_words(text)}/{limit} 字" if limit else f"{count_words(text)} 字"
+    quoted = "\n>\n".join(f"> {inert_markdown(line)}" for line in text.splitlines() if line.strip())
+    return f"**起草给出的新写法**（{count}；您的文字保持不变，除非点“采用建议”）：\n\n{quoted}"
+
+
+def check_markdown(app: Application) -> str:
+    issues = check_before_export(app)
+    if not issues:
+        return "**导出前检查**：✓ 没有缺漏或超出字数的项"
+    # One line per kind and place (twelve missing basic fields are one line, not twelve).
+    grouped: dict[tuple[str, str], list[str]] = {}
+    for issue in issues:
+        grouped.setdefault((issue.kind, issue.where), []).append(issue.message)
+    lines = [f"**导出前检查**：以下 {len(issues)} 项仍不完整（仍可导出，导出时会再列出）"]
+    lines += [
+        f"- **{kind}** {inert_markdown(where)}：{inert_markdown('；'.join(messages))}"
+        for (kind, where), messages in grouped.items()
+    ]
+    return "\n".join(lines)
+
+
+def attachment_choices(app: Application) -> tuple[list[tuple[str, str]], list[str]]:
+    """The checklist's choices (label, item) and the ticked items."""
+    from assistant.drafting.application import attachment_checklist
+
+    items = attachment_checklist(app)
+    choices = [(f"{i.item}（必备）" if i.required else i.item, i.item) for i in items]
+    return choices, [i.item for i in items if i.ticked]
+
+
+@dataclass
+class SectionWidgets:
+    key: str
+    box: gr.Textbox
+    counter: gr.HTML
+    questions: gr.Markdown
+    proposal_group: gr.Group
+    proposal: gr.Markdown
+    accept: gr.Button | None
+    reject: gr.Button | None
+
+    @property
+    def shown(self) -> list[gr.components.Component]:
+        return [self.box, self.counter, self.questions, self.proposal_group, self.proposal]
+
+
+@dataclass
+class Sections:
+    widgets: list[SectionWidgets]
+    draft: gr.Button
+    attachments: gr.CheckboxGroup
+    check: gr.Markdown
+
+    @property
+    def components(self) -> list[gr.components.Component]:
+        return [*(c for w in self.widgets for c in w.shown), self.attachments, self.check]
+
+    def widget(self, key: str) -> SectionWidgets:
+        return next(w for w in self.widgets if w.key == key)
+
+
+def _layout_section(key: str) -> SectionWidgets:
+    limit = section_limit(key)
+    label = f"{HEADINGS[key]}（≤{limit}字）" if limit else HEADINGS[key]
+    box = gr.Textbox(label=label, lines=6, max_lines=20, elem_id=f"section-{key}")
+    counter = gr.HTML(label=f"字数-{key}", elem_id=f"section-count-{key}")
+    questions = gr.Markdown(label=f"待补充-{key}", elem_id=f"section-questions-{key}")
+    accept = reject = None
+    with gr.Group(visible=False, elem_id=f"section-proposal-{key}") as group:
+        proposal = gr.Markdown(label=f"章节建议-{key}", elem_id=f"section-proposal-text-{key}")
+        if key in DRAFTED:
+            with gr.Row():
+                accept = gr.Button("采用建议", size="sm", variant="primary", elem_id=f"section-accept-{key}")
+                reject = gr.Button("保留我的", size="sm", elem_id=f"section-reject-{key}")
+    return SectionWidgets(key, box, counter, questions, group, proposal, accept, reject)
+
+
+def layout_sections() -> Sections:
+    with gr.Row(equal_height=False):
+        gr.Markdown("#### 申报书各章节（项目简述、二、四由已放入申报书的场景起草；您写的不会被覆盖）")
+        draft = gr.Button("起草全部章节", variant="secondary", scale=0, elem_id="draft-sections")
+    widgets = []
+    for row in (("企业简介", "项目简述"), ("总体情况", "实施成效")):
+        with gr.Row():
+            for key in row:
+                with gr.Column():
+                    widgets.append(_layout_section(key))
+    attachments = gr.CheckboxGroup(
+        label="五、相关附件（勾选已随申报书附上的材料）", choices=[], elem_id="attachments"
+    )
+    check = gr.Markdown(label="导出前检查", elem_id="export-check")
+    return Sections(widgets, draft, attachments, check)
+
+
+def section_view(w: SectionWidgets, project: Project | None) -> dict:
+    app = project.application if project else Application()
+    state = project.workspace.sections.get(w.key) if project else None
+    text = section_text(app, w.key)
+    edited = bool(text.strip()) and (state is None or text != state.machine) and w.key in DRAFTED
+    proposal = state.proposal if state else None
+    return {
+        w.box: text,
+        w.counter: section_counter(text, w.key, edited),
+        w.questions: questions_markdown(state.questions if state else []),
+        w.proposal_group: gr.update(visible=proposal is not None),
+        w.proposal: proposal_markdown(proposal, w.key),
+    }
+
+
+def sections_view(sections: Sections, project: Project | None) -> dict:
+    app = project.application if project else Application()
+    choices, ticked = attachment_choices(app)
+    out: dict = {
+        sections.attachments: gr.update(choices=choices, value=ticked),
+        sections.check: check_markdown(app),
+    }
+    for w in sections.widgets:
+        out.update(section_view(w, project))
+    return out
+
+
+def place_draft(project: Project, key: str, text: str, questions: list[str]) -> bool:
+    """Put a drafted text in its box, or beside it as a proposal when the box holds the writer's
+    own text. True when the box itself changed."""
+    state = project.workspace.section(key)
+    state.questions = list(questions)
+    current = section_text(project.application, key)
+    if not text.strip() or current == text:
+        return False
+    if not current.strip() or current == state.machine:
+        set_section_text(project.application, key, text)
+        state.machine, state.proposal = text, None
+        return True
+    state.proposal = text
+    return False
+
+
+class SectionHandlers:
+    """The sections' events; ``store`` gives the request's project store."""
+
+    def __init__(self, settings: Settings, sections: Sections, store: Callable) -> None:
+        self.settings, self.sections, self.store = settings, sections, store
+
+    def _store(self, request: gr.Request | None) -> ProjectStore:
+        return self.store(request)
+
+    def _load(self, project_id: str | None, request: gr.Request | None) -> Project | None:
+        if not project_id:
+            return None
+        try:
+            return self._store(request).load(project_id)
+        except AssistantError:  # a project deleted, or of another user: nothing to show
+            return None
+
+    def on_edit(self, key: str, project_id: str | None, text: str, request: gr.Request) -> dict:
+        # Fires also when the app fills the box; only a real difference from the stored text is saved.
+        w = self.sections.widget(key)
+        text = text or ""
+        project = self._load(project_id, request)
+        if project is None:
+            return {w.counter: section_counter(text, key, False)}
+        if section_text(project.application, key) != text:
+            project = self._store(request).update(
+                project.id, lambda p: set_section_text(p.application, key, text)
+            )
+        return {**section_view(w, project), self.sections.check: check_markdown(project.application)}
+
+    def on_draft(self, project_id: str | None, request: gr.Request) -> dict:
+        from assistant.drafting.application import (
+            attachment_checklist,
+            draft_application_texts,
+            facts_of_scene,
+        )
+        from assistant.drafting.application_online import polish_section
+        from assistant.drafting.facts import SceneFacts
+
+        project = self._load(project_id, request)
+        if project is None:
+            raise gr.Error("请先新建或选择一个项目", title="提示")
+        app = project.application
+        if not app.scenes:
+            gr.Warning("申报书中还没有场景：先把起草好的场景“放入申报书”，再起草各章节", title="提示")
+        # The scenes' facts once, for the offline draft and for the model's rewrite (cached per text).
+        facts: list[SceneFacts | None] = [facts_of_scene(s, i) for i, s in enumerate(app.scenes, 1)]
+        texts = draft_application_texts(app, facts)
+        drafts = {d.key: polish_section(app, d, self.settings, facts=facts) for d in texts.sections()}
+        changed: list[str] = []
+
+        def change(current: Project) -> None:
+            for key in DRAFTED:
+                d = drafts[key]
+                if place_draft(current, key, d.text, [*d.questions, *d.notes]):
+                    changed.append(key)
+            current.application.attachment_list = attachment_checklist(current.application)
+
+        fresh = self._store(request).update(project.id, change)
+        proposed = [k for k in DRAFTED if fresh.workspace.section(k).proposal is not None]
+        note = f"已写入：{'、'.join(changed) or '无'}"
+        if proposed:
+            note += f"；您写过的 {'、'.join(proposed)} 未覆盖，新写法在框下等您采用或保留"
+        gr.Info(note, title="起草完成")
+        return sections_view(self.sections, fresh)
+
+    def on_action(self, key: str, action: str, project_id: str | None, request: gr.Request) -> dict:
+        if self._load(project_id, request) is None:
+            raise gr.Error("请先新建或选择一个项目", title="提示")
+
+        def change(current: Project) -> None:
+            state = current.workspace.section(key)
+            if action == "accept" and state.proposal is not None:
+                set_section_text(current.application, key, state.proposal)
+                state.machine = state.proposal
+            state.proposal = None
+
+        fresh = self._store(request).update(project_id, change)
+        w = self.sections.widget(key)
+        return {**section_view(w, fresh), self.sections.check: check_markdown(fresh.application)}
+
+    def on_attachments(self, project_id: str | None, ticked: list[str] | None, request: gr.Request) -> dict:
+        from assistant.drafting.application import attachment_checklist
+
+        if self._load(project_id, request) is None:
+            raise gr.Error("请先新建或选择一个项目", title="提示")
+        chosen = set(ticked or [])
+
+        def change(current: Project) -> None:
+            items = attachment_checklist(current.application)
+            for item in items:
+                item.ticked = item.item in chosen
+            current.application.attachment_list = items
+
+        fresh = self._store(request).update(project_id, change)
+        return {self.sections.check: check_markdown(fresh.application)}
+
+
+def _edit(h: SectionHandlers, key: str) -> Callable:
+    # Explicit parameters: Gradio finds ``request`` by its annotation, which *args would hide.
+    def handler(project_id: str | None, text: str, request: gr.Request) -> dict:
+        return h.on_edit(key, project_id, text, request)
+
+    handler.__name__ = f"on_edit_section_{key}"
+    return handler
+
+
+def _action(h: SectionHandlers, key: str, action: str) -> Callable:
+    def handler(project_id: str | None, request: gr.Request) -> dict:
+        return h.on_action(key, action, project_id, request)
+
+    handler.__name__ = f"on_{action}_section_{key}"
+    return handler
+
+
+def wire_sections(sections: Sections, project: gr.Dropdown, settings: Settings, store: Callable) -> None:
+    h = SectionHandlers(settings, sections, store)
+    for w in sections.widgets:
+        outputs = [*w.shown, sections.check]
+        w.box.change(
+            _edit(h, w.key),
+            inputs=[project, w.box],
+            outputs=outputs,
+            api_name=f"edit_section_{w.key}",
+            show_progress="hidden",
+        )
+        for button, action in ((w.accept, "accept"), (w.reject, "reject")):
+            if button is not None:
+                button.click(
+                    _action(h, w.key, action),
+                    inputs=project,
+                    outputs=outputs,
+                    api_name=f"{action}_section_{w.key}",
+                )
+    sections.draft.click(
+        h.on_draft,
+        inputs=project,
+        outputs=sections.components,
+        api_name="draft_sections",
+        concurrency_limit=settings.llm_concurrency,
+        concurrency_id="llm",
+    )
+    sections.attachments.input(
+        h.on_attachments,
+        inputs=[project, sections.attachments],
+        outputs=sections.check,
+        api_name="save_attachments",
+    )
