@@ -406,9 +406,8 @@ def _metric_name(text: str, q: Quantity, after: bool = False) -> str:
     head = re.split(r"[，,；;。：:]", head)[-1]
     head = p.before_words.sub("", head)
     head = p.after_words.sub("", head)
-    head = re.sub(
-        r"(?:由|从|是|为|在|大概|大约|约|差不多|平均|只有|有|达到|每月|每天|每年|每班)+$", "", head.strip()
-    )
+    head = re.sub(r"(?:由|从|是|为|在|大概|大约|约|差不多|平均|只有|有|达到|±|\+/-)+$", "", head.strip())
+    head = re.sub(r"(?:没有?|不)$", "", head)  # "视觉以前没有": the indicator, not the negation
     head = re.sub(r"^(?:[-*•]|\d+[.、）)])\s*", "", head).strip()
     return head
 
