@@ -18,7 +18,10 @@ install: $(STAMP)
 system-deps:
 	@bash scripts/system-deps.sh
 
+# The reviewer reads .doc/.wps with LibreOffice and scans with OCR (OpenCV needs libGL): installed when
+# we may; without them the app still runs and says which formats it cannot read.
 run: install
+	@bash scripts/system-deps.sh || echo "部分系统软件未能安装：旧版 .doc/.wps 与扫描件的审查可能不可用"
 	$(PY) app.py
 
 test: install system-deps
