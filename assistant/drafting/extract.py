@@ -340,6 +340,12 @@ def _implementers(line: _Line) -> list[Implementer]:
     found = []
     for name in _orgs(text):
         system = label if label and name not in label else _system_before(text, name)
+        if not system and (
+            supplied := re.search(
+                re.escape(name) + r"(?:提供|供货|负责|承建|实施)了?([^，。；,;]{2,24})", text
+            )
+        ):
+            system = supplied.group(1)  # "由某公司提供6台喷涂机器人和离线编程软件"
         found.append(Implementer(system=system, name=name, source=source))
     if in_house := p.in_house.search(text):
         # "这块是信息部做的", "由公司研发中心完成": the department may sit inside the matched words.
@@ -406,7 +412,9 @@ def _metric_name(text: str, q: Quantity, after: bool = False) -> str:
     head = re.split(r"[，,；;。：:]", head)[-1]
     head = p.before_words.sub("", head)
     head = p.after_words.sub("", head)
-    head = re.sub(r"(?:由|从|是|为|在|大概|大约|约|差不多|平均|只有|有|达到|±|\+/-)+$", "", head.strip())
+    head = re.sub(
+        r"(?:由|从|是|为|在|大概|大约|约|差不多|平均|只有|有|达到|需要|要|需|±|\+/-)+$", "", head.strip()
+    )
     head = re.sub(r"(?:没有?|不)$", "", head)  # "视觉以前没有": the indicator, not the negation
     head = re.sub(r"^(?:[-*•]|\d+[.、）)])\s*", "", head).strip()
     return head
@@ -615,7 +623,8 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
     used = False
     for q in money:
         clause_start = max(text.rfind(c, 0, q.start) for c in "，,；;。")
-        clause = text[clause_start + 1 : q.end + 4]
+        ends = [i for i in (text.find(c, q.end) for c in "，,；;。") if i >= 0]
+        clause = text[clause_start + 1 : min(ends) if ends else len(text)]  # never the next sentence's words
         if _UNIT_PRICE.search(text[max(0, q.start - 6) : q.start]):
             continue
         if any(start <= q.start < end for start, end in bases):
@@ -759,6 +768,12 @@ _BUILT = re.compile(
 )
 
 
+# "在两条喷涂线上了机器人自动喷涂": what was put in, up to the clause's end.
+_BUILT_DOING = re.compile(
+    r"(?:上了|建了|引进了|部署了|上线了)([\u4e00-\u9fffA-Za-z0-9]{4,16})(?=[，。；,;]|$)"
+)
+
+
 def instance_from_title(material: Material) -> str:
     """The instance name from the notes' own title: a Markdown heading or a first line such as
     "成品仓智能化改造（仓储物流）——资料汇总"."""
@@ -769,7 +784,11 @@ def instance_from_title(material: Material) -> str:
         return about.group(1)
     headings = [m.group(1) for line in lines if (m := re.match(r"^\s*#+\s*(.+)$", line))]
     titled = [lines[0]] if lines and is_label(lines[0]) and re.search(r"——|—|--", lines[0]) else []
-    if not headings and not titled and (built := _BUILT.search(material.text)):
+    if (
+        not headings
+        and not titled
+        and (built := _BUILT.search(material.text) or _BUILT_DOING.search(material.text))
+    ):
         return built.group(1)  # "去年上了一条转子动平衡自动检测线": what was built names the instance
     for candidate in [*headings, *titled]:
         label, _, named = candidate.partition("：") if "：" in candidate else candidate.partition(":")
