@@ -190,3 +190,21 @@ def test_an_endpoint_that_keeps_failing_leaves_the_offline_draft(tmp_path: Path,
     assert result.fell_back and result.mode == "offline"
     assert result.notes[0].startswith("大模型调用失败") and "离线起草" in result.notes[0]
     assert "杭州迅驰机器人有限公司" in result.scene.parts.技术方案
+
+
+def test_amounts_whose_unit_sits_in_a_key_or_header_support_drafts(tmp_path: Path) -> None:
+    sheet = tmp_path / "项目.yaml"
+    sheet.write_text(
+        "equipment:\n  - {name: 激光打标机, vendor: 武汉光码激光设备有限公司, cost_wan: 96}\n"
+        'payment: {"value": 42, "currency": "万元"}\n',
+        encoding="utf-8",
+    )
+    book = Workbook()
+    rows = book.active
+    rows.append(["项目", "供应商", "金额（万元）", "备注"])
+    rows.append(["视觉读码", "苏州码眼科技有限公司", 58])  # no remark: the row is shorter than its header
+    book.save(tmp_path / "投资.xlsx")
+    material = load_materials([sheet, tmp_path / "投资.xlsx"])
+    guard = FigureGuard(material, extract_facts(material))
+    assert [c.ok for c in guard.check("激光打标机96万元，付款42万元，视觉读码58万元。")] == [True, True, True]
+    assert not guard.check("激光打标机97万元。")[0].ok

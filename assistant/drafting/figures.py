@@ -161,6 +161,9 @@ def _derived(a: Quantity, b: Quantity, where: str, sums: bool = False, payback: 
     return out
 
 
+_WAN_CONTEXT = re.compile(r"_wan\b|\bwan\b|万元|（万）|\(万\)|单位[:：]?\s*万")
+
+
 def _comparable(allowed: Allowed, dim: str) -> bool:
     """Same dimension; or an amount in 元 against a bare 万/亿 count the writer wrote ("省了40万")."""
     if allowed.dimension == dim:
@@ -219,8 +222,11 @@ class FigureGuard:
                     parts = _date_key(q.text).split("-")
                     for n in range(1, len(parts) + 1):  # 2024-01-01 also supports "2024年"
                         self.texts.setdefault("-".join(parts[:n]), sentence.where)
+                unit = q.unit
+                if q.kind == "plain" and _WAN_CONTEXT.search(sentence.text):
+                    unit = "万"  # the line says its bare numbers are in 万元
                 self.allowed.append(
-                    Allowed(dimension(q), base_value(q), f"{sentence.where}：{q.text}", q.value, q.unit)
+                    Allowed(dimension(q), base_value(q), f"{sentence.where}：{q.text}", q.value, unit)
                 )
             for change in extract_changes(sentence.text):
                 self.allowed += _derived(change.before, change.after, sentence.where)
@@ -348,6 +354,16 @@ class FigureGuard:
                 (dim == "plain" or allowed.dimension == "plain")
                 and allowed.raw is not None
                 and math.isclose(allowed.raw, q.value, rel_tol=1e-9, abs_tol=1e-9)
+            ):
+                return FigureCheck(q, True, allowed.source)
+            # A bare number stated in 万 by its line or key ("cost_wan: 252", "金额（万元）", "315, 万元")
+            # is the draft's "252万元".
+            if (
+                allowed.dimension == "plain"
+                and allowed.raw is not None
+                and q.kind == "money"
+                and allowed.unit == "万"
+                and math.isclose(allowed.raw * 1e4, q.value, rel_tol=1e-9, abs_tol=1.0)
             ):
                 return FigureCheck(q, True, allowed.source)
         return FigureCheck(q, False, "材料中找不到，也不能由材料中相关的一对数字算出")

@@ -96,6 +96,8 @@ def _table_rows_as_statements(lines: list[str]) -> list[str]:
         if header is None and not any(q.is_metric for q in extract_quantities(" ".join(cells[1:]))):
             header, out[i] = cells, ""
             continue
+        if header and len(cells) < len(header):  # a row whose last cells (备注…) were left empty
+            cells = cells + [""] * (len(header) - len(cells))
         names = header if header and len(header) == len(cells) else [""] * len(cells)
         if names[0] in _ROW_NUMBER_HEADERS:  # 序号 1, 2, 3… labels nothing
             cells, names = cells[1:], names[1:]
