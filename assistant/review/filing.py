@@ -15,6 +15,7 @@ from assistant.models import SEVERITY_LABELS, Finding, Report, Severity
 from assistant.review.compliance import compliance_matrix
 from assistant.review.engine import BatchResult
 from assistant.review.grading import GRADE_LABELS, scene_grades, verdict
+from assistant.review.outputs import style_sheets
 from assistant.review.ranking import DISCLAIMER, RANK_COLUMNS, rank_batch, ranking_rows
 from assistant.safe_text import inert_workbook
 
@@ -87,7 +88,7 @@ def _by_severity(findings: list[Finding]) -> list[tuple[Severity, list[Finding]]
 
 def write_filing_xlsx(batch: BatchResult, path: Path) -> None:
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.styles import PatternFill
     from openpyxl.utils import get_column_letter
 
     wb = Workbook()
@@ -194,19 +195,10 @@ def write_filing_xlsx(batch: BatchResult, path: Path) -> None:
         ranking.append([document_cell(v) for v in row] + [""])
     ranking.append([DISCLAIMER])
 
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="DDEBF7")
+    style_sheets(wb)
     remarks_fill = PatternFill("solid", fgColor="FFF2CC")
     for ws in wb.worksheets:
-        for cell in ws[1]:
-            cell.font, cell.fill = bold, fill
-        ws.freeze_panes = "A2"
-        ws.auto_filter.ref = ws.dimensions
         for i, column in enumerate(ws.columns, 1):
-            width = max(len(str(c.value or "")) for c in column)
-            ws.column_dimensions[get_column_letter(i)].width = min(60, max(8, width * 1.6))
-            for c in column:
-                c.alignment = Alignment(wrap_text=True, vertical="top")
             if column[0].value == REMARKS:
                 ws.column_dimensions[get_column_letter(i)].width = 40
                 for c in column[1:]:

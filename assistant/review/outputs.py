@@ -161,11 +161,29 @@ def application_row(report: Report) -> dict[str, Any]:
     }
 
 
+def style_sheets(wb) -> None:
+    """Every sheet as an office reads it: a bold, shaded header row that stays in view, a filter,
+    wrapped cells and columns as wide as their text (within limits)."""
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    bold = Font(bold=True)
+    fill = PatternFill("solid", fgColor="DDEBF7")
+    for ws in wb.worksheets:
+        for cell in ws[1]:
+            cell.font, cell.fill = bold, fill
+        ws.freeze_panes = "A2"
+        ws.auto_filter.ref = ws.dimensions
+        for i, column in enumerate(ws.columns, 1):
+            width = max(len(str(c.value or "")) for c in column)
+            ws.column_dimensions[get_column_letter(i)].width = min(60, max(8, width * 1.6))
+            for c in column:
+                c.alignment = Alignment(wrap_text=True, vertical="top")
+
+
 def write_xlsx(batch: BatchResult, path: Path) -> None:
     """An Excel workbook: every finding on one sheet, one row per application on a summary sheet."""
     from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Font, PatternFill
-    from openpyxl.utils import get_column_letter
 
     wb = Workbook()
     summary = wb.active
@@ -212,18 +230,7 @@ def write_xlsx(batch: BatchResult, path: Path) -> None:
         for r in batch.reports:
             for f in r.waived:
                 waived.append([Path(r.file).name, f.rule, f.scene_index, f.section, f.message])
-    bold = Font(bold=True)
-    fill = PatternFill("solid", fgColor="DDEBF7")
-    for ws in wb.worksheets:
-        for cell in ws[1]:
-            cell.font, cell.fill = bold, fill
-        ws.freeze_panes = "A2"
-        ws.auto_filter.ref = ws.dimensions
-        for i, column in enumerate(ws.columns, 1):
-            width = max(len(str(c.value or "")) for c in column)
-            ws.column_dimensions[get_column_letter(i)].width = min(60, max(8, width * 1.6))
-            for c in column:
-                c.alignment = Alignment(wrap_text=True, vertical="top")
+    style_sheets(wb)
     inert_workbook(wb)  # last, so every sheet (including ones added above later) is covered
     path.parent.mkdir(parents=True, exist_ok=True)
     wb.save(str(path))
