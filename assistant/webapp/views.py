@@ -313,17 +313,7 @@ def review_summary(batch) -> list[list]:
     return rows
 
 
-REVIEW_SUMMARY_COLUMNS = (
-    "文件",
-    "申报单位",
-    "结论",
-    "错误",
-    "警告",
-    "提示",
-    "已覆盖领域",
-    "缺少的必须领域",
-    "场景等级",
-)
+REVIEW_SUMMARY_COLUMNS = tuple(h for h in SUMMARY_HEADERS if h != "项目名称")  # the row fills 项目名称 itself
 
 
 def review_matrix(batch) -> list[list]:
