@@ -143,6 +143,9 @@ class AttachmentItem(_Model):
     note: str = Field("", description="补充说明，如 专利名称清单、报告年度")
 
 
+_SECTION_FIELDS = {"项目简述": "project_summary", "总体情况": "overview", "实施成效": "results"}
+
+
 class Application(_Model):
     """One 江西省先进级智能工厂项目申报书 (附件2)."""
 
@@ -169,6 +172,18 @@ class Application(_Model):
 
     def scenes_in(self, domain: str) -> list[Scene]:
         return [s for s in self.scenes if s.domain == domain]
+
+    def section_texts(self) -> dict[str, str]:
+        """The application's own texts by section key (企业简介, 项目简述, 总体情况, 实施成效)."""
+        return {"企业简介": self.enterprise.profile} | {
+            k: getattr(self, a) for k, a in _SECTION_FIELDS.items()
+        }
+
+    def set_section_text(self, key: str, text: str) -> None:
+        if key == "企业简介":
+            self.enterprise.profile = text
+        else:
+            setattr(self, _SECTION_FIELDS[key], text)
 
     def covered_domains(self) -> list[str]:
         seen: list[str] = []

@@ -64,13 +64,16 @@ class Project(BaseModel):
     part_versions: dict[str, int] = Field(default_factory=dict)  # "draft/成效" → version of that part
 
     def parts_by_slot(self) -> dict[str, str]:
-        """Every part's text, keyed "draft/<key>" and "scene-<i>/<key>"."""
+        """Every part's text, keyed "draft/<key>" and "scene-<i>/<key>", and every application text,
+        keyed "section/<key>": each is versioned, so a stale tab's edit of it is refused."""
         out: dict[str, str] = {}
         scenes = [("draft", self.draft)] + [(f"scene-{i}", s) for i, s in enumerate(self.application.scenes)]
         for slot, scene in scenes:
             if scene is not None:
                 for key in PART_KEYS:
                     out[f"{slot}/{key}"] = scene.parts.get(key)
+        for key, text in self.application.section_texts().items():
+            out[section_id(key)] = text
         return out
 
     def scene_at(self, scene_index: int | None) -> Scene | None:
@@ -83,6 +86,10 @@ class Project(BaseModel):
 
 def part_id(scene_index: int | None, key: str) -> str:
     return f"{'draft' if scene_index is None else f'scene-{scene_index}'}/{key}"
+
+
+def section_id(key: str) -> str:
+    return f"section/{key}"
 
 
 class StaleProject(InputError):

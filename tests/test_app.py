@@ -174,6 +174,7 @@ def test_sections_are_drafted_from_the_placed_scenes_and_never_overwrite_the_wri
     machine = {key: drafted[section_label(key)] for key in DRAFTED}
     assert all(machine.values()), machine
     assert instance in machine["项目简述"]  # drafted from the scene placed in the application
+    assert "2,600人" in machine["企业简介"]  # from the company lines of the material sent in the chat
     assert "/ 500 字" in drafted["字数-项目简述"] and "不会覆盖" not in drafted["字数-项目简述"]
     assert any(drafted[f"待补充-{key}"] for key in DRAFTED)  # the drafter's questions are shown
     choices = [value for _, value in drafted["五、相关附件（勾选已随申报书附上的材料）"]["choices"]]
@@ -225,6 +226,7 @@ def test_sections_are_drafted_from_the_placed_scenes_and_never_overwrite_the_wri
     loaded = labelled(client, "/select_project", client.predict(project_id, api_name="/select_project"))
     assert loaded["五、相关附件（勾选已随申报书附上的材料）"]["value"] == ["企业上一年度审计报告"]
 
+    client.predict(project_id, "企" * 510, api_name="/edit_section_企业简介")  # over its limit again
     files, listed = export(client, project_id)
     text = docx_text(next(f for f in files if f.endswith(".docx")))
     assert machine["项目简述"][:30] in text and "企" * 500 in text

@@ -261,6 +261,29 @@ def test_the_part_editor_refuses_a_stale_tab_and_shows_both_texts(
     assert [t for _, t, _ in store.history(project.id, None, "成效")] == ["乙的成效", "甲的成效 <img src=x>"]
 
 
+def test_a_section_box_refuses_a_stale_tab_and_shows_both_texts(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    fns, store, warnings = _handlers(tmp_path, monkeypatch)
+    project = store.create("两个标签页改项目简述")
+
+    def edit(text: str, versions: dict) -> dict:
+        import gradio as gr
+
+        out = fns["edit_section_项目简述"](project.id, text, versions, _Request())
+        return next(v for k, v in out.items() if isinstance(k, gr.State))
+
+    tab_a, tab_b = edit("", {}), edit("", {})  # both tabs show the empty box
+    tab_a = edit("甲写的项目简述。", tab_a)
+    tab_b = edit("乙写的项目简述。", tab_b)
+    assert store.load(project.id).application.project_summary == "甲写的项目简述。"
+    assert warnings and "甲写的项目简述" in warnings[0] and "乙写的项目简述" in warnings[0]
+    edit("乙写的项目简述。", tab_b)  # again, knowing both texts: now it is saved
+    assert store.load(project.id).application.project_summary == "乙写的项目简述。"
+    edit("丙", edit("乙写的项目简述。", {}))  # a tab that saw the newest text saves without a warning
+    assert len(warnings) == 1 and store.load(project.id).application.project_summary == "丙"
+
+
 def test_an_edit_made_during_a_chat_turn_survives_the_turn(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     from assistant.paths import EVALS_DIR
 

@@ -22,6 +22,7 @@ from assistant.docx_io.writer import export_docx
 from assistant.drafting.application import (
     attachment_checklist,
     draft_application_texts,
+    draft_company_profile,
     draft_overview,
     draft_project_summary,
     draft_results,
@@ -30,7 +31,7 @@ from assistant.drafting.application import (
 from assistant.drafting.application_online import polish_section
 from assistant.drafting.assemble import draft_application, load_basic_info
 from assistant.drafting.facts import Amount, Implementer, MetricPair, SceneFacts
-from assistant.drafting.material import load_materials
+from assistant.drafting.material import load_materials, material_from_chat
 from assistant.drafting.service import draft_scene
 from assistant.export_check import check_before_export
 from assistant.markdown_io import application_to_markdown
@@ -142,11 +143,49 @@ def test_overview_asks_precise_questions_where_facts_are_missing() -> None:
     )
     draft = draft_overview(Application(scenes=[bare]), [SceneFacts()])
     headings = re.findall(r"^（[一二三四五]）\S+$", draft.text, re.MULTILINE)
-    assert headings == ["（四）总体建设情况"]
+    assert headings == ["（一）总体建设情况"]  # numbered among the subsections the draft has: no gaps
     asked = "\n".join(draft.questions)
     for words in ("实施背景", "基础条件", "总体实施架构", "先进性与特色"):
         assert words in asked
     assert "【待补充】" not in draft.text
+
+
+# -- 一（一）企业简介 --------------------------------------------------------------------------------
+
+# A sales manager's chat notes, written for this test: the company's story mixed with a scene's figures.
+WHEEL_NOTES = """我们厂1998年建厂，前身是县农机厂，2006年改制为有限公司。
+主要生产汽车铝合金轮毂和摩托车轮毂，客户包括江铃、吉利等主机厂。
+公司现有员工1200人，其中研发人员86人，是国家高新技术企业、省级专精特新企业。
+去年上了MES，投资300万。改造前换模要2小时，现在40分钟。
+食堂下个月装修，申报小组周五开会。"""
+
+
+def test_company_profile_is_drafted_from_the_company_lines_and_the_basic_information() -> None:
+    app = sample()
+    app.enterprise.name, app.enterprise.founded, app.enterprise.profile = "江西某轮毂有限公司", "", ""
+    draft = draft_company_profile(app, material_from_chat(WHEEL_NOTES))
+    text = draft.text
+    assert text.startswith("江西某轮毂有限公司所属行业为")
+    assert "1998年建厂" in text and "2006年改制" in text and "江铃、吉利" in text and "1200人" in text
+    assert "我们" not in text and "MES" not in text and "300万" not in text and "食堂" not in text
+    revenues = "、".join(y.revenue for y in app.enterprise.finances)
+    assert f"2022—2024年，企业主营业务收入分别为{revenues}万元" in text  # from the form itself
+    assert 0 < count_words(text) <= load_requirements().limit_spec("企业简介").limit
+    assert {"1200人", f"{app.enterprise.finances[-1].revenue}万元"} <= {f.value for f in draft.figures}
+    assert draft.dropped == []
+    # Market share is the one topic of the template the notes do not speak to: asked, not invented.
+    assert len(draft.questions) == 1 and "市场" in draft.questions[0]
+
+
+def test_company_profile_keeps_the_writers_own_text_and_asks_when_nothing_is_known() -> None:
+    app = sample()
+    own = app.enterprise.profile
+    assert own.strip()
+    texts = draft_application_texts(app, None, material_from_chat(WHEEL_NOTES))
+    assert texts.company_profile.text and texts.apply(app).enterprise.profile == own
+    assert texts.apply(app, overwrite=True).enterprise.profile == texts.company_profile.text
+    bare = draft_company_profile(Application())
+    assert bare.text == "" and len(bare.questions) == 3
 
 
 # -- 五、相关附件 ------------------------------------------------------------------------------------

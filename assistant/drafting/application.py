@@ -1,5 +1,6 @@
-"""The application-level texts drafted offline from the scenes: 一（二）项目简述, 二、项目总体情况,
-四、项目实施成效, and the 五、相关附件 checklist.
+"""The application-level texts drafted offline: 一（一）企业简介 from the basic information and the
+writer's material about the company; 一（二）项目简述, 二、项目总体情况 and 四、项目实施成效 from the scenes;
+and the 五、相关附件 checklist.
 
 Each scene brings its facts (read once from its material by ``extract_facts``; for a scene written by
 hand, read from its own text). Sums are made only of figures that belong together — the project's
@@ -45,7 +46,7 @@ MAX_SYSTEMS = 8  # systems named in 项目简述
 SUPPLIER_WORDS = r"有限公司|集团|SaaS|接口"  # a line about who supplied what is 架构, not 基础条件
 NOT_NARRATIVE = r"万元|万\b|素材|整理|合同|供应商|：\s*$"
 
-SectionName = Literal["项目简述", "总体情况", "实施成效"]
+SectionName = Literal["企业简介", "项目简述", "总体情况", "实施成效"]
 
 
 class _Model(BaseModel):
@@ -66,18 +67,21 @@ class SectionDraft(_Model):
 
 
 class ApplicationDraft(_Model):
+    company_profile: SectionDraft
     project_summary: SectionDraft
     overview: SectionDraft
     results: SectionDraft
     attachment_list: list[AttachmentItem]
 
     def sections(self) -> list[SectionDraft]:
-        return [self.project_summary, self.overview, self.results]
+        return [self.company_profile, self.project_summary, self.overview, self.results]
 
     def apply(self, app: Application, *, overwrite: bool = False) -> Application:
         """The application with the drafted texts filled in; the writer's own texts are kept unless
         ``overwrite``."""
         data = app.model_copy(deep=True)
+        if overwrite or not data.enterprise.profile.strip():
+            data.enterprise.profile = self.company_profile.text
         for attr, draft in (
             ("project_summary", self.project_summary),
             ("overview", self.overview),
@@ -223,19 +227,17 @@ def economics(app: Application, facts: list[SceneFacts]) -> Economics:
 
 
 def source_material(app: Application, material: Material | None) -> Material:
-    """Everything a figure of an application text may come from: the scenes' texts and the material."""
+    """Everything a figure of an application text may come from: the scenes' texts, the material and
+    the form's basic information."""
     sentences: list[Sentence] = []
     files: list[str] = []
     texts: list[str] = []
-    for i, scene in enumerate(app.scenes, 1):
-        own = scene_text_material(scene, i)
-        sentences += own.sentences
-        files += own.files
-        texts.append(own.text)
-    if material is not None:
-        sentences += material.sentences
-        files += material.files
-        texts.append(material.text)
+    sources = [scene_text_material(scene, i) for i, scene in enumerate(app.scenes, 1)]
+    sources += [*([material] if material is not None else []), basic_info_material(app)]
+    for source in sources:
+        sentences += source.sentences
+        files += source.files
+        texts.append(source.text)
     sentences = [replace(s, index=n) for n, s in enumerate(sentences, 1)]
     return Material(text="\n".join(texts), sentences=sentences, name="场景与材料", files=files)
 
@@ -435,13 +437,17 @@ def draft_results(
         operating.append(p["category"].format(category=category, items="；".join(said)))
     blocks.append((p["headings"]["运营"], operating))
 
-    lines: list[str] = []
-    for heading, sentences in blocks:
-        kept = tracer.keep(draft, sentences)
-        if kept:
-            lines += [heading, "".join(kept)]
-    draft.text = "\n".join(lines)
+    kept_blocks = [(heading, tracer.keep(draft, sentences)) for heading, sentences in blocks]
+    draft.text = _numbered(kept_blocks)
     return draft
+
+
+def _numbered(blocks: list[tuple[str, list[str]]]) -> str:
+    """Subsections with text, numbered （一）（二）… in order: a missing one leaves no gap."""
+    lines: list[str] = []
+    for heading, sentences in (b for b in blocks if b[1]):
+        lines += [f"（{_chinese_count(len(lines) // 2 + 1)}）{heading}", "".join(sentences)]
+    return "\n".join(lines)
 
 
 def _category_order(name: str) -> int:
@@ -621,19 +627,119 @@ def draft_overview(
                 feature_sources.append(sentence)
     parts["特色"] = feature_sources[:MAX_FEATURES]
 
-    lines: list[str] = []
-    for key, heading in p["headings"].items():
-        kept = tracer.keep(draft, parts.get(key, []))
-        if kept:
-            lines += [heading, "".join(kept)]
-        else:
-            draft.questions.append(q[key])
-    draft.text = "\n".join(lines)
+    blocks = [(heading, tracer.keep(draft, parts.get(key, []))) for key, heading in p["headings"].items()]
+    draft.questions += [q[key] for key, (_, kept) in zip(p["headings"], blocks, strict=True) if not kept]
+    draft.text = _numbered(blocks)
     return draft
 
 
 def _chinese_count(n: int) -> str:
     return "零一二三四五六七八九十"[n] if 0 <= n <= 10 else str(n)
+
+
+# -- 一（一）企业简介 ---------------------------------------------------------------------------------
+
+BASIC_INFO = "一（一）基本信息"
+
+
+def basic_info_material(app: Application) -> Material:
+    """The form's own basic-information fields as material: the profile's figures trace to them."""
+    e = app.enterprise
+    lines = [f"{e.name}成立于{e.founded}。"] if e.name and e.founded else []
+    for year in e.finances:
+        if year.revenue.strip():
+            lines.append(f"{year.year}年主营业务收入{year.revenue.strip()}万元。")
+        if year.profit.strip():
+            lines.append(f"{year.year}年利润{year.profit.strip()}万元。")
+    text = "\n".join(lines)
+    return Material(
+        text=text, sentences=split_sentences(text, file=BASIC_INFO), name=BASIC_INFO, files=[BASIC_INFO]
+    )
+
+
+def _profile_opening(app: Application, founded_told: bool) -> list[str]:
+    p = patterns()["企业简介"]
+    e = app.enterprise
+    if not e.name.strip():
+        return []
+    industry = "、".join([*e.industry, *([e.industry_other] if e.industry_other.strip() else [])])
+    founded = e.founded.strip() and not founded_told
+    if founded and industry:
+        return [p["opening"].format(name=e.name, founded=e.founded.strip(), industry=industry)]
+    if industry:
+        return [p["opening_no_founded"].format(name=e.name, industry=industry)]
+    if founded:
+        return [p["opening_name_only"].format(name=e.name, founded=e.founded.strip())]
+    return []
+
+
+def _profile_finances(app: Application) -> list[str]:
+    p = patterns()["企业简介"]
+    years = [y for y in app.enterprise.finances if y.revenue.strip() and y.profit.strip()]
+    if len(years) == len(app.enterprise.finances) and len(years) > 1:
+        return [
+            p["finances"].format(
+                years=f"{years[0].year}—{years[-1].year}",
+                revenues="、".join(y.revenue.strip() for y in years),
+                profits="、".join(y.profit.strip() for y in years),
+            )
+        ]
+    return [
+        p["finance_year"].format(year=y.year, revenue=y.revenue.strip(), profit=y.profit.strip())
+        for y in years[-1:]
+    ]
+
+
+def _profile_sentences(material: Material | None, company: str) -> dict[str, list[str]]:
+    """The writer's sentences about the company as a whole, by topic (first topic that matches)."""
+    from assistant.drafting.extract import fact_words
+
+    p = patterns()["企业简介"]
+    words = fact_words()
+    unusable = re.compile("|".join([*words.exclude, *words.noise, *words.caveat, *words.pending]))
+    about_company = re.compile(
+        "|".join([p["subject"], *words.profile, *([re.escape(company)] if company else [])])
+    )
+    scene_words = re.compile(p["scene_words"], re.IGNORECASE)
+    found: dict[str, list[str]] = {topic: [] for topic in p["topics"]}
+    for sentence in material.sentences if material else []:
+        text = sentence.text.strip()
+        if len(text) < 8 or unusable.search(text) or scene_words.search(text):
+            continue
+        topics = [t for t, cue in p["topics"].items() if re.search(cue, text)]
+        if not about_company.search(text):
+            topics = [t for t in topics if t not in p["needs_subject"]]
+        said = formal(text)
+        if re.match(p["subjectless"], said):
+            said = "企业" + said
+        if not topics or not said or any(said in told for told in found.values()):
+            continue
+        for topic in topics:  # a sentence told once, under its first topic; the others count as told
+            found[topic].append(said)
+    return found
+
+
+def draft_company_profile(app: Application, material: Material | None = None) -> SectionDraft:
+    """一（一）企业简介 (≤500字): the company named with its founding and industry from the basic
+    information, the writer's sentences on its history, business, market, scale and honours, and the
+    last three years' revenue and profit; a question for each topic the template names that is missing."""
+    p = patterns()["企业简介"]
+    q = patterns()["questions"]
+    limit = load_requirements().limit_spec("企业简介").limit
+    draft = SectionDraft(key="企业简介")
+    by_topic = _profile_sentences(material, app.enterprise.name.strip())
+    founded_told = any(re.search(p["topics"]["发展历程"], s) for s in by_topic["发展历程"])
+    told = dict.fromkeys(s for sentences in by_topic.values() for s in sentences)
+    sentences = [*_profile_opening(app, founded_told), *told, *_profile_finances(app)]
+    kept = _fit(Tracer(app, material, []).keep(draft, sentences), limit)
+    draft.figures = [f for f in draft.figures if any(f.value in s for s in kept)]
+    draft.text = "".join(kept)
+    if not app.enterprise.founded.strip() and not by_topic["发展历程"]:
+        draft.questions.append(q["发展历程"])
+    for topic in ("主营业务", "市场份额"):
+        if not by_topic[topic]:
+            draft.questions.append(q[topic])
+    return draft
 
 
 # -- 五、相关附件 ---------------------------------------------------------------------------------------
@@ -663,12 +769,13 @@ def draft_application_texts(
     facts: list[SceneFacts | None] | None = None,
     material: Material | None = None,
 ) -> ApplicationDraft:
-    """项目简述, 二、项目总体情况, 四、项目实施成效 and the 五 checklist, drafted from the scenes (``facts[i]``
+    """企业简介, 项目简述, 二、项目总体情况, 四、项目实施成效 and the 五 checklist, drafted from the scenes (``facts[i]``
     belongs to ``app.scenes[i]``; a missing entry is read from the scene's text) and the writer's
     material about the project as a whole (optional)."""
     all_facts: list[SceneFacts | None] = list(_facts_for(app, facts))
     material_facts = extract_facts(material) if material is not None and material.sentences else None
     return ApplicationDraft(
+        company_profile=draft_company_profile(app, material),
         project_summary=draft_project_summary(app, all_facts, material),
         overview=draft_overview(app, all_facts, material, material_facts),
         results=draft_results(app, all_facts, material),
@@ -682,6 +789,7 @@ __all__ = [
     "SectionDraft",
     "attachment_checklist",
     "draft_application_texts",
+    "draft_company_profile",
     "draft_overview",
     "draft_project_summary",
     "draft_results",

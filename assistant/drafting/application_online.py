@@ -49,9 +49,10 @@ def polish_section(
 
     req = load_requirements()
     guidance = {s.key: s.guidance for s in req.sections}.get(draft.key, "")
-    limit = req.limit_spec(draft.key).limit if draft.key == "项目简述" else None
-    if draft.key == "项目简述":
-        guidance = req.limit_spec("项目简述").clause
+    limited = draft.key in ("企业简介", "项目简述")  # 二 and 四 have no limit in the notice
+    limit = req.limit_spec(draft.key).limit if limited else None
+    if limited:
+        guidance = req.limit_spec(draft.key).clause
     system, user = load_prompt("draft_application_section").render(
         section=draft.key,
         guidance=guidance,
@@ -101,6 +102,9 @@ def polish_application_texts(
     """Every drafted section through ``polish_section``; the checklist is unchanged."""
     return texts.model_copy(
         update={
+            "company_profile": polish_section(
+                app, texts.company_profile, settings, facts=facts, material=material
+            ),
             "project_summary": polish_section(
                 app, texts.project_summary, settings, facts=facts, material=material
             ),

@@ -1,6 +1,7 @@
 """The application's own texts on the writer's page — 企业简介, 项目简述, 二、项目总体情况, 四、项目实施成效 —
-each editable with its 字数, the last three drafted from the scenes placed in the application (offline
-from their facts; rewritten by the model when one is configured, under the same figure guard). A draft
+each editable with its 字数 and drafted: 企业简介 from the basic information and the material gathered
+in the chat, the others from the scenes placed in the application (offline from their facts; rewritten
+by the model when one is configured, under the same figure guard). A draft
 never overwrites what the writer typed: a box still holding the drafter's last text (or empty) takes
 the new draft, any other waits beside it as a proposal to accept or reject. Also 五、相关附件 as a
 checklist and the list of what an export would still lack.
@@ -17,13 +18,13 @@ from assistant.config import Settings
 from assistant.errors import AssistantError
 from assistant.export_check import check_before_export
 from assistant.models import Application
-from assistant.projects import Project, ProjectStore
+from assistant.projects import Project, ProjectStore, section_id
 from assistant.requirements import load_requirements
-from assistant.safe_text import inert_markdown
+from assistant.safe_text import escape_html, inert_markdown
 from assistant.text import count_words
 
 SECTION_KEYS = ("企业简介", "项目简述", "总体情况", "实施成效")
-DRAFTED = ("项目简述", "总体情况", "实施成效")  # 企业简介 is about the company, not the scenes
+DRAFTED = SECTION_KEYS
 HEADINGS = {
     "企业简介": "一（一）企业简介",
     "项目简述": "一（二）项目简述",
@@ -40,18 +41,11 @@ def section_limit(key: str) -> int | None:
 
 
 def section_text(app: Application, key: str) -> str:
-    if key == "企业简介":
-        return app.enterprise.profile
-    return {"项目简述": app.project_summary, "总体情况": app.overview, "实施成效": app.results}[key]
+    return app.section_texts()[key]
 
 
 def set_section_text(app: Application, key: str, text: str) -> None:
-    if key == "企业简介":
-        app.enterprise.profile = text
-    else:
-        setattr(
-            app, {"项目简述": "project_summary", "总体情况": "overview", "实施成效": "results"}[key], text
-        )
+    app.set_section_text(key, text)
 
 
 def section_counter(text: str, key: str, edited: bool) -> str:
@@ -126,6 +120,9 @@ class Sections:
     draft: gr.Button
     attachments: gr.CheckboxGroup
     check: gr.Markdown
+    # Per tab: the version of each section this tab last saw, so an edit based on an older text is
+    # refused (with both texts shown) instead of silently replacing another tab's change.
+    versions: gr.State
 
     @property
     def components(self) -> list[gr.components.Component]:
@@ -153,7 +150,10 @@ def _layout_section(key: str) -> SectionWidgets:
 
 def layout_sections() -> Sections:
     with gr.Row(equal_height=False):
-        gr.Markdown("#### 申报书各章节（项目简述、二、四由已放入申报书的场景起草；您写的不会被覆盖）")
+        gr.Markdown(
+            "#### 申报书各章节（企业简介由基本信息和对话中的材料起草，项目简述、二、四由已放入申报书的场景起草；"
+            "您写的不会被覆盖）"
+        )
         draft = gr.Button("起草全部章节", variant="secondary", scale=0, elem_id="draft-sections")
     widgets = []
     for row in (("企业简介", "项目简述"), ("总体情况", "实施成效")):
@@ -165,7 +165,7 @@ def layout_sections() -> Sections:
         label="五、相关附件（勾选已随申报书附上的材料）", choices=[], elem_id="attachments"
     )
     check = gr.Markdown(label="导出前检查", elem_id="export-check")
-    return Sections(widgets, draft, attachments, check)
+    return Sections(widgets, draft, attachments, check, gr.State({}))
 
 
 def section_view(w: SectionWidgets, project: Project | None) -> dict:
@@ -228,20 +228,52 @@ class SectionHandlers:
         except AssistantError:  # a project deleted, or of another user: nothing to show
             return None
 
-    def on_edit(self, key: str, project_id: str | None, text: str, request: gr.Request) -> dict:
-        # Fires also when the app fills the box; only a real difference from the stored text is saved.
+    def on_edit(
+        self, key: str, project_id: str | None, text: str, versions: dict | None, request: gr.Request
+    ) -> dict:
+        # Fires also when the app fills the box (which records the version this tab now shows); only a
+        # real difference from the stored text is saved.
         w = self.sections.widget(key)
         text = text or ""
+        versions = dict(versions or {})
         project = self._load(project_id, request)
         if project is None:
-            return {w.counter: section_counter(text, key, False)}
-        if section_text(project.application, key) != text:
-            project = self._store(request).update(
-                project.id, lambda p: set_section_text(p.application, key, text)
-            )
-        return {**section_view(w, project), self.sections.check: check_markdown(project.application)}
+            return {w.counter: section_counter(text, key, False), self.sections.versions: versions}
+        slot, part = f"{project_id}/{section_id(key)}", section_id(key)
+        seen, refused = versions.get(slot), None
 
-    def on_draft(self, project_id: str | None, request: gr.Request) -> dict:
+        def change(current: Project) -> None:
+            nonlocal refused
+            stored = section_text(current.application, key)
+            if seen is not None and seen != current.part_versions.get(part, 0) and stored != text:
+                refused = stored  # another tab changed this section since this one last saw it
+            else:
+                set_section_text(current.application, key, text)
+
+        if section_text(project.application, key) != text:
+            project = self._store(request).update(project.id, change)
+        versions[slot] = project.part_versions.get(part, 0)
+        if refused is not None:
+            gr.Warning(
+                f"“{escape_html(HEADINGS[key])}”已在别处改过，你的修改未保存。当前保存的文本：{escape_html(refused)}"
+                f"<br>你的文本：{escape_html(text)}<br>再改一次本框即以你的为准；要用已保存的，请重新选择项目。",
+                duration=None,
+                title="未保存",
+            )
+        return {
+            **section_view(w, project),
+            self.sections.check: check_markdown(project.application),
+            self.sections.versions: versions,
+        }
+
+    def _seen(self, versions: dict | None, project: Project) -> dict:
+        """This tab's versions after it showed ``project``'s sections (its own draft or choice)."""
+        seen = dict(versions or {})
+        for key in SECTION_KEYS:
+            seen[f"{project.id}/{section_id(key)}"] = project.part_versions.get(section_id(key), 0)
+        return seen
+
+    def on_draft(self, project_id: str | None, versions: dict | None, request: gr.Request) -> dict:
         from assistant.drafting.application import (
             attachment_checklist,
             draft_application_texts,
@@ -249,6 +281,7 @@ class SectionHandlers:
         )
         from assistant.drafting.application_online import polish_section
         from assistant.drafting.facts import SceneFacts
+        from assistant.drafting.material import material_from_chat
 
         project = self._load(project_id, request)
         if project is None:
@@ -258,8 +291,12 @@ class SectionHandlers:
             gr.Warning("申报书中还没有场景：先把起草好的场景“放入申报书”，再起草各章节", title="提示")
         # The scenes' facts once, for the offline draft and for the model's rewrite (cached per text).
         facts: list[SceneFacts | None] = [facts_of_scene(s, i) for i, s in enumerate(app.scenes, 1)]
-        texts = draft_application_texts(app, facts)
-        drafts = {d.key: polish_section(app, d, self.settings, facts=facts) for d in texts.sections()}
+        material = material_from_chat(project.material) if project.material.strip() else None
+        texts = draft_application_texts(app, facts, material)
+        drafts = {
+            d.key: polish_section(app, d, self.settings, facts=facts, material=material)
+            for d in texts.sections()
+        }
         changed: list[str] = []
 
         def change(current: Project) -> None:
@@ -275,9 +312,11 @@ class SectionHandlers:
         if proposed:
             note += f"；您写过的 {'、'.join(proposed)} 未覆盖，新写法在框下等您采用或保留"
         gr.Info(note, title="起草完成")
-        return sections_view(self.sections, fresh)
+        return {**sections_view(self.sections, fresh), self.sections.versions: self._seen(versions, fresh)}
 
-    def on_action(self, key: str, action: str, project_id: str | None, request: gr.Request) -> dict:
+    def on_action(
+        self, key: str, action: str, project_id: str | None, versions: dict | None, request: gr.Request
+    ) -> dict:
         if self._load(project_id, request) is None:
             raise gr.Error("请先新建或选择一个项目", title="提示")
 
@@ -290,7 +329,11 @@ class SectionHandlers:
 
         fresh = self._store(request).update(project_id, change)
         w = self.sections.widget(key)
-        return {**section_view(w, fresh), self.sections.check: check_markdown(fresh.application)}
+        return {
+            **section_view(w, fresh),
+            self.sections.check: check_markdown(fresh.application),
+            self.sections.versions: self._seen(versions, fresh),
+        }
 
     def on_attachments(self, project_id: str | None, ticked: list[str] | None, request: gr.Request) -> dict:
         from assistant.drafting.application import attachment_checklist
@@ -311,16 +354,16 @@ class SectionHandlers:
 
 def _edit(h: SectionHandlers, key: str) -> Callable:
     # Explicit parameters: Gradio finds ``request`` by its annotation, which *args would hide.
-    def handler(project_id: str | None, text: str, request: gr.Request) -> dict:
-        return h.on_edit(key, project_id, text, request)
+    def handler(project_id: str | None, text: str, versions: dict | None, request: gr.Request) -> dict:
+        return h.on_edit(key, project_id, text, versions, request)
 
     handler.__name__ = f"on_edit_section_{key}"
     return handler
 
 
 def _action(h: SectionHandlers, key: str, action: str) -> Callable:
-    def handler(project_id: str | None, request: gr.Request) -> dict:
-        return h.on_action(key, action, project_id, request)
+    def handler(project_id: str | None, versions: dict | None, request: gr.Request) -> dict:
+        return h.on_action(key, action, project_id, versions, request)
 
     handler.__name__ = f"on_{action}_section_{key}"
     return handler
@@ -332,8 +375,8 @@ def wire_sections(sections: Sections, project: gr.Dropdown, settings: Settings, 
         outputs = [*w.shown, sections.check]
         w.box.change(
             _edit(h, w.key),
-            inputs=[project, w.box],
-            outputs=outputs,
+            inputs=[project, w.box, sections.versions],
+            outputs=[*outputs, sections.versions],
             api_name=f"edit_section_{w.key}",
             show_progress="hidden",
         )
@@ -341,14 +384,14 @@ def wire_sections(sections: Sections, project: gr.Dropdown, settings: Settings, 
             if button is not None:
                 button.click(
                     _action(h, w.key, action),
-                    inputs=project,
-                    outputs=outputs,
+                    inputs=[project, sections.versions],
+                    outputs=[*outputs, sections.versions],
                     api_name=f"{action}_section_{w.key}",
                 )
     sections.draft.click(
         h.on_draft,
-        inputs=project,
-        outputs=sections.components,
+        inputs=[project, sections.versions],
+        outputs=[*sections.components, sections.versions],
         api_name="draft_sections",
         concurrency_limit=settings.llm_concurrency,
         concurrency_id="llm",
