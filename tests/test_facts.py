@@ -208,3 +208,41 @@ def test_amounts_whose_unit_sits_in_a_key_or_header_support_drafts(tmp_path: Pat
     guard = FigureGuard(material, extract_facts(material))
     assert [c.ok for c in guard.check("激光打标机96万元，付款42万元，视觉读码58万元。")] == [True, True, True]
     assert not guard.check("激光打标机97万元。")[0].ok
+
+
+# Bullet notes of a workshop engineer, written for this test: labels of their own (名称/改前/改后/统计/钱),
+# a supplier line naming two systems, and a list of yearly savings after one 每年省.
+BULLET_NOTES = """喷涂线项目要点（车间王工整理）
+- 名称：喷涂线机器人自动喷涂与膜厚在线检测
+- 做了什么：原来4个人工喷枪工位，换成2台六轴喷涂机器人，加一套膜厚在线检测，数据进MES
+- 供应商：机器人是埃斯顿自动化（南京埃斯顿自动化股份有限公司），膜厚检测是我们设备科自己做的
+- 改前：每班喷涂工4人，漆膜厚度合格率91%，油漆单耗0.42kg/件
+- 改后：每班喷涂工1人，漆膜厚度合格率98.5%，油漆单耗0.33kg/件
+- 统计：2025年1-6月 vs 2024年1-6月
+- 钱：设备投资186万，每年省人工约72万，油漆约40万
+"""
+
+
+def test_bullet_notes_with_labels_of_their_own_are_read() -> None:
+    facts = extract_facts(material_from_text(BULLET_NOTES))
+    assert facts.instance_name == "喷涂线机器人自动喷涂与膜厚在线检测"
+    assert {(p.before, p.after) for p in facts.pairs} == {
+        ("4人", "1人"),
+        ("91%", "98.5%"),
+        ("0.42kg/件", "0.33kg/件"),
+    }
+    assert "2025年1-6月" in facts.period and "2024年1-6月" in facts.period
+    assert {(i.system, i.in_house) for i in facts.implementers} == {("机器人", False), ("膜厚检测", True)}
+    assert facts.investment_total is not None and facts.investment_total.amount == "186万"
+    assert sorted(r.amount for r in facts.returns) == ["40万", "72万"]  # the list goes on as it began
+    assert [s.role for s in facts.statements if "喷涂机器人" in s.text] == ["描述"]  # "做了什么：" says so
+
+
+def test_bullet_notes_become_a_complete_offline_draft() -> None:
+    facts = extract_facts(material_from_text(BULLET_NOTES))
+    scene = compose_scene(facts, "生产作业", "工艺优化", "工艺动态优化", facts.instance_name)
+    parts = scene.parts
+    assert "更换为2台六轴喷涂机器人" in parts.描述 and "换成" not in parts.描述
+    assert "油漆单耗由0.42kg/件降至0.33kg/件" in parts.成效 and "vs" not in parts.成效
+    assert "南京埃斯顿自动化股份有限公司" in parts.技术方案 and "供应商由" not in parts.技术方案
+    assert "186万元" in parts.经济性 and "226万元" not in parts.经济性 and "约1.7年" in parts.经济性

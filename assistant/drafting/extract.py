@@ -51,6 +51,7 @@ class FactWords(BaseModel):
     period_label: list[str]
     before_words: list[str]
     after_words: list[str]
+    part_labels: dict[str, list[str]]
     sheet_keys: dict[str, list[str]]
 
 
@@ -338,8 +339,9 @@ def _implementers(line: _Line) -> list[Implementer]:
     if _APPLICANT_LABEL.match(label):
         return []  # "公司：某某有限公司" names the applicant, not a supplier
     found = []
+    own_label = label if label and not _SUPPLIER_LABEL.match(label) else ""
     for name in _orgs(text):
-        system = label if label and name not in label else _system_before(text, name)
+        system = own_label if own_label and name not in own_label else _system_before(text, name)
         if not system and (
             supplied := re.search(
                 re.escape(name) + r"(?:提供|供货|负责|承建|实施)了?([^，。；,;]{2,24})", text
@@ -350,9 +352,23 @@ def _implementers(line: _Line) -> list[Implementer]:
     if in_house := p.in_house.search(text):
         # "这块是信息部做的", "由公司研发中心完成": the department may sit inside the matched words.
         name = in_house_name(text[: in_house.end()])
-        system = label if not _FILLER_LABEL.match(label) else ""
+        system = own_label if not _FILLER_LABEL.match(own_label) else ""
+        # "供应商：…，膜厚检测是我们设备科自己做的": the clause names what was done in house.
+        system = system or _clause_subject(text, in_house.start())
         found.append(Implementer(system=system, name=name, in_house=True, source=source))
     return found
+
+
+# A line labelled by who did the work ("供应商：…") names its systems inside, not in the label.
+_SUPPLIER_LABEL = re.compile(r"^(?:供应商|厂家|厂商|实施方|实施单位|供货方|合作方|集成商|承建方|乙方)$")
+_SUBJECT_END = re.compile(r"是|由|用的|找的|选的|请的|采用")
+
+
+def _clause_subject(text: str, at: int) -> str:
+    """What the clause around ``at`` speaks of: its words before 是/由 ("膜厚检测是…做的" → 膜厚检测)."""
+    start = max(text.rfind(c, 0, at) for c in "，,。；;：:")
+    head = _SUBJECT_END.split(text[start + 1 : at], maxsplit=1)[0].strip(" -*•")
+    return head if 2 <= len(head) <= 24 and not _DEPT.search(head) else ""
 
 
 _DEPT = re.compile(r"(?:自动化|数字化|智能制造|[\u4e00-\u9fff]{2})(?:部|中心|科|室|车间)")
@@ -368,7 +384,8 @@ def _system_before(text: str, name: str) -> str:
     head = text[: text.find(name)]
     head = re.sub(r"^.*?(?:现在|目前|如今|后来|当时)", "", head)
     head = re.sub(r"(?:由|是|为|选用|采用|找的|请的|供应商|厂家|实施方)[:：]?\s*$", "", head)
-    head = re.split(r"[，,。；;]", head)[-1].strip(" ：:-*•")
+    head = re.split(r"[，,。；;：:]", head)[-1].strip(" ：:-*•")
+    head = re.split(r"是|由", head)[0].strip() if re.search(r"[（(]$", head) else head  # "机器人是某某（全称"
     return head if 2 <= len(head) <= 24 else ""
 
 
@@ -401,9 +418,12 @@ def _first(text: str) -> Quantity | None:
 
 
 def _as_written(text: str, q: Quantity) -> str:
-    """ "6个人" rather than "6个": the measure word the figure's unit leaves behind."""
+    """ "6个人" rather than "6个", "0.42kg/件" rather than "0.42kg": what the figure's unit leaves behind."""
     follow = text[q.end : q.end + 1]
-    return q.text + follow if q.unit == "个" and follow in ("人", "台", "套", "点") else q.text
+    if q.unit == "个" and follow in ("人", "台", "套", "点"):
+        return q.text + follow
+    per = re.match(r"/[\u4e00-\u9fffA-Za-z]{1,2}(?![\u4e00-\u9fff])", text[q.end :])
+    return q.text + per.group(0) if per and "/" not in q.text else q.text
 
 
 def _metric_name(text: str, q: Quantity, after: bool = False) -> str:
@@ -470,20 +490,37 @@ def _pairs(line: _Line) -> list[MetricPair]:
     if before_mark and after_mark:
         first = [q for q in quantities if before_mark.start() <= q.start < after_mark.start()]
         second = [q for q in quantities if q.start >= after_mark.start()]
-        for b in second:
-            # The before-value of the same indicator: same kind, and the most words of its name in common.
-            name_b = _metric_name(text, b, after=True)
-            same = [a for a in first if _same_kind(a, b)]
-            if not same:
-                continue
-            a = max(same, key=lambda q: (len(set(_metric_name(text, q)) & set(name_b)), q.start))
-            first.remove(a)
-            name = _metric_name(text, a) or name_b or _label_of(text) or text.split("，")[0]
-            pairs.append(
-                MetricPair(
-                    metric=name, before=_as_written(text, a), after=_as_written(text, b), source=source
-                )
+        pairs = _matched_pairs(text, first, text, second, source)
+    return pairs
+
+
+def _matched_pairs(
+    text_a: str, first: list[Quantity], text_b: str, second: list[Quantity], source: Source
+) -> list[MetricPair]:
+    """Each after-value paired with the before-value of the same indicator: same kind, the most words
+    of its name in common, then the nearest place in its list."""
+    pairs = []
+    first = list(first)
+    for j, b in enumerate(second):
+        name_b = _metric_name(text_b, b, after=True)
+        same = [a for a in first if _same_kind(a, b)]
+        if not same:
+            continue
+        a = max(
+            same,
+            key=lambda q: (
+                len(set(_metric_name(text_a, q)) & set(name_b)),
+                -abs(first.index(q) - j),
+                q.start,
+            ),
+        )
+        first.remove(a)
+        name = _metric_name(text_a, a) or name_b or _label_of(text_a) or text_a.split("，")[0]
+        pairs.append(
+            MetricPair(
+                metric=name, before=_as_written(text_a, a), after=_as_written(text_b, b), source=source
             )
+        )
     return pairs
 
 
@@ -496,13 +533,25 @@ def _pairs_across(lines: list[_Line], facts: SceneFacts) -> list[MetricPair]:
         if not p.before_words.search(first.text) or p.after_words.search(first.text):
             continue
         a_all = [q for q in extract_quantities(first.text) if q.is_metric and q.text not in paired]
-        if len(a_all) != 1:
+        if not a_all:
             continue
         for second in lines[i + 1 : i + 3]:
             if not p.after_words.search(second.text) or p.before_words.search(second.text):
                 continue
             b_all = [q for q in extract_quantities(second.text) if q.is_metric and q.text not in paired]
-            if len(b_all) == 1 and _same_kind(a_all[0], b_all[0]) and a_all[0].unit == b_all[0].unit:
+            if len(a_all) > 1 and len(b_all) == len(a_all):
+                # "改前：每班4人，合格率91%…" / "改后：每班1人，合格率98.5%…": a list for a list.
+                matched = _matched_pairs(first.text, a_all, second.text, b_all, _source(second.sentences[0]))
+                if len(matched) == len(a_all):
+                    found += matched
+                    paired |= {x for pair in matched for x in (pair.before, pair.after)}
+                    break
+            if (
+                len(a_all) == 1
+                and len(b_all) == 1
+                and _same_kind(a_all[0], b_all[0])
+                and a_all[0].unit == b_all[0].unit
+            ):
                 name = _metric_name(second.text, b_all[0], after=True) or _metric_name(first.text, a_all[0])
                 found.append(
                     MetricPair(
@@ -621,6 +670,7 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
     in_costs = bool(re.search(r"投资|供应商|钱|费用|合同|报价|采购", section)) and not in_returns
     # (a cost section still holds returns its words name: "外仓一年租金180万元" under 【钱】)
     used = False
+    previous: tuple[str, bool] | None = None  # (sentence, was a return) of the amount before
     for q in money:
         clause_start = max(text.rfind(c, 0, q.start) for c in "，,；;。")
         ends = [i for i in (text.find(c, q.end) for c in "，,；;。") if i >= 0]
@@ -642,6 +692,10 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
             elif p.investment.search(label_says) and not _STRONG_RETURN.search(clause):
                 said_return = False
         is_return = said_return or (in_returns and not p.investment.search(clause))
+        neutral = not p.returns.search(clause) and not p.investment.search(clause) and not _orgs(clause)
+        if neutral and previous is not None and previous[0] == sentence:
+            is_return = previous[1]  # "每年省人工约72万，油漆约40万": the list goes on as it began
+        previous = (sentence, is_return)
         item = _item_label(text, q, clause_start, several=len(money) > 1) or ""
         amount = Amount(item=item, amount=q.text, source=source)
         # "平台软件及实施：某公司，合计138万元" is one item's total; "总计340万元" is the scene's.
@@ -708,7 +762,8 @@ def _go_live(text: str) -> str:
 
 
 _NAMED = re.compile(
-    r"(?:场景实例名称|实例名称|场景名称|项目名称)[^：:“\"「，。]{0,6}[:：]\s*[“\"「]?([^，。；”\"」]{2,40})[”\"」]?"
+    r"(?:(?:场景实例名称|实例名称|场景名称|项目名称)[^：:“\"「，。]{0,6}|^\s*(?:[-*•]|\d+[.、）)])?\s*名称\s*)"
+    r"[:：]\s*[“\"「]?([^，。；”\"」]{2,40})[”\"」]?"
 )
 
 
@@ -1088,6 +1143,7 @@ def extract_facts(material: Material) -> SceneFacts:
 
     facts = SceneFacts()
     statements: list[tuple[str, Source]] = []
+    labelled: dict[int, str] = {}  # statement index → the part its line's label names
     several = len(material.files) > 1
     for sheet in material.sheets:
         _read_sheet(sheet, facts, statements, several)
@@ -1129,18 +1185,25 @@ def extract_facts(material: Material) -> SceneFacts:
             continue  # a supplier or cost line: stated by the composer from the facts
         # A line of prose says several things: each sentence is a statement of its own, except the
         # ones the composer states from the facts (a bare before/after, a cost or a return).
+        part = _labelled_part(_label_of(text))
         for piece in _SENTENCES.findall(text):
             piece = piece.strip(" ，。；")
             if len(piece) < 4 or (pairs and _pair_only(piece)) or _money_only(piece):
                 continue
+            if part:
+                labelled[len(statements)] = part
             statements.append((piece, _source(line.sentences[0])))
     facts.pairs += _pairs_across(usable, facts)
     roles = _statement_roles([t for t, _ in statements])
-    for (text, source), (role, fit) in zip(statements, roles, strict=True):
-        facts.statements.append(Statement(text=text, role=role, fit=fit, source=source))
+    for i, ((text, source), (role, fit)) in enumerate(zip(statements, roles, strict=True)):
+        facts.statements.append(Statement(text=text, role=labelled.get(i, role), fit=fit, source=source))
     if not facts.investment_total and len(facts.investment_items) == 1:
         facts.investment_total, facts.investment_items = facts.investment_items[0], []
     return facts
+
+
+def _labelled_part(label: str) -> str:
+    return next((part for part, labels in fact_words().part_labels.items() if label in labels), "")
 
 
 _SENTENCES = re.compile(r"[^。！？；!?;]+[。！？；!?;]?")
