@@ -132,7 +132,8 @@ def corrections(err: ValidationError) -> list[str]:
         template = _CORRECTIONS.get(error["type"])
         if template is not None:
             try:
-                what = template.format(**(error.get("ctx") or {}))
+                ctx = {k: str(v).replace(" or ", " 或 ") for k, v in (error.get("ctx") or {}).items()}
+                what = template.format(**ctx)
             except (KeyError, IndexError):
                 what = error["msg"]
         elif error["type"] == "value_error":

@@ -121,8 +121,8 @@ class StructuredError(LLMError):
             "schema": f"不符合约定的 JSON 格式（{last.problems[0] if last.problems else ''}）",
             "check": f"未通过检查（{last.problems[0] if last.problems else ''}）",
         }.get(last.stage, "")
-        tries = f"{len(attempts)}次" if len(attempts) > 1 else ""
-        super().__init__(f"模型的回复{tries}{what}，请重试或换用其他模型")
+        said = f"模型回复{len(attempts)}次仍" if len(attempts) > 1 else "模型的回复"
+        super().__init__(f"{said}{what}，请重试或换用其他模型")
         self.attempts = attempts
         self.value = value
 
