@@ -82,6 +82,14 @@ def judge_version() -> str:
     return f"{load_prompt(PROMPT).id}+rubric@v{load_rubric().version}"
 
 
+def _rubric_keys(schema: dict[str, Any]) -> None:
+    """The criteria's keys as the rubric file names them, so the prompt lists them and never retypes them."""
+    schema["properties"] = {
+        c.id: {"type": "integer", "minimum": 0, "maximum": 2, "description": c.name}
+        for c in load_rubric().criteria
+    }
+
+
 class JudgeVerdict(BaseModel):
     """The judge's reply — the only fields read from it; its descriptions are what the prompt asks for."""
 
@@ -91,7 +99,8 @@ class JudgeVerdict(BaseModel):
     reasons: list[str] = Field(min_length=1, description=f"决定等级的理由，每条一句，1–{MAX_REASONS}条")
     criteria: dict[str, int] = Field(
         default_factory=dict,
-        description="各评分项的得分：键为评分细则中评分项的 id，值为 2（好）、1（一般）或 0（差）",
+        description="各评分项的得分：2 好，1 一般，0 差",
+        json_schema_extra=_rubric_keys,
     )
 
     @field_validator("grade", mode="before")

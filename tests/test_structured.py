@@ -146,3 +146,12 @@ def test_the_drafting_contract_takes_each_part_limit_from_the_requirements() -> 
         assert f"  - {spec.key}（字符串）：{spec.label}，不超过{spec.limit}字。依据：{spec.clause}" in text
     assert "{reply_format}" in load_prompt("draft_scene").system
     assert '"parts": {"描述": "…"' in text and "cannot_draft（true/false）" in text
+
+
+def test_the_judges_contract_lists_the_rubrics_criteria_from_the_rubric_file() -> None:
+    from assistant.judge import JudgeVerdict, load_rubric
+
+    text = reply_format(JudgeVerdict)
+    for criterion in load_rubric().criteria:
+        assert f"  - {criterion.id}（整数，0–2）：{criterion.name}" in text
+        assert f'"{criterion.id}": 0' in text

@@ -80,9 +80,11 @@ def _limits(node: dict[str, Any]) -> list[str]:
         limits.append(f"至少{node['minItems']}项")
     if "maxItems" in node:
         limits.append(f"至多{node['maxItems']}项")
-    if "minimum" in node:
+    if "minimum" in node and "maximum" in node:
+        limits.append(f"{node['minimum']}–{node['maximum']}")
+    elif "minimum" in node:
         limits.append(f"不小于{node['minimum']}")
-    if "maximum" in node:
+    elif "maximum" in node:
         limits.append(f"不大于{node['maximum']}")
     return limits
 
