@@ -110,6 +110,10 @@ class Structured(Generic[T]):
     def cached(self) -> bool:
         return all(a.cached for a in self.attempts)
 
+    @property
+    def partial(self) -> bool:
+        return self.usage.partial
+
 
 class StructuredError(LLMError):
     """Every attempt failed the contract; ``value`` is the last reply the schema accepted, if any."""
@@ -212,6 +216,8 @@ def ask_structured(
         accepted = reading.value if reading.value is not None else accepted
         if reading.stage == "ok":
             return Structured(reading.value, attempts)  # type: ignore[arg-type]
+        if n == max_repairs:
+            break
         history += [("user", request), ("assistant", reply.text)]
         request = repair.render(problems="\n".join(f"- {p}" for p in reading.problems))[1]
     raise StructuredError(attempts, accepted)
