@@ -1,9 +1,9 @@
 """The LLM judge: one scene graded A/B/C/D on the written rubric, as validated JSON.
 
 The rubric (``prompts/judge_rubric.yaml``) and the prompt (``prompts/judge_scene.md``) are files,
-versioned together as ``judge_version()``; replies are cached by model, prompt text, input and run
-number (``assistant/llm/cache.py``), so the eval's repeated runs are reproducible and free the
-second time. Word counts are measured here and given to the model, which cannot count reliably.
+versioned together as ``judge_version()``. The call is ``ask_structured`` with ``JudgeVerdict`` as
+the contract; replies are cached by model, prompt text, input and run number
+(``assistant/llm/cache.py``), so the eval's repeated runs are reproducible and free the second time. Word counts are measured here and given to the model, which cannot count reliably.
 
 The reply is untrusted: only ``grade`` (exactly A, B, C or D), ``reasons`` and the rubric's own
 criterion ids are read. A reply that does not fit is an invalid judgement, never a grade.
@@ -21,9 +21,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from assistant.config import Settings
 from assistant.errors import ConfigError, LLMError
-from assistant.llm.cache import cached_chat
 from assistant.llm.datablock import data_block, neutralise
-from assistant.llm.json_reply import parse_reply
+from assistant.llm.structured import CachePolicy, Stage, StructuredError, ask_structured, read_reply
 from assistant.models import Application
 from assistant.paths import PROMPTS_DIR
 from assistant.prompts import load_prompt
@@ -83,14 +82,26 @@ def judge_version() -> str:
     return f"{load_prompt(PROMPT).id}+rubric@v{load_rubric().version}"
 
 
+def _rubric_keys(schema: dict[str, Any]) -> None:
+    """The criteria's keys as the rubric file names them, so the prompt lists them and never retypes them."""
+    schema["properties"] = {
+        c.id: {"type": "integer", "minimum": 0, "maximum": 2, "description": c.name}
+        for c in load_rubric().criteria
+    }
+
+
 class JudgeVerdict(BaseModel):
     """The judge's reply — the only fields read from it; its descriptions are what the prompt asks for."""
 
     model_config = ConfigDict(extra="ignore")
 
-    grade: Grade = Field(description="A 可直接提交 / B 小修 / C 大修 / D 不可用")
-    reasons: list[str] = Field(min_length=1, description="决定等级的理由，每条一句")
-    criteria: dict[str, int] = Field(default_factory=dict, description="评分项 id → 0/1/2")
+    grade: Grade = Field(description="等级：A 可直接提交 / B 小修 / C 大修 / D 不可用")
+    reasons: list[str] = Field(min_length=1, description=f"决定等级的理由，每条一句，1–{MAX_REASONS}条")
+    criteria: dict[str, int] = Field(
+        default_factory=dict,
+        description="各评分项的得分：2 好，1 一般，0 差",
+        json_schema_extra=_rubric_keys,
+    )
 
     @field_validator("grade", mode="before")
     @classmethod
@@ -124,17 +135,17 @@ class JudgeVerdict(BaseModel):
         return {k: v for k, v in value.items() if 0 <= v <= 2}
 
 
+def _unusable(stage: Stage, problems: list[str]) -> str:
+    if stage == "json":
+        return "评审模型的回复不是可解析的 JSON"
+    return f"评审模型的回复不符合约定：{problems[0] if problems else ''}"
+
+
 def parse_verdict(text: str) -> JudgeVerdict:
-    try:
-        data = parse_reply(text)
-    except LLMError as err:
-        raise LLMError("评审模型的回复不是可解析的 JSON") from err
-    try:
-        return JudgeVerdict.model_validate(data)
-    except ValidationError as err:
-        first = err.errors()[0]
-        where = ".".join(str(p) for p in first["loc"]) or "回复"
-        raise LLMError(f"评审模型的回复不符合约定：{where} {first['msg']}") from err
+    reading = read_reply(text, JudgeVerdict)
+    if reading.value is None:
+        raise LLMError(_unusable(reading.stage, reading.problems))
+    return reading.value
 
 
 @dataclass
@@ -188,14 +199,22 @@ def judge_scene(
     removed: list[str] = []
     block, in_context = data_block(scene_payload(app, index, removed))
     removed += in_context
-    system, user = prompt.render(rubric=load_rubric().text(), data=block)
-    cached = cached_chat(settings, judge_version(), system, user, run=run, use_cache=use_cache)
-    result = SceneJudgement(scene_index=index, grade=None, cached=cached.hit, neutralised=removed)
+    result = SceneJudgement(scene_index=index, grade=None, neutralised=removed)
     try:
-        verdict = parse_verdict(cached.reply.text)
-    except LLMError as err:
-        result.error = str(err)
+        asked = ask_structured(
+            settings,
+            prompt,
+            JudgeVerdict,
+            variables={"rubric": load_rubric().text(), "data": block},
+            # Never coached: a grade off the scale is what an obeyed injection looks like, and a
+            # correction would only teach the judge to say it in a valid letter.
+            max_repairs=0,
+            cache_policy=CachePolicy(judge_version(), run=run, use=use_cache),
+        )
+    except StructuredError as err:
+        result.error, result.cached = _unusable(err.stage, err.attempts[-1].problems), err.attempts[0].cached
         return result
+    verdict, result.cached = asked.value, asked.cached
     result.grade, result.reasons, result.criteria = verdict.grade, verdict.reasons, verdict.criteria
     return result
 

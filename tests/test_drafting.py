@@ -163,6 +163,18 @@ def test_invented_figures_are_named_in_the_feedback_and_never_survive(kb_dir: Pa
     assert any("删去含无来源数字" in note for note in result.notes)
 
 
+def test_a_reply_outside_the_contract_is_corrected_by_field(kb_dir: Path) -> None:
+    wrong = json.loads(_reply())
+    wrong["parts"]["成效"] = ["操作人员从5人减少至2人。"]  # a list where the part's text belongs
+    with ScriptedServer() as server:
+        server.script(Reply(json.dumps(wrong, ensure_ascii=False)), Reply(_reply()))
+        result = draft_scene(material_from_text(MATERIAL), online(server, kb_dir), **WHERE)
+    assert result.calls == 2 and result.scene.parts.成效.startswith("操作人员从5人减少至2人")
+    assert "- 字段 parts.成效：应为字符串" in server.requests[1]["messages"][-1]["content"]
+    system = server.requests[0]["messages"][0]["content"]
+    assert "成效（字符串）：已实施成效，不超过300字" in system  # the limit, from corpus/requirements.yaml
+
+
 def test_fenced_slightly_broken_json_is_parsed_without_a_repair(kb_dir: Path) -> None:
     fenced = "好的：\n```json\n" + _reply().replace('"questions": []}', '"questions": [],}') + "\n```"
     with ScriptedServer() as server:

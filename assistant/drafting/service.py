@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
-from typing import Literal
+from typing import Any, Literal
 
 from assistant.config import Settings
 from assistant.drafting.compose import compose_scene
@@ -18,14 +18,14 @@ from assistant.drafting.figures import FigureGuard
 from assistant.drafting.guards import GAP_MARK, Violation, check_scene, enforce
 from assistant.drafting.material import Material
 from assistant.drafting.offline import describing_passages
+from assistant.drafting.reply import scene_reply_model
 from assistant.errors import InputError, LLMError
-from assistant.llm.json_reply import parse_reply
 from assistant.models import PART_KEYS, Figure, Scene, SceneParts
 from assistant.requirements import load_requirements
 from assistant.scenes import load_scene_table
 from assistant.text import extract_quantities
 
-MAX_REPAIRS = 2
+MAX_REPAIRS = 2  # corrections sent back before the draft is taken as it is
 MIN_STATEMENT_CHARS = 6  # shorter lines are labels or numbers, nothing to draft from
 # When the only problem is a figure or two without a source, drop those sentences here (and say so)
 # rather than spend another model call; more than that goes back to the model.
@@ -144,25 +144,21 @@ def _scene_note(link: str, scene: str) -> tuple[str, list[str]]:
     return note, [entry.citation]
 
 
-def _part_rules() -> tuple[str, list[str]]:
-    req = load_requirements()
-    lines, citations = [], []
-    for spec in req.parts:
-        lines.append(f"- {spec.key}（{spec.label}）：不超过{spec.limit}字。依据：{spec.clause}")
-        citations.append(spec.clause)
-    return "\n".join(lines), citations
+def _part_citations() -> list[str]:
+    return [spec.clause for spec in load_requirements().parts]
 
 
-def _scene_from(data: dict, domain: str, link: str, scene: str) -> Scene:
-    parts = data.get("parts") if isinstance(data.get("parts"), dict) else {}
+def _scene_from(reply: Any, domain: str, link: str, scene: str) -> Scene:
+    """The model's accepted reply as a Scene; the 环节 changes only to a real one."""
+    parts = reply.parts
     return Scene(
         domain=domain,
-        link=str(data.get("link") or link) if data.get("link") in load_requirements().all_links else link,
-        scene=str(data.get("scene") or scene),
-        instance=str(data.get("instance") or "").strip(),
-        parts=SceneParts(**{k: str(parts.get(k) or "").strip() for k in PART_KEYS}),
-        gaps=[str(g) for g in data.get("gaps") or [] if str(g).strip()],
-        questions=[str(q) for q in data.get("questions") or [] if str(q).strip()],
+        link=reply.link if reply.link in load_requirements().all_links else link,
+        scene=reply.scene or scene,
+        instance=reply.instance.strip(),
+        parts=SceneParts(**{k: getattr(parts, k).strip() for k in PART_KEYS}),
+        gaps=[g for g in reply.gaps if g.strip()],
+        questions=[q for q in reply.questions if q.strip()],
     )
 
 
@@ -290,79 +286,65 @@ class _OnlineJob:
 
 
 def _draft_online(job: _OnlineJob, on_token: Callable[[str], None] | None, max_repairs: int) -> DraftResult:
-    from assistant.llm import chat
+    from assistant.llm.structured import StructuredError, ask_structured
     from assistant.prompts import load_prompt
 
-    req = load_requirements()
-    spec = req.domain(job.domain)
-    part_rules, part_citations = _part_rules()
+    spec = load_requirements().domain(job.domain)
     hint = f"场景实例名称请用：{job.instance}" if job.instance else "场景实例名称请根据材料拟定。"
-    system, user = load_prompt("draft_scene").render(
-        domain=job.domain,
-        link=job.link,
-        scene=job.scene_name,
-        scene_note=job.note,
-        domain_goal=f"{spec.goal}（{spec.clause}）" if spec else "",
-        part_rules=part_rules,
-        material=_number_lines(job.material.text),
-        instance_hint=hint,
-    )
     result = DraftResult(
         scene=Scene(domain=job.domain, link=job.link, scene=job.scene_name),
         facts=job.facts,
         mode="online",
         mapping=job.candidates,
-        citations=[*job.citations, *([spec.clause] if spec else []), *part_citations],
+        citations=[*job.citations, *([spec.clause] if spec else []), *_part_citations()],
     )
-    history: list[tuple[str, str]] = []
-    request = user
-    json_mode = True
-    drafted: Scene | None = None
-    for attempt in range(max_repairs + 1):
-        try:
-            reply = chat(
-                job.settings, system, request, json_mode=json_mode, on_token=on_token, history=history
-            )
-        except LLMError as err:
-            if json_mode and err.status == 400:
-                json_mode = False  # the model has no JSON mode: ask in plain text, parse tolerantly
-                reply = chat(job.settings, system, request, on_token=on_token, history=history)
-                result.calls += 1
-            else:
-                raise
-        result.calls += 1
-        result.prompt_tokens += reply.prompt_tokens
-        result.completion_tokens += reply.completion_tokens
-        result.partial = result.partial or reply.partial
-        try:
-            data = parse_reply(reply.text)
-        except LLMError:
-            data = None
-        if data is None or not (data.get("parts") or data.get("cannot_draft")):
-            problems = "- 回复不是约定格式的 JSON 对象，请只输出 JSON。"
-        elif data.get("cannot_draft"):
-            result.cannot_draft = str(data.get("reason") or "模型认为材料不足以撰写")
-            result.scene.questions = [str(q) for q in data.get("questions") or []]
-            return result
-        else:
-            drafted = _scene_from(data, job.domain, job.link, job.scene_name)
-            if job.instance:
-                drafted.instance = job.instance
-            violations = [v for v in check_scene(drafted, job.guard, job.facts) if v.fixable]
-            if not violations:
-                break
-            if (
-                all(v.rule == "invented-figure" for v in violations)
-                and len(violations) <= LOCAL_FIX_MAX_FIGURES
-            ):
-                break  # enforce() below drops those sentences and records it
-            problems = "\n".join(f"- {v.message}" for v in violations)
-        if attempt == max_repairs:
-            break
-        history += [("user", request), ("assistant", reply.text)]
-        request = load_prompt("draft_repair").render(problems=problems)[1]
-    if drafted is None:
-        raise LLMError("模型多次未返回可用的草稿（JSON 格式不符），请重试或换用其他模型")
+
+    def as_scene(reply: Any) -> Scene:
+        drafted = _scene_from(reply, job.domain, job.link, job.scene_name)
+        if job.instance:
+            drafted.instance = job.instance
+        return drafted
+
+    def guarded(reply: Any) -> list[str]:
+        """The reviewer's rules and the figure guard, as corrections for the model."""
+        if reply.cannot_draft:
+            return []
+        violations = [v for v in check_scene(as_scene(reply), job.guard, job.facts) if v.fixable]
+        if all(v.rule == "invented-figure" for v in violations) and len(violations) <= LOCAL_FIX_MAX_FIGURES:
+            return []  # enforce() below drops those sentences and records it
+        return [v.message for v in violations]
+
+    try:
+        asked = ask_structured(
+            job.settings,
+            load_prompt("draft_scene"),
+            scene_reply_model(),
+            variables={
+                "domain": job.domain,
+                "link": job.link,
+                "scene": job.scene_name,
+                "scene_note": job.note,
+                "domain_goal": f"{spec.goal}（{spec.clause}）" if spec else "",
+                "material": _number_lines(job.material.text),
+                "instance_hint": hint,
+            },
+            validators=[guarded],
+            max_repairs=max_repairs,
+            on_token=on_token,
+            repair_prompt=load_prompt("draft_repair"),
+        )
+        reply, usage = asked.value, asked.usage
+    except StructuredError as err:
+        if err.value is None:
+            raise  # never a usable draft: draft_scene falls back to the offline one
+        reply, usage = err.value, err.usage  # still failing the guards: enforce() below fixes what is left
+    result.calls, result.partial = usage.calls, usage.partial
+    result.prompt_tokens, result.completion_tokens = usage.prompt_tokens, usage.completion_tokens
+    if reply.cannot_draft:
+        result.cannot_draft = reply.reason or "模型认为材料不足以撰写"
+        result.scene.questions = list(reply.questions)
+        return result
+    drafted = as_scene(reply)
     result.notes += enforce(drafted, job.guard)
     result.scene = drafted
     result.remaining = finish(drafted, job.guard, job.facts)

@@ -9,22 +9,13 @@ from __future__ import annotations
 
 import hashlib
 import json
-from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.config import Settings
-from assistant.errors import LLMError
-from assistant.llm.client import LLMReply, chat
+from assistant.llm.client import LLMReply
 from assistant.storage import atomic_write_json
 
 CACHE_SUBDIR = "llm_cache"
-
-
-@dataclass
-class CachedReply:
-    reply: LLMReply
-    hit: bool
-    key: str
 
 
 def cache_key(settings: Settings, prompt_id: str, system: str, user: str, *, run: int = 0) -> str:
@@ -49,51 +40,37 @@ def _path(settings: Settings, key: str) -> Path:
     return cache_dir(settings) / key[:2] / f"{key}.json"
 
 
-def cached_chat(
-    settings: Settings,
-    prompt_id: str,
-    system: str,
-    user: str,
-    *,
-    run: int = 0,
-    use_cache: bool = True,
-) -> CachedReply:
-    """A JSON-mode chat call, answered from the cache when the same request was made before.
-
-    Only replies that arrived whole are stored: an endpoint failure raises and leaves nothing
-    behind, so the next run asks again instead of replaying an outage.
-    """
-    key = cache_key(settings, prompt_id, system, user, run=run)
+def lookup(settings: Settings, key: str) -> LLMReply | None:
+    """The stored reply for ``key`` (``calls=0``: no request was made), or None."""
     path = _path(settings, key)
-    if use_cache and path.exists():
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            reply = LLMReply(
-                text=str(data["text"]),
-                prompt_tokens=int(data.get("prompt_tokens", 0)),
-                completion_tokens=int(data.get("completion_tokens", 0)),
-                calls=0,
-                model=str(data.get("model", "")),
-            )
-            return CachedReply(reply, hit=True, key=key)
-        except (OSError, ValueError, KeyError):
-            pass  # a damaged entry is simply asked again and overwritten
+    if not path.exists():
+        return None
     try:
-        reply = chat(settings, system, user, json_mode=True)
-    except LLMError as err:
-        if err.status != 400:
-            raise
-        reply = chat(settings, system, user)  # the endpoint has no JSON mode; the parser is tolerant
-    if use_cache and not reply.partial:
-        atomic_write_json(
-            path,
-            {
-                "prompt": prompt_id,
-                "model": reply.model,
-                "run": run,
-                "text": reply.text,
-                "prompt_tokens": reply.prompt_tokens,
-                "completion_tokens": reply.completion_tokens,
-            },
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return LLMReply(
+            text=str(data["text"]),
+            prompt_tokens=int(data.get("prompt_tokens", 0)),
+            completion_tokens=int(data.get("completion_tokens", 0)),
+            calls=0,
+            model=str(data.get("model", "")),
         )
-    return CachedReply(reply, hit=False, key=key)
+    except (OSError, ValueError, KeyError):
+        return None  # a damaged entry is simply asked again and overwritten
+
+
+def store(settings: Settings, key: str, prompt_id: str, run: int, reply: LLMReply) -> None:
+    """Keep a reply that arrived whole; an endpoint failure never reaches here, so an outage is
+    asked again next time instead of replayed."""
+    if reply.partial:
+        return
+    atomic_write_json(
+        _path(settings, key),
+        {
+            "prompt": prompt_id,
+            "model": reply.model,
+            "run": run,
+            "text": reply.text,
+            "prompt_tokens": reply.prompt_tokens,
+            "completion_tokens": reply.completion_tokens,
+        },
+    )

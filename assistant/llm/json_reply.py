@@ -1,4 +1,4 @@
-"""A model's JSON reply read tolerantly: drafting, the review pass and the judge all need it."""
+"""A model's JSON reply read tolerantly, before ``ask_structured`` (``structured.py``) validates it."""
 
 from __future__ import annotations
 

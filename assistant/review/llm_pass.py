@@ -16,15 +16,16 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
+from pydantic.json_schema import SkipJsonSchema
 
 from assistant.config import Settings
 from assistant.errors import ConfigError, LLMError
-from assistant.llm.cache import cached_chat
 from assistant.llm.datablock import data_block
-from assistant.llm.json_reply import parse_reply
+from assistant.llm.structured import CachePolicy, StructuredError, ask_structured
 from assistant.models import Application, Finding, PartKey, Report, Severity, Waiver
 from assistant.prompts import load_prompt
 
@@ -34,6 +35,8 @@ PROFILE_CHARS = 600  # enough for the model to tell this factory from any other
 MIN_EVIDENCE_CHARS = 4  # a quote of one or two characters would match anywhere
 MAX_REASON_CHARS = 120
 MAX_SUGGESTION_CHARS = 200
+NOT_JSON = "模型回复不是可解析的 JSON，已忽略本次模型审查"
+NO_FINDINGS = "模型回复缺少 findings 列表，已忽略本次模型审查"
 
 
 class LLMRule(BaseModel):
@@ -65,12 +68,43 @@ class ModelFinding(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    rule: str = Field(description="问题类别，只能取 llm_rules.yaml 中的 id")
+    rule: str = Field(description="问题类别，只能取上面列出的 id 之一，不得自创")
     scene_index: int = Field(ge=1, description="场景序号，从1开始")
-    section: PartKey = Field(description="该场景的部分")
-    evidence: str = Field(min_length=MIN_EVIDENCE_CHARS, description="从该部分逐字摘录的原文")
-    reason: str = Field("", description="一句话说明问题")
+    section: PartKey = Field(description="该场景中有问题的部分")
+    evidence: str = Field(
+        min_length=MIN_EVIDENCE_CHARS, description="从该部分原文中逐字摘录的一句或一段，不得改写、不得拼接"
+    )
+    reason: str = Field("", description="一句话说明为什么有问题")
     suggestion: str = Field("", description="一句具体的修改建议")
+
+
+class ModelReview(BaseModel):
+    """The model's reply, read item by item: one unusable finding is dropped and counted, never
+    spoiling the others."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    findings: list[ModelFinding] = Field(description="发现的问题，每个问题一项；没有问题时为空数组")
+    dropped: SkipJsonSchema[list[str]] = Field(default_factory=list)  # why each refused item was refused
+
+    @model_validator(mode="before")
+    @classmethod
+    def _item_by_item(cls, data: Any, info: ValidationInfo) -> Any:
+        if not isinstance(data, dict) or not isinstance(data.get("findings"), list):
+            return data  # not a list of findings at all: the schema says so
+        rules = (info.context or {}).get("rules") or load_llm_rules()
+        kept, dropped = [], []
+        for item in data["findings"]:
+            rule_id = item.get("rule") if isinstance(item, dict) else None
+            if rule_id not in rules:
+                dropped.append(f"未知的问题类别 {str(rule_id)[:40]!r}")
+                continue
+            try:
+                kept.append(ModelFinding.model_validate(item))
+            except ValidationError as err:
+                where = ".".join(str(p) for p in err.errors()[0]["loc"])
+                dropped.append(f"{rule_id}：字段 {where} 不符合要求")
+        return {"findings": kept, "dropped": dropped}  # whatever "dropped" the model sent is not read
 
 
 @dataclass
@@ -114,32 +148,12 @@ def _payload(app: Application) -> dict:
     }
 
 
-def parse_findings(text: str, app: Application, rules: dict[str, LLMRule] | None = None) -> LLMPassResult:
-    """The model's reply as findings; every item that is not exactly what was asked for is dropped."""
-    rules = rules if rules is not None else load_llm_rules()
-    result = LLMPassResult()
-    try:
-        data = parse_reply(text)
-    except LLMError:
-        result.error = "模型回复不是可解析的 JSON，已忽略本次模型审查"
-        return result
-    items = data.get("findings")
-    if not isinstance(items, list):
-        result.error = "模型回复缺少 findings 列表，已忽略本次模型审查"
-        return result
+def findings_from(reply: ModelReview, app: Application, rules: dict[str, LLMRule]) -> LLMPassResult:
+    """The findings that point at a real scene and part and quote it; every other one is dropped."""
+    result = LLMPassResult(dropped=list(reply.dropped))
     seen: set[tuple] = set()
-    for item in items:
-        rule_id = item.get("rule") if isinstance(item, dict) else None
-        if rule_id not in rules:
-            result.dropped.append(f"未知的问题类别 {str(rule_id)[:40]!r}")
-            continue
-        try:
-            got = ModelFinding.model_validate(item)
-        except ValidationError as err:
-            where = ".".join(str(p) for p in err.errors()[0]["loc"])
-            result.dropped.append(f"{rule_id}：字段 {where} 不符合要求")
-            continue
-        rule = rules[got.rule]
+    for got in reply.findings:
+        rule_id, rule = got.rule, rules[got.rule]
         if got.scene_index > len(app.scenes):
             result.dropped.append(f"{rule_id}：没有场景{got.scene_index}")
             continue
@@ -179,13 +193,27 @@ def llm_review(app: Application, settings: Settings, *, use_cache: bool = True) 
     """Ask the configured model once for the whole application; raises LLMError if the endpoint fails."""
     rules = load_llm_rules()
     block, removed = data_block(_payload(app))
-    prompt = load_prompt(PROMPT)
-    system, user = prompt.render(rules=_rules_text(rules), data=block)
-    cached = cached_chat(settings, prompt.id, system, user, use_cache=use_cache)
-    result = parse_findings(cached.reply.text, app, rules)
+    try:
+        asked = ask_structured(
+            settings,
+            load_prompt(PROMPT),
+            ModelReview,
+            variables={"rules": _rules_text(rules), "data": block},
+            max_repairs=0,  # advice only, read item by item and cached by request: no second round
+            cache_policy=CachePolicy(load_prompt(PROMPT).id, use=use_cache),
+            context={"rules": rules},
+        )
+    except StructuredError as err:
+        return LLMPassResult(
+            error=NOT_JSON if err.stage == "json" else NO_FINDINGS,
+            neutralised=removed,
+            calls=err.usage.calls,
+            cached=err.attempts[0].cached,
+        )
+    result = findings_from(asked.value, app, rules)
     result.neutralised = removed
-    result.calls = cached.reply.calls
-    result.cached = cached.hit
+    result.calls = asked.usage.calls
+    result.cached = asked.cached
     return result
 
 
