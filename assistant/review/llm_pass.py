@@ -5,7 +5,8 @@ a 痛点 that fits any factory, 成效 the scene did not produce, a pile of buzz
 are marked ``origin="llm"``, are warnings at most, and are only ever appended: the rule findings,
 grades and verdict stay exactly what the rules computed.
 
-The model's reply is untrusted. Only the rule ids in ``llm_rules.yaml`` and the fields of
+The model's reply is untrusted. Only the ids of the rules with ``scope: model-judged`` (in
+``review/rules/``, kind ``judgement``) and the fields of
 ``ModelFinding`` are read; a finding must point at a real scene and part, and its evidence must be
 a quote that occurs there — anything else is dropped and counted.
 """
@@ -14,21 +15,18 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from assistant.config import Settings
-from assistant.errors import ConfigError, LLMError
+from assistant.errors import LLMError
 from assistant.llm.cache import cached_chat
 from assistant.llm.datablock import data_block
 from assistant.llm.json_reply import parse_reply
-from assistant.models import Application, Finding, PartKey, Report, Severity, Waiver
+from assistant.models import PART_KEYS, Application, Finding, PartKey, Report, Waiver
 from assistant.prompts import load_prompt
+from assistant.review.rulebook import Rule, rules_in
 
-LLM_RULES_FILE = Path(__file__).parent / "llm_rules.yaml"
 PROMPT = "review_llm"
 PROFILE_CHARS = 600  # enough for the model to tell this factory from any other
 MIN_EVIDENCE_CHARS = 4  # a quote of one or two characters would match anywhere
@@ -36,28 +34,16 @@ MAX_REASON_CHARS = 120
 MAX_SUGGESTION_CHARS = 200
 
 
-class LLMRule(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    id: str
-    severity: Severity
-    sections: list[PartKey]
-    description: str
-    message: str
-    suggestion: str
-    clause: str
-
-
-@lru_cache(maxsize=1)
-def load_llm_rules(path: Path = LLM_RULES_FILE) -> dict[str, LLMRule]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    try:
-        rules = {rid: LLMRule(id=rid, **spec) for rid, spec in data.items()}
-    except (ValidationError, TypeError) as err:
-        raise ConfigError(f"{path.name} 格式有误：{err}") from err
-    if any(r.severity == Severity.error for r in rules.values()):
-        raise ConfigError(f"{path.name}：模型给出的发现最多是 warning，不能是 error")
-    return rules
+def load_llm_rules() -> dict[str, Rule]:
+    """The categories the model may report: the rules with ``scope: model-judged``, the narrow ones
+    first (fewest parts, then in the parts' order) so the model reads a specific category before the
+    catch-all one that could also take its finding."""
+    order = {key: i for i, key in enumerate(PART_KEYS)}
+    rules = sorted(
+        rules_in("model-judged"),
+        key=lambda r: (len(r.params.sections), [order[k] for k in r.params.sections]),
+    )
+    return {r.id: r for r in rules}
 
 
 class ModelFinding(BaseModel):
@@ -65,7 +51,7 @@ class ModelFinding(BaseModel):
 
     model_config = ConfigDict(extra="ignore")
 
-    rule: str = Field(description="问题类别，只能取 llm_rules.yaml 中的 id")
+    rule: str = Field(description="问题类别，只能取 scope 为 model-judged 的规则 id")
     scene_index: int = Field(ge=1, description="场景序号，从1开始")
     section: PartKey = Field(description="该场景的部分")
     evidence: str = Field(min_length=MIN_EVIDENCE_CHARS, description="从该部分逐字摘录的原文")
@@ -91,8 +77,10 @@ def _unquote(text: str) -> str:
     return text.strip().strip("“”\"'「」『』‘’").strip()
 
 
-def _rules_text(rules: dict[str, LLMRule]) -> str:
-    return "\n".join(f"- {r.id}（可用于：{'/'.join(r.sections)}）：{r.description}" for r in rules.values())
+def _rules_text(rules: dict[str, Rule]) -> str:
+    return "\n".join(
+        f"- {r.id}（可用于：{'/'.join(r.params.sections)}）：{r.params.description}" for r in rules.values()
+    )
 
 
 def _payload(app: Application) -> dict:
@@ -114,7 +102,7 @@ def _payload(app: Application) -> dict:
     }
 
 
-def parse_findings(text: str, app: Application, rules: dict[str, LLMRule] | None = None) -> LLMPassResult:
+def parse_findings(text: str, app: Application, rules: dict[str, Rule] | None = None) -> LLMPassResult:
     """The model's reply as findings; every item that is not exactly what was asked for is dropped."""
     rules = rules if rules is not None else load_llm_rules()
     result = LLMPassResult()
@@ -143,7 +131,7 @@ def parse_findings(text: str, app: Application, rules: dict[str, LLMRule] | None
         if got.scene_index > len(app.scenes):
             result.dropped.append(f"{rule_id}：没有场景{got.scene_index}")
             continue
-        if got.section not in rule.sections:
+        if got.section not in rule.params.sections:
             result.dropped.append(f"{rule_id}：不适用于“{got.section}”")
             continue
         scene = app.scenes[got.scene_index - 1]
