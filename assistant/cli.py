@@ -665,6 +665,7 @@ def summary_cmd(
     退出码：0 未超名额，1 超过推荐名额（汇总表仍会写出），2 输入有误或有文件无法读取（可读的仍写入汇总表）。
     """
     from assistant.review.engine import batch_findings
+    from assistant.review.rulebook import load_rules
     from assistant.summary_table import recommender_of, write_summary_docx, write_summary_xlsx
 
     suffix = out.suffix.lower()
@@ -680,8 +681,9 @@ def summary_cmd(
     (write_summary_docx if suffix == ".docx" else write_summary_xlsx)(apps, out, overwrite=overwrite)
     console.print(f"已写入 {out}（{len(apps)} 个项目）")
     problems = batch_findings(apps, files)
+    labels = {r.id: r.label or r.id for r in load_rules()}
     for f in problems:
-        label = "名额" if f.rule == "quota-exceeded" else "重复"
+        label = labels[f.rule]
         style = "bold red" if f.severity.value == "error" else "yellow"
         console.print(f"[{style}]{label}：{f.message}[/]", highlight=False)
     if skipped:

@@ -17,7 +17,8 @@ from assistant.models import Application, Report
 from assistant.paths import EVALS_DIR
 from assistant.review.engine import review_application
 from assistant.review.grading import scene_grades, verdict
-from assistant.review.llm_pass import add_llm_findings, llm_review
+from assistant.review.llm_pass import ModelReview, add_llm_findings, findings_from, llm_review, load_llm_rules
+from assistant.review.rulebook import rules_in
 from evals.scripted_server import Reply, ScriptedServer
 
 CASES = EVALS_DIR / "review" / "cases"
@@ -315,3 +316,27 @@ def test_the_rule_pass_alone_never_calls_a_model(tmp_path: Path, server: Scripte
     env = {"OPENAI_BASE_URL": server.base_url, "ASSISTANT_LLM_MODEL": "scripted-model"}
     run_cli("review", str(CASES / "r12" / "draft.json"), env=env)
     assert server.requests == []
+
+
+@pytest.mark.parametrize("rule_id", sorted(r.id for r in rules_in("model-judged")))
+def test_every_model_judged_rule_keeps_a_quoted_finding_and_drops_an_unquoted_one(rule_id: str) -> None:
+    """The fixtures of the model-judged rules, both ways: a reply item quoting the part it names is
+    kept with the rule's own severity and clause; the same item quoting text that is not there is dropped."""
+    app = draft()
+    rule = load_llm_rules()[rule_id]
+    section = rule.params.sections[0]
+    index, scene = next((i, s) for i, s in enumerate(app.scenes, 1) if s.parts.get(section).strip())
+    item = {"rule": rule_id, "scene_index": index, "section": section, "reason": "示例"}
+    rules = load_llm_rules()
+
+    def parse_findings(items: list[dict], app):
+        return findings_from(
+            ModelReview.model_validate({"findings": items}, context={"rules": rules}), app, rules
+        )
+
+    kept = parse_findings([{**item, "evidence": scene.parts.get(section)[:12]}], app)
+    (finding,) = kept.findings
+    assert (finding.rule, finding.severity, finding.clause) == (rule_id, rule.severity, rule.clause)
+    assert finding.origin == "llm" and finding.message == f"{rule.message}：示例"
+    dropped = parse_findings([{**item, "evidence": "本厂从未写过的一句话"}], app)
+    assert dropped.findings == [] and len(dropped.dropped) == 1

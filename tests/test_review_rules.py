@@ -12,7 +12,7 @@ import pytest
 
 from assistant.models import Application, Scene, SceneParts
 from assistant.paths import SAMPLES_DIR
-from assistant.review.engine import duplicate_application_findings, quota_findings, review_application
+from assistant.review.engine import batch_findings, review_application
 from assistant.review.rulebook import RULES_DIR, load_rules
 
 Edit = Callable[[Application], None]
@@ -354,10 +354,17 @@ def test_rule_stays_quiet(rule: str, why: str, edit: Edit) -> None:
 
 def test_every_rule_has_fixtures_both_ways_and_cites_a_clause() -> None:
     ids = {path.stem for path in RULES_DIR.glob("*.yaml")}
-    batch_rules = {"quota-exceeded", "duplicate-application"}  # fixtures below, across applications
-    assert ids - batch_rules == set(POSITIVE) == set(NEGATIVE)
+    assert ids == {rule.id for rule in load_rules()}
+    # Scene and application rules: fixtures above; batch rules: BATCH_FIXTURES below, across
+    # applications; model-judged rules: tests/test_llm_review.py, one reply item kept and one dropped each.
+    one_application = {r.id for r in load_rules() if r.scope in ("scene", "application")}
+    assert one_application == set(POSITIVE) == set(NEGATIVE)
+    assert {r.id for r in load_rules() if r.scope == "batch"} == set(BATCH_FIXTURES)
+    documented = (Path(__file__).parents[1] / "evals" / "review" / "RULES.md").read_text(encoding="utf-8")
     for rule in load_rules():
         assert rule.clause and rule.message and rule.suggestion
+        row = f"| {rule.id} |" if rule.scope != "model-judged" else rule.id
+        assert row in documented, f"{rule.id} 在 evals/review/RULES.md 中没有说明"
 
 
 def test_findings_carry_location_evidence_fix_and_clause() -> None:
@@ -374,6 +381,14 @@ def test_scene_unknown_suggests_nearest_names_with_their_marks() -> None:
     app.scenes[1].scene = "在线检测"
     (f,) = [f for f in review_application(app).findings if f.rule == "scene-unknown"]
     assert "在线智能检测（未核实）" in f.suggestion
+
+
+def quota_findings(apps: list[Application]) -> list:
+    return [f for f in batch_findings(apps) if f.rule == "quota-exceeded"]
+
+
+def duplicate_application_findings(apps: list[Application], files: list[str] | None = None) -> list:
+    return [f for f in batch_findings(apps, files) if f.rule == "duplicate-application"]
 
 
 def _apps(n: int, recommender: str, benchmark_first: bool = False) -> list[Application]:
@@ -462,3 +477,138 @@ def test_rule_defaults_live_in_the_params_models_only() -> None:
 
     source = inspect.getsource(checks)
     assert "rule.param(" not in source  # checks read typed parameters; no second default in code
+
+
+# Batch rules' fixtures both ways: (applications, their files) that fire the rule, and that do not.
+def _same_applicant_twice() -> list[Application]:
+    apps = _apps(2, "南昌市工信局")
+    apps[1].applicant = "企业 0"
+    return apps
+
+
+BATCH_FIXTURES: dict[str, tuple[list[Application], list[Application]]] = {
+    "quota-exceeded": (_apps(5, "鹰潭市工信局"), _apps(4, "鹰潭市工信局")),
+    "duplicate-application": (_same_applicant_twice(), _apps(2, "南昌市工信局")),
+}
+
+
+@pytest.mark.parametrize("rule", sorted(BATCH_FIXTURES))
+def test_batch_rule_fires_and_stays_quiet(rule: str) -> None:
+    fires, quiet = BATCH_FIXTURES[rule]
+    assert [f.rule for f in batch_findings(fires)] == [rule]
+    assert batch_findings(quiet) == []
+
+
+def _write_rule(tmp_path: Path, name: str, text: str) -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def _line_starting(path: Path, prefix: str) -> int:
+    rows = path.read_text(encoding="utf-8").splitlines()
+    return next(n for n, row in enumerate(rows, 1) if row.startswith(prefix))
+
+
+def test_a_rule_with_an_unknown_scope_fails_with_file_line_and_allowed_scopes(tmp_path: Path) -> None:
+    from assistant.errors import ConfigError
+    from assistant.review.rulebook import load_rule
+
+    text = (RULES_DIR / "supplier-missing.yaml").read_text(encoding="utf-8")
+    broken = _write_rule(tmp_path, "supplier-missing.yaml", text.replace("scope: scene", "scope: scenes"))
+    with pytest.raises(ConfigError) as caught:
+        load_rule(broken)
+    message = str(caught.value)
+    assert "supplier-missing.yaml" in message and f"第{_line_starting(broken, 'scope:')}行" in message
+    assert "scene、application、batch、model-judged" in message
+
+
+@pytest.mark.parametrize(
+    ("rule_file", "old", "new", "key", "says"),
+    [
+        # A check kind serves only its own scopes: the quota check needs a batch.
+        ("quota-exceeded.yaml", "scope: batch", "scope: application", "scope", "batch"),
+        ("major-accident.yaml", "scope: application", "scope: model-judged", "scope", "application"),
+        # A model's finding is advice: a warning at most.
+        ("llm-buzzwords.yaml", "severity: warning", "severity: error", "severity", "warning"),
+        # Only a scene rule can guard a drafted scene.
+        ("major-accident.yaml", "clause:", "drafting: {guards: all}\nclause:", "drafting", "scene"),
+        # A question for when the material lacks something needs to say what.
+        ("supplier-missing.yaml", "  needs: supplier\n", "", "drafting", "needs"),
+        ("scene-name-format.yaml", "kind: title-format", "kind: title-formats", "kind", "title-format"),
+    ],
+)
+def test_a_rule_that_does_not_fit_its_scope_fails_with_file_and_line(
+    tmp_path: Path, rule_file: str, old: str, new: str, key: str, says: str
+) -> None:
+    from assistant.errors import ConfigError
+    from assistant.review.rulebook import load_rule
+
+    text = (RULES_DIR / rule_file).read_text(encoding="utf-8")
+    assert old in text
+    broken = _write_rule(tmp_path, rule_file, text.replace(old, new))
+    with pytest.raises(ConfigError) as caught:
+        load_rule(broken)
+    message = str(caught.value)
+    assert rule_file in message and f"第{_line_starting(broken, key + ':')}行" in message and says in message
+
+
+def test_a_drafter_question_naming_a_rule_without_one_fails_with_file_and_line(tmp_path: Path) -> None:
+    from assistant.errors import ConfigError
+    from assistant.review.rulebook import load_rules
+
+    for path in RULES_DIR.glob("*.yaml"):
+        text = path.read_text(encoding="utf-8")
+        if path.name == "section-missing.yaml":
+            text = text.replace("经济性: economics-unquantified", "经济性: template-leftover")
+        _write_rule(tmp_path, path.name, text)
+    with pytest.raises(ConfigError) as caught:
+        load_rules(tmp_path)
+    line = _line_starting(tmp_path / "section-missing.yaml", "    经济性:")
+    assert "section-missing.yaml" in str(caught.value) and f"第{line}行" in str(caught.value)
+    assert "template-leftover" in str(caught.value)
+
+
+def test_every_rule_runs_in_the_stage_of_its_scope(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Each stage runs exactly the rules of its scopes: review_application the scene and application
+    rules, batch_findings the batch rules, the drafter's guard the scene rules that guard, the model
+    pass the model-judged ones."""
+    from dataclasses import replace
+
+    from assistant.drafting.guards import rule_findings
+    from assistant.review.kinds import KINDS
+    from assistant.review.llm_pass import _rules_text, load_llm_rules
+
+    ran: list[str] = []
+
+    def recording(kind):
+        def run(rule, ctx):
+            ran.append(rule.id)
+            return kind.run(rule, ctx)
+
+        return run
+
+    for name, kind in list(KINDS.items()):
+        if kind.run is not None:
+            monkeypatch.setitem(KINDS, name, replace(kind, run=recording(kind)))
+    rules = load_rules()
+
+    def in_scope(*scopes: str) -> list[str]:
+        return sorted(r.id for r in rules if r.scope in scopes)
+
+    review_application(sample())
+    assert sorted(ran) == in_scope("scene", "application")
+    ran.clear()
+    batch_findings([sample(), sample()])
+    assert sorted(ran) == in_scope("batch")
+    ran.clear()
+    rule_findings(sample().scenes[0])
+    guards = sorted(r.id for r in rules if r.drafting.guards)
+    assert sorted(ran) == guards and set(guards) <= set(in_scope("scene"))
+    assert "length-limit" in guards and "draft-placeholder" not in guards
+    model = load_llm_rules()
+    assert sorted(model) == in_scope("model-judged")
+    assert all(f"- {rule_id}（" in _rules_text(model) for rule_id in model)
+    assert not {r.kind for r in rules if r.scope == "model-judged"} & {
+        name for name, kind in KINDS.items() if kind.run is not None
+    }

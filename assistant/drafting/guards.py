@@ -11,22 +11,12 @@ from dataclasses import dataclass
 
 from assistant.drafting.facts import SceneFacts
 from assistant.drafting.figures import FigureCheck, FigureGuard
-from assistant.models import PART_KEYS, Application, Finding, PartKey, Scene
+from assistant.models import PART_KEYS, Application, Finding, PartKey, Scene, Severity
 from assistant.requirements import load_requirements
 from assistant.review.engine import review_application
-from assistant.review.rulebook import load_rules
+from assistant.review.rulebook import Rule, rules_in
 from assistant.text import extract_quantities
 
-GUARD_RULES = (
-    "length-limit",
-    "section-missing",
-    "unquantified-results",
-    "supplier-missing",
-    "economics-unquantified",
-    "template-leftover",
-    "scene-name-format",
-    "link-domain-mismatch",
-)
 GAP_MARK = "【待补充】"
 
 
@@ -39,27 +29,26 @@ class Violation:
     figure: FigureCheck | None = None
 
 
-def _rules(ids: tuple[str, ...]):
-    return [r for r in load_rules() if r.id in ids]
+def guard_rules() -> list[Rule]:
+    """The scene rules that say so in their ``drafting.guards``."""
+    return [r for r in rules_in("scene") if r.drafting.guards]
 
 
 def rule_findings(scene: Scene) -> list[Finding]:
-    report = review_application(Application(scenes=[scene]), rules=_rules(GUARD_RULES))
+    report = review_application(Application(scenes=[scene]), rules=guard_rules())
     return [f for f in report.findings if f.scene_index == 1]
 
 
 def check_scene(scene: Scene, guard: FigureGuard, facts: SceneFacts) -> list[Violation]:
     violations: list[Violation] = []
     # A material that itself lacks these cannot yield them; asking the model again would only invite invention.
-    supported = {
-        "supplier-missing": facts.has_supplier,
-        "unquantified-results": facts.has_results,
-        "economics-unquantified": facts.has_money,
-    }
+    material_has = {"supplier": facts.has_supplier, "results": facts.has_results, "money": facts.has_money}
+    guarding = {r.id: r.drafting for r in guard_rules()}
     for f in rule_findings(scene):
-        if f.rule == "length-limit" and f.severity.value != "error":
-            continue  # near the limit is fine for a draft
-        fixable = supported.get(f.rule, True)
+        use = guarding[f.rule]
+        if use.guards == "errors" and f.severity != Severity.error:
+            continue  # e.g. near the length limit is fine for a draft
+        fixable = material_has[use.needs] if use.needs else True
         part = f.section if f.section in PART_KEYS else None
         violations.append(Violation(f.rule, part, f"{f.message}。{f.suggestion}", fixable))  # type: ignore[arg-type]
     for key, text in scene.parts.items():

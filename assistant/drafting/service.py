@@ -22,6 +22,7 @@ from assistant.drafting.reply import scene_reply_model
 from assistant.errors import InputError, LLMError
 from assistant.models import PART_KEYS, Figure, Scene, SceneParts
 from assistant.requirements import load_requirements
+from assistant.review.rulebook import rule_named
 from assistant.scenes import load_scene_table
 from assistant.text import extract_quantities
 
@@ -31,21 +32,6 @@ MIN_STATEMENT_CHARS = 6  # shorter lines are labels or numbers, nothing to draft
 # rather than spend another model call; more than that goes back to the model.
 LOCAL_FIX_MAX_FIGURES = 2
 MATERIAL_CHAR_BUDGET = 5000  # keeps the prompt near 3,000 tokens
-
-QUESTIONS = {
-    "supplier-missing": (
-        "供应商或实施单位",
-        "技术方案缺少供应商名称：请提供设备、软件供应商及实施单位全称，或说明哪些部分为自主研发",
-    ),
-    "unquantified-results": (
-        "改造前后的量化指标",
-        "请提供改造前后的关键指标（如一次合格率、生产效率、作业人数）及统计周期",
-    ),
-    "economics-unquantified": (
-        "投资与收益数字",
-        "请提供本场景投资金额（万元）及年收益、节约金额或投资回收期",
-    ),
-}
 
 
 @dataclass
@@ -162,14 +148,6 @@ def _scene_from(reply: Any, domain: str, link: str, scene: str) -> Scene:
     )
 
 
-# What to ask for when a part is still empty after drafting: the writer's material lacks it.
-EMPTY_PART_QUESTIONS = {
-    "描述": ("场景建设内容", "请说明本场景建设了什么：覆盖的产线/工序/设备、部署的系统及实现的功能"),
-    "痛点": ("建设前的问题", "请说明建设前存在的具体问题（如依赖人工、效率低、质量波动），最好附当时的指标"),
-    "技术方案": ("技术方案与供应商", "请提供采用的设备、软件与集成方式，以及供应商/实施单位全称"),
-    "成效": QUESTIONS["unquantified-results"],
-    "经济性": QUESTIONS["economics-unquantified"],
-}
 PERIOD_QUESTION = (
     "成效的统计周期",
     "请说明成效数据的统计周期与对比口径（如“2024年7–12月对比2023年同期”）",
@@ -190,10 +168,14 @@ def finish(scene: Scene, guard: FigureGuard, facts: SceneFacts) -> list[Violatio
     """Fill gaps/questions from what is still missing and record every figure's source."""
     remaining = check_scene(scene, guard, facts)
     for v in remaining:
-        if v.rule in QUESTIONS and not v.fixable:
-            _ask(scene, *QUESTIONS[v.rule])
-        elif v.rule == "section-missing" and v.part in EMPTY_PART_QUESTIONS:
-            _ask(scene, *EMPTY_PART_QUESTIONS[v.part])
+        # What to ask is the rule's own (its drafting: block): the material lacks what the rule needs,
+        # or a part is still empty.
+        rule = rule_named(v.rule)
+        if rule is None:
+            continue  # the figure guard's findings: their sentences are dropped, nothing to ask
+        question = rule.drafting.ask if not v.fixable else rule.question_for(v.part)
+        if question:
+            _ask(scene, question.gap, question.question)
     results = scene.parts.成效
     has_period = _PERIOD_WORDS.search(results) or any(
         q.kind in ("year", "date") for q in extract_quantities(results)

@@ -10,12 +10,13 @@ import difflib
 import re
 import unicodedata
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from assistant.models import Application, Finding, PartKey, Scene, SectionKey, Severity
 from assistant.requirements import Requirements
 from assistant.review import params
+from assistant.review.kinds import check
 from assistant.scene_titles import title_parts
 from assistant.scenes import SceneTable
 from assistant.text import count_words, extract_changes, extract_quantities
@@ -83,22 +84,7 @@ def app_texts(app: Application) -> list[tuple[SectionKey, str]]:
     ]
 
 
-CHECKS: dict[str, Callable] = {}
-PARAMS: dict[str, type[params.NoParams]] = {}
-
-
-def check(kind: str, takes: type[params.NoParams] = params.NoParams):
-    """Register a check kind and the parameters its rules may set."""
-
-    def register(fn):
-        CHECKS[kind] = fn
-        PARAMS[kind] = takes
-        return fn
-
-    return register
-
-
-@check("coverage")
+@check("coverage", scopes=("application",))
 def coverage(rule, ctx: Context) -> list[Finding]:
     covered = ctx.app.covered_domains()
     return [
@@ -347,7 +333,7 @@ def _normalise(text: str) -> str:
     return re.sub(r"[\s\W_]+", "", text)
 
 
-@check("duplicate", params.DuplicateParams)
+@check("duplicate", params.DuplicateParams, scopes=("application",))
 def duplicate(rule, ctx: Context) -> list[Finding]:
     threshold = rule.params.similarity
     found = []
@@ -385,7 +371,7 @@ def duplicate(rule, ctx: Context) -> list[Finding]:
     return found
 
 
-@check("maturity", params.MaturityParams)
+@check("maturity", params.MaturityParams, scopes=("application",))
 def maturity(rule, ctx: Context) -> list[Finding]:
     spec = ctx.req.maturity
     chosen = ctx.app.enterprise.maturity
@@ -413,7 +399,7 @@ def maturity(rule, ctx: Context) -> list[Finding]:
     return [result]
 
 
-@check("accident")
+@check("accident", scopes=("application",))
 def accident(rule, ctx: Context) -> list[Finding]:
     e = ctx.app.enterprise
     if e.major_accident:
@@ -429,7 +415,7 @@ def _normalise_cell(value: str) -> str:
     return unicodedata.normalize("NFKC", value).replace(" ", "").strip()
 
 
-@check("finance", params.FinanceParams)
+@check("finance", params.FinanceParams, scopes=("application",))
 def finance(rule, ctx: Context) -> list[Finding]:
     by_year = {f.year: f for f in ctx.app.enterprise.finances}
     # A dash or 暂无 in the cell is the form left blank in other words, not a figure.
@@ -463,7 +449,7 @@ BASIC_FIELDS = {
 }
 
 
-@check("basic-info")
+@check("basic-info", scopes=("application",))
 def basic_info(rule, ctx: Context) -> list[Finding]:
     missing = [name for name in ctx.req.basic_fields.required if not BASIC_FIELDS[name](ctx.app).strip()]
     if ctx.app.enterprise.major_accident is None:
@@ -482,7 +468,7 @@ def all_text(app: Application) -> str:
     return "\n".join(pieces)
 
 
-@check("mention", params.MentionParams)
+@check("mention", params.MentionParams, scopes=("application",))
 def mention(rule, ctx: Context) -> list[Finding]:
     text = all_text(ctx.app)
     if any(term in text for term in rule.params.terms):
@@ -490,19 +476,9 @@ def mention(rule, ctx: Context) -> list[Finding]:
     return [finding(rule)]
 
 
-@check("benchmark-year")
+@check("benchmark-year", scopes=("application",))
 def benchmark_year(rule, ctx: Context) -> list[Finding]:
     app = ctx.app
     if not app.benchmark or app.benchmark_year.strip():
         return []
     return [finding(rule, evidence="勾选“是”，未写年份", remark=ctx.req.quota.benchmark_remark)]
-
-
-@check("quota")
-def quota(rule, ctx: Context) -> list[Finding]:
-    return []  # a batch-level rule: see review.engine.quota_findings
-
-
-@check("duplicate-application")
-def duplicate_application(rule, ctx: Context) -> list[Finding]:
-    return []  # a batch-level rule: see review.engine.duplicate_application_findings

@@ -1,12 +1,11 @@
-"""Reviewing one application, one file, or a batch (with the quota check across the batch)."""
+"""Reviewing one application (its scene and application rules), one file, or a batch (then the batch
+rules run across it)."""
 
 from __future__ import annotations
 
 import logging
 import os
 import re
-import unicodedata
-from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,7 +17,9 @@ from assistant.application_reader import ReadDocument, read_document
 from assistant.errors import InputError
 from assistant.models import Application, Finding, Report, Severity, Waiver
 from assistant.requirements import Requirements, load_requirements
-from assistant.review.checks import CHECKS, Context, finding
+from assistant.review.batch import BatchContext, Entry
+from assistant.review.checks import Context
+from assistant.review.kinds import APPLICATION_SCOPES, KINDS
 from assistant.review.rulebook import Rule, load_rules
 from assistant.scenes import load_scene_table
 
@@ -46,7 +47,8 @@ def review_application(
     ctx = Context(app=app, req=load_requirements(), scenes=load_scene_table())
     findings: list[Finding] = []
     for rule in rules if rules is not None else load_rules():
-        findings += CHECKS[rule.kind](rule, ctx)
+        if rule.scope in APPLICATION_SCOPES:
+            findings += KINDS[rule.kind].run(rule, ctx)
     findings.sort(key=lambda f: (f.scene_index or 0, _SEVERITY_ORDER[f.severity], f.rule))
     kept, waived = apply_waivers(findings, list(waivers))
     ok = not any(f.severity == Severity.error for f in kept)
@@ -179,65 +181,26 @@ class BatchResult:
         return 0
 
 
-def applicant_key(app: Application) -> str:
-    """An 申报单位 compared by name: full-width/half-width, spaces and punctuation do not matter."""
-    name = unicodedata.normalize("NFKC", app.applicant or app.enterprise.name)
-    return re.sub(r"[\s\W_]+", "", name)
-
-
-def quota_findings(apps: list[Application], req: Requirements | None = None) -> list[Finding]:
-    """推荐名额 across a batch: per 推荐单位, applications that are not 标杆企业 count against the quota;
-    the same 申报单位 twice counts once (duplicate-application says so)."""
-    req = req or load_requirements()
-    rule = next(r for r in load_rules() if r.kind == "quota")
-    counted: dict[str, dict[str, str]] = defaultdict(dict)
-    for i, app in enumerate(apps):
-        unit = req.quota.unit_of(app.recommender)
-        if unit and not app.benchmark:
-            key = applicant_key(app) or f"#{i}"  # an unnamed draft is its own application
-            counted[unit].setdefault(key, app.applicant or app.enterprise.name or "（未填申报单位）")
-    found = []
-    for unit, names in counted.items():
-        limit = req.quota.limit_for(unit)
-        if len(names) > limit:
-            found.append(
-                finding(rule, evidence="、".join(names.values()), unit=unit, count=len(names), limit=limit)
-            )
+def batch_findings(
+    apps: list[Application], files: list[str] | None = None, rules: Iterable[Rule] | None = None
+) -> list[Finding]:
+    """The batch stage: every rule with ``scope: batch`` over the batch's applications."""
+    ctx = BatchContext.of(apps, files, load_requirements())
+    found: list[Finding] = []
+    for rule in rules if rules is not None else load_rules():
+        if rule.scope == "batch":
+            found += KINDS[rule.kind].run(rule, ctx)
     return found
 
 
-def duplicate_application_findings(apps: list[Application], files: list[str] | None = None) -> list[Finding]:
-    """The same 申报单位 more than once in one batch: a resubmission or an old version mixed in."""
-    rule = next(r for r in load_rules() if r.kind == "duplicate-application")
-    labels = files or [f"第{i}份" for i in range(1, len(apps) + 1)]
-    groups: dict[str, list[int]] = defaultdict(list)
-    for i, app in enumerate(apps):
-        if key := applicant_key(app):
-            groups[key].append(i)
-    found = []
-    for indexes in groups.values():
-        if len(indexes) < 2:
-            continue
-        app = apps[indexes[0]]
-        names = "、".join(Path(labels[i]).name for i in indexes)
-        found.append(
-            finding(
-                rule,
-                evidence=names,
-                name=app.applicant or app.enterprise.name,
-                count=len(indexes),
-                files=names,
-            )
-        )
-    return found
-
-
-def batch_findings(apps: list[Application], files: list[str] | None = None) -> list[Finding]:
-    return quota_findings(apps) + duplicate_application_findings(apps, files)
+def _quota_rules() -> list[Rule]:
+    # A 汇总表 answers the quota rules only: its rows carry no file to tell a duplicate by.
+    return [r for r in load_rules() if r.scope == "batch" and r.kind == "quota"]
 
 
 def summary_quota_findings(path: Path, req: Requirements | None = None) -> list[Finding]:
-    """The quota check on a 汇总表 (.xlsx/.docx): rows marked 标杆企业 in 备注 do not count."""
+    """The quota check on a 汇总表 (.xlsx/.docx): rows marked 标杆企业 in 备注 do not count, and every
+    row is an application of its own."""
     from assistant.summary_table import read_summary
 
     req = req or load_requirements()
@@ -249,12 +212,8 @@ def summary_quota_findings(path: Path, req: Requirements | None = None) -> list[
         raise InputError(
             f"{path.name} 的“推荐单位（盖章）：{recommender}”中没有可识别的设区市或赣江新区，无法核对名额"
         )
-    rule = next(r for r in load_rules() if r.kind == "quota")
-    counted = [r.applicant for r in rows if not r.benchmark]
-    limit = req.quota.limit_for(unit)
-    if len(counted) <= limit:
-        return []
-    return [finding(rule, evidence="、".join(counted), unit=unit, count=len(counted), limit=limit)]
+    ctx = BatchContext([Entry("", r.applicant, recommender, r.benchmark, path.name) for r in rows], req)
+    return [f for rule in _quota_rules() for f in KINDS[rule.kind].run(rule, ctx)]
 
 
 def check_summary_table(batch: BatchResult, path: Path) -> None:
@@ -265,7 +224,7 @@ def check_summary_table(batch: BatchResult, path: Path) -> None:
     except InputError as err:
         batch.reports.append(Report(file=str(path), ok=False, error=str(err)))
         return
-    quota_rules = {r.id for r in load_rules() if r.kind == "quota"}
+    quota_rules = {r.id for r in _quota_rules()}
     batch.batch_findings = [f for f in batch.batch_findings if f.rule not in quota_rules] + from_table
 
 

@@ -5,7 +5,8 @@ a 痛点 that fits any factory, 成效 the scene did not produce, a pile of buzz
 are marked ``origin="llm"``, are warnings at most, and are only ever appended: the rule findings,
 grades and verdict stay exactly what the rules computed.
 
-The model's reply is untrusted. Only the rule ids in ``llm_rules.yaml`` and the fields of
+The model's reply is untrusted. Only the ids of the rules with ``scope: model-judged`` (in
+``review/rules/``, kind ``judgement``) and the fields of
 ``ModelFinding`` are read; a finding must point at a real scene and part, and its evidence must be
 a quote that occurs there — anything else is dropped and counted.
 """
@@ -14,22 +15,19 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
-from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, model_validator
 from pydantic.json_schema import SkipJsonSchema
 
 from assistant.config import Settings
-from assistant.errors import ConfigError, LLMError
+from assistant.errors import LLMError
 from assistant.llm.datablock import data_block
 from assistant.llm.structured import CachePolicy, StructuredError, ask_structured
-from assistant.models import Application, Finding, PartKey, Report, Severity, Waiver
+from assistant.models import PART_KEYS, Application, Finding, PartKey, Report, Waiver
 from assistant.prompts import load_prompt
+from assistant.review.rulebook import Rule, rules_in
 
-LLM_RULES_FILE = Path(__file__).parent / "llm_rules.yaml"
 PROMPT = "review_llm"
 PROFILE_CHARS = 600  # enough for the model to tell this factory from any other
 MIN_EVIDENCE_CHARS = 4  # a quote of one or two characters would match anywhere
@@ -39,28 +37,16 @@ NOT_JSON = "模型回复不是可解析的 JSON，已忽略本次模型审查"
 NO_FINDINGS = "模型回复缺少 findings 列表，已忽略本次模型审查"
 
 
-class LLMRule(BaseModel):
-    model_config = ConfigDict(extra="forbid")
-
-    id: str
-    severity: Severity
-    sections: list[PartKey]
-    description: str
-    message: str
-    suggestion: str
-    clause: str
-
-
-@lru_cache(maxsize=1)
-def load_llm_rules(path: Path = LLM_RULES_FILE) -> dict[str, LLMRule]:
-    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    try:
-        rules = {rid: LLMRule(id=rid, **spec) for rid, spec in data.items()}
-    except (ValidationError, TypeError) as err:
-        raise ConfigError(f"{path.name} 格式有误：{err}") from err
-    if any(r.severity == Severity.error for r in rules.values()):
-        raise ConfigError(f"{path.name}：模型给出的发现最多是 warning，不能是 error")
-    return rules
+def load_llm_rules() -> dict[str, Rule]:
+    """The categories the model may report: the rules with ``scope: model-judged``, the narrow ones
+    first (fewest parts, then in the parts' order) so the model reads a specific category before the
+    catch-all one that could also take its finding."""
+    order = {key: i for i, key in enumerate(PART_KEYS)}
+    rules = sorted(
+        rules_in("model-judged"),
+        key=lambda r: (len(r.params.sections), [order[k] for k in r.params.sections]),
+    )
+    return {r.id: r for r in rules}
 
 
 class ModelFinding(BaseModel):
@@ -125,8 +111,10 @@ def _unquote(text: str) -> str:
     return text.strip().strip("“”\"'「」『』‘’").strip()
 
 
-def _rules_text(rules: dict[str, LLMRule]) -> str:
-    return "\n".join(f"- {r.id}（可用于：{'/'.join(r.sections)}）：{r.description}" for r in rules.values())
+def _rules_text(rules: dict[str, Rule]) -> str:
+    return "\n".join(
+        f"- {r.id}（可用于：{'/'.join(r.params.sections)}）：{r.params.description}" for r in rules.values()
+    )
 
 
 def _payload(app: Application) -> dict:
@@ -148,7 +136,7 @@ def _payload(app: Application) -> dict:
     }
 
 
-def findings_from(reply: ModelReview, app: Application, rules: dict[str, LLMRule]) -> LLMPassResult:
+def findings_from(reply: ModelReview, app: Application, rules: dict[str, Rule]) -> LLMPassResult:
     """The findings that point at a real scene and part and quote it; every other one is dropped."""
     result = LLMPassResult(dropped=list(reply.dropped))
     seen: set[tuple] = set()
@@ -157,7 +145,7 @@ def findings_from(reply: ModelReview, app: Application, rules: dict[str, LLMRule
         if got.scene_index > len(app.scenes):
             result.dropped.append(f"{rule_id}：没有场景{got.scene_index}")
             continue
-        if got.section not in rule.sections:
+        if got.section not in rule.params.sections:
             result.dropped.append(f"{rule_id}：不适用于“{got.section}”")
             continue
         scene = app.scenes[got.scene_index - 1]

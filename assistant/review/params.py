@@ -59,3 +59,10 @@ class FinanceParams(NoParams):
 
 class MentionParams(NoParams):
     terms: list[str] = []
+
+
+class JudgementParams(NoParams):
+    """A model-judged category: what the model is told to look for, and where it may report it."""
+
+    description: str
+    sections: list[PartKey]

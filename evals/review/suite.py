@@ -1,6 +1,6 @@
 """Review eval: hand-graded drafts (in JSON, Markdown, .docx written by pandoc and LibreOffice, and
 as a city receives them: legacy .doc, PDF, scanned PDF) against their gold findings, grades and
-verdicts; plus batches for the quota rule.
+verdicts; plus batches for the batch rules (quota, duplicate application).
 
 Findings match on (rule, scene index, section, severity). Per-rule precision and recall are over
 all cases in the four editable formats (``rule.*``), and per format (``format.<fmt>.*``) for every
@@ -20,7 +20,7 @@ import yaml
 from assistant.application_reader import read_application
 from assistant.config import Settings
 from assistant.errors import InputError
-from assistant.review.engine import quota_findings, review_application
+from assistant.review.engine import batch_findings, review_application
 from assistant.review.grading import GRADES, VERDICTS, scene_grades, verdict
 from evals.metrics import agreement, weighted_kappa
 from evals.review.render import FORMATS, RenderToolMissing, render_all
@@ -139,24 +139,28 @@ def evaluate(formats: tuple[str, ...] = FORMATS) -> tuple[dict[str, Any], list[s
     metrics["grades.verdict.exact"] = round(v_exact, 4)
     metrics["grades.verdict.kappa"] = round(weighted_kappa(verdict_pairs, VERDICTS), 4)
 
-    batch_tp = batch_fp = batch_fn = 0
+    # Every batch rule (scope: batch) that fired or is in a batch's gold findings, counted per rule.
+    batch_tp: Counter = Counter()
+    batch_fp: Counter = Counter()
+    batch_fn: Counter = Counter()
     for folder in sorted((HERE / "batches").glob("b*")):
         gold = yaml.safe_load((folder / "gold.yaml").read_text(encoding="utf-8"))
         apps = [read_application(p) for p in sorted(folder.glob("app*.json"))]
-        got = len(quota_findings(apps))
-        want = sum(1 for f in gold["findings"] if f["rule"] == "quota-exceeded")
-        batch_tp += min(got, want)
-        batch_fp += max(0, got - want)
-        batch_fn += max(0, want - got)
+        got = Counter(f.rule for f in batch_findings(apps))
+        want = Counter(f["rule"] for f in gold["findings"])
+        for rule in set(got) | set(want):
+            batch_tp[rule] += min(got[rule], want[rule])
+            batch_fp[rule] += max(0, got[rule] - want[rule])
+            batch_fn[rule] += max(0, want[rule] - got[rule])
         for app in apps:
             extra = [f.rule for f in review_application(app).findings]
             if extra:
                 problems.append(f"{folder.name} {app.applicant}: 误报 {extra}")
                 fp["batch-apps"] += len(extra)
-    metrics["rule.quota-exceeded.precision"] = (
-        batch_tp / (batch_tp + batch_fp) if batch_tp + batch_fp else 1.0
-    )
-    metrics["rule.quota-exceeded.recall"] = batch_tp / (batch_tp + batch_fn) if batch_tp + batch_fn else 1.0
+    for rule in sorted(batch_tp):
+        tp_, fp_, fn_ = batch_tp[rule], batch_fp[rule], batch_fn[rule]
+        metrics[f"rule.{rule}.precision"] = tp_ / (tp_ + fp_) if tp_ + fp_ else 1.0
+        metrics[f"rule.{rule}.recall"] = tp_ / (tp_ + fn_) if tp_ + fn_ else 1.0
     metrics["batch.app_false_positives"] = fp["batch-apps"]
     return metrics, problems
 
