@@ -373,58 +373,10 @@ def eval_cmd(
     compare: Annotated[Path | None, typer.Option("--compare", help="与之前的结果 JSON 并排比较")] = None,
 ) -> None:
     """运行评测集，检查阈值（evals/thresholds.yaml），未达标时退出码为 1。结果（JSON、Markdown、图表）写到 evals/results/。"""
-    from assistant.config import get_settings
-    from evals.runner import available_suites, run_suites, write_results
+    # The one place the product reaches into evals/: a command that runs from a source checkout.
+    from evals.console import run as run_evals
 
-    old = None
-    if compare is not None:
-        if not compare.exists():
-            raise _input_error(f"找不到要比较的结果文件：{compare}")
-        try:
-            old = json.loads(compare.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as err:
-            raise _input_error(f"{compare.name} 不是评测结果 JSON") from err
-
-    names = available_suites() if suite == "all" else [suite]
-    unknown = [n for n in names if n not in available_suites()]
-    if unknown:
-        raise _input_error(f"没有评测集 {unknown[0]}，可选：{'、'.join(available_suites())}、all")
-    settings = get_settings()
-    results = run_suites(names, settings, offline=offline or not settings.llm_configured)
-    table = Table(title="评测结果")
-    for column in ("评测集", "指标", "数值", "阈值", "结果"):
-        table.add_column(column)
-    for result in results:
-        for t in result.thresholds:
-            value = "—" if t.value is None else f"{t.value:.4f}"
-            table.add_row(
-                result.name, t.key, value, t.bound, "[green]通过[/]" if t.passed else "[red]未通过[/]"
-            )
-    console.print(table)
-    for result in results:
-        if result.metrics.get("skipped"):
-            console.print(f"[yellow]{result.name}：{result.metrics['skipped']}[/]（不计入阈值）")
-        for matrix in _metrics_matrix(result.name, result.metrics):
-            console.print(matrix)
-    path = write_results(results, settings, offline, out)
-    console.print(f"结果已写入 {path}（另有 {path.with_suffix('.md').name} 与图表）")
-    if old is not None:
-        from evals.report import compare as compare_runs
-
-        new = json.loads(path.read_text(encoding="utf-8"))
-        diff = Table(title=f"与 {compare.name} 比较")
-        for column in ("指标", "旧", "新", "变化"):
-            diff.add_column(column, justify="right" if column != "指标" else "left")
-        for key, x, y, d in compare_runs(old, new):
-            if d is None or abs(d) > 1e-9:
-                diff.add_row(
-                    key,
-                    "—" if x is None else f"{x:.4g}",
-                    "—" if y is None else f"{y:.4g}",
-                    "" if d is None else f"{d:+.4g}",
-                )
-        console.print(diff)
-    if not all(r.passed for r in results):
+    if not run_evals(suite, offline, out, compare, console):
         raise typer.Exit(1)
 
 
@@ -921,35 +873,6 @@ def _emit(text: str, out: Path | None) -> None:
 
     atomic_write_text(out, text)
     err_console.print(f"已写入 {out}")
-
-
-def _metrics_matrix(name: str, metrics: dict) -> list[Table]:
-    """Metrics named a.b.c as tables. ``rule.X.precision`` / ``format.X.recall`` / ``grades.X.kappa``:
-    one table per group, rows X, columns the measure. ``hybrid.link.mrr``: rows ``link.mrr``, a
-    column per method, so methods sit side by side."""
-    grouped: dict[str, dict[str, dict[str, float]]] = {}
-    for key, value in metrics.items():
-        parts = key.split(".")
-        if len(parts) != 3 or not isinstance(value, int | float):
-            continue
-        a, b, c = parts
-        if a in ("rule", "format", "grades", "passages"):
-            grouped.setdefault(f"{name} · {a}", {}).setdefault(b, {})[c] = value
-        else:
-            grouped.setdefault(f"{name} · 方法对比", {}).setdefault(f"{b}.{c}", {})[a] = value
-    tables = []
-    for title, rows in grouped.items():
-        columns: list[str] = []
-        for values in rows.values():
-            columns += [c for c in values if c not in columns]
-        table = Table(title=title)
-        table.add_column("")
-        for column in columns:
-            table.add_column(column, justify="right")
-        for row, values in rows.items():
-            table.add_row(row, *[f"{values[c]:.4g}" if c in values else "—" for c in columns])
-        tables.append(table)
-    return tables
 
 
 def _input_error(message: str) -> AssistantError:
