@@ -197,14 +197,11 @@ def index_cmd(
 
 def _knowledge_base():
     from assistant.config import get_settings
-    from assistant.knowledge.index import ensure_index, read_manifest
+    from assistant.knowledge.index import ensure_index
     from assistant.knowledge.retriever import KnowledgeBase
 
     settings = get_settings()
-    if read_manifest(settings) is None:
-        # A fresh clone works at once, as `draft` does: the shipped corpus is indexed on first use.
-        err_console.print("首次使用：正在为内置文档建立知识库索引（约半分钟，只需一次）…")
-        ensure_index(settings)
+    ensure_index(settings, announce=err_console.print)  # a fresh clone works at once
     return KnowledgeBase(settings)
 
 
@@ -453,7 +450,7 @@ def review_cmd(
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from assistant.models import SEVERITY_LABELS
-    from assistant.review.engine import review_batch
+    from assistant.review import service
     from assistant.review.filing import write_batch_docx, write_filing_xlsx
     from assistant.review.grading import verdict
     from assistant.review.outputs import batch_json, batch_markdown
@@ -475,20 +472,20 @@ def review_cmd(
         transient=True,
     ) as bar:
         task = bar.add_task("审查中", total=None)
-        batch = review_batch(
+        done = service.run(
             paths,
-            lambda done, total, name: bar.update(
-                task, completed=done, total=total, description=f"审查 {name}"
+            service.ReviewOptions(llm=llm, summary_table=summary_table),
+            progress=lambda n, total, name: bar.update(
+                task, completed=n, total=total, description=f"审查 {name}"
             ),
         )
-    if not batch.reports:
-        raise _input_error("没有找到可审查的文件（.docx/.doc/.wps/.pdf/扫描件/.md/.json）")
-    if llm:
-        _llm_review_pass(batch)
-    if summary_table is not None:
-        from assistant.review.engine import check_summary_table
+    from assistant.safe_text import terminal_text as tt  # document text: no markup, no escapes
 
-        check_summary_table(batch, summary_table)
+    for note in done.notes:  # notes quote file names and draft sentences
+        err_console.print(
+            f"[{'yellow' if note.level == 'warning' else 'dim'}]{tt(note.text)}[/]", highlight=False
+        )
+    batch = done.batch
     if fmt == "json":
         _emit(batch_json(batch), out)
     elif fmt == "md":
@@ -498,8 +495,6 @@ def review_cmd(
         (write_filing_xlsx if fmt == "xlsx" else write_batch_docx)(batch, out)
         console.print(f"已写入 {out}")
     else:
-        from assistant.safe_text import terminal_text as tt  # document text: no markup, no escapes
-
         for report in batch.reports:
             name = Path(report.file).name
             if report.error:
@@ -544,44 +539,6 @@ def review_cmd(
             n = annotate_docx(source, report, target, overwrite=overwrite)
             err_console.print(f"批注版：{target}（{n} 条批注）")
     raise typer.Exit(batch.exit_code)
-
-
-def _llm_review_pass(batch) -> None:
-    """``review --llm``: the model's judgement findings appended to each report, or a plain note why not."""
-    from assistant.config import get_settings
-    from assistant.review.engine import load_waivers
-    from assistant.review.llm_pass import add_llm_findings
-
-    settings = get_settings()
-    if not settings.llm_configured:
-        err_console.print("[yellow]离线模式：未配置大模型，--llm 未执行，以下仅为规则审查结果[/]")
-        return
-    for report in batch.reports:
-        if report.error or report.application is None:
-            continue
-        name = Path(report.file).name
-        try:
-            waivers = load_waivers(Path(report.file))
-        except AssistantError:
-            waivers = []  # already reported by the rule pass
-        result = add_llm_findings(report, settings, waivers)
-        if result.error:
-            err_console.print(f"[yellow]{name}：{result.error}[/]", highlight=False)
-        if result.neutralised:
-            err_console.print(
-                f"[yellow]{name}：申报书中有 {len(result.neutralised)} 句疑似写给模型的指令，已不交给模型：[/]"
-                + "；".join(f"「{s[:40]}」" for s in result.neutralised),
-                highlight=False,
-            )
-        if result.dropped:
-            err_console.print(
-                f"[dim]{name}：模型给出的 {len(result.dropped)} 条意见不符合要求，已舍弃[/]", highlight=False
-            )
-        if not result.error:
-            source = "取自缓存" if result.cached else "已调用模型"
-            err_console.print(
-                f"[dim]{name}：模型意见 {len(result.findings)} 条（{source}）[/]", highlight=False
-            )
 
 
 def _read_apps(paths: list[Path]) -> tuple[list, list[str], list[str]]:
@@ -702,6 +659,7 @@ def draft_cmd(
     from assistant.drafting.material import load_materials
     from assistant.drafting.render import draft_json, draft_markdown
     from assistant.drafting.service import draft_scene
+    from assistant.knowledge.index import ensure_index
 
     if fmt not in ("md", "json", "docx"):
         raise _input_error(f"--format 只能是 md、json、docx，收到：{fmt}")
@@ -710,7 +668,7 @@ def draft_cmd(
     if out is not None and out.exists() and not overwrite:
         raise _input_error(f"{out} 已存在；如需覆盖请加 --overwrite")
     settings = get_settings()
-    _ensure_index(settings)
+    ensure_index(settings, announce=err_console.print)
     err_console.print(f"[dim]{settings.mode}[/]")
     result = draft_scene(
         load_materials(material), settings, domain=domain, link=link, scene=scene, instance=instance
@@ -774,6 +732,7 @@ def draft_application_cmd(
         scene_materials,
     )
     from assistant.drafting.material import load_materials
+    from assistant.knowledge.index import ensure_index
 
     outputs = [p for p in (docx_out, summary_out, json_out) if p is not None]
     if not outputs:
@@ -786,7 +745,9 @@ def draft_application_cmd(
     settings = get_settings()
     hints = info.scenes if info else []
     if len(hints) < len(materials) or any(not (h.link and h.scene) for h in hints):
-        _ensure_index(settings)  # some scene's 环节/场景 is proposed by the knowledge base
+        ensure_index(
+            settings, announce=err_console.print
+        )  # some scene's 环节/场景 is proposed by the knowledge base
     err_console.print(f"[dim]{settings.mode}[/]")
     drafted = draft_application(materials, settings, info, load_materials(about) if about else None)
     for result in drafted.scenes:
@@ -854,15 +815,6 @@ def _print_issues(issues: list) -> None:
             console.print(f"  - {issue.line()}", highlight=False, soft_wrap=True)
     else:
         console.print("导出前检查：各部分齐全，均在字数上限内。")
-
-
-def _ensure_index(settings) -> None:
-    """Build the knowledge base on first use, so drafting works from a fresh clone."""
-    from assistant.knowledge.index import ensure_index, read_manifest
-
-    if read_manifest(settings) is None:
-        err_console.print("[dim]首次使用：正在建立知识库索引…[/]")
-        ensure_index(settings)
 
 
 def _emit(text: str, out: Path | None) -> None:

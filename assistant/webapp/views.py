@@ -336,18 +336,6 @@ def review_ranking(batch) -> list[list]:
     return ranking_rows(rank_batch(batch.reports))
 
 
-def by_recommender(apps: list) -> dict[str, list]:
-    """Applications grouped by 推荐单位 (its 设区市 when recognised): a 推荐汇总表 is per unit."""
-    from assistant.requirements import load_requirements
-
-    req = load_requirements()
-    groups: dict[str, list] = {}
-    for app in apps:
-        unit = req.quota.unit_of(app.recommender) or app.recommender or "未填推荐单位"
-        groups.setdefault(unit, []).append(app)
-    return groups
-
-
 def review_batch_checks(batch) -> tuple[str, list[list]]:
     """The quota check (per 推荐单位) as Markdown, and the 推荐汇总表 rows of the readable applications."""
     from assistant.models import Severity
