@@ -449,8 +449,8 @@ def review_cmd(
     """批量审查申报书：逐条给出规则、级别、位置、依据、修改建议与条款。退出码：0 无错误，1 有错误，2 有文件无法读取。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from assistant.models import SEVERITY_LABELS
     from assistant.review import service
+    from assistant.review.columns import SEVERITY_STYLES, TERMINAL_COLUMNS, finding_row
     from assistant.review.filing import write_batch_docx, write_filing_xlsx
     from assistant.review.grading import verdict
     from assistant.review.outputs import batch_json, batch_markdown
@@ -510,23 +510,18 @@ def review_cmd(
             if report.findings:
                 table = Table(show_header=True, header_style="bold")
                 # Rule ids and locations wrap rather than end in "…": they are what a reviewer copies.
-                for column in ("级别", "规则", "位置", "问题", "修改建议"):
+                for column in TERMINAL_COLUMNS:
                     table.add_column(column, overflow="fold", min_width=6 if column == "级别" else None)
                 for f in report.findings:
-                    style = {"error": "red", "warning": "yellow", "info": "cyan"}[f.severity.value]
+                    level, *cells = finding_row(TERMINAL_COLUMNS, report.file, f)
                     by_model = "·模型" if f.origin == "llm" else ""
-                    table.add_row(
-                        f"[{style}]{SEVERITY_LABELS[f.severity]}{by_model}[/]",
-                        f.rule,
-                        tt(f.location()),
-                        tt(f.message),
-                        tt(f.suggestion),
-                    )
+                    style = SEVERITY_STYLES[f.severity]
+                    table.add_row(f"[{style}]{level}{by_model}[/]", *(tt(c) for c in cells))
                 console.print(table)
             for f in report.waived:
                 console.print(f"  [dim]已豁免 {f.rule} {tt(f.location())}[/]")
         for f in batch.batch_findings:
-            style = {"error": "bold red", "warning": "yellow", "info": "cyan"}[f.severity.value]
+            style = ("bold " if f.severity.value == "error" else "") + SEVERITY_STYLES[f.severity]
             console.print(f"[{style}]批次：{tt(f.message)}[/]（{tt(f.evidence)}）", highlight=False)
     if annotate is not None:
         from assistant.review.annotate import annotate_docx
