@@ -177,6 +177,13 @@ class Application(_Model):
     def scenes_in(self, domain: str) -> list[Scene]:
         return [s for s in self.scenes if s.domain == domain]
 
+    def covered_domains(self) -> list[str]:
+        seen: list[str] = []
+        for scene in self.scenes:
+            if scene.domain not in seen and any(text.strip() for _, text in scene.parts.items()):
+                seen.append(scene.domain)
+        return seen
+
     def order_scenes(self, domain_order: list[str]) -> None:
         """Scenes in the notice's domain order; within a domain they keep their order (a stable sort),
         and a domain the notice does not name goes last."""
@@ -205,13 +212,6 @@ class Application(_Model):
         self.scenes[index] = placed
         self.order_scenes(domain_order)
         return placed
-
-    def covered_domains(self) -> list[str]:
-        seen: list[str] = []
-        for scene in self.scenes:
-            if scene.domain not in seen and any(text.strip() for _, text in scene.parts.items()):
-                seen.append(scene.domain)
-        return seen
 
 
 class Finding(_Model):
