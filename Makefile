@@ -30,8 +30,8 @@ test: install system-deps
 
 
 lint: install
-	$(VENV)/bin/ruff check assistant tests evals benchmarks scripts app.py
-	$(VENV)/bin/ruff format --check assistant tests evals benchmarks scripts app.py
+	$(VENV)/bin/ruff check assistant tests evals testkit benchmarks scripts app.py
+	$(VENV)/bin/ruff format --check assistant tests evals testkit benchmarks scripts app.py
 
 eval: install
 	$(VENV)/bin/assistant eval --suite all

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-from pathlib import Path
 
 import gradio as gr
 
@@ -39,10 +38,7 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
 
     # ---- reviewer -------------------------------------------------------------------------------------------
     def on_review(files: list[str] | None, progress=gr.Progress()):  # noqa: B008 (Gradio's idiom)
-        from assistant.review.engine import review_batch
-        from assistant.review.filing import write_batch_docx, write_filing_xlsx, write_report_docx
-        from assistant.review.outputs import batch_markdown
-        from assistant.summary_table import write_summary_xlsx
+        from assistant.review import service
 
         if not files:
             raise gr.Error("请上传要审查的申报书（.docx/.doc/.wps/.pdf/扫描件/.md/.json，或 .zip）")
@@ -57,24 +53,8 @@ def build_app(settings: Settings | None = None) -> gr.Blocks:
             if not paths:
                 raise gr.Error("没有找到可审查的文件")
             progress(0, desc="审查中")
-            batch = review_batch(paths, step)
-        xlsx = outdir / "审查结果.xlsx"
-        write_filing_xlsx(batch, xlsx)
-        report = outdir / "审查报告.docx"
-        write_batch_docx(batch, report)
-        md = outdir / "审查报告.md"
-        md.write_text(batch_markdown(batch), encoding="utf-8")
-        downloads = [str(xlsx), str(report), str(md)]
-        for r in batch.reports:  # and one Word report per application, to file with it
-            if r.application is not None:
-                one = outdir / f"审查报告-{access.safe_name(Path(r.file).stem, 'file')}.docx"
-                write_report_docx(r, one)
-                downloads.append(str(one))
-        apps = [r.application for r in batch.reports if r.application is not None]
-        for unit, group in views.by_recommender(apps).items():  # one 汇总表 per 推荐单位
-            summary = outdir / f"推荐汇总表-{access.safe_name(unit, 'file')}.xlsx"
-            write_summary_xlsx(group, summary)
-            downloads.append(str(summary))
+            batch = service.run(paths, settings=settings, progress=step).batch
+        downloads = [str(p) for p in service.write_downloads(batch, outdir)]
         quota, recommend = views.review_batch_checks(batch)
         return (
             views.review_summary(batch),

@@ -15,6 +15,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from assistant.attachments import parse_attachment
+from assistant.basic_info import Row, basic_info_table, get_value, set_value
 from assistant.docx_io.blocks import Block, Para, TableBlock, docx_blocks, markdown_blocks
 from assistant.errors import InputError
 from assistant.models import PART_KEYS, Application, Enterprise, PartKey, Scene, YearFinance
@@ -153,9 +154,11 @@ class _Reader:
         self.req = req
         self.app = Application()
         self.app.enterprise = Enterprise()
-        self.domain_names = [*req.domain_names, *req.extra_names]
+        self.domain_names = req.domain_order
         self.extra_names = set(req.extra_names)
         self.scene_table = load_scene_table()
+        self.basic_info = basic_info_table()
+        self.maturity_options = [*req.maturity.levels, req.maturity.other_option]
         self._years: list[int] = list(req.finance.years)
         # Where things start, for findings on a PDF or a scan: "基本信息", "总体情况", "scene:2", "scene:2:成效".
         self.pages: dict[str, int] = {}
@@ -237,7 +240,6 @@ class _Reader:
                 self.app.benchmark_year = year.group(1)
 
     def _basic_table(self, table: TableBlock) -> None:
-        e = self.app.enterprise
         for row in table.rows:
             cells = [c.strip() for c in row]
             if not any(cells):
@@ -249,45 +251,34 @@ class _Reader:
                 continue
             if self._front_matter_cell(label, joined):
                 continue
-            if label.startswith("企业名称"):
-                e.name = joined
-            elif label.startswith("成立时间"):
-                e.founded = joined
-            elif label.startswith(("申报主体地址", "地址")):
-                e.address = joined
-            elif label.startswith("所属行业"):
-                e.industry = ticked(joined, self.req.industries)
-                if "其他" in e.industry:
-                    e.industry_other = text_after_option(joined, "其他")
-            elif label.startswith(("法人代表", "负责人")):
-                fields = self._subfields(values)
-                e.legal_rep = fields.get("姓名", e.legal_rep)
-                e.legal_rep_title = fields.get("职务", e.legal_rep_title)
-            elif label.startswith("联系人"):
-                fields = self._subfields(values)
-                e.contact = fields.get("姓名", e.contact)
-                e.contact_title = fields.get("职务", e.contact_title)
-                e.contact_mobile = fields.get("手机", e.contact_mobile)
-                e.contact_email = fields.get("邮箱", e.contact_email)
-            elif label.startswith("近三年发展情况"):
-                years = [int(y) for v in values for y in re.findall(r"(20\d{2})", v)]
-                if years:
-                    self._years = years
-            elif label.startswith("智能制造能力成熟度"):
-                e.maturity = ticked(joined, [*self.req.maturity.levels, self.req.maturity.other_option])
-                if "其他" in e.maturity:
-                    e.maturity_other = text_after_option(joined, "其他")
-            elif label.startswith("企业近三年是否发生"):
-                chosen = ticked(joined, ["是", "否"])
-                e.major_accident = True if "是" in chosen else (False if chosen == ["否"] else None)
-                if e.major_accident:
-                    e.accident_name = text_after_option(joined, "是")
-            elif label.startswith("企业简介"):
-                e.profile = joined
-            elif label.startswith(("先进级智能工厂具体名称", "智能工厂名称", "工厂名称")):
-                self.app.factory_name = joined
-            elif label.startswith("项目简述"):
-                self.app.project_summary = joined
+            if spec := self.basic_info.row_for(label):
+                self._basic_row(spec, values, joined)
+
+    def _basic_row(self, row: Row, values: list[str], joined: str) -> None:
+        """One row of the 基本信息 table, read as its kind in ``corpus/basic_info.yaml`` says."""
+        app, fields = self.app, row.fields
+        if row.kind == "text":
+            set_value(app, fields["value"].path, joined)
+        elif row.kind == "choices":
+            options = self.req.industries if row.options == "industries" else self.maturity_options
+            chosen = ticked(joined, options)
+            set_value(app, fields["value"].path, chosen)
+            if "其他" in chosen:
+                set_value(app, fields["other"].path, text_after_option(joined, "其他"))
+        elif row.kind == "person":
+            given = self._subfields(values)
+            for key, f in fields.items():
+                set_value(app, f.path, given.get(key, get_value(app, f.path)))
+        elif row.kind == "years":
+            years = [int(y) for v in values for y in re.findall(r"(20\d{2})", v)]
+            if years:
+                self._years = years
+        elif row.kind == "accident":
+            e = app.enterprise
+            chosen = ticked(joined, ["是", "否"])
+            e.major_accident = True if "是" in chosen else (False if chosen == ["否"] else None)
+            if e.major_accident:
+                e.accident_name = text_after_option(joined, "是")
 
     def _front_matter_cell(self, label: str, value: str) -> bool:
         for name in ("项目名称", "申报单位", "推荐单位", "申报日期", "是否入选江西省智能制造标杆企业"):
@@ -327,15 +318,9 @@ class _Reader:
             label = norm(cell)
             if len(label) > 20:
                 continue
-            attr = (
-                "revenue"
-                if label.startswith("主营业务收入")
-                else "profit"
-                if label.startswith(("利润", "净利润"))
-                else None
-            )
-            if attr:
-                self._finance([c for c in cells[i + 1 :] if norm(c) != label], attr)
+            row = next((r for r in self.basic_info.of_kind("finance") if r.matches(label)), None)
+            if row:
+                self._finance([c for c in cells[i + 1 :] if norm(c) != label], row.fields["value"].path)
                 return True
         return False
 

@@ -296,14 +296,9 @@ def _place(project: Project) -> str:
     ws, draft, app = project.workspace, project.draft, project.application
     if draft is None or not ws.placed_title:
         return ""
-    index = next((i for i, s in enumerate(app.scenes) if s.title == ws.placed_title), None)
-    if index is None:
+    placed = app.update_scene(ws.placed_title, draft, load_requirements().domain_order)
+    if placed is None:
         return ""
-    placed = draft.model_copy(deep=True)
-    placed.gaps, placed.questions, placed.figures = [], [], []
-    app.scenes[index] = placed
-    order = [*load_requirements().domain_names, *load_requirements().extra_names]
-    app.scenes.sort(key=lambda s: order.index(s.domain) if s.domain in order else len(order))
     ws.placed_title = placed.title
     return f"申报书中的这一节已随之更新（{placed.domain}）。"
 

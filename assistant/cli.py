@@ -197,14 +197,11 @@ def index_cmd(
 
 def _knowledge_base():
     from assistant.config import get_settings
-    from assistant.knowledge.index import ensure_index, read_manifest
+    from assistant.knowledge.index import ensure_index
     from assistant.knowledge.retriever import KnowledgeBase
 
     settings = get_settings()
-    if read_manifest(settings) is None:
-        # A fresh clone works at once, as `draft` does: the shipped corpus is indexed on first use.
-        err_console.print("首次使用：正在为内置文档建立知识库索引（约半分钟，只需一次）…")
-        ensure_index(settings)
+    ensure_index(settings, announce=err_console.print)  # a fresh clone works at once
     return KnowledgeBase(settings)
 
 
@@ -373,58 +370,10 @@ def eval_cmd(
     compare: Annotated[Path | None, typer.Option("--compare", help="与之前的结果 JSON 并排比较")] = None,
 ) -> None:
     """运行评测集，检查阈值（evals/thresholds.yaml），未达标时退出码为 1。结果（JSON、Markdown、图表）写到 evals/results/。"""
-    from assistant.config import get_settings
-    from evals.runner import available_suites, run_suites, write_results
+    # The one place the product reaches into evals/: a command that runs from a source checkout.
+    from evals.console import run as run_evals
 
-    old = None
-    if compare is not None:
-        if not compare.exists():
-            raise _input_error(f"找不到要比较的结果文件：{compare}")
-        try:
-            old = json.loads(compare.read_text(encoding="utf-8"))
-        except json.JSONDecodeError as err:
-            raise _input_error(f"{compare.name} 不是评测结果 JSON") from err
-
-    names = available_suites() if suite == "all" else [suite]
-    unknown = [n for n in names if n not in available_suites()]
-    if unknown:
-        raise _input_error(f"没有评测集 {unknown[0]}，可选：{'、'.join(available_suites())}、all")
-    settings = get_settings()
-    results = run_suites(names, settings, offline=offline or not settings.llm_configured)
-    table = Table(title="评测结果")
-    for column in ("评测集", "指标", "数值", "阈值", "结果"):
-        table.add_column(column)
-    for result in results:
-        for t in result.thresholds:
-            value = "—" if t.value is None else f"{t.value:.4f}"
-            table.add_row(
-                result.name, t.key, value, t.bound, "[green]通过[/]" if t.passed else "[red]未通过[/]"
-            )
-    console.print(table)
-    for result in results:
-        if result.metrics.get("skipped"):
-            console.print(f"[yellow]{result.name}：{result.metrics['skipped']}[/]（不计入阈值）")
-        for matrix in _metrics_matrix(result.name, result.metrics):
-            console.print(matrix)
-    path = write_results(results, settings, offline, out)
-    console.print(f"结果已写入 {path}（另有 {path.with_suffix('.md').name} 与图表）")
-    if old is not None:
-        from evals.report import compare as compare_runs
-
-        new = json.loads(path.read_text(encoding="utf-8"))
-        diff = Table(title=f"与 {compare.name} 比较")
-        for column in ("指标", "旧", "新", "变化"):
-            diff.add_column(column, justify="right" if column != "指标" else "left")
-        for key, x, y, d in compare_runs(old, new):
-            if d is None or abs(d) > 1e-9:
-                diff.add_row(
-                    key,
-                    "—" if x is None else f"{x:.4g}",
-                    "—" if y is None else f"{y:.4g}",
-                    "" if d is None else f"{d:+.4g}",
-                )
-        console.print(diff)
-    if not all(r.passed for r in results):
+    if not run_evals(suite, offline, out, compare, console):
         raise typer.Exit(1)
 
 
@@ -500,8 +449,8 @@ def review_cmd(
     """批量审查申报书：逐条给出规则、级别、位置、依据、修改建议与条款。退出码：0 无错误，1 有错误，2 有文件无法读取。"""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from assistant.models import SEVERITY_LABELS
-    from assistant.review.engine import review_batch
+    from assistant.review import service
+    from assistant.review.columns import SEVERITY_STYLES, TERMINAL_COLUMNS, finding_row
     from assistant.review.filing import write_batch_docx, write_filing_xlsx
     from assistant.review.grading import verdict
     from assistant.review.outputs import batch_json, batch_markdown
@@ -523,20 +472,20 @@ def review_cmd(
         transient=True,
     ) as bar:
         task = bar.add_task("审查中", total=None)
-        batch = review_batch(
+        done = service.run(
             paths,
-            lambda done, total, name: bar.update(
-                task, completed=done, total=total, description=f"审查 {name}"
+            service.ReviewOptions(llm=llm, summary_table=summary_table),
+            progress=lambda n, total, name: bar.update(
+                task, completed=n, total=total, description=f"审查 {name}"
             ),
         )
-    if not batch.reports:
-        raise _input_error("没有找到可审查的文件（.docx/.doc/.wps/.pdf/扫描件/.md/.json）")
-    if llm:
-        _llm_review_pass(batch)
-    if summary_table is not None:
-        from assistant.review.engine import check_summary_table
+    from assistant.safe_text import terminal_text as tt  # document text: no markup, no escapes
 
-        check_summary_table(batch, summary_table)
+    for note in done.notes:  # notes quote file names and draft sentences
+        err_console.print(
+            f"[{'yellow' if note.level == 'warning' else 'dim'}]{tt(note.text)}[/]", highlight=False
+        )
+    batch = done.batch
     if fmt == "json":
         _emit(batch_json(batch), out)
     elif fmt == "md":
@@ -546,8 +495,6 @@ def review_cmd(
         (write_filing_xlsx if fmt == "xlsx" else write_batch_docx)(batch, out)
         console.print(f"已写入 {out}")
     else:
-        from assistant.safe_text import terminal_text as tt  # document text: no markup, no escapes
-
         for report in batch.reports:
             name = Path(report.file).name
             if report.error:
@@ -563,23 +510,18 @@ def review_cmd(
             if report.findings:
                 table = Table(show_header=True, header_style="bold")
                 # Rule ids and locations wrap rather than end in "…": they are what a reviewer copies.
-                for column in ("级别", "规则", "位置", "问题", "修改建议"):
+                for column in TERMINAL_COLUMNS:
                     table.add_column(column, overflow="fold", min_width=6 if column == "级别" else None)
                 for f in report.findings:
-                    style = {"error": "red", "warning": "yellow", "info": "cyan"}[f.severity.value]
+                    level, *cells = finding_row(TERMINAL_COLUMNS, report.file, f)
                     by_model = "·模型" if f.origin == "llm" else ""
-                    table.add_row(
-                        f"[{style}]{SEVERITY_LABELS[f.severity]}{by_model}[/]",
-                        f.rule,
-                        tt(f.location()),
-                        tt(f.message),
-                        tt(f.suggestion),
-                    )
+                    style = SEVERITY_STYLES[f.severity]
+                    table.add_row(f"[{style}]{level}{by_model}[/]", *(tt(c) for c in cells))
                 console.print(table)
             for f in report.waived:
                 console.print(f"  [dim]已豁免 {f.rule} {tt(f.location())}[/]")
         for f in batch.batch_findings:
-            style = {"error": "bold red", "warning": "yellow", "info": "cyan"}[f.severity.value]
+            style = ("bold " if f.severity.value == "error" else "") + SEVERITY_STYLES[f.severity]
             console.print(f"[{style}]批次：{tt(f.message)}[/]（{tt(f.evidence)}）", highlight=False)
     if annotate is not None:
         from assistant.review.annotate import annotate_docx
@@ -592,44 +534,6 @@ def review_cmd(
             n = annotate_docx(source, report, target, overwrite=overwrite)
             err_console.print(f"批注版：{target}（{n} 条批注）")
     raise typer.Exit(batch.exit_code)
-
-
-def _llm_review_pass(batch) -> None:
-    """``review --llm``: the model's judgement findings appended to each report, or a plain note why not."""
-    from assistant.config import get_settings
-    from assistant.review.engine import load_waivers
-    from assistant.review.llm_pass import add_llm_findings
-
-    settings = get_settings()
-    if not settings.llm_configured:
-        err_console.print("[yellow]离线模式：未配置大模型，--llm 未执行，以下仅为规则审查结果[/]")
-        return
-    for report in batch.reports:
-        if report.error or report.application is None:
-            continue
-        name = Path(report.file).name
-        try:
-            waivers = load_waivers(Path(report.file))
-        except AssistantError:
-            waivers = []  # already reported by the rule pass
-        result = add_llm_findings(report, settings, waivers)
-        if result.error:
-            err_console.print(f"[yellow]{name}：{result.error}[/]", highlight=False)
-        if result.neutralised:
-            err_console.print(
-                f"[yellow]{name}：申报书中有 {len(result.neutralised)} 句疑似写给模型的指令，已不交给模型：[/]"
-                + "；".join(f"「{s[:40]}」" for s in result.neutralised),
-                highlight=False,
-            )
-        if result.dropped:
-            err_console.print(
-                f"[dim]{name}：模型给出的 {len(result.dropped)} 条意见不符合要求，已舍弃[/]", highlight=False
-            )
-        if not result.error:
-            source = "取自缓存" if result.cached else "已调用模型"
-            err_console.print(
-                f"[dim]{name}：模型意见 {len(result.findings)} 条（{source}）[/]", highlight=False
-            )
 
 
 def _read_apps(paths: list[Path]) -> tuple[list, list[str], list[str]]:
@@ -752,6 +656,7 @@ def draft_cmd(
     from assistant.drafting.material import load_materials
     from assistant.drafting.render import draft_json, draft_markdown
     from assistant.drafting.service import draft_scene
+    from assistant.knowledge.index import ensure_index
 
     if fmt not in ("md", "json", "docx"):
         raise _input_error(f"--format 只能是 md、json、docx，收到：{fmt}")
@@ -760,7 +665,7 @@ def draft_cmd(
     if out is not None and out.exists() and not overwrite:
         raise _input_error(f"{out} 已存在；如需覆盖请加 --overwrite")
     settings = get_settings()
-    _ensure_index(settings)
+    ensure_index(settings, announce=err_console.print)
     err_console.print(f"[dim]{settings.mode}[/]")
     result = draft_scene(
         load_materials(material), settings, domain=domain, link=link, scene=scene, instance=instance
@@ -824,6 +729,7 @@ def draft_application_cmd(
         scene_materials,
     )
     from assistant.drafting.material import load_materials
+    from assistant.knowledge.index import ensure_index
 
     outputs = [p for p in (docx_out, summary_out, json_out) if p is not None]
     if not outputs:
@@ -836,7 +742,9 @@ def draft_application_cmd(
     settings = get_settings()
     hints = info.scenes if info else []
     if len(hints) < len(materials) or any(not (h.link and h.scene) for h in hints):
-        _ensure_index(settings)  # some scene's 环节/场景 is proposed by the knowledge base
+        ensure_index(
+            settings, announce=err_console.print
+        )  # some scene's 环节/场景 is proposed by the knowledge base
     err_console.print(f"[dim]{settings.mode}[/]")
     drafted = draft_application(materials, settings, info, load_materials(about) if about else None)
     for result in drafted.scenes:
@@ -906,15 +814,6 @@ def _print_issues(issues: list) -> None:
         console.print("导出前检查：各部分齐全，均在字数上限内。")
 
 
-def _ensure_index(settings) -> None:
-    """Build the knowledge base on first use, so drafting works from a fresh clone."""
-    from assistant.knowledge.index import ensure_index, read_manifest
-
-    if read_manifest(settings) is None:
-        err_console.print("[dim]首次使用：正在建立知识库索引…[/]")
-        ensure_index(settings)
-
-
 def _emit(text: str, out: Path | None) -> None:
     if out is None:
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
@@ -923,35 +822,6 @@ def _emit(text: str, out: Path | None) -> None:
 
     atomic_write_text(out, text)
     err_console.print(f"已写入 {out}")
-
-
-def _metrics_matrix(name: str, metrics: dict) -> list[Table]:
-    """Metrics named a.b.c as tables. ``rule.X.precision`` / ``format.X.recall`` / ``grades.X.kappa``:
-    one table per group, rows X, columns the measure. ``hybrid.link.mrr``: rows ``link.mrr``, a
-    column per method, so methods sit side by side."""
-    grouped: dict[str, dict[str, dict[str, float]]] = {}
-    for key, value in metrics.items():
-        parts = key.split(".")
-        if len(parts) != 3 or not isinstance(value, int | float):
-            continue
-        a, b, c = parts
-        if a in ("rule", "format", "grades", "passages"):
-            grouped.setdefault(f"{name} · {a}", {}).setdefault(b, {})[c] = value
-        else:
-            grouped.setdefault(f"{name} · 方法对比", {}).setdefault(f"{b}.{c}", {})[a] = value
-    tables = []
-    for title, rows in grouped.items():
-        columns: list[str] = []
-        for values in rows.values():
-            columns += [c for c in values if c not in columns]
-        table = Table(title=title)
-        table.add_column("")
-        for column in columns:
-            table.add_column(column, justify="right")
-        for row, values in rows.items():
-            table.add_row(row, *[f"{values[c]:.4g}" if c in values else "—" for c in columns])
-        tables.append(table)
-    return tables
 
 
 def _input_error(message: str) -> AssistantError:

@@ -11,10 +11,10 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from assistant.basic_info import field_text
 from assistant.drafting.guards import GAP_MARK
 from assistant.models import Application
 from assistant.requirements import load_requirements
-from assistant.review.checks import BASIC_FIELDS
 from assistant.text import count_words
 
 IssueKind = Literal["无场景", "领域未覆盖", "内容为空", "基本信息缺失", "超出字数", "附件未勾选", "待补充"]
@@ -55,7 +55,8 @@ def check_before_export(app: Application) -> list[ExportIssue]:
     issues: list[ExportIssue] = []
     e = app.enterprise
     basic = "一、基本信息"
-    for name, get in {**_COVER_FIELDS, **{n: BASIC_FIELDS[n] for n in req.basic_fields.required}}.items():
+    required = {n: lambda a, n=n: field_text(a, n) for n in req.basic_fields.required}
+    for name, get in {**_COVER_FIELDS, **required}.items():
         if not get(app).strip():
             issues.append(ExportIssue(kind="基本信息缺失", where=basic, message=f"{name}未填写"))
     if app.benchmark is None:

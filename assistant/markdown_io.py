@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from assistant.attachments import format_attachment
+from assistant.basic_info import basic_info_table, get_value
 from assistant.models import Application, Scene
 from assistant.requirements import Requirements, load_requirements
 
@@ -68,34 +69,34 @@ def _row(*cells: str) -> str:
 
 
 def basic_info_rows(app: Application, req: Requirements, tick: str = CHECKED) -> list[list[str]]:
-    """The 附件2 一（一）/（二） table as label/value rows — shared by the Markdown and .docx writers."""
+    """The 附件2 一（一）/（二） table as label/value rows, in the order of ``corpus/basic_info.yaml`` —
+    shared by the Markdown and .docx writers."""
     e = app.enterprise
-    accident_yes = f"{tick if e.major_accident else UNCHECKED}是（事故名称：{e.accident_name}）"
-    accident_no = f"{tick if e.major_accident is False else UNCHECKED}否"
-    rows = [
-        ["企业名称", e.name],
-        ["成立时间", e.founded],
-        ["申报主体地址", e.address],
-        ["所属行业（按主要产品分）", boxes(req.industries, e.industry, e.industry_other, tick)],
-        ["法人代表/负责人", f"姓名：{e.legal_rep}；职务：{e.legal_rep_title}"],
-        [
-            "联系人",
-            f"姓名：{e.contact}；职务：{e.contact_title}；手机：{e.contact_mobile}；邮箱：{e.contact_email}",
-        ],
-    ]
-    rows.append(["近三年发展情况", *[f"{f.year}年" for f in e.finances]])
-    rows.append(["主营业务收入（万元）", *[f.revenue for f in e.finances]])
-    rows.append(["利润（万元）", *[f.profit for f in e.finances]])
-    rows += [
-        [
-            "智能制造能力成熟度评估结果或其他能力证明材料",
-            boxes([*req.maturity.levels, req.maturity.other_option], e.maturity, e.maturity_other, tick),
-        ],
-        [req.accident.question, f"{accident_yes} {accident_no}"],
-        ["企业简介", e.profile],
-        ["先进级智能工厂具体名称", app.factory_name],
-        ["项目简述", app.project_summary],
-    ]
+    rows: list[list[str]] = []
+    for row in basic_info_table().rows:
+        f = row.fields
+        if row.kind == "text":
+            rows.append([row.label or "", get_value(app, f["value"].path)])
+        elif row.kind == "choices":
+            options = (
+                req.industries
+                if row.options == "industries"
+                else [*req.maturity.levels, req.maturity.other_option]
+            )
+            chosen, other = get_value(app, f["value"].path), get_value(app, f["other"].path)
+            rows.append([row.label or "", boxes(options, chosen, other, tick)])
+        elif row.kind == "person":
+            rows.append(
+                [row.label or "", "；".join(f"{key}：{get_value(app, v.path)}" for key, v in f.items())]
+            )
+        elif row.kind == "years":
+            rows.append([row.label or "", *[f"{y.year}年" for y in e.finances]])
+        elif row.kind == "finance":
+            rows.append([row.label or "", *[getattr(y, f["value"].path) for y in e.finances]])
+        else:  # the accident question, worded as in requirements.yaml
+            accident_yes = f"{tick if e.major_accident else UNCHECKED}是（事故名称：{e.accident_name}）"
+            accident_no = f"{tick if e.major_accident is False else UNCHECKED}否"
+            rows.append([req.accident.question, f"{accident_yes} {accident_no}"])
     return rows
 
 

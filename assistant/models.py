@@ -75,6 +75,13 @@ class Scene(_Model):
     gaps: list[str] = Field(default_factory=list, description="材料中缺少、草稿里标为待补的信息")
     questions: list[str] = Field(default_factory=list, description="需要向企业追问的具体问题")
     figures: list[Figure] = Field(default_factory=list)
+
+    def as_placed(self) -> Scene:
+        """A copy for the application itself: the drafting notes stay with the draft."""
+        placed = self.model_copy(deep=True)
+        placed.gaps, placed.questions, placed.figures = [], [], []
+        return placed
+
     raw_title: str = Field("", description="文档中的原始标题（审查时用于定位和格式检查）")
 
     @model_validator(mode="before")
@@ -191,6 +198,35 @@ class Application(_Model):
             if scene.domain not in seen and any(text.strip() for _, text in scene.parts.items()):
                 seen.append(scene.domain)
         return seen
+
+    def order_scenes(self, domain_order: list[str]) -> None:
+        """Scenes in the notice's domain order; within a domain they keep their order (a stable sort),
+        and a domain the notice does not name goes last."""
+        rank: dict[str, int] = {}
+        for i, name in enumerate(domain_order):
+            rank.setdefault(name, i)
+        self.scenes.sort(key=lambda s: rank.get(s.domain, len(domain_order)))
+
+    def place_scene(self, draft: Scene, domain_order: list[str], replacing: str = "") -> Scene:
+        """Put a drafted scene in as a section of its own, last in its domain. A section with the same
+        title, or titled ``replacing`` (where this draft was placed before), gives way to it. Returns the
+        placed copy: the drafting notes (gaps, questions, figures) stay with the draft."""
+        placed = draft.as_placed()
+        gone = {replacing, placed.title}
+        self.scenes = [s for s in self.scenes if s.title not in gone] + [placed]
+        self.order_scenes(domain_order)
+        return placed
+
+    def update_scene(self, title: str, draft: Scene, domain_order: list[str]) -> Scene | None:
+        """The section titled ``title`` becomes ``draft`` where it stands (then moves if its domain
+        changed); None when there is no such section."""
+        index = next((i for i, s in enumerate(self.scenes) if s.title == title), None)
+        if index is None:
+            return None
+        placed = draft.as_placed()
+        self.scenes[index] = placed
+        self.order_scenes(domain_order)
+        return placed
 
 
 class Finding(_Model):

@@ -177,6 +177,11 @@ class Requirements(BaseModel):
     def extra_names(self) -> list[str]:
         return [e.name for e in self.extras]
 
+    @property
+    def domain_order(self) -> list[str]:
+        """The order of 三、场景化建设情况: the domains, then the extra (加分项) sections."""
+        return [*self.domain_names, *self.extra_names]
+
     def domain(self, name: str) -> DomainSpec | None:
         return next((d for d in self.domains if d.name == name), None)
 

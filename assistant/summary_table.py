@@ -87,6 +87,16 @@ def rows_for(apps: list[Application]) -> list[SummaryRow]:
     ]
 
 
+def by_recommender(apps: list[Application]) -> dict[str, list[Application]]:
+    """Applications grouped by 推荐单位 (its 设区市 when recognised): a 推荐汇总表 is per unit."""
+    req = load_requirements()
+    groups: dict[str, list[Application]] = {}
+    for app in apps:
+        unit = req.quota.unit_of(app.recommender) or app.recommender or "未填推荐单位"
+        groups.setdefault(unit, []).append(app)
+    return groups
+
+
 def recommender_of(apps: list[Application]) -> str:
     """The one 推荐单位 of a 汇总表. Spellings of the same unit (鹰潭市工信局、鹰潭工信局、鹰潭市) are one
     unit, as in the quota check; the most used spelling heads the table. Drafts from several units

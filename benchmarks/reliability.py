@@ -1,6 +1,6 @@
 """Reliability figures (issue 8): bad files, fuzzing, model-endpoint faults.
 
-- bad files: every case of ``evals/hostile_files.py`` read in its own child process; handled means
+- bad files: every case of ``testkit/hostile_files.py`` read in its own child process; handled means
   refused with the expected Chinese message (or, for GBK text, 10,000 paragraphs, a 50 MB file, read
   correctly); the seconds are the read itself (imports done first), the peak RSS is the child's
   whole life (imports included, so compare it with the baseline of reading a normal 申报书);
@@ -31,7 +31,7 @@ from assistant.paths import ROOT
 CHILD = """
 import json, sys, time
 from pathlib import Path
-from evals.hostile_files import HostileFile, read_case
+from testkit.hostile_files import HostileFile, read_case
 case = HostileFile(**json.loads(sys.argv[1]))
 import docx, pypdf, assistant.application_reader, assistant.review.engine  # imports are not reading
 started = time.perf_counter()
@@ -68,7 +68,7 @@ def _handled(case, report: dict) -> bool:
 
     if case.expect == "read":
         if case.name == "gbk.txt":
-            from evals.hostile_files import GBK_TEXT
+            from testkit.hostile_files import GBK_TEXT
 
             return report.get("text") == GBK_TEXT
         return report["outcome"] == "read"
@@ -81,7 +81,7 @@ def _handled(case, report: dict) -> bool:
 
 
 def bad_files(folder: Path) -> None:
-    from evals.hostile_files import HostileFile, make_all, sample_docx_bytes
+    from testkit.hostile_files import HostileFile, make_all, sample_docx_bytes
 
     made = make_all(folder / "hostile")
     baseline_path = folder / "normal.docx"
@@ -113,7 +113,7 @@ def fuzz(folder: Path, cases: int) -> None:
     from assistant.errors import InputError
     from assistant.readers import read_text
     from assistant.review.engine import review_application
-    from evals import hostile_files as h
+    from testkit import hostile_files as h
 
     rng = random.Random(8)
     seed, members = h.sample_docx_bytes(), h.sample_members()
@@ -161,7 +161,7 @@ def _faults() -> list[Scenario]:
     from assistant.drafting.service import draft_scene
     from assistant.errors import LLMError
     from assistant.llm import chat
-    from evals.scripted_server import Reply
+    from testkit.scripted_server import Reply
 
     def ok(expected: str, **kw) -> Callable:
         def run(settings) -> None:
@@ -243,7 +243,7 @@ def faults() -> None:
     from assistant.config import Settings
     from assistant.errors import LLMError
     from assistant.llm import chat
-    from evals.scripted_server import ScriptedServer
+    from testkit.scripted_server import ScriptedServer
 
     injected = survived = scenarios_ok = 0
     lines = []

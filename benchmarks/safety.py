@@ -93,7 +93,7 @@ def lost_updates(folder: Path, trials: int = 100) -> None:
 
 
 def amplifying_zip(path: Path, members: int = 200, xml_mb: int = 19) -> Path:
-    from evals.hostile_files import sample_docx_bytes
+    from testkit.hostile_files import sample_docx_bytes
 
     seed = zipfile.ZipFile(io.BytesIO(sample_docx_bytes()))
     document = seed.read("word/document.xml").decode("utf-8")

@@ -16,7 +16,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from evals.scripted_server import Reply, ScriptedServer
+from testkit.scripted_server import Reply, ScriptedServer
 
 CASSETTE_DIR = Path(__file__).parent / "drafting" / "cassettes"
 

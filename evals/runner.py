@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import subprocess
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -28,6 +29,10 @@ def available_suites() -> list[str]:
 
 
 def _suites() -> dict[str, Suite]:
+    # The suites stand in for the model with testkit's scripted server, which sits beside evals/ in the
+    # checkout and is not installed; the `assistant` console script does not put the checkout on sys.path.
+    if str(ROOT) not in sys.path:
+        sys.path.append(str(ROOT))
     from evals.drafting.suite import run as drafting
     from evals.judge.suite import run as judge
     from evals.retrieval.suite import run as retrieval

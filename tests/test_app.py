@@ -432,7 +432,7 @@ def test_an_existing_docx_opens_as_a_project_that_survives_a_restart(
 
 
 def test_an_online_answer_streams_into_the_chat(app_data: Path, tmp_path: Path) -> None:
-    from evals.scripted_server import Reply, ScriptedServer
+    from testkit.scripted_server import Reply, ScriptedServer
 
     answer = "成熟度需达到二级及以上[1]。需在c3mep平台完成自评估[1]。"
     with ScriptedServer() as server:
@@ -455,7 +455,7 @@ def test_sections_are_rewritten_by_the_model_under_the_figure_guard(app_data: Pa
     from gradio_client import handle_file
 
     from assistant.webapp.sections import DRAFTED
-    from evals.scripted_server import Reply, ScriptedServer
+    from testkit.scripted_server import Reply, ScriptedServer
 
     said = "本项目以数字化改造提升了质量管控水平。"
     invented = "年节约成本9999万元。"  # a figure no scene states: the guard drops the sentence

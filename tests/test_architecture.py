@@ -78,3 +78,56 @@ def test_the_cli_starts_without_eval_code() -> None:
     code = "import sys, assistant.cli; print(sorted(m for m in sys.modules if m.split('.')[0] == 'evals'))"
     shown = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=True)
     assert shown.stdout.strip() == "[]"
+
+
+def _imports_of(source: str) -> list[tuple[str, ast.AST | None]]:
+    """(module imported, the function it is imported in — None at module level) for every import."""
+    found: list[tuple[str, ast.AST | None]] = []
+
+    def visit(node: ast.AST, function: ast.AST | None) -> None:
+        for child in ast.iter_child_nodes(node):
+            inner = child if isinstance(child, ast.FunctionDef | ast.AsyncFunctionDef) else function
+            if isinstance(child, ast.ImportFrom) and child.module and child.level == 0:
+                found.append((child.module, function))
+            elif isinstance(child, ast.Import):
+                found.extend((alias.name, function) for alias in child.names)
+            visit(child, inner)
+
+    visit(ast.parse(source), None)
+    return found
+
+
+def _outside_imports(top_levels: set[str]) -> list[tuple[str, str, str | None]]:
+    return [
+        (str(path.relative_to(ROOT)), module, getattr(function, "name", None))
+        for path in sorted((ROOT / "assistant").rglob("*.py"))
+        for module, function in _imports_of(path.read_text(encoding="utf-8"))
+        if module.split(".")[0] in top_levels
+    ]
+
+
+def test_the_product_never_imports_its_test_doubles() -> None:
+    assert (ROOT / "testkit" / "scripted_server.py").exists()  # the walk looks for something real
+    assert _outside_imports({"testkit"}) == []
+
+
+def test_the_product_imports_evals_only_in_the_eval_command() -> None:
+    # `assistant eval` runs the suites from a checkout; nothing else in the product may lean on evals/.
+    assert _outside_imports({"evals"}) == [("assistant/cli.py", "evals.console", "eval_cmd")]
+
+
+def test_the_import_walk_sees_imports_inside_functions() -> None:
+    source = "import os\n\ndef f():\n    from evals.runner import x\n"
+    assert [(m, getattr(f, "name", None)) for m, f in _imports_of(source)] == [
+        ("os", None),
+        ("evals.runner", "f"),
+    ]
+
+
+def test_the_wheel_does_not_ship_the_test_doubles() -> None:
+    import tomllib
+
+    packaging = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    include = packaging["tool"]["setuptools"]["packages"]["find"]["include"]
+    assert "assistant*" in include
+    assert not [pattern for pattern in include if pattern.startswith("testkit")]

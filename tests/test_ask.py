@@ -13,7 +13,7 @@ import pytest
 from assistant.config import Settings
 from assistant.knowledge.answer import NO_ANSWER, ask, keep_cited_sentences
 from assistant.knowledge.retriever import KnowledgeBase
-from evals.scripted_server import Reply, ScriptedServer
+from testkit.scripted_server import Reply, ScriptedServer
 
 
 @pytest.fixture(scope="module")

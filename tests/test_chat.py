@@ -161,7 +161,7 @@ def test_a_turn_applies_to_the_stored_project_without_losing_edits_made_meanwhil
 
 
 def test_a_free_form_request_online_rewrites_the_named_part_only(shipped_index: Path) -> None:
-    from evals.scripted_server import Reply, ScriptedServer
+    from testkit.scripted_server import Reply, ScriptedServer
 
     project = project_with_draft()
     before = project.draft.model_copy(deep=True)

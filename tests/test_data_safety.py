@@ -138,7 +138,7 @@ def test_overwrite_replaces_the_file_when_asked(tmp_path: Path) -> None:
 
 
 def test_annotated_copies_are_not_overwritten_either(tmp_path: Path) -> None:
-    from evals.hostile_files import sample_docx_bytes
+    from testkit.hostile_files import sample_docx_bytes
 
     source = tmp_path / "申报书.docx"
     source.write_bytes(sample_docx_bytes())

@@ -19,7 +19,7 @@ from assistant.errors import InputError
 from assistant.llm.json_reply import parse_reply
 from assistant.paths import EVALS_DIR
 from assistant.text import count_words
-from evals.scripted_server import Reply, ScriptedServer
+from testkit.scripted_server import Reply, ScriptedServer
 
 SETS = EVALS_DIR / "drafting" / "sets"
 WHERE = {"domain": "生产作业", "link": "质量管控", "scene": "在线智能检测"}

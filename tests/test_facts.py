@@ -17,7 +17,7 @@ from assistant.drafting.extract import extract_facts
 from assistant.drafting.figures import FigureGuard
 from assistant.drafting.material import load_materials, material_from_text
 from assistant.drafting.service import draft_scene
-from evals.scripted_server import ScriptedServer
+from testkit.scripted_server import ScriptedServer
 
 SHEET = """# 注塑车间能耗监测  素材 v2
 # 统计周期：2024年1-6月对比2023年1-6月

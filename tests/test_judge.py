@@ -27,7 +27,7 @@ from assistant.review.grading import GRADES
 from evals import runner
 from evals.judge import suite
 from evals.review.suite import load_cases
-from evals.scripted_server import Reply, ScriptedServer
+from testkit.scripted_server import Reply, ScriptedServer
 
 CASES = EVALS_DIR / "review" / "cases"
 # Phrases the scripted judge obeys. The first group the filter catches (the judge never sees them),

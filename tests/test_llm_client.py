@@ -9,7 +9,7 @@ import pytest
 from assistant.config import Settings
 from assistant.errors import ConfigError, LLMError
 from assistant.llm import chat
-from evals.scripted_server import Reply, ScriptedServer
+from testkit.scripted_server import Reply, ScriptedServer
 
 
 @pytest.fixture

@@ -19,7 +19,7 @@ from assistant.knowledge.retriever import Hit
 from assistant.llm import chat
 from assistant.models import Scene, SceneParts
 from assistant.projects import ChatMessage, ProjectStore
-from evals.scripted_server import Reply, ScriptedServer
+from testkit.scripted_server import Reply, ScriptedServer
 
 KEY = "sk-test-0123456789abcdefSECRET"
 

@@ -73,3 +73,47 @@ def test_report_round_trips_with_findings() -> None:
 
 def test_covered_domains_ignore_empty_scenes() -> None:
     assert make_application().covered_domains() == ["生产作业"]
+
+
+ORDER = ["设计研发", "生产作业", "运营管理", "智慧供应链建设"]
+
+
+def test_a_placed_scene_goes_last_in_its_domain_without_drafting_notes() -> None:
+    app = make_application()  # 生产作业 then 运营管理
+    draft = Scene(domain="设计研发", raw_title="协同设计", gaps=["周期"], questions=["?"])
+    placed = app.place_scene(draft, ORDER)
+    assert [s.domain for s in app.scenes] == ["设计研发", "生产作业", "运营管理"]
+    assert placed.gaps == [] and placed.questions == [] and draft.gaps == ["周期"]
+    second = app.place_scene(Scene(domain="生产作业", raw_title="设备预测维护"), ORDER)
+    assert [s.title for s in app.scenes_in("生产作业")][-1] == second.title  # after the one already there
+
+
+def test_placing_again_replaces_where_it_was_placed_before() -> None:
+    app = make_application()
+    first = app.place_scene(Scene(domain="生产作业", raw_title="旧标题"), ORDER)
+    app.place_scene(Scene(domain="运营管理", raw_title="新标题"), ORDER, replacing=first.title)
+    titles = [s.title for s in app.scenes]
+    assert first.title not in titles and len(app.scenes) == 3
+    assert [s.domain for s in app.scenes] == ["生产作业", "运营管理", "运营管理"]
+
+
+def test_an_updated_scene_keeps_its_place_or_moves_with_its_domain() -> None:
+    app = make_application()
+    title = app.scenes[1].title
+    moved = app.update_scene(title, Scene(domain="设计研发", raw_title="改后", gaps=["x"]), ORDER)
+    assert moved is not None and moved.gaps == []
+    assert [s.domain for s in app.scenes] == ["设计研发", "生产作业"]
+    assert app.update_scene("没有这一节", Scene(domain="生产作业"), ORDER) is None
+
+
+def test_unknown_domains_go_last_and_the_sort_is_stable() -> None:
+    app = Application(
+        scenes=[
+            Scene(domain="别的", raw_title="a"),
+            Scene(domain="运营管理", raw_title="b"),
+            Scene(domain="生产作业", raw_title="c"),
+            Scene(domain="运营管理", raw_title="d"),
+        ]
+    )
+    app.order_scenes(ORDER)
+    assert [s.raw_title for s in app.scenes] == ["c", "b", "d", "a"]

@@ -21,8 +21,8 @@ from assistant.models import Application
 from assistant.paths import ROOT
 from assistant.readers import read_text
 from assistant.review.engine import review_application, review_batch, review_file
-from evals import hostile_files
-from evals.hostile_files import GBK_TEXT, HostileFile, read_case, sample_docx_bytes
+from testkit import hostile_files
+from testkit.hostile_files import GBK_TEXT, HostileFile, read_case, sample_docx_bytes
 
 CJK = re.compile(r"[\u4e00-\u9fff]")
 CASES = {name: None for name in hostile_files.case_names()}

@@ -15,7 +15,7 @@ from assistant.llm.schema_text import reply_format
 from assistant.llm.structured import NOT_JSON, CachePolicy, StructuredError, ask_structured
 from assistant.prompts import Prompt, load_prompt
 from assistant.requirements import load_requirements
-from evals.scripted_server import Reply, ScriptedServer
+from testkit.scripted_server import Reply, ScriptedServer
 
 
 class Verdict(BaseModel):

@@ -40,7 +40,7 @@ from assistant.paths import EVALS_DIR, SAMPLES_DIR
 from assistant.requirements import load_requirements
 from assistant.review.engine import review_application
 from assistant.text import count_words, extract_quantities
-from evals.scripted_server import Reply, ScriptedServer
+from testkit.scripted_server import Reply, ScriptedServer
 
 ARTIFACTS = Path(__file__).parent / "artifacts"
 ROOT = Path(__file__).parent.parent

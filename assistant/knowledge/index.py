@@ -357,8 +357,16 @@ def _drop_stale_collections(client, keep: str) -> None:
             _drop_collection(client, name)
 
 
-def ensure_index(settings: Settings, progress: Progress | None = None) -> IndexResult | None:
-    """Build the index from the shipped corpus on first use, so a fresh clone works without a set-up step."""
+FIRST_BUILD_NOTICE = "首次使用：正在为内置文档建立知识库索引（约半分钟，只需一次）…"
+
+
+def ensure_index(
+    settings: Settings, progress: Progress | None = None, announce: Callable[[str], None] | None = None
+) -> IndexResult | None:
+    """Build the index from the shipped corpus on first use, so a fresh clone works without a set-up step.
+    Every front end calls this one function; ``announce`` tells the user why the first call takes a while."""
     if read_manifest(settings) is not None:
         return None
+    if announce is not None:
+        announce(FIRST_BUILD_NOTICE)
     return build_index(settings, progress)

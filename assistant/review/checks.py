@@ -13,6 +13,7 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from assistant.basic_info import field_text
 from assistant.models import Application, Finding, PartKey, Scene, SectionKey, Severity
 from assistant.requirements import Requirements
 from assistant.review import params
@@ -437,21 +438,9 @@ def finance(rule, ctx: Context) -> list[Finding]:
     return [finding(rule, evidence="、".join(missing), missing="、".join(missing))]
 
 
-BASIC_FIELDS = {
-    "企业名称": lambda a: a.enterprise.name,
-    "成立时间": lambda a: a.enterprise.founded,
-    "申报主体地址": lambda a: a.enterprise.address,
-    "所属行业": lambda a: "、".join(a.enterprise.industry),
-    "法人代表姓名": lambda a: a.enterprise.legal_rep,
-    "联系人姓名": lambda a: a.enterprise.contact,
-    "联系人手机": lambda a: a.enterprise.contact_mobile,
-    "先进级智能工厂具体名称": lambda a: a.factory_name,
-}
-
-
 @check("basic-info", scopes=("application",))
 def basic_info(rule, ctx: Context) -> list[Finding]:
-    missing = [name for name in ctx.req.basic_fields.required if not BASIC_FIELDS[name](ctx.app).strip()]
+    missing = [name for name in ctx.req.basic_fields.required if not field_text(ctx.app, name).strip()]
     if ctx.app.enterprise.major_accident is None:
         missing.append("重大事故一问（是/否）")
     if not missing:

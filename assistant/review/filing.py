@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.models import SEVERITY_LABELS, Finding, Report, Severity
+from assistant.review.columns import FILING_COLUMNS, finding_rows
 from assistant.review.compliance import compliance_matrix
 from assistant.review.engine import BatchResult
 from assistant.review.grading import GRADE_LABELS, scene_grades, verdict
@@ -137,57 +138,9 @@ def write_filing_xlsx(batch: BatchResult, path: Path) -> None:
             )
 
     findings = wb.create_sheet("审查发现")
-    findings.append(
-        [
-            "文件",
-            "级别",
-            "规则",
-            "页",
-            "场景序号",
-            "场景",
-            "部分",
-            "问题",
-            "依据原文",
-            "修改建议",
-            "条款",
-            REMARKS,
-        ]
-    )
-    for r in batch.reports:
-        for f in r.findings:
-            findings.append(
-                [
-                    document_cell(Path(r.file).name),
-                    SEVERITY_LABELS[f.severity],
-                    f.rule,
-                    f.page,
-                    f.scene_index,
-                    document_cell(f.scene),
-                    f.section,
-                    document_cell(f.message),
-                    document_cell(f.evidence),
-                    document_cell(f.suggestion),
-                    f.clause,
-                    "",
-                ]
-            )
-    for f in batch.batch_findings:
-        findings.append(
-            [
-                "（批次）",
-                SEVERITY_LABELS[f.severity],
-                f.rule,
-                None,
-                None,
-                None,
-                None,
-                document_cell(f.message),
-                document_cell(f.evidence),
-                document_cell(f.suggestion),
-                f.clause,
-                "",
-            ]
-        )
+    findings.append([*FILING_COLUMNS, REMARKS])
+    for row in finding_rows(batch, FILING_COLUMNS, "（批次）"):
+        findings.append([document_cell(v) for v in row] + [""])
 
     ranking = wb.create_sheet("遴选排序")
     ranking.append([*RANK_COLUMNS, REMARKS])

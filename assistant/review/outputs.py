@@ -8,6 +8,7 @@ from typing import Any
 
 from assistant.models import SEVERITY_LABELS, Finding, Report
 from assistant.requirements import load_requirements
+from assistant.review.columns import WORKBOOK_COLUMNS, finding_rows
 from assistant.review.compliance import compliance_matrix
 from assistant.review.engine import BatchResult
 from assistant.review.grading import GRADE_LABELS, scene_grades, verdict
@@ -192,38 +193,9 @@ def write_xlsx(batch: BatchResult, path: Path) -> None:
     for r in batch.reports:
         summary.append(list(application_row(r).values()))
     sheet = wb.create_sheet("审查发现")
-    sheet.append(["文件", "级别", "规则", "场景序号", "场景", "部分", "问题", "依据原文", "修改建议", "条款"])
-    for r in batch.reports:
-        for f in r.findings:
-            sheet.append(
-                [
-                    Path(r.file).name,
-                    SEVERITY_LABELS[f.severity],
-                    f.rule,
-                    f.scene_index,
-                    f.scene,
-                    f.section,
-                    f.message,
-                    f.evidence,
-                    f.suggestion,
-                    f.clause,
-                ]
-            )
-    for f in batch.batch_findings:
-        sheet.append(
-            [
-                "（批次）",
-                SEVERITY_LABELS[f.severity],
-                f.rule,
-                None,
-                None,
-                None,
-                f.message,
-                f.evidence,
-                f.suggestion,
-                f.clause,
-            ]
-        )
+    sheet.append(list(WORKBOOK_COLUMNS))
+    for row in finding_rows(batch, WORKBOOK_COLUMNS, "（批次）"):
+        sheet.append(row)
     if any(r.waived for r in batch.reports):
         waived = wb.create_sheet("已豁免")
         waived.append(["文件", "规则", "场景序号", "部分", "说明"])

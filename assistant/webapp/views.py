@@ -8,6 +8,7 @@ from __future__ import annotations
 from assistant.config import Settings
 from assistant.models import SEVERITY_LABELS, Application, Scene
 from assistant.requirements import Requirements, load_requirements
+from assistant.review.columns import WEB_COLUMNS, finding_rows
 from assistant.safe_text import inert_markdown
 from assistant.scenes import load_scene_table
 from assistant.text import count_words
@@ -61,7 +62,7 @@ RECOMMEND_HEADERS = [
     "联系方式",
     "备注",
 ]
-FINDING_HEADERS = ["文件", "级别", "规则", "位置", "问题", "依据原文", "修改建议", "条款"]
+FINDING_HEADERS = list(WEB_COLUMNS)
 SEARCH_HEADERS = ["#", "出处", "片段", "融合得分", "BM25得分", "向量得分"]
 SCENE_HEADERS = ["领域", "环节", "场景", "说明（本项目概括）", "核实", "旧称"]
 SCENE_TABLE_NOTE = (
@@ -336,18 +337,6 @@ def review_ranking(batch) -> list[list]:
     return ranking_rows(rank_batch(batch.reports))
 
 
-def by_recommender(apps: list) -> dict[str, list]:
-    """Applications grouped by 推荐单位 (its 设区市 when recognised): a 推荐汇总表 is per unit."""
-    from assistant.requirements import load_requirements
-
-    req = load_requirements()
-    groups: dict[str, list] = {}
-    for app in apps:
-        unit = req.quota.unit_of(app.recommender) or app.recommender or "未填推荐单位"
-        groups.setdefault(unit, []).append(app)
-    return groups
-
-
 def review_batch_checks(batch) -> tuple[str, list[list]]:
     """The quota check (per 推荐单位) as Markdown, and the 推荐汇总表 rows of the readable applications."""
     from assistant.models import Severity
@@ -384,37 +373,7 @@ def review_batch_checks(batch) -> tuple[str, list[list]]:
 
 
 def review_findings(batch) -> list[list]:
-    from pathlib import Path
-
-    rows = []
-    for r in batch.reports:
-        for f in r.findings:
-            rows.append(
-                [
-                    Path(r.file).name,
-                    SEVERITY_LABELS[f.severity],
-                    f.rule,
-                    f.location(),
-                    f.message,
-                    f.evidence,
-                    f.suggestion,
-                    f.clause,
-                ]
-            )
-    for f in batch.batch_findings:
-        rows.append(
-            [
-                "（本批）",
-                SEVERITY_LABELS[f.severity],
-                f.rule,
-                "批次",
-                f.message,
-                f.evidence,
-                f.suggestion,
-                f.clause,
-            ]
-        )
-    return rows
+    return finding_rows(batch, WEB_COLUMNS, "（本批）")
 
 
 def search_results(hits) -> list[list]:

@@ -443,14 +443,9 @@ class WriterHandlers:
         project = self.require(project_id, request)
         if project.draft is None:
             raise gr.Error("还没有草稿：先在对话中提供材料", title="提示")
-        draft = project.draft.model_copy(deep=True)
-        draft.gaps, draft.questions, draft.figures = [], [], []
-        replaced = {project.workspace.placed_title, draft.title}
-        scenes = [s for s in project.application.scenes if s.title not in replaced]
-        order = [*REQ.domain_names, *REQ.extra_names]
-        scenes.append(draft)
-        scenes.sort(key=lambda s: order.index(s.domain) if s.domain in order else len(order))
-        project.application.scenes = scenes
+        draft = project.application.place_scene(
+            project.draft, REQ.domain_order, replacing=project.workspace.placed_title
+        )
         project.workspace.placed_title = draft.title
         self.store(request).save(project)
         gr.Info(f"已放入申报书：{escape_html(draft.title)}", title="完成")

@@ -34,7 +34,7 @@ from assistant.requirements import load_requirements
 from assistant.text import count_words
 from evals.cassettes import CassetteServer
 from evals.drafting.checks import material_files, score
-from evals.scripted_server import Reply, ScriptedServer
+from testkit.scripted_server import Reply, ScriptedServer
 
 HERE = Path(__file__).parent
 # The misbehaviour the scripted model shows on its first answer, per set (the rest answer well).

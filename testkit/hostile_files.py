@@ -426,7 +426,7 @@ def random_xml_edits(rng: random.Random) -> list[tuple[str, float, float, int]]:
     ]
 
 
-if __name__ == "__main__":  # python -m evals.hostile_files <folder>: write them all to look at
+if __name__ == "__main__":  # python -m testkit.hostile_files <folder>: write them all to look at
     import sys
 
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "hostile")
