@@ -80,9 +80,9 @@ def send(client, project_id: str, text: str) -> dict:
 
 
 def part_label(key: str) -> str:
-    from app import REQ
+    from assistant.requirements import load_requirements
 
-    spec = next(s for s in REQ.parts if s.key == key)
+    spec = next(s for s in load_requirements().parts if s.key == key)
     return f"{spec.heading}（≤{spec.limit}字）"
 
 

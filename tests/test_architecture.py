@@ -131,3 +131,17 @@ def test_the_wheel_does_not_ship_the_test_doubles() -> None:
     include = packaging["tool"]["setuptools"]["packages"]["find"]["include"]
     assert "assistant*" in include
     assert not [pattern for pattern in include if pattern.startswith("testkit")]
+
+
+MAX_SCREEN_FUNCTION_LINES = 80
+
+
+def test_no_function_of_the_page_wiring_is_long() -> None:
+    """Screens are built from named parts (one builder and one wiring per tab), not one long function."""
+    for path in [ROOT / "app.py", *sorted((ROOT / "assistant" / "webapp").glob("*.py"))]:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if isinstance(node, ast.FunctionDef):
+                length = node.end_lineno - node.lineno + 1
+                assert length <= MAX_SCREEN_FUNCTION_LINES, (
+                    f"{path.name}:{node.lineno} {node.name} {length} 行"
+                )
