@@ -29,9 +29,9 @@ from assistant.errors import AssistantError, about_file
 from assistant.models import PART_KEYS, PartKey, Scene
 from assistant.projects import ChatMessage, Project
 from assistant.requirements import load_requirements
+from assistant.safe_text import inert_markdown as inert
 from assistant.scenes import load_scene_table
 from assistant.text import count_words
-from assistant.webapp.views import inert
 from assistant.workspace import Candidate, TurnUndo, machine_change
 
 logger = logging.getLogger(__name__)
