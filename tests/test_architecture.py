@@ -145,3 +145,17 @@ def test_no_function_of_the_page_wiring_is_long() -> None:
                 assert length <= MAX_SCREEN_FUNCTION_LINES, (
                     f"{path.name}:{node.lineno} {node.name} {length} 行"
                 )
+
+
+def test_the_library_imports_nothing_from_the_page() -> None:
+    """The web page sits on the library, never under it; only the CLI's user-admin command reaches
+    into the page's access module, because it writes the page's users file."""
+    allowed = {("assistant.cli", "assistant.webapp.access")}
+    reaching = {
+        (name, target)
+        for name, targets in _import_graph().items()
+        if not name.startswith("assistant.webapp")
+        for target in targets
+        if target.startswith("assistant.webapp")
+    }
+    assert reaching <= allowed, sorted(reaching - allowed)
