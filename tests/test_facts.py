@@ -246,3 +246,14 @@ def test_bullet_notes_become_a_complete_offline_draft() -> None:
     assert "油漆单耗由0.42kg/件降至0.33kg/件" in parts.成效 and "vs" not in parts.成效
     assert "南京埃斯顿自动化股份有限公司" in parts.技术方案 and "供应商由" not in parts.技术方案
     assert "186万元" in parts.经济性 and "226万元" not in parts.经济性 and "约1.7年" in parts.经济性
+
+
+def test_amounts_listed_under_a_key_in_wan_support_the_drafts_wan_yuan(tmp_path: Path) -> None:
+    sheet = tmp_path / "sheet.yaml"
+    sheet.write_text(
+        "annual_benefit_wan:\n  labor: 72\n  paint: 40\nspare_parts:\n  count: 35\n", encoding="utf-8"
+    )
+    material = load_materials([sheet])
+    guard = FigureGuard(material, extract_facts(material))
+    assert [c.ok for c in guard.check("年节约人工72万元、油漆40万元。")] == [True, True]
+    assert [c.ok for c in guard.check("备件35万元。")] == [False]  # its key says nothing of 万

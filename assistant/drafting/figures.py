@@ -171,6 +171,23 @@ def _comparable(allowed: Allowed, dim: str) -> bool:
     return {allowed.dimension, dim} == {"money", "count"} and allowed.unit == ""
 
 
+def _parent_keys(material: Material, sentence) -> str:
+    """The keys a fact sheet's line is nested under ("annual_benefit_wan:" above "  labor: 72"), by
+    indentation in the file as written; empty for a line that is not indented."""
+    line = material.raw_lines.get(sentence.key, "")
+    indent = len(line) - len(line.lstrip(" "))
+    keys = []
+    for n in range(sentence.line - 1, 0, -1):
+        if indent == 0:
+            break
+        above = material.raw_lines.get((sentence.file, n), "")
+        depth = len(above) - len(above.lstrip(" "))
+        if above.strip() and depth < indent and above.rstrip().endswith(":"):
+            keys.append(above.strip())
+            indent = depth
+    return " ".join(keys)
+
+
 class FigureGuard:
     """Built once per material and its facts; checks any number of drafts."""
 
@@ -223,8 +240,11 @@ class FigureGuard:
                     for n in range(1, len(parts) + 1):  # 2024-01-01 also supports "2024年"
                         self.texts.setdefault("-".join(parts[:n]), sentence.where)
                 unit = q.unit
-                if q.kind == "plain" and _WAN_CONTEXT.search(sentence.text):
-                    unit = "万"  # the line says its bare numbers are in 万元
+                if q.kind == "plain" and (
+                    _WAN_CONTEXT.search(sentence.text)
+                    or _WAN_CONTEXT.search(_parent_keys(material, sentence))
+                ):
+                    unit = "万"  # the line, or the key it is listed under, says its bare numbers are in 万元
                 self.allowed.append(
                     Allowed(dimension(q), base_value(q), f"{sentence.where}：{q.text}", q.value, unit)
                 )
