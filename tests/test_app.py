@@ -131,28 +131,62 @@ def export(client, project_id: str) -> tuple[list[str], str]:
 
 
 def test_saved_basic_info_reaches_the_exported_docx(client) -> None:
+    from assistant.requirements import load_requirements
+    from assistant.webapp.basic_info_form import form_fields
+
     project_id = new_project(client, "基本信息")
     send(client, project_id, MATERIAL)
     client.predict(project_id, api_name="/add_scene")
-    info = ["压铸件智能工厂", "江西某压铸有限公司", "南昌市工信局", "压铸智能工厂", "王工", "13800000000"]
-    money = ["12,345", "678", "13,579", "802", "15,001", "933"]  # 2022–2024 收入/利润
-    saved = labelled(
-        client,
-        "/save_info",
-        client.predict(
-            project_id, *info, "二级", "否", "是", "2023", "2025年6月30日", *money, api_name="/save_info"
-        ),
-    )
+    typed = {
+        "项目名称": "压铸件智能工厂",
+        "申报单位": "江西某压铸有限公司",
+        "推荐单位（如 南昌市工信局）": "南昌市工信局",
+        "申报日期": "2025年6月30日",
+        "是否入选江西省智能制造标杆企业": "是",
+        "入选标杆企业年份": "2023",
+        "成立时间": "2009年5月",
+        "申报主体地址": "江西省南昌市青山湖区某路8号",
+        "所属行业": ["装备制造"],
+        "法人代表姓名": "赵某",
+        "法人代表职务": "董事长",
+        "联系人姓名": "王工",
+        "联系人手机": "13800000000",
+        "智能制造能力成熟度": "二级",
+        "企业近三年是否发生重大安全生产事故、重大环境事故": "否",
+        "先进级智能工厂具体名称": "压铸智能工厂",
+        "2022年主营业务收入（万元）": "12,345",
+        "2023年主营业务收入（万元）": "13,579",
+        "2024年主营业务收入（万元）": "15,001",
+        "2022年利润（万元）": "678",
+        "2023年利润（万元）": "802",
+        "2024年利润（万元）": "933",
+    }
+    fields = form_fields(load_requirements())
+    assert set(typed) <= {f.label for f in fields}  # every field the check asks for has an input
+    values = [typed.get(f.label, [] if f.widget == "checks" else "") for f in fields]
+    saved = labelled(client, "/save_info", client.predict(project_id, *values, api_name="/save_info"))
     assert "必须领域已覆盖" in saved["领域覆盖"]
     # What was filled no longer shows as missing before export; what was not, still does.
-    assert "2024年利润未填写" not in saved["导出前检查"] and "申报日期未填写" not in saved["导出前检查"]
-    assert "一（二）项目简述：尚未填写" in saved["导出前检查"]
+    check = saved["导出前检查"]
+    assert "2024年利润未填写" not in check and "申报日期未填写" not in check and "基本信息缺失" not in check
+    assert "一（二）项目简述：尚未填写" in check
     loaded = labelled(client, "/select_project", client.predict(project_id, api_name="/select_project"))
     assert loaded["是否入选江西省智能制造标杆企业"] == "是" and loaded["入选标杆企业年份"] == "2023"
     assert loaded["2023年主营业务收入（万元）"] == "13,579" and loaded["申报日期"] == "2025年6月30日"
+    assert loaded["所属行业"] == ["装备制造"] and loaded["成立时间"] == "2009年5月"
     files, _ = export(client, project_id)
     text = docx_text(next(f for f in files if f.endswith(".docx")))
-    for value in [*info[:2], *info[4:], "2025年6月30日", "2023年", "15,001", "933"]:
+    for value in [
+        "压铸件智能工厂",
+        "江西某压铸有限公司",
+        "王工",
+        "13800000000",
+        "2009年5月",
+        "赵某",
+        "☑装备制造",
+    ]:
+        assert value in text, value
+    for value in ["2025年6月30日", "2023年", "15,001", "933"]:
         assert value in text, value
 
 

@@ -313,13 +313,13 @@ def compose_scene(facts: SceneFacts, domain: str, link: str, scene: str, instanc
     opening = patterns()["描述"]["opening"].format(instance=instance, scene=scene) if instance else ""
     describe = by_role["描述"]
     solution = by_role["技术方案"]
-    if not describe:
+    if count_words("".join(describe)) < DESCRIBE_MIN_WORDS:
         # "去年上了一条…检测线，主要解决…": what was built, even when it also names the problem or the
         # supplier (the implementers' sentence then names the supplier in 技术方案).
-        for role in ("痛点", "技术方案"):
+        for role in ("痛点", "技术方案", "成效"):  # "目前部署了186个传感器…" is what was built
             built = next((t for t in by_role[role] if _BUILT_WORDS.search(t)), None)
             if built:
-                describe, by_role[role] = [built], [t for t in by_role[role] if t != built]
+                describe, by_role[role] = [*describe, built], [t for t in by_role[role] if t != built]
                 solution = by_role["技术方案"]
                 break
     # What was built is often told in the technical statements; the first that names no supplier

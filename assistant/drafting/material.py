@@ -128,9 +128,20 @@ def _cell_statement(name: str, value: str) -> str:
     return f"{name}{value}"
 
 
+# Who said it and when, in chat exports pasted as material (WeChat, DingTalk, QQ): "[设备部 李强 10:12]",
+# "2025-03-01 10:12 李强：", a header line "李强（设备部） 10:12" alone. The words after it are the material.
+_CHAT_PREFIX = re.compile(
+    r"^\s*(?:\[[^\]\n]{0,30}\d{1,2}:\d{2}(?::\d{2})?[^\]\n]{0,10}\]"
+    r"|【[^】\n]{0,30}\d{1,2}:\d{2}(?::\d{2})?[^】\n]{0,10}】"
+    r"|(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+)?\d{1,2}:\d{2}(?::\d{2})?\s+[\u4e00-\u9fffA-Za-z（）()]{1,16}[:：]"
+    r"|[\u4e00-\u9fffA-Za-z（）() ]{1,20}\s\d{1,2}:\d{2}(?::\d{2})?\s*$)\s*"
+)
+
+
 def split_sentences(text: str, file: str = "", first_index: int = 1) -> list[Sentence]:
     sentences: list[Sentence] = []
     for line_no, line in enumerate(_table_rows_as_statements(text.splitlines()), 1):
+        line = _CHAT_PREFIX.sub("", line)
         for piece in _SENTENCE_END.split(line):
             piece = piece.strip(" \t>*-|#")
             if len(piece) >= 2:

@@ -60,7 +60,8 @@ def read_reply(
         value = model.model_validate(data, context=dict(context) if context is not None else None)
     except ValidationError as err:
         return Reading("schema", corrections(err))
-    problems = [p for check in validators for p in check(value)]
+    # The same figure written twice is one correction, not two: the model is asked once.
+    problems = list(dict.fromkeys(p for check in validators for p in check(value)))
     return Reading("check" if problems else "ok", problems, value)
 
 

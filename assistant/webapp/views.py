@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from assistant.config import Settings
 from assistant.models import SEVERITY_LABELS, Application, Scene
-from assistant.requirements import Requirements, load_requirements
+from assistant.requirements import load_requirements
 from assistant.review.columns import WEB_COLUMNS, finding_rows
 from assistant.safe_text import inert_markdown
 from assistant.scenes import load_scene_table
@@ -202,102 +202,6 @@ def scenes_table(app: Application) -> list[list]:
 
 def scene_choices(app: Application) -> list[tuple[str, int]]:
     return [(f"{i}. {s.domain}｜{s.title}", i - 1) for i, s in enumerate(app.scenes, 1)]
-
-
-def basic_info_inputs(req: Requirements):
-    """一（一）'s fields in the order ``basic_info_values`` gives them. The texts (企业简介, 项目简述) are
-    edited with the other sections (``sections.py``), where they have their 字数 and a draft."""
-    import gradio as gr
-
-    with gr.Row():
-        fields = [
-            gr.Textbox(label="项目名称"),
-            gr.Textbox(label="申报单位"),
-            gr.Textbox(label="推荐单位（如 南昌市工信局）"),
-            gr.Textbox(label="先进级智能工厂具体名称"),
-        ]
-    with gr.Row():
-        fields += [
-            gr.Textbox(label="联系人"),
-            gr.Textbox(label="联系人手机"),
-            gr.Dropdown(
-                label="智能制造能力成熟度", choices=[*req.maturity.levels, req.maturity.other_option]
-            ),
-            gr.Radio(label="近三年是否发生重大安全、环境事故", choices=["否", "是"]),
-        ]
-    with gr.Row():
-        fields += [
-            gr.Radio(label="是否入选江西省智能制造标杆企业", choices=["否", "是"]),
-            gr.Textbox(label="入选标杆企业年份", placeholder="如 2023"),
-            gr.Textbox(label="申报日期", placeholder="如 2025年6月30日"),
-        ]
-    with gr.Row():
-        for year in req.finance.years:
-            fields += [
-                gr.Textbox(label=f"{year}年主营业务收入（万元）", min_width=120),
-                gr.Textbox(label=f"{year}年利润（万元）", min_width=120),
-            ]
-    return fields
-
-
-_YES_NO = {True: "是", False: "否"}
-
-
-def basic_info_values(app: Application) -> list:
-    e = app.enterprise
-    by_year = {f.year: f for f in e.finances}
-    finances = []
-    for year in load_requirements().finance.years:
-        f = by_year.get(year)
-        finances += [f.revenue if f else "", f.profit if f else ""]
-    return [
-        app.project_name,
-        app.applicant,
-        app.recommender,
-        app.factory_name,
-        e.contact,
-        e.contact_mobile,
-        e.maturity[0] if e.maturity else None,
-        _YES_NO.get(e.major_accident),  # type: ignore[arg-type]
-        _YES_NO.get(app.benchmark),  # type: ignore[arg-type]
-        app.benchmark_year,
-        app.apply_date,
-        *finances,
-    ]
-
-
-def apply_basic_info(app: Application, values) -> None:
-    from assistant.models import YearFinance
-
-    values = list(values)
-    (
-        app.project_name,
-        app.applicant,
-        app.recommender,
-        app.factory_name,
-        contact,
-        mobile,
-        maturity,
-        accident,
-        benchmark,
-        benchmark_year,
-        apply_date,
-    ) = (v if v is not None else "" for v in values[:11])
-    e = app.enterprise
-    e.name = e.name or app.applicant
-    e.contact, e.contact_mobile = contact, mobile
-    e.maturity = [maturity] if maturity else []
-    e.major_accident = {"是": True, "否": False}.get(accident)
-    app.benchmark = {"是": True, "否": False}.get(benchmark)
-    # A year only means something with 是; kept as typed otherwise, so a slip of the radio loses nothing.
-    app.benchmark_year, app.apply_date = benchmark_year.strip(), apply_date.strip()
-    by_year = {f.year: f for f in e.finances}
-    years = load_requirements().finance.years
-    money = [*((v or "").strip() for v in values[11:]), *[""] * (2 * len(years))]
-    for i, year in enumerate(years):
-        f = by_year.setdefault(year, YearFinance(year=year))
-        f.revenue, f.profit = money[2 * i], money[2 * i + 1]
-    e.finances = sorted(by_year.values(), key=lambda f: f.year)
 
 
 def review_summary(batch) -> list[list]:

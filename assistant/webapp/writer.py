@@ -20,7 +20,7 @@ from assistant.models import PART_KEYS, Application
 from assistant.projects import Project, ProjectStore, part_id
 from assistant.requirements import load_requirements
 from assistant.safe_text import escape_html, inert_markdown
-from assistant.webapp import access, views
+from assistant.webapp import access, basic_info_form, views
 from assistant.webapp.sections import Sections, check_markdown, layout_sections, sections_view, wire_sections
 from assistant.workspace import accept_proposal, reject_proposal, undo_part, writer_edit
 
@@ -136,7 +136,7 @@ def render(tab: WriterTab, project: Project | None) -> dict:
         tab.findings: views.findings_markdown(draft),
         tab.overview.coverage: views.coverage_html(app_),
         tab.overview.scenes: views.scenes_table(app_),
-        **dict(zip(tab.overview.info, views.basic_info_values(app_), strict=True)),
+        **dict(zip(tab.overview.info, basic_info_form.values_of(app_, REQ), strict=True)),
         **sections_view(tab.overview.sections, project),
     }
     for p in tab.parts:
@@ -201,7 +201,7 @@ def _layout_overview() -> Overview:
                 scale=3,
             )
         gr.Markdown("#### 一、基本信息")
-        info = views.basic_info_inputs(REQ)
+        info = basic_info_form.build_inputs(REQ)
         save_info = gr.Button("保存基本信息", elem_id="save-info")
         sections = layout_sections()
         export = gr.Button("导出 Word（附件2版式）与汇总表行（Excel）", variant="primary", elem_id="export")
@@ -458,7 +458,7 @@ class WriterHandlers:
         self.require(project_id, request)
         # One transaction on the project as stored now: a section typed meanwhile is kept.
         fresh = self.store(request).update(
-            project_id, lambda current: views.apply_basic_info(current.application, values)
+            project_id, lambda current: basic_info_form.apply_values(current.application, REQ, list(values))
         )
         gr.Info("基本信息已保存", title="完成")
         o = self.tab.overview
