@@ -30,8 +30,13 @@ def free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def app_url(tmp_path_factory: pytest.TempPathFactory):
-    data = tmp_path_factory.mktemp("browser") / "data"
+def browser_data(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("browser") / "data"
+
+
+@pytest.fixture(scope="module")
+def app_url(browser_data: Path):
+    data = browser_data
     old = os.environ.get("ASSISTANT_DATA_DIR")
     os.environ["ASSISTANT_DATA_DIR"] = str(data)
     os.environ["GRADIO_ANALYTICS_ENABLED"] = "False"
@@ -245,6 +250,28 @@ def export_whole_application(page, tmp_path: Path) -> None:
     ]:
         assert value in text, value
     assert summary[:40] in text and "☑ 企业上一年度审计报告" in text
+
+
+def test_typing_key_by_key_loses_no_character(page, browser_data: Path) -> None:
+    """Each keystroke saves the box; a reply to an earlier keystroke must not put its older text back
+    (a newcomer typing 1350万元 found 150万元 in the box)."""
+    from assistant.projects import ProjectStore
+
+    send(page, ROTOR_NOTES, "已起草")
+    typed = "改造前投资1350万元，合计1350万元；ABC 2023 test 12345。"
+    box = page.locator("#part-痛点 textarea")
+    box.fill("")
+    box.press_sequentially(typed, delay=60)
+    page.click("#overview button.label-wrap, #overview > button")
+    section = page.locator("#section-项目简述 textarea")
+    section.scroll_into_view_if_needed()
+    section.press_sequentially(typed, delay=60)
+    page.wait_for_timeout(3000)  # the last keystroke's save
+    assert box.input_value() == typed and section.input_value() == typed
+    store = ProjectStore(browser_data)
+    stored = [store.load(project_id) for project_id, *_ in store.list()]
+    saved = [(p.draft.parts.痛点 if p.draft else "", p.application.project_summary) for p in stored]
+    assert (typed, typed) in saved, saved
 
 
 def test_review_an_uploaded_docx_and_download_the_report(page, tmp_path: Path) -> None:

@@ -260,8 +260,11 @@ class SectionHandlers:
                 duration=None,
                 title="未保存",
             )
+        # Never the box itself: while the writer types, a reply carrying the text this event saw would
+        # overwrite the keystrokes made since (characters, even figures, lost).
+        view = {c: v for c, v in section_view(w, project).items() if c is not w.box}
         return {
-            **section_view(w, project),
+            **view,
             self.sections.check: check_markdown(project.application),
             self.sections.versions: versions,
         }
@@ -376,7 +379,7 @@ def wire_sections(sections: Sections, project: gr.Dropdown, settings: Settings, 
         w.box.change(
             _edit(h, w.key),
             inputs=[project, w.box, sections.versions],
-            outputs=[*outputs, sections.versions],
+            outputs=[*(c for c in outputs if c is not w.box), sections.versions],
             api_name=f"edit_section_{w.key}",
             show_progress="hidden",
         )

@@ -379,8 +379,11 @@ class WriterHandlers:
                 duration=None,
                 title="未保存",
             )
+        # Never the box itself: while the writer types, a reply carrying the text this event saw would
+        # overwrite the keystrokes made since (characters, even figures, lost).
+        view = {c: v for c, v in _part_view(p, project).items() if c is not p.box}
         return {
-            **_part_view(p, project),
+            **view,
             self.tab.findings: views.findings_markdown(project.draft),
             self.tab.versions: versions,
         }
@@ -540,7 +543,7 @@ def wire_writer_tab(demo: gr.Blocks, tab: WriterTab, settings: Settings) -> None
         p.box.change(
             _edit_handler(h, p.key),
             inputs=[project, p.box, tab.versions],
-            outputs=[*part_outputs, tab.versions],
+            outputs=[*(c for c in part_outputs if c is not p.box), tab.versions],
             api_name=f"edit_{p.key}",
             show_progress="hidden",
         )
