@@ -210,7 +210,7 @@ def export_whole_application(page, tmp_path: Path) -> None:
     for label, value in [
         ("项目名称", "转子产线智能化改造"),
         ("申报单位", "江西集智电机有限公司"),
-        ("联系人", "刘工"),
+        ("联系人姓名", "刘工"),
         ("申报日期", "2025年6月30日"),
         ("2024年主营业务收入（万元）", "23,456"),
     ]:
@@ -265,6 +265,7 @@ def test_typing_key_by_key_loses_no_character(page, browser_data: Path) -> None:
     page.click("#overview button.label-wrap, #overview > button")
     section = page.locator("#section-项目简述 textarea")
     section.scroll_into_view_if_needed()
+    section.fill("")
     section.press_sequentially(typed, delay=60)
     page.wait_for_timeout(3000)  # the last keystroke's save
     assert box.input_value() == typed and section.input_value() == typed
