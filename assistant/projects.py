@@ -53,7 +53,8 @@ class Project(BaseModel):
     name: str
     user: str = "local"
     application: Application = Field(default_factory=Application)
-    material: str = ""
+    material: str = Field("", description="本场景的材料（对话中粘贴与上传的）")
+    past_material: str = Field("", description="已写完的场景的材料：起草企业简介与二、四时仍要用")
     draft: Scene | None = None
     confirmed: dict[str, bool] = Field(default_factory=dict)  # part key → the writer accepted it
     chat: list[ChatMessage] = Field(default_factory=list)
@@ -62,6 +63,19 @@ class Project(BaseModel):
     updated_at: float = 0.0
     version: int = 0  # the stored version this copy was read at; a save from an older one is refused
     part_versions: dict[str, int] = Field(default_factory=dict)  # "draft/成效" → version of that part
+
+    def start_next_scene(self) -> None:
+        """Leave the placed draft in the application and begin the next scene with its own material:
+        the chat's next material must not be merged into, nor rename, the scene just placed. The
+        sections' drafting state is the application's, so it stays."""
+        self.past_material = f"{self.past_material}\n\n{self.material}".strip()
+        self.material, self.draft = "", None
+        self.confirmed = {}
+        self.workspace = Workspace(sections=self.workspace.sections)
+
+    @property
+    def all_material(self) -> str:
+        return f"{self.past_material}\n\n{self.material}".strip()
 
     def parts_by_slot(self) -> dict[str, str]:
         """Every part's text, keyed "draft/<key>" and "scene-<i>/<key>", and every application text,

@@ -348,6 +348,26 @@ def test_the_writer_picks_the_scene_and_the_placed_section_moves(client) -> None
     assert "选择场景" in last_reply(by_chat) and f"{second[0]}-{second[1]}" in by_chat["草稿"]
 
 
+def test_a_second_scene_is_drafted_on_its_own_and_the_first_stays(client) -> None:
+    from gradio_client.exceptions import AppError
+
+    project_id = new_project(client, "两个场景")
+    send(client, project_id, MATERIAL)
+    with pytest.raises(AppError, match="没放入申报书"):
+        client.predict(project_id, api_name="/next_scene")  # the unplaced draft would be lost
+    first = labelled(client, "/add_scene", client.predict(project_id, api_name="/add_scene"))
+    first_title = first["申报书中的场景"]["data"][0][2]
+    fresh = labelled(client, "/next_scene", client.predict(project_id, api_name="/next_scene"))
+    assert "下一个场景的材料" in last_reply(fresh) and not any(fresh[part_label(k)] for k in PART_KEYS)
+    second = send(
+        client, project_id, (EVALS_DIR / "drafting" / "sets" / "d18" / "material.md").read_text("utf-8")
+    )
+    assert "正负极" not in second[part_label("描述")]  # the first scene's material is not merged in
+    placed = labelled(client, "/add_scene", client.predict(project_id, api_name="/add_scene"))
+    titles = [row[2] for row in placed["申报书中的场景"]["data"]]
+    assert len(titles) == 2 and first_title in titles  # the first scene is neither renamed nor replaced
+
+
 def test_reviewer_batch_with_a_docx_and_a_bad_file(client, tmp_path: Path) -> None:
     from gradio_client import handle_file
 

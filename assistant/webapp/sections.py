@@ -294,7 +294,7 @@ class SectionHandlers:
             gr.Warning("申报书中还没有场景：先把起草好的场景“放入申报书”，再起草各章节", title="提示")
         # The scenes' facts once, for the offline draft and for the model's rewrite (cached per text).
         facts: list[SceneFacts | None] = [facts_of_scene(s, i) for i, s in enumerate(app.scenes, 1)]
-        material = material_from_chat(project.material) if project.material.strip() else None
+        material = material_from_chat(project.all_material) if project.all_material else None
         texts = draft_application_texts(app, facts, material)
         drafts = {
             d.key: polish_section(app, d, self.settings, facts=facts, material=material)

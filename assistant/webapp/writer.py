@@ -68,6 +68,7 @@ class WriterTab:
     parts: list[PartWidgets]
     findings: gr.Markdown
     add_scene: gr.Button
+    next_scene: gr.Button
     overview: Overview
     # Per tab: the version of each part this tab last saw, so an edit based on an older text is refused
     # with both texts shown instead of silently overwriting another tab's edit.
@@ -245,11 +246,13 @@ def build_writer_tab() -> WriterTab:
             header = gr.Markdown(label="草稿", elem_id="draft-header")
             parts = [_layout_part(key) for key in PART_KEYS]
             findings = gr.Markdown(label="审查提示", elem_id="draft-findings")
-            add_scene = gr.Button("放入申报书", elem_id="add-scene")
+            with gr.Row():
+                add_scene = gr.Button("放入申报书", elem_id="add-scene")
+                next_scene = gr.Button("开始下一个场景", elem_id="next-scene")
     overview = _layout_overview()
     return WriterTab(
         project, new_name, new_btn, open_file, chat, message, undo, candidates, scene_all, scene_pick,
-        header, parts, findings, add_scene, overview,
+        header, parts, findings, add_scene, next_scene, overview,
     )  # fmt: skip
 
 
@@ -451,8 +454,35 @@ class WriterHandlers:
         )
         project.workspace.placed_title = draft.title
         self.store(request).save(project)
-        gr.Info(f"已放入申报书：{escape_html(draft.title)}", title="完成")
+        gr.Info(
+            f"已放入申报书：{escape_html(draft.title)}。要写另一个场景，请点“开始下一个场景”再粘贴它的材料",
+            title="完成",
+        )
         return render(self.tab, project)
+
+    def on_next_scene(self, project_id: str | None, request: gr.Request) -> dict:
+        project = self.require(project_id, request)
+        draft, title = project.draft, project.workspace.placed_title
+        placed = next((s for s in project.application.scenes if title and s.title == title), None)
+        if draft is not None and (
+            placed is None or placed.parts != draft.parts or placed.title != draft.title
+        ):
+            raise gr.Error("当前草稿还有没放入申报书的内容：请先点“放入申报书”，以免丢失", title="提示")
+        count = len(project.application.scenes)
+
+        def change(current: Project) -> None:
+            from assistant.projects import ChatMessage
+
+            current.start_next_scene()
+            current.chat.append(
+                ChatMessage(
+                    role="assistant",
+                    content=f"申报书中已有 {count} 个场景。请粘贴或上传下一个场景的材料，我会单独起草它。",
+                )
+            )
+
+        fresh = self.store(request).update(project.id, change)
+        return render(self.tab, fresh)
 
     # ---- overview ------------------------------------------------------------------------------------
     def on_save_info(self, request: gr.Request, project_id: str | None, *values) -> dict:
@@ -568,6 +598,7 @@ def wire_writer_tab(demo: gr.Blocks, tab: WriterTab, settings: Settings) -> None
         h.on_pick_scene, inputs=[project, tab.scene_pick], outputs=view, api_name="pick_scene"
     )
     tab.add_scene.click(h.on_add_scene, inputs=project, outputs=view, api_name="add_scene")
+    tab.next_scene.click(h.on_next_scene, inputs=project, outputs=view, api_name="next_scene")
     o = tab.overview
     check = o.sections.check
     o.save_info.click(
