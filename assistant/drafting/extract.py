@@ -685,7 +685,8 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
         )
         # "每年节约：蒸汽约28万元，人工约120万元，…": the line's label speaks for every amount after it.
         sentence = _sentence_of(text, q.start)
-        label_says = _label_of(sentence)
+        # "年效益：…节约36万元。合计189万元": the line's label speaks for its later sentences too.
+        label_says = _label_of(sentence) or _label_of(text)
         if label_says and not _orgs(label_says):
             if p.returns.search(label_says) and not p.investment.search(label_says):
                 said_return = True
