@@ -208,3 +208,24 @@ def test_traditional_script_material_is_simplified_before_use(shipped_index: Pat
     )
     assert "设备管理系统" in project.material and project.draft is not None
     assert project.draft.link == "设备管理"
+
+
+def test_an_uploaded_spreadsheet_joins_the_material_and_its_figures_are_read(tmp_path: Path) -> None:
+    from openpyxl import Workbook
+
+    from assistant.drafting.extract import extract_facts
+    from assistant.drafting.material import material_from_chat
+
+    book = Workbook()
+    sheet = book.active
+    for row in (
+        ["指标", "改造前", "改造后", "单位"],
+        ["AGV出入库效率", 60, 150, "托/小时"],
+        ["库存准确率", 97, 99.9, "%"],
+    ):
+        sheet.append(row)
+    book.save(tmp_path / "仓储AGV指标.xlsx")
+    project = Project(id="0123456789ab", name="仓储")
+    assert chat.add_files(project, [tmp_path / "仓储AGV指标.xlsx"])[0].startswith("✓ 已读取 仓储AGV指标.xlsx")
+    facts = extract_facts(material_from_chat(project.material))
+    assert {(p.before, p.after) for p in facts.pairs} >= {("60托/小时", "150托/小时"), ("97%", "99.9%")}

@@ -264,7 +264,7 @@ def _combine(pieces: list[tuple[str, str, FactSheet | None]]) -> Material:
 # The chat keeps every upload and pasted message in one text, each upload under a banner 【文件名】.
 PASTED = "对话中粘贴的文字"
 _BANNER = re.compile(
-    rf"^【({PASTED}|[^】\n]+\.(?:ya?ml|json|md|txt|docx|xlsx|xlsm|pdf|csv))】\s*$", re.MULTILINE
+    rf"^【({PASTED}|[^】\n]+\.(?:ya?ml|json|md|txt|docx|doc|wps|xlsx|xlsm|pdf|csv))】\s*$", re.MULTILINE
 )
 
 
