@@ -427,13 +427,20 @@ def draft_results(
         for pair in pairs:
             by_category.setdefault(_category(pair.metric), {}).setdefault(lead, []).append(pair_text(pair))
     operating = []
+    introduced: set[str] = set()
+    one_scene = len({lead for leads in by_category.values() for lead in leads}) == 1
     for category in sorted(by_category, key=_category_order):
         said, count = [], 0
         for lead, clauses in by_category[category].items():
             clauses = clauses[: max(0, METRICS_PER_CATEGORY - count)]
             count += len(clauses)
             if clauses:
-                said.append(lead + "，".join(clauses))
+                # A scene and its period are named once; one scene's later categories need no lead.
+                shown = "" if lead in introduced and one_scene else lead
+                if lead in introduced and not one_scene:
+                    shown = lead.split("（")[0]
+                introduced.add(lead)
+                said.append(shown + "，".join(clauses))
         operating.append(p["category"].format(category=category, items="；".join(said)))
     blocks.append((p["headings"]["运营"], operating))
 
