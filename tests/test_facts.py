@@ -257,3 +257,28 @@ def test_amounts_listed_under_a_key_in_wan_support_the_drafts_wan_yuan(tmp_path:
     guard = FigureGuard(material, extract_facts(material))
     assert [c.ok for c in guard.check("年节约人工72万元、油漆40万元。")] == [True, True]
     assert [c.ok for c in guard.check("备件35万元。")] == [False]  # its key says nothing of 万
+
+
+# A work-group chat pasted as exported, written for this test: times, speakers with departments, a
+# correction said in words, chatter, and a change written 从…提到….
+GROUP_CHAT = """【冷链仓项目群 聊天记录】
+[2025-10-09 08:40] 周立（仓储部经理）：各位，申报要冷链仓那块的材料，大家把数据发群里
+[2025-10-09 08:41] 何雨：收到
+[2025-10-09 09:02] 何雨：项目叫“冷链仓温湿度无线监测与能耗优化”，传感器和平台是杭州雪域物联科技有限公司的
+[2025-10-09 09:05] 何雨：效果：冷库单位能耗从每吨每天3.6千瓦时降到2.9千瓦时，货损率从0.8%提到0.3%不对，是降到0.3%
+[2025-10-09 09:07] 财务-王芳：电费一年从310万降到262万
+[2025-10-09 09:20] 何雨：更正一下，刚才电费说错了，上线后是一年258万，不是262万
+[2025-10-09 09:21] 周立：好的，以258为准
+"""
+
+
+def test_a_pasted_group_chat_is_read_without_its_times_and_speakers() -> None:
+    facts = extract_facts(material_from_text(GROUP_CHAT))
+    assert facts.instance_name == "冷链仓温湿度无线监测与能耗优化"
+    told = " ".join(s.text for s in facts.statements)
+    assert "2025-10-09" not in told and "周立" not in told and "何雨" not in told and "发群里" not in told
+    assert ("310万", "258万") in {(p.before, p.after) for p in facts.pairs}  # corrected in words
+    assert "262万" in facts.superseded
+    assert {i.system for i in facts.implementers} == {"传感器和平台"}
+    scene = compose_scene(facts, "生产作业", "仓储物流", "仓储智能管理", facts.instance_name)
+    assert "电费一年由310万元降至258万元" in scene.parts.成效 and "财务" not in scene.parts.成效

@@ -99,9 +99,16 @@ def pair_sentence(pair: MetricPair) -> str:
     p = patterns()["成效"]
     a, b = _one(pair.before), _one(pair.after)
     up = bool(a and b and b.value > a.value)
-    said = (p["rise"] if up else p["fall"]).format(metric=pair.metric, before=pair.before, after=pair.after)
+    said = (p["rise"] if up else p["fall"]).format(
+        metric=pair.metric, before=_yuan(pair.before), after=_yuan(pair.after)
+    )
     derived = derive(pair)
     return f"{said}，{derived}" if derived else said
+
+
+def _yuan(value: str) -> str:
+    """ "860万" of an amount is written "860万元" in a 申报书 (the guard reads both as one figure)."""
+    return f"{value}元" if re.search(r"\d万$", value.strip()) else value
 
 
 def derive(pair: MetricPair) -> str:

@@ -151,11 +151,18 @@ _CORRECTED = re.compile(
 )
 
 
+# "更正一下，刚才维修费用说错了，上线后是一年415万，不是395万": a correction said in words, its new
+# figure after 是/为.
+_CORRECTED_SAID = re.compile(
+    r"(?:更正|说错|写错|搞错|弄错|记错)[^。]*?(?:是|为)\s*(?P<new>[^，,。；;]{1,14}?)\s*[，,]\s*(?:而)?不是\s*(?P<old>[^，,。；;]{1,14})"
+)
+
+
 def corrections(text: str) -> dict[str, str]:
     """ "出库准确率改造后应为99.98%，不是99.89%" → {"99.89%": "99.98%"}: the figure written wrong
     elsewhere is replaced by the right one, not dropped with its clause."""
     found = {}
-    for m in _CORRECTED.finditer(text):
+    for m in [*_CORRECTED.finditer(text), *_CORRECTED_SAID.finditer(text)]:
         new, old = _first(m.group("new")), _first(m.group("old"))
         if new and old:
             found[old.text] = new.text
@@ -402,7 +409,7 @@ _FROM_TO = re.compile(
 _VERB = re.compile(r"降|升|提|减|增|缩|压")
 # "每月310次降到190次": a change written with no 由/从 before its first value.
 _VERB_TO = re.compile(
-    r"(?<![由从\d.])(?P<a>\d[\d,.]*\s*[^\d，。；;,\s]{0,4}?)\s*(?:降到|降至|减到|减少到|减至|提高到|提升到|提升至|升到|升至|增加到|增至|缩短到|缩短至)"
+    r"(?<![由从\d.])(?P<a>\d[\d,.]*\s*[^\d，。；;,\s]{0,4}?)\s*(?:降到|降至|减到|减少到|减至|提高到|提升到|提升至|提到|升到|升至|增加到|增至|缩短到|缩短至)"
     r"\s*(?P<b>\d[\d,.]*\s*[^\d，。；;,\s]{0,4})"
 )
 # "排产耗时：每天6小时 → 0.5小时"
@@ -454,6 +461,8 @@ def _pairs(line: _Line) -> list[MetricPair]:
         at = text.find(change.text)
         name = _metric_name(text, Quantity(text="", value=0, kind="plain", start=max(at, 0), end=max(at, 0)))
         name = name or _label_of(text)
+        # "由上线前每月平均31.5小时": the value, not the words that say which side it is on.
+        before, after = p.before_words.sub("", before), p.after_words.sub("", after)
         pairs.append(MetricPair(metric=name, before=before.strip(), after=after.strip(" 。"), source=source))
     for m in _ARROW.finditer(text) if not pairs else ():
         a, b = _first(m.group("a")), _first(m.group("b"))
@@ -471,15 +480,19 @@ def _pairs(line: _Line) -> list[MetricPair]:
             at = Quantity(text="", value=0, kind="plain", start=m.start(), end=m.start())
             name = _metric_name(text, at) or _label_of(text)
             pairs.append(MetricPair(metric=name, before=a.text, after=b.text, source=source))
-    for m in _FROM_TO.finditer(text) if not pairs else ():
-        a, b = _first(m.group("a")), _first(m.group("b"))
-        if a and b and _same_kind(a, b) and not _VERB.search(m.group("a")):
+    for m in _FROM_TO.finditer(text):  # also beside other changes: "…降到9.2小时，OEE从71%提到83.6%"
+        if any(
+            m.group("b").strip(" 。") in (x.after, x.after + "。") or x.after in m.group("b") for x in pairs
+        ):
+            continue
+        # "从71%提到83.6%": the verb just before 到 is the change's own, not a second clause.
+        said_a = re.sub(r"(?:提升|提高|提|降低|降|减少|减|增加|增|缩短|缩|压缩|上升|升)$", "", m.group("a"))
+        a, b = _first(said_a), _first(m.group("b"))
+        if a and b and _same_kind(a, b) and not _VERB.search(said_a):
             at = m.start()
             name = _metric_name(text, Quantity(text="", value=0, kind="plain", start=at, end=at))
             pairs.append(
-                MetricPair(
-                    metric=name or _label_of(text), before=m.group("a"), after=m.group("b"), source=source
-                )
+                MetricPair(metric=name or _label_of(text), before=said_a, after=m.group("b"), source=source)
             )
     if pairs:
         return pairs
@@ -730,6 +743,7 @@ def _item_label(text: str, q: Quantity, clause_start: int, several: bool = False
         return label
     clause = text[clause_start + 1 : q.start]
     clause = re.sub(r"^[^：:]*[：:]", "", clause)
+    clause = re.sub(r"^\s*其中", "", clause)  # the sentence pattern says 其中 itself
     if _GENERIC_LABEL.match(re.sub(r"(?:约|大概)$", "", clause.strip())) or not clause.strip():
         # A table row "平台软件，供应商某公司，合同金额288万元": the row's first cell names the item.
         first = re.split(r"[，,]", text, maxsplit=1)[0]

@@ -131,9 +131,11 @@ def _cell_statement(name: str, value: str) -> str:
 # Who said it and when, in chat exports pasted as material (WeChat, DingTalk, QQ): "[设备部 李强 10:12]",
 # "2025-03-01 10:12 李强：", a header line "李强（设备部） 10:12" alone. The words after it are the material.
 _CHAT_PREFIX = re.compile(
-    r"^\s*(?:\[[^\]\n]{0,30}\d{1,2}:\d{2}(?::\d{2})?[^\]\n]{0,10}\]"
+    r"^\s*(?:(?:\[[^\]\n]{0,30}\d{1,2}:\d{2}(?::\d{2})?[^\]\n]{0,10}\]"
     r"|【[^】\n]{0,30}\d{1,2}:\d{2}(?::\d{2})?[^】\n]{0,10}】"
-    r"|(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+)?\d{1,2}:\d{2}(?::\d{2})?\s+[\u4e00-\u9fffA-Za-z（）()]{1,16}[:：]"
+    r"|(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+)?\d{1,2}:\d{2}(?::\d{2})?(?=\s))"
+    # after the time, the speaker: "胡志强：", "财务-邹敏：", "刘建华（设备部经理）："
+    r"\s*(?:[\u4e00-\u9fffA-Za-z·\-]{1,12}(?:[（(][^）)\n]{1,12}[）)])?\s*[:：])?"
     r"|[\u4e00-\u9fffA-Za-z（）() ]{1,20}\s\d{1,2}:\d{2}(?::\d{2})?\s*$)\s*"
 )
 
