@@ -523,6 +523,7 @@ def snapshot(project: Project, taken_as: str) -> TurnUndo:
     return TurnUndo(
         taken_as=taken_as,
         material=project.material,
+        past_material=project.past_material,
         draft=project.draft.model_copy(deep=True) if project.draft else None,
         parts={k: v.model_copy() for k, v in ws.parts.items()},
         candidates=[c.model_copy() for c in ws.candidates],
@@ -539,6 +540,7 @@ def undo_turn(project: Project) -> str:
         return "没有可撤销的对话操作。"
     ws = project.workspace
     project.material, project.draft = undo.material, undo.draft
+    project.past_material = undo.past_material
     ws.parts, ws.candidates, ws.instance = undo.parts, undo.candidates, undo.instance
     project.application.scenes, ws.placed_title = undo.scenes, undo.placed_title
     ws.undo = None
@@ -561,7 +563,15 @@ def _dispatch(
         return (yield from _fact(project, settings, intent))
     if intent.kind == "change":
         return _change(project, settings, text)
+    if intent.kind == "profile":
+        return _profile(project, text)
     return (yield from _material(project, settings, text, reply_lines))
+
+
+def _profile(project: Project, text: str) -> str:
+    """The company's own story is for 一（一）企业简介, not for the scene being written."""
+    project.past_material = f"{project.past_material}\n\n{text}".strip()
+    return "已记下企业情况；在“申报书各章节”点“起草全部章节”时用于起草企业简介。当前场景草稿未改动。"
 
 
 def respond(

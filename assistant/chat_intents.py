@@ -10,7 +10,7 @@ from typing import Literal
 
 from assistant.scenes import SceneEntry, load_scene_table
 
-Kind = Literal["material", "instance", "figure", "period", "change", "scene", "question"]
+Kind = Literal["material", "instance", "figure", "period", "change", "scene", "question", "profile"]
 
 TAKEN_AS: dict[str, str] = {
     "material": "新材料：并入材料并重新起草（你改过的部分只给建议，不覆盖）",
@@ -20,6 +20,7 @@ TAKEN_AS: dict[str, str] = {
     "change": "修改请求：只改你点名的部分",
     "scene": "选择场景：改到该场景并按它重新起草",
     "question": "关于通知的提问：从知识库回答并注明出处",
+    "profile": "企业情况：记下供起草“企业简介”，场景草稿不动",
 }
 
 PART_WORDS = r"(描述|场景描述|实例描述|痛点|技术方案|方案|成效|实施成效|效果|经济性|推广)"
@@ -41,7 +42,12 @@ _INSTRUCTION = re.compile(
     r"^(?:请|帮我|麻烦|把|将|再|重新|改|换|删|去掉|不要|别|写得|调整|润色|精简|改成|改为)"
     r"|(?:写得|改得|改成|改为|换成|润色|正式一些|正式一点|更正式|不要口语|口语化|重写|删掉|去掉)"
 )
-_CHANGE = re.compile(PART_WORDS + r"\S*?(?:压缩|缩短|精简|删减|缩减|控制|减少|减|补充|增加|加上|补上|写上)")
+_CHANGE = re.compile(
+    PART_WORDS
+    + r"\S*?(?:压缩|缩短|精简|删减|缩减|控制|减少|减|补充|增加|加上|补上|写上|扩写|扩充|展开|写详细|写具体)"
+)
+_LENGTH = re.compile(r"\d+\s*字(?:左右|以内|以上)?")  # "扩写到300字左右" asks for a length, states no fact
+PROFILE_SHARE = 0.6  # of a message's sentences about the company as a whole: a company profile
 SHORT = 120  # longer messages are material, whatever words they contain
 MAX_INSTRUCTION_CHARS = 80
 
@@ -87,17 +93,34 @@ def classify(text: str, has_draft: bool) -> Intent:
             return Intent("scene", entries=entries)
     if short and _QUESTION.search(text) and len(text) < 60:
         return Intent("question")
-    if has_draft and short and _CHANGE.search(text):
+    if has_draft and len(text) <= MAX_INSTRUCTION_CHARS * 2 and _CHANGE.search(text):
         return Intent("change")
+    if _about_company(text):
+        return Intent("profile")
     if has_draft and short and _PERIOD.search(text):
         return Intent("period", value=text)
     if (
         has_draft
         and len(text) <= MAX_INSTRUCTION_CHARS
-        and not has_metric(text)
+        and not has_metric(_LENGTH.sub("", text))
         and _INSTRUCTION.search(text)
     ):
         return Intent("change")
     if has_draft and short and has_metric(text):
         return Intent("figure", value=text)
     return Intent("material")
+
+
+def _about_company(text: str) -> bool:
+    """A company profile ("公司成立于…，员工…，主要产品…，市场占有率…"): most of its sentences speak of
+    the firm as a whole and none states a before/after change of a scene."""
+    from assistant.drafting.application import patterns
+    from assistant.drafting.extract import fact_words
+    from assistant.text import extract_changes
+
+    topics = patterns()["企业简介"]["topics"].values()
+    cue = re.compile("|".join([*fact_words().profile, *topics]))
+    clauses = [c for c in re.split(r"[。！？!?；;，,\n]+", text) if len(c.strip()) >= 4]
+    if len(clauses) < 2 or extract_changes(text):
+        return False
+    return sum(bool(cue.search(c)) for c in clauses) / len(clauses) >= PROFILE_SHARE

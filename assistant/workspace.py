@@ -48,6 +48,7 @@ class TurnUndo(BaseModel):
 
     taken_as: str
     material: str
+    past_material: str = ""
     draft: Scene | None = None
     parts: dict[str, PartState] = Field(default_factory=dict)
     candidates: list[Candidate] = Field(default_factory=list)

@@ -229,3 +229,32 @@ def test_an_uploaded_spreadsheet_joins_the_material_and_its_figures_are_read(tmp
     assert chat.add_files(project, [tmp_path / "仓储AGV指标.xlsx"])[0].startswith("✓ 已读取 仓储AGV指标.xlsx")
     facts = extract_facts(material_from_chat(project.material))
     assert {(p.before, p.after) for p in facts.pairs} >= {("60托/小时", "150托/小时"), ("97%", "99.9%")}
+
+
+# A company profile pasted by a writer, written for this test.
+PROFILE = (
+    "江西洪瑞精密机电有限公司成立于2006年，位于南昌小蓝经济技术开发区，是专业从事空调压缩机零部件研发、"
+    "生产和销售的国家级高新技术企业。公司现有员工1280人，其中研发人员196人。主要产品包括涡旋动静盘、曲轴，"
+    "主要客户有比亚迪、吉利等，涡旋动静盘国内市场占有率约11%，位居行业前三。"
+)
+
+
+def test_a_company_profile_is_kept_for_the_profile_and_the_scene_is_left_alone(tmp_path: Path) -> None:
+    from assistant.drafting.application import draft_company_profile
+    from assistant.drafting.material import material_from_chat
+
+    project = project_with_draft()
+    before = project.draft.model_copy(deep=True)
+    reply = turn(project, Settings(data_dir=tmp_path), PROFILE)
+    assert "企业情况" in reply and project.draft == before and PROFILE not in project.material
+    profile = draft_company_profile(project.application, material_from_chat(project.all_material))
+    assert "市场占有率约11%" in profile.text and "1280人" in profile.text
+    chat.undo_turn(project)
+    assert PROFILE not in project.past_material  # undone like any turn
+
+
+def test_asking_for_a_longer_part_is_a_change_not_material() -> None:
+    from assistant.chat_intents import classify
+
+    intent = classify("技术方案太简单了，请把技术方案扩写到300字左右，写清楚感知层、平台层、应用层。", True)
+    assert intent.kind == "change"
