@@ -282,3 +282,27 @@ def test_a_pasted_group_chat_is_read_without_its_times_and_speakers() -> None:
     assert {i.system for i in facts.implementers} == {"传感器和平台"}
     scene = compose_scene(facts, "生产作业", "仓储物流", "仓储智能管理", facts.instance_name)
     assert "电费一年由310万元降至258万元" in scene.parts.成效 and "财务" not in scene.parts.成效
+
+
+# An indicator table as an office sends it (tab-separated), written for this test: the periods sit in the
+# column headers, units in the row labels, a remark column, and two things that did not exist before.
+KPI_TABLE = """成品库智能化改造指标对比（物流部整理）
+指标\t实施前(2023年)\t实施后(2025年1-6月)\t备注
+巷道堆垛机(台)\t0\t3\t供应商北京起重运输机械设计研究院有限公司
+发货差错率\t0.35%\t0.04%\t
+库管员(人)\t22\t9\t
+月均盘点时长\t56小时\t6小时\t
+项目投资\t—\t980万元\t含WMS
+"""
+
+
+def test_an_indicator_table_with_periods_in_its_headers_is_read() -> None:
+    facts = extract_facts(material_from_text(KPI_TABLE))
+    pairs = {(p.before, p.after) for p in facts.pairs}
+    assert {("22人", "9人"), ("0.35%", "0.04%"), ("56小时", "6小时"), ("0台", "3台")} <= pairs
+    assert facts.period == "2023年与2025年1-6月对比"
+    assert facts.investment_total is not None and facts.investment_total.amount == "980万元"
+    scene = compose_scene(facts, "生产管理", "仓储物流", "仓储智能管理", "成品库智能化改造")
+    assert "巷道堆垛机从无到有，达到3台" in scene.parts.成效 and "库管员由22人降至9人" in scene.parts.成效
+    assert "02023年" not in "".join(t for _, t in scene.parts.items())
+    assert "巷道堆垛机为0台" not in scene.parts.痛点  # nothing before is not a pain

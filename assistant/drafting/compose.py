@@ -82,8 +82,14 @@ def _wan(q: Quantity) -> float:
 
 
 def _one(text: str) -> Quantity | None:
-    found = [q for q in extract_quantities(text) if q.is_metric]
+    found = [q for q in extract_quantities(text) if q.is_metric or q.kind == "plain"]
     return found[0] if found else None
+
+
+def from_nothing(pair: MetricPair) -> bool:
+    """ "0 → 24台": the thing did not exist before; its pair is a result, not a pain."""
+    a = _one(pair.before)
+    return a is not None and a.value == 0 and pair.before.strip()[:1] == "0"
 
 
 def _money_text(wan: float) -> str:
@@ -98,6 +104,8 @@ def _as_yuan_text(amount: str) -> str:
 def pair_sentence(pair: MetricPair) -> str:
     p = patterns()["成效"]
     a, b = _one(pair.before), _one(pair.after)
+    if from_nothing(pair):
+        return p["from_nothing"].format(metric=pair.metric, after=_yuan(pair.after))
     up = bool(a and b and b.value > a.value)
     said = (p["rise"] if up else p["fall"]).format(
         metric=pair.metric, before=_yuan(pair.before), after=_yuan(pair.after)
@@ -200,7 +208,7 @@ def _results(facts: SceneFacts) -> list[str]:
 
 def _pains(facts: SceneFacts, said: str = "") -> list[str]:
     """The before-values of the pairs not already told in the pain statements."""
-    pairs = [x for x in facts.pairs if x.before not in said]
+    pairs = [x for x in facts.pairs if x.before not in said and not from_nothing(x)]
     if not pairs:
         return []
     p = patterns()["痛点"]
@@ -279,6 +287,9 @@ def _fill_empty(parts: dict[PartKey, list[str]], facts: SceneFacts, used: set[st
                 break
 
 
+_TABLE_ROW = re.compile(r"[，,]\s*(?:备注|说明)")  # where a table row's remark column begins
+
+
 _ORG_WORDS = re.compile(r"有限公司|股份公司|集团|研究院|研究所|大学")
 
 
@@ -309,6 +320,20 @@ def compose_scene(facts: SceneFacts, domain: str, link: str, scene: str, instanc
             ]
             if rest and not half:
                 by_role["成效"].append(formal("，".join(rest)))
+            continue
+        if (
+            statement.role in ("描述", "技术方案")
+            and _TABLE_ROW.search(statement.text)
+            and pair_figures & set(figures)
+        ):
+            # A table row ("AGV数量，实施前0台，实施后24台，备注…"): its pair is in 成效; its remark stays.
+            rest = [
+                c
+                for c in re.split(r"[，,；;]", _TABLE_ROW.split(statement.text, maxsplit=1)[-1])
+                if c.strip() and not any(f in c for f in pair_figures)
+            ]
+            if rest:
+                by_role[statement.role].append(formal("，".join(rest)))
             continue
         if statement.role in ("成效", "经济性") and _covered(statement, stated_facts):
             continue

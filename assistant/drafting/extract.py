@@ -589,12 +589,16 @@ _DATE_SPAN = re.compile(
     r"\d{4}\s*年(?:\d{1,2}\s*月?\s*(?:[到至—–~-]\s*(?:\d{4}\s*年)?\d{1,2})?\s*月)?(?:全年|上半年|下半年|同期)?"
     r"|\d{4}\.\d{1,2}\s*[到至—–~-]\s*(?:\d{4}\.)?\d{1,2}"
 )
+_BEFORE_SPAN = re.compile(r"(?:投用前|上线前|改造前|实施前|建设前)\s*[（(](\d{4}\s*年[^）)]{0,20})[）)]")
 _AFTER_SPAN = re.compile(r"(?:投用后|上线后|改造后|实施后|建成后)\s*[（(](\d{4}\s*年[^）)]{0,20})[）)]")
 
 
 def _period(text: str) -> str:
     p = _patterns()
     span = _AFTER_SPAN.search(text)
+    base = _BEFORE_SPAN.search(text)
+    if span and base:  # "实施前(2022年) … 实施后(2024年1-10月)": both sides of the comparison
+        return f"{base.group(1)}与{span.group(1)}对比"
     if span:
         return span.group(0).replace("（", "").replace("）", "").replace("(", "").replace(")", "")
     label = p.period_label.search(text)
@@ -609,7 +613,7 @@ def _period(text: str) -> str:
             return rest
     spans = _DATE_SPAN.findall(text)
     if len(spans) >= 2 and re.search(
-        r"对比|比较|同比|相比|vs|上线前|改造前|上线后|改造后", text, re.IGNORECASE
+        r"对比|比较|同比|相比|vs|上线前|改造前|上线后|改造后|实施前|实施后", text, re.IGNORECASE
     ):
         return f"{spans[0]}与{spans[1]}对比"
     m = _PERIOD_SPAN.search(text)
@@ -675,7 +679,7 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
     if (
         extract_changes(text)
         or _ARROW.search(text)
-        or (p.before_words.search(text) and p.after_words.search(text))
+        or (p.before_words.search(text) and p.after_words.search(text) and len(money) >= 2)
     ):
         return False  # 备件库存金额由260万元降至185万元: a result, not a cost
     bases = _bases(text)

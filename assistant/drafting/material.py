@@ -108,6 +108,12 @@ def _table_rows_as_statements(lines: list[str]) -> list[str]:
                 f"{c}{unit}" if _BARE_NUMBER.match(c) else c for j, c in enumerate(cells) if j != unit_at
             ]
             names = [n for j, n in enumerate(names) if j != unit_at]
+        if (row_unit := _unit_of(cells[0])) is not None:
+            # "仓储人员(人) | 64 | 29": the row's unit goes with its bare numbers, "64人" → "29人".
+            cells = [
+                row_unit.group(1),
+                *(f"{c}{row_unit.group(2)}" if _BARE_NUMBER.match(c) else c for c in cells[1:]),
+            ]
         # "label，…" rather than "label：…": a short label before a colon reads as a speaker's name.
         said = [_cell_statement(n, v) for n, v in zip(names[1:], cells[1:], strict=True) if v]
         out[i] = "，".join([cells[0], *said] if cells[0] else said)
@@ -120,9 +126,15 @@ _UNIT_IN_HEADER = re.compile(r"^(.+?)[（(]([^）)]{1,8})[）)]$")
 _BARE_NUMBER = re.compile(r"^[\d,.]+$")
 
 
+def _unit_of(name: str) -> re.Match[str] | None:
+    """``金额（万元）`` names a unit; ``实施前(2022年)`` names a period, not a unit."""
+    unit = _UNIT_IN_HEADER.match(name)
+    return unit if unit and not re.search(r"\d|年|月|季度", unit.group(2)) else None
+
+
 def _cell_statement(name: str, value: str) -> str:
     """``金额（万元）`` + ``1,850`` → ``金额1,850万元``: the header's unit goes with a bare number."""
-    unit = _UNIT_IN_HEADER.match(name)
+    unit = _unit_of(name)
     if unit and _BARE_NUMBER.match(value):
         return f"{unit.group(1)}{value}{unit.group(2)}"
     return f"{name}{value}"
