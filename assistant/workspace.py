@@ -24,6 +24,7 @@ class SectionState(BaseModel):
 
     machine: str = Field("", description="起草最近一次写入本框的文字")
     proposal: str | None = Field(None, description="重新起草给出的新文字，等写作者采用或放弃")
+    rejected: str | None = Field(None, description="写作者放弃过的起草文字：同样的文字不再建议")
     questions: list[str] = Field(default_factory=list, description="起草时发现材料缺少、需企业补充的信息")
 
 

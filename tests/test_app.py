@@ -233,26 +233,29 @@ def test_sections_are_drafted_from_the_placed_scenes_and_never_overwrite_the_wri
         )
         assert "不会覆盖" in edited[f"字数-{section}"]
     again = labelled(client, "/draft_sections", client.predict(project_id, api_name="/draft_sections"))
+    turned_down, taken = DRAFTED[:2], DRAFTED[2:]
     for section in DRAFTED:
         assert again[section_label(section)] == mine[section]  # the draft waits beside it
         assert "起草给出的新写法" in again[f"章节建议-{section}"]
+    for section in turned_down:
         rejected = labelled(
             client,
             f"/reject_section_{section}",
             client.predict(project_id, api_name=f"/reject_section_{section}"),
         )
         assert rejected[section_label(section)] == mine[section] and rejected[f"章节建议-{section}"] == ""
-    client.predict(project_id, api_name="/draft_sections")
-    for section in DRAFTED:
+    for section in taken:
         accepted = labelled(
             client,
             f"/accept_section_{section}",
             client.predict(project_id, api_name=f"/accept_section_{section}"),
         )
         assert accepted[section_label(section)] == machine[section] and accepted[f"章节建议-{section}"] == ""
-    # An accepted draft is the machine's text again: the next draft may replace it without asking.
+    # A text turned down is not offered again; an accepted draft is the machine's text again, which
+    # the next draft may replace without asking.
     third = labelled(client, "/draft_sections", client.predict(project_id, api_name="/draft_sections"))
     assert all(third[f"章节建议-{section}"] == "" for section in DRAFTED)
+    assert all(third[section_label(section)] == mine[section] for section in turned_down)
 
     check = client.predict(project_id, ["企业上一年度审计报告"], api_name="/save_attachments")
     assert "企业上一年度审计报告（必备）尚未勾选" not in check
@@ -263,7 +266,7 @@ def test_sections_are_drafted_from_the_placed_scenes_and_never_overwrite_the_wri
     client.predict(project_id, "企" * 510, api_name="/edit_section_企业简介")  # over its limit again
     files, listed = export(client, project_id)
     text = docx_text(next(f for f in files if f.endswith(".docx")))
-    assert machine["项目简述"][:30] in text and "企" * 500 in text
+    assert mine["项目简述"] in text and machine["总体情况"][:30] in text and "企" * 500 in text
     assert "☑ 企业上一年度审计报告" in text and "□ 智能制造能力成熟度自评估结果" in text
     assert "一（一）企业简介：510字，上限500字" in listed  # exported anyway, with what is still wrong
 

@@ -374,9 +374,10 @@ def draft_results(
 
     innovation: list[str] = []
     scene_names = "、".join(dict.fromkeys(s.scene for s in app.scenes if s.scene))
-    if scene_names:
-        innovation.append(p["innovation"].format(scenes=scene_names))
     if items := _implementer_items(all_facts):
+        # The opening only leads into the named equipment and software; alone it would be filler.
+        if scene_names:
+            innovation.append(p["innovation"].format(scenes=scene_names))
         innovation.append(p["implementers"].format(items="；".join(items)))
     else:
         draft.questions.append(q["innovation"])

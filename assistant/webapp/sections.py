@@ -81,7 +81,9 @@ def check_markdown(app: Application) -> str:
     grouped: dict[tuple[str, str], list[str]] = {}
     for issue in issues:
         grouped.setdefault((issue.kind, issue.where), []).append(issue.message)
-    lines = [f"**导出前检查**：以下 {len(issues)} 项仍不完整（仍可导出，导出时会再列出）"]
+    lines = [
+        f"**导出前检查**：以下 {len(grouped)} 处仍不完整（共 {len(issues)} 项；仍可导出，导出时会再列出）"
+    ]
     lines += [
         f"- **{kind}** {inert_markdown(where)}：{inert_markdown('；'.join(messages))}"
         for (kind, where), messages in grouped.items()
@@ -207,7 +209,7 @@ def place_draft(project: Project, key: str, text: str, questions: list[str]) -> 
         set_section_text(project.application, key, text)
         state.machine, state.proposal = text, None
         return True
-    state.proposal = text
+    state.proposal = None if text == state.rejected else text  # what the writer turned down stays down
     return False
 
 
@@ -328,6 +330,8 @@ class SectionHandlers:
             if action == "accept" and state.proposal is not None:
                 set_section_text(current.application, key, state.proposal)
                 state.machine = state.proposal
+            elif action == "reject":
+                state.rejected = state.proposal
             state.proposal = None
 
         fresh = self._store(request).update(project_id, change)

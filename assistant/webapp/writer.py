@@ -521,7 +521,7 @@ class WriterHandlers:
         issues = export_application(project.application, docx=docx_path, summary=xlsx_path)
         if issues:  # exported anyway: the writer knows what the file still lacks
             shown = "<br>".join(escape_html(issue.line()) for issue in issues)
-            gr.Warning(f"已导出；以下 {len(issues)} 项仍不完整：<br>{shown}", duration=None, title="已导出")
+            gr.Warning(f"已导出；以下 {len(issues)} 项仍不完整：<br>{shown}", duration=20, title="已导出")
         else:
             gr.Info("已导出，导出前检查没有发现缺漏", title="完成")
         o = self.tab.overview
