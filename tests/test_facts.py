@@ -306,3 +306,12 @@ def test_an_indicator_table_with_periods_in_its_headers_is_read() -> None:
     assert "巷道堆垛机从无到有，达到3台" in scene.parts.成效 and "库管员由22人降至9人" in scene.parts.成效
     assert "02023年" not in "".join(t for _, t in scene.parts.items())
     assert "巷道堆垛机为0台" not in scene.parts.痛点  # nothing before is not a pain
+
+
+def test_a_row_unit_does_not_override_a_column_unit() -> None:
+    table = "投资明细\n项目\t数量\t金额（万元）\nMES系统(套)\t1\t288\n数据采集网关(台)\t40\t96\n合计\t\t384\n"
+    facts = extract_facts(material_from_text(table))
+    amounts = {a.amount for a in facts.investment_items} | {
+        facts.investment_total.amount if facts.investment_total else ""
+    }
+    assert {"288万元", "96万元"} <= amounts

@@ -623,6 +623,8 @@ def _period(text: str) -> str:
     return ""
 
 
+# A table row whose before-cell is a dash ("项目投资，实施前(2022年)—，实施后1350万元"): money spent, not a change.
+_NOTHING_BEFORE = re.compile(r"前\s*(?:[（(][^）)]{0,16}[）)])?\s*[—－]+\s*(?:[，,]|$)")
 _STRONG_RETURN = re.compile(r"节约|节省|省了|省下|省(?![级内外市份厅委会])|收入|增收|效益|收益")
 
 
@@ -679,7 +681,7 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
     if (
         extract_changes(text)
         or _ARROW.search(text)
-        or (p.before_words.search(text) and p.after_words.search(text) and len(money) >= 2)
+        or (p.before_words.search(text) and p.after_words.search(text) and not _NOTHING_BEFORE.search(text))
     ):
         return False  # 备件库存金额由260万元降至185万元: a result, not a cost
     bases = _bases(text)

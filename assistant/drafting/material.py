@@ -109,10 +109,14 @@ def _table_rows_as_statements(lines: list[str]) -> list[str]:
             ]
             names = [n for j, n in enumerate(names) if j != unit_at]
         if (row_unit := _unit_of(cells[0])) is not None:
-            # "仓储人员(人) | 64 | 29": the row's unit goes with its bare numbers, "64人" → "29人".
+            # "仓储人员(人) | 64 | 29": the row's unit goes with its bare numbers ("64人", "29人") in the
+            # columns whose header names no unit of its own (a 金额（万元） column keeps 万元).
             cells = [
                 row_unit.group(1),
-                *(f"{c}{row_unit.group(2)}" if _BARE_NUMBER.match(c) else c for c in cells[1:]),
+                *(
+                    f"{c}{row_unit.group(2)}" if _BARE_NUMBER.match(c) and not _unit_of(n) else c
+                    for n, c in zip(names[1:], cells[1:], strict=True)
+                ),
             ]
         # "label，…" rather than "label：…": a short label before a colon reads as a speaker's name.
         said = [_cell_statement(n, v) for n, v in zip(names[1:], cells[1:], strict=True) if v]
