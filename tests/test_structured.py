@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import json
+import shutil
+from pathlib import Path
 from typing import Literal
 
 import pytest
+import yaml
 from pydantic import BaseModel, Field
 
 from assistant.config import Settings
@@ -155,3 +158,31 @@ def test_the_judges_contract_lists_the_rubrics_criteria_from_the_rubric_file() -
     for criterion in load_rubric().criteria:
         assert f"  - {criterion.id}（整数，0–2）：{criterion.name}" in text
         assert f'"{criterion.id}": 0' in text
+
+
+def test_a_recorded_reply_of_a_capable_model_replays_through_ask_structured(
+    tmp_path: Path, shipped_index: Path
+) -> None:
+    """The drafting call, over the real client path, answered by the recorded model (evals/README.md):
+    one first request, a typed draft, no fallback and nothing left pending."""
+    from assistant.drafting.material import load_materials
+    from assistant.drafting.service import draft_scene
+    from assistant.paths import EVALS_DIR
+    from evals.cassettes import CASSETTE_DIR, CassetteServer
+
+    folder = tmp_path / "cassettes"
+    shutil.copytree(CASSETTE_DIR, folder)
+    case = EVALS_DIR / "drafting" / "sets" / "d20"
+    gold = yaml.safe_load((case / "facts.yaml").read_text(encoding="utf-8"))
+    material = load_materials(sorted(case.glob("material*")))
+    with CassetteServer(folder) as server:
+        settings = Settings(
+            data_dir=shipped_index, openai_base_url=server.base_url, llm_model="recorded", llm_max_retries=0
+        )
+        result = draft_scene(
+            material, settings, domain=gold["domain"], link=gold["link"], scene=gold["scene"]
+        )
+    assert server.misses == [] and server.hits >= 1
+    assert result.mode == "online" and not result.fell_back
+    assert result.scene.instance == gold["instance_name"]
+    assert gold["investment_total"] in result.scene.parts.经济性
