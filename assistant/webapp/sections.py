@@ -20,8 +20,9 @@ from assistant.export_check import check_before_export
 from assistant.models import Application
 from assistant.projects import Project, ProjectStore, section_id
 from assistant.requirements import load_requirements
-from assistant.safe_text import escape_html, inert_markdown
+from assistant.safe_text import inert_markdown
 from assistant.text import count_words
+from assistant.webapp import views
 
 SECTION_KEYS = ("企业简介", "项目简述", "总体情况", "实施成效")
 DRAFTED = SECTION_KEYS
@@ -256,12 +257,7 @@ class SectionHandlers:
             project = self._store(request).update(project.id, change)
         versions[slot] = project.part_versions.get(part, 0)
         if refused is not None:
-            gr.Warning(
-                f"“{escape_html(HEADINGS[key])}”已在别处改过，你的修改未保存。当前保存的文本：{escape_html(refused)}"
-                f"<br>你的文本：{escape_html(text)}<br>再改一次本框即以你的为准；要用已保存的，请重新选择项目。",
-                duration=None,
-                title="未保存",
-            )
+            views.warn_stale_edit(HEADINGS[key], refused, text)
         # Never the box itself: while the writer types, a reply carrying the text this event saw would
         # overwrite the keystrokes made since (characters, even figures, lost).
         view = {c: v for c, v in section_view(w, project).items() if c is not w.box}

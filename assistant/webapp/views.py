@@ -9,7 +9,7 @@ from assistant.config import Settings
 from assistant.models import SEVERITY_LABELS, Application, Scene
 from assistant.requirements import load_requirements
 from assistant.review.columns import WEB_COLUMNS, finding_rows
-from assistant.safe_text import inert_markdown
+from assistant.safe_text import escape_html, inert_markdown
 from assistant.scenes import load_scene_table
 from assistant.text import count_words
 
@@ -300,3 +300,15 @@ def scene_table_rows() -> list[list]:
         [e.domain, e.link, e.name, e.summary, "已核实" if e.verified else "未核实", "、".join(e.aliases)]
         for e in table.entries
     ]
+
+
+def warn_stale_edit(name: str, stored: str, typed: str) -> None:
+    """Another tab changed this box since this tab last saw it: the edit was not saved; both texts shown."""
+    import gradio as gr
+
+    gr.Warning(
+        f"“{escape_html(name)}”已在别处改过，你的修改未保存。当前保存的文本：{escape_html(stored)}"
+        f"<br>你的文本：{escape_html(typed)}<br>再改一次本框即以你的为准；要用已保存的，请重新选择项目。",
+        duration=None,
+        title="未保存",
+    )

@@ -387,12 +387,7 @@ class WriterHandlers:
             project = self.store(request).update(project.id, change)
         versions[slot] = project.part_versions.get(part, 0)
         if refused is not None:
-            gr.Warning(
-                f"“{escape_html(key)}”已在别处改过，你的修改未保存。当前保存的文本：{escape_html(refused)}"
-                f"<br>你的文本：{escape_html(text)}<br>再改一次本框即以你的为准；要用已保存的，请重新选择项目。",
-                duration=None,
-                title="未保存",
-            )
+            views.warn_stale_edit(key, refused, text)
         # Never the box itself: while the writer types, a reply carrying the text this event saw would
         # overwrite the keystrokes made since (characters, even figures, lost).
         view = {c: v for c, v in _part_view(p, project).items() if c is not p.box}
