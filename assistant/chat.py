@@ -613,9 +613,11 @@ def apply_turn(before: Project, after: Project, fresh: Project) -> Project:
     ``after``. A part the writer edited in the page while the turn ran keeps the writer's text and
     gets the turn's text as a proposal."""
     fresh.chat += after.chat[len(before.chat) :]
-    if after.material != before.material:
-        added = after.material[len(before.material) :] if after.material.startswith(before.material) else None
-        fresh.material = fresh.material + added if added is not None else after.material
+    for name in ("material", "past_material"):  # appended to by turns; an undo puts an older text back
+        was, now = getattr(before, name), getattr(after, name)
+        if now != was:
+            added = now[len(was) :] if now.startswith(was) else None
+            setattr(fresh, name, getattr(fresh, name) + added if added is not None else now)
     ws_after, ws_fresh = after.workspace, fresh.workspace
     for name in ("candidates", "undo", "instance", "placed_title"):
         if getattr(ws_after, name) != getattr(before.workspace, name):

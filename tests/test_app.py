@@ -371,6 +371,21 @@ def test_a_second_scene_is_drafted_on_its_own_and_the_first_stays(client) -> Non
     assert len(titles) == 2 and first_title in titles  # the first scene is neither renamed nor replaced
 
 
+def test_a_company_profile_sent_in_the_chat_drafts_the_profile_section(client) -> None:
+    project_id = new_project(client, "企业情况")
+    profile = (
+        "江西某精工有限公司成立于2009年，是专业从事汽车转向节研发和生产的国家高新技术企业。"
+        "公司现有员工780人，主要客户包括江铃、吉利，转向节国内市场占有率约4%。"
+    )
+    reply = last_reply(send(client, project_id, profile))
+    assert "企业情况" in reply
+    drafted = labelled(client, "/draft_sections", client.predict(project_id, api_name="/draft_sections"))
+    assert (
+        "市场占有率约4%" in drafted[section_label("企业简介")]
+        and "780人" in drafted[section_label("企业简介")]
+    )
+
+
 def test_reviewer_batch_with_a_docx_and_a_bad_file(client, tmp_path: Path) -> None:
     from gradio_client import handle_file
 

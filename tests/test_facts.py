@@ -315,3 +315,41 @@ def test_a_row_unit_does_not_override_a_column_unit() -> None:
         facts.investment_total.amount if facts.investment_total else ""
     }
     assert {"288万元", "96万元"} <= amounts
+
+
+# A quality manager's e-mail, written for this test: headers and greetings, a Markdown table with a
+# frequency in its cells, a quote superseded by the contract (以合同为准) beside another cost.
+QUALITY_EMAIL = """主题：关于包装线视觉检测项目申报材料
+发件人：质量部 黄敏
+收件人：智能制造办 李主任
+
+李主任好，
+
+按您要求把情况整理如下，项目名称建议用“包装线药盒外观与喷码视觉在线检测”。
+
+今年1月上线后，在4条包装线末端各装了一套视觉检测工位，检测结果实时上传MES。视觉系统由苏州灵析智能科技有限公司提供，MES接口是我们信息中心自己开发的。
+
+| 指标 | 改造前 | 改造后 |
+|---|---|---|
+| 外观漏检率 | 1.8% | 0.2% |
+| 喷码类客户投诉 | 每季度9起 | 每季度1起 |
+
+统计口径：2025年1-6月对比2024年1-6月。
+
+费用方面，灵析的报价单上是4套共168万，后来合同谈到152万，以合同为准；信息中心接口开发人工折算18万。每年节约人工约40万，减少客户退货损失约25万。
+
+另：下月质量月活动的方案我周五前发您。
+"""
+
+
+def test_an_email_with_a_table_and_a_settled_quote_is_read() -> None:
+    facts = extract_facts(material_from_text(QUALITY_EMAIL))
+    assert facts.instance_name == "包装线药盒外观与喷码视觉在线检测"
+    pairs = {(p.metric, p.before, p.after) for p in facts.pairs}
+    assert ("喷码类客户投诉", "每季度9起", "每季度1起") in pairs
+    assert "168万" in facts.superseded and "152万" not in facts.superseded and "18万" not in facts.superseded
+    scene = compose_scene(facts, "生产作业", "质量管控", "在线智能检测", facts.instance_name)
+    whole = "".join(t for _, t in scene.parts.items())
+    assert "合计170万元" in scene.parts.经济性 and "168万" not in whole
+    assert "黄敏" not in whole and "李主任" not in whole and "整理如下" not in whole and "质量月" not in whole
+    assert "MES接口由企业信息中心自主开发" in scene.parts.技术方案

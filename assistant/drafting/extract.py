@@ -177,8 +177,15 @@ def _void_figures(text: str) -> list[str]:
     quantities = [q for q in extract_quantities(text) if q.is_metric]
     cue = p.correction.search(text)
     if cue:
-        after = [q for q in quantities if q.start >= cue.start()]
-        before = [q for q in quantities if q.end <= cue.start()]
+        # The cue speaks within its own ；-segment: "…168万，后来合同谈到152万，以合同为准；接口开发18万"
+        # leaves 18万 alone. "以…为准" names the figure before it; "应为/谈下来…" the one after it.
+        start = max(text.rfind(c, 0, cue.start()) for c in "；;。") + 1
+        ends = [i for i in (text.find(c, cue.end()) for c in "；;。") if i >= 0]
+        end = min(ends) if ends else len(text)
+        after = [q for q in quantities if cue.start() <= q.start < end]
+        before = [q for q in quantities if start <= q.start and q.end <= cue.start()]
+        if cue.group(0).endswith("为准"):
+            after = []
         if after:
             standing = after[-1]
             void += [q.text for q in before if _same_kind(q, standing) and q.text != standing.text]
@@ -429,6 +436,8 @@ def _as_written(text: str, q: Quantity) -> str:
     follow = text[q.end : q.end + 1]
     if q.unit == "个" and follow in ("人", "台", "套", "点"):
         return q.text + follow
+    if q.kind == "plain" and follow in ("起", "次", "件", "批", "项", "单", "宗"):
+        return q.text + follow  # "每季度9起": a count whose measure word the parser left behind
     per = re.match(r"/[\u4e00-\u9fffA-Za-z]{1,2}(?![\u4e00-\u9fff])", text[q.end :])
     return q.text + per.group(0) if per and "/" not in q.text else q.text
 
@@ -507,6 +516,9 @@ def _pairs(line: _Line) -> list[MetricPair]:
     return pairs
 
 
+_FREQUENCY = re.compile(r"^(?:每[\u4e00-\u9fff]{1,2}|月均|日均|年均|周均|平均每[\u4e00-\u9fff]{1,2})$")
+
+
 def _matched_pairs(
     text_a: str, first: list[Quantity], text_b: str, second: list[Quantity], source: Source
 ) -> list[MetricPair]:
@@ -529,11 +541,12 @@ def _matched_pairs(
         )
         first.remove(a)
         name = _metric_name(text_a, a) or name_b or _label_of(text_a) or text_a.split("，")[0]
-        pairs.append(
-            MetricPair(
-                metric=name, before=_as_written(text_a, a), after=_as_written(text_b, b), source=source
-            )
-        )
+        before, after = _as_written(text_a, a), _as_written(text_b, b)
+        if _FREQUENCY.match(name) and (row := text_a.split("，")[0].strip()) and row != name:
+            # "喷码类客户投诉，改造前每季度9起，改造后每季度1起": the row names the indicator; the
+            # frequency belongs to the values.
+            name, before, after = row, f"{name}{before}", f"{name}{after}"
+        pairs.append(MetricPair(metric=name, before=before, after=after, source=source))
     return pairs
 
 
@@ -750,6 +763,9 @@ def _item_label(text: str, q: Quantity, clause_start: int, several: bool = False
     clause = text[clause_start + 1 : q.start]
     clause = re.sub(r"^[^：:]*[：:]", "", clause)
     clause = re.sub(r"^\s*其中", "", clause)  # the sentence pattern says 其中 itself
+    settled = re.match(r"^(?:后来|最后|最终)?(?:合同)?(?:谈到|谈下来|签的是|定的是|签了)", clause.strip())
+    if settled:
+        return "合同价"  # "后来合同谈到152万": the price settled, whatever the clause said before it
     if _GENERIC_LABEL.match(re.sub(r"(?:约|大概)$", "", clause.strip())) or not clause.strip():
         # A table row "平台软件，供应商某公司，合同金额288万元": the row's first cell names the item.
         first = re.split(r"[，,]", text, maxsplit=1)[0]
