@@ -353,3 +353,26 @@ def test_an_email_with_a_table_and_a_settled_quote_is_read() -> None:
     assert "合计170万元" in scene.parts.经济性 and "168万" not in whole
     assert "黄敏" not in whole and "李主任" not in whole and "整理如下" not in whole and "质量月" not in whole
     assert "MES接口由企业信息中心自主开发" in scene.parts.技术方案
+
+
+# A DingTalk export, written for this test: the before-values and after-values as lists several
+# messages apart, each with its own statistics period, a question and a correction in between.
+DINGTALK = """2025-04-02 08:50 吴刚（动力部）：各位早，能耗项目今天验收
+2025-04-02 09:10 吴刚（动力部）：改造前统计期2024年1月-12月：单位产值综合能耗0.142吨标煤/万元，空压站单位产气电耗0.128kWh/m³，年用电量3100万kWh
+2025-04-02 09:12 邵婷（智能制造部）：改造后的数谁来给一下？
+2025-04-02 09:20 彭亮（设备科）：平台由南昌云衡能源科技有限公司实施，接入电表212块
+2025-04-02 09:31 吴刚（动力部）：改造后统计期2025年1月-3月：单位产值综合能耗0.121吨标煤/万元，空压站单位产气电耗0.105kWh/m³，预计年节电约300万kWh
+2025-04-02 09:40 吴刚（动力部）：更正一下，刚才说错了，空压站改造后是0.109kWh/m³，不是0.105
+"""
+
+
+def test_lists_of_values_far_apart_pair_by_name_with_both_periods() -> None:
+    facts = extract_facts(material_from_text(DINGTALK))
+    pairs = {(p.before, p.after) for p in facts.pairs}
+    assert ("0.142吨标煤/万元", "0.121吨标煤/万元") in pairs and ("0.128kWh/m³", "0.109kWh/m³") in pairs
+    assert not any(p.before == "3100万kWh" for p in facts.pairs)  # 年用电量 is not 预计年节电
+    assert facts.period == "2024年1月-12月与2025年1月-3月对比"
+    told = " ".join(s.text for s in facts.statements)
+    assert "谁来" not in told and "各位早" not in told
+    scene = compose_scene(facts, "生产作业", "能碳管理", "能源智能管控", "空压站与注塑车间能耗监测")
+    assert "kWhkWh" not in scene.parts.成效 and "0.105" not in scene.parts.成效

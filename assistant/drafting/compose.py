@@ -308,7 +308,9 @@ def compose_scene(facts: SceneFacts, domain: str, link: str, scene: str, instanc
         if statement.role not in by_role:
             continue
         figures = [q.text for q in extract_quantities(statement.text) if q.is_metric]
-        if statement.role == "成效" and pair_figures & set(figures):
+        # A pair keeps its value as written ("0.109吨标煤/万元"); the parser reads "0.109吨" of it.
+        in_pairs = any(x.startswith(f) for f in figures for x in pair_figures)
+        if statement.role == "成效" and in_pairs:
             # Its pair is stated in 成效 already; what it says of the time before is the pain, and
             # its other clauses ("检测节拍缩短到每根45秒，漏检基本消除") are results of their own.
             if half := _before_half(statement.text):
@@ -321,11 +323,7 @@ def compose_scene(facts: SceneFacts, domain: str, link: str, scene: str, instanc
             if rest and not half:
                 by_role["成效"].append(formal("，".join(rest)))
             continue
-        if (
-            statement.role in ("描述", "技术方案")
-            and _TABLE_ROW.search(statement.text)
-            and pair_figures & set(figures)
-        ):
+        if statement.role in ("描述", "技术方案") and _TABLE_ROW.search(statement.text) and in_pairs:
             # A table row ("AGV数量，实施前0台，实施后24台，备注…"): its pair is in 成效; its remark stays.
             rest = [
                 c

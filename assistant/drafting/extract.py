@@ -165,7 +165,9 @@ def corrections(text: str) -> dict[str, str]:
     for m in [*_CORRECTED.finditer(text), *_CORRECTED_SAID.finditer(text)]:
         new, old = _first(m.group("new")), _first(m.group("old"))
         if new and old:
-            found[old.text] = new.text
+            # "…是0.112kWh/m³，不是0.108": the bare 0.108 written elsewhere keeps its own unit there.
+            said = new.text if old.unit or not new.unit else re.sub(r"[^\d.,]+$", "", new.text)
+            found[old.text] = said
     return found
 
 
@@ -374,7 +376,9 @@ def _implementers(line: _Line) -> list[Implementer]:
 
 
 # A line labelled by who did the work ("供应商：…") names its systems inside, not in the label.
-_SUPPLIER_LABEL = re.compile(r"^(?:供应商|厂家|厂商|实施方|实施单位|供货方|合作方|集成商|承建方|乙方)$")
+_SUPPLIER_LABEL = re.compile(
+    r"^(?:供应商|厂家|厂商|实施方|实施单位|供货方|合作方|集成商|承建方|乙方)(?:报价|信息|情况|名单|及报价)?$"
+)
 _SUBJECT_END = re.compile(r"是|由|用的|找的|选的|请的|采用")
 
 
@@ -385,7 +389,7 @@ def _clause_subject(text: str, at: int) -> str:
     return head if 2 <= len(head) <= 24 and not _DEPT.search(head) else ""
 
 
-_DEPT = re.compile(r"(?:自动化|数字化|智能制造|[\u4e00-\u9fff]{2})(?:部|中心|科|室|车间)")
+_DEPT = re.compile(r"(?:自动化|数字化|智能制造|[\u4e00-\u9fff]{2})(?:部|中心|科(?!技)|室|车间)")
 
 
 def in_house_name(said: str) -> str:
@@ -438,7 +442,7 @@ def _as_written(text: str, q: Quantity) -> str:
         return q.text + follow
     if q.kind == "plain" and follow in ("起", "次", "件", "批", "项", "单", "宗"):
         return q.text + follow  # "每季度9起": a count whose measure word the parser left behind
-    per = re.match(r"/[\u4e00-\u9fffA-Za-z]{1,2}(?![\u4e00-\u9fff])", text[q.end :])
+    per = re.match(r"[\u4e00-\u9fff]{0,2}/[\u4e00-\u9fffA-Za-z³²]{1,3}(?![\u4e00-\u9fff])", text[q.end :])
     return q.text + per.group(0) if per and "/" not in q.text else q.text
 
 
@@ -516,14 +520,30 @@ def _pairs(line: _Line) -> list[MetricPair]:
     return pairs
 
 
+LIST_REACH = 12  # lines below a list of before-values where its list of after-values may stand
+MIN_NAME_OVERLAP = 0.6
+
+
+def _same_name(name_a: str, name_b: str) -> bool:
+    """Two indicator names that share most of their characters ("年用电量" is not "预计年节电")."""
+    a, b = set(name_a), set(name_b)
+    return bool(a and b) and len(a & b) / min(len(a), len(b)) >= MIN_NAME_OVERLAP
+
+
 _FREQUENCY = re.compile(r"^(?:每[\u4e00-\u9fff]{1,2}|月均|日均|年均|周均|平均每[\u4e00-\u9fff]{1,2})$")
 
 
 def _matched_pairs(
-    text_a: str, first: list[Quantity], text_b: str, second: list[Quantity], source: Source
+    text_a: str,
+    first: list[Quantity],
+    text_b: str,
+    second: list[Quantity],
+    source: Source,
+    same_names: bool = False,
 ) -> list[MetricPair]:
     """Each after-value paired with the before-value of the same indicator: same kind, the most words
-    of its name in common, then the nearest place in its list."""
+    of its name in common, then the nearest place in its list; with ``same_names`` (values on lines
+    far apart) only where both values name the indicator alike."""
     pairs = []
     first = list(first)
     for j, b in enumerate(second):
@@ -539,6 +559,8 @@ def _matched_pairs(
                 q.start,
             ),
         )
+        if same_names and not _same_name(_metric_name(text_a, a), name_b):
+            continue
         first.remove(a)
         name = _metric_name(text_a, a) or name_b or _label_of(text_a) or text_a.split("，")[0]
         before, after = _as_written(text_a, a), _as_written(text_b, b)
@@ -561,14 +583,18 @@ def _pairs_across(lines: list[_Line], facts: SceneFacts) -> list[MetricPair]:
         a_all = [q for q in extract_quantities(first.text) if q.is_metric and q.text not in paired]
         if not a_all:
             continue
-        for second in lines[i + 1 : i + 3]:
+        # A list of values is answered by a list further down (a chat between them); one value, nearby.
+        for second in lines[i + 1 : i + (LIST_REACH if len(a_all) > 1 else 3)]:
             if not p.after_words.search(second.text) or p.before_words.search(second.text):
                 continue
             b_all = [q for q in extract_quantities(second.text) if q.is_metric and q.text not in paired]
             if len(a_all) > 1 and len(b_all) == len(a_all):
-                # "改前：每班4人，合格率91%…" / "改后：每班1人，合格率98.5%…": a list for a list.
-                matched = _matched_pairs(first.text, a_all, second.text, b_all, _source(second.sentences[0]))
-                if len(matched) == len(a_all):
+                # "改前：每班4人，合格率91%…" / "改后：每班1人，合格率98.5%…": a list for a list, each value
+                # beside one of the same name ("年用电量" is not "预计年节电").
+                matched = _matched_pairs(
+                    first.text, a_all, second.text, b_all, _source(second.sentences[0]), same_names=True
+                )
+                if matched:
                     found += matched
                     paired |= {x for pair in matched for x in (pair.before, pair.after)}
                     break
@@ -617,7 +643,7 @@ def _period(text: str) -> str:
     label = p.period_label.search(text)
     if label:
         rest = text[label.end() :].lstrip("：: ")
-        rest = re.split(r"[。；;]", rest)[0]
+        rest = re.split(r"[。；;：:]", rest)[0]
         rest = re.sub(r"[（(][^）)]*[，,][^）)]*[）)]?.*$", "", rest).strip(
             " （("
         )  # an aside, not the period
@@ -1191,6 +1217,7 @@ def extract_facts(material: Material) -> SceneFacts:
     usable = _mark_lines(lines, facts)
     facts.title = instance_from_title(material)
     section = ""
+    p_words, period_before = _patterns(), False
     for line in usable:
         text = line.text.strip()
         if not text:
@@ -1198,6 +1225,10 @@ def extract_facts(material: Material) -> SceneFacts:
         period = _period(text)
         if period and not facts.period:
             facts.period = period
+            period_before = bool(p_words.before_words.search(text)) and not p_words.after_words.search(text)
+        elif period and period_before and p_words.after_words.search(text) and period not in facts.period:
+            # "改造前统计期2024年1月-12月" … "改造后统计期2025年3月": the two sides of one comparison
+            facts.period, period_before = f"{facts.period}与{period}对比", False
         named = _NAMED.search(text) or _CALLED.search(text)
         if not named and (is_label(text) or _is_heading(material.raw_lines.get(line.key, ""), text)):
             section = text
@@ -1227,6 +1258,8 @@ def extract_facts(material: Material) -> SceneFacts:
             piece = piece.strip(" ，。；")
             if len(piece) < 4 or (pairs and _pair_only(piece)) or _money_only(piece):
                 continue
+            if piece.endswith(("？", "?")):
+                continue  # "改造前的基数谁来给一下？": a question in the notes, not a fact
             if part:
                 labelled[len(statements)] = part
             statements.append((piece, _source(line.sentences[0])))
