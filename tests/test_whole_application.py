@@ -476,3 +476,14 @@ def test_one_scene_from_the_sample_material_has_only_the_error_its_content_deser
     errors = {f.rule for f in review_application(app).findings if f.severity.value == "error"}
     assert errors == {"domain-coverage"}  # one scene cannot cover 生产管理 and 运营管理: deserved
     assert {i.kind for i in drafted.issues} == {"领域未覆盖"}
+
+
+def test_the_overview_takes_no_mail_header_or_chatter_for_the_project_basis() -> None:
+    material = material_from_chat(
+        "收件人：周敏（智能制造部）\n"
+        "周敏你好，有问题随时找我。\n"
+        "公司2019年成立智能制造部，现有专职人员12人，ERP已运行6年。\n"
+    )
+    draft = draft_overview(sample(), None, material)
+    basis = draft.text.split("基础条件\n", 1)[1].split("\n", 1)[0]
+    assert "专职人员12人" in basis and "收件人" not in draft.text and "随时找我" not in draft.text

@@ -24,7 +24,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from assistant.drafting.compose import derive, formal, pair_sentence
-from assistant.drafting.extract import extract_facts
+from assistant.drafting.extract import extract_facts, set_aside_reason
 from assistant.drafting.facts import Derived, MetricPair, SceneFacts
 from assistant.drafting.figures import FigureGuard, base_value, dimension
 from assistant.drafting.material import Material, Sentence, split_sentences
@@ -526,11 +526,17 @@ def draft_project_summary(
 # -- 二、项目总体情况 -----------------------------------------------------------------------------------
 
 
+def _chatter(text: str) -> bool:
+    """What the fact reader keeps out of a scene, except company information (the overview's basis)."""
+    reason = set_aside_reason(text)
+    return bool(reason) and not reason.startswith("企业基本信息")
+
+
 def _first_sentence(text: str) -> str:
     """The first sentence that says something (a clause, not a label such as "改造前计划员人数（Excel排产）。");
     empty when there is none."""
     sentences = [x for x in re.findall(r"[^。！？]+[。！？]?", text.strip()) if x.strip()]
-    said = next((x for x in sentences if len(x) >= MIN_PAIN_CHARS and "，" in x), "")
+    said = next((x for x in sentences if len(x) >= MIN_PAIN_CHARS and "，" in x and not _chatter(x)), "")
     return said if said.endswith(("。", "！", "？")) or not said else said + "。"
 
 
@@ -550,6 +556,8 @@ def _material_sentences(
         text = sentence.text.strip()
         if len(text) < 8 or not re.search(cue, text, re.IGNORECASE) or text in used:
             continue
+        if _chatter(text):
+            continue  # a mail header, a greeting, a line marked unrelated: not the project's basis
         if any(text.rstrip("。") in aside or aside.rstrip("。") in text for aside in set_aside):
             continue
         if re.match(r"^[=#\-\s]*[一二三四五六七八九十]+、", text) or text.startswith("==="):

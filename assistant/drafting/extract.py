@@ -219,6 +219,12 @@ def _without(text: str, figures: list[str]) -> str:
     return "，".join(c for c in kept if c)
 
 
+def set_aside_reason(text: str) -> str:
+    """Why the reader keeps a sentence out of a scene (chatter, marked unrelated, uncertain, company
+    information); empty when it may be used."""
+    return _set_aside_reason(text)
+
+
 def _set_aside_reason(text: str) -> str:
     p = _patterns()
     if p.exclude.search(text):
