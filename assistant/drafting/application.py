@@ -712,7 +712,7 @@ def _profile_sentences(material: Material | None, company: str) -> dict[str, lis
 
     p = patterns()["企业简介"]
     words = fact_words()
-    unusable = re.compile("|".join([*words.exclude, *words.noise, *words.caveat, *words.pending]))
+    pending = re.compile("|".join(words.pending))
     about_company = re.compile(
         "|".join([p["subject"], *words.profile, *([re.escape(company)] if company else [])])
     )
@@ -720,7 +720,7 @@ def _profile_sentences(material: Material | None, company: str) -> dict[str, lis
     found: dict[str, list[str]] = {topic: [] for topic in p["topics"]}
     for sentence in material.sentences if material else []:
         text = sentence.text.strip()
-        if len(text) < 8 or unusable.search(text) or scene_words.search(text):
+        if len(text) < 8 or _chatter(text) or pending.search(text) or scene_words.search(text):
             continue
         topics = [t for t, cue in p["topics"].items() if re.search(cue, text)]
         if not about_company.search(text):

@@ -41,14 +41,6 @@ def section_limit(key: str) -> int | None:
         return None  # 二 and 四 have no limit in the notice
 
 
-def section_text(app: Application, key: str) -> str:
-    return app.section_texts()[key]
-
-
-def set_section_text(app: Application, key: str, text: str) -> None:
-    app.set_section_text(key, text)
-
-
 def section_counter(text: str, key: str, edited: bool) -> str:
     limit = section_limit(key)
     n = count_words(text or "")
@@ -174,7 +166,7 @@ def layout_sections() -> Sections:
 def section_view(w: SectionWidgets, project: Project | None) -> dict:
     app = project.application if project else Application()
     state = project.workspace.sections.get(w.key) if project else None
-    text = section_text(app, w.key)
+    text = app.section_texts()[w.key]
     edited = bool(text.strip()) and (state is None or text != state.machine) and w.key in DRAFTED
     proposal = state.proposal if state else None
     return {
@@ -203,11 +195,11 @@ def place_draft(project: Project, key: str, text: str, questions: list[str]) -> 
     own text. True when the box itself changed."""
     state = project.workspace.section(key)
     state.questions = list(questions)
-    current = section_text(project.application, key)
+    current = project.application.section_texts()[key]
     if not text.strip() or current == text:
         return False
     if not current.strip() or current == state.machine:
-        set_section_text(project.application, key, text)
+        project.application.set_section_text(key, text)
         state.machine, state.proposal = text, None
         return True
     state.proposal = None if text == state.rejected else text  # what the writer turned down stays down
@@ -247,13 +239,13 @@ class SectionHandlers:
 
         def change(current: Project) -> None:
             nonlocal refused
-            stored = section_text(current.application, key)
+            stored = current.application.section_texts()[key]
             if seen is not None and seen != current.part_versions.get(part, 0) and stored != text:
                 refused = stored  # another tab changed this section since this one last saw it
             else:
-                set_section_text(current.application, key, text)
+                current.application.set_section_text(key, text)
 
-        if section_text(project.application, key) != text:
+        if project.application.section_texts()[key] != text:
             project = self._store(request).update(project.id, change)
         versions[slot] = project.part_versions.get(part, 0)
         if refused is not None:
@@ -324,7 +316,7 @@ class SectionHandlers:
         def change(current: Project) -> None:
             state = current.workspace.section(key)
             if action == "accept" and state.proposal is not None:
-                set_section_text(current.application, key, state.proposal)
+                current.application.set_section_text(key, state.proposal)
                 state.machine = state.proposal
             elif action == "reject":
                 state.rejected = state.proposal
