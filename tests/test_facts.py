@@ -376,3 +376,18 @@ def test_lists_of_values_far_apart_pair_by_name_with_both_periods() -> None:
     assert "谁来" not in told and "各位早" not in told
     scene = compose_scene(facts, "生产作业", "能碳管理", "能源智能管控", "空压站与注塑车间能耗监测")
     assert "kWhkWh" not in scene.parts.成效 and "0.105" not in scene.parts.成效
+
+
+# A shift handover excerpt, written for this test: numbered lines 1）2）3）, two comparisons on one line.
+HANDOVER = """【班组长交接记录摘抄——焊装车间】
+1）焊装二线今年3月投了4台焊接机器人加一套焊缝视觉跟踪，供应商：上海新松机器人自动化股份有限公司。
+2）以前每班焊工10人，现在每班4人；焊缝一次合格率原来93.2%，现在98.7%。统计周期：2025年4-9月对比2024年4-9月。
+3）设备合同价420万，安装调试30万；一年省人工约150万，返修减少约45万。
+"""
+
+
+def test_two_comparisons_on_one_line_and_numbered_money_lines_are_read() -> None:
+    facts = extract_facts(material_from_text(HANDOVER))
+    assert {(p.before, p.after) for p in facts.pairs} >= {("10人", "4人"), ("93.2%", "98.7%")}
+    scene = compose_scene(facts, "生产作业", "生产作业", "人机协同作业", "焊装二线机器人焊接")
+    assert "设备合同价420万元" in scene.parts.经济性 and "3）" not in scene.parts.经济性

@@ -515,14 +515,16 @@ def _pairs(line: _Line) -> list[MetricPair]:
             )
     if pairs:
         return pairs
-    # "以前…6个人…，现在…4个人", a table row "良率，改造前94.3%，改造后97.6%".
+    # "以前…6个人…，现在…4个人", a table row "良率，改造前94.3%，改造后97.6%"; each ；-segment on its
+    # own ("以前每班焊工10人，现在每班4人；合格率原来93.2%，现在98.7%" is two comparisons).
     quantities = [q for q in extract_quantities(text) if q.is_metric or q.kind == "plain"]
-    before_mark = p.before_words.search(text)
-    after_mark = p.after_words.search(text, before_mark.end()) if before_mark else None
-    if before_mark and after_mark:
-        first = [q for q in quantities if before_mark.start() <= q.start < after_mark.start()]
-        second = [q for q in quantities if q.start >= after_mark.start()]
-        pairs = _matched_pairs(text, first, text, second, source)
+    for segment in re.finditer(r"[^；;]+", text):
+        before_mark = p.before_words.search(text, segment.start(), segment.end())
+        after_mark = p.after_words.search(text, before_mark.end(), segment.end()) if before_mark else None
+        if before_mark and after_mark:
+            first = [q for q in quantities if before_mark.start() <= q.start < after_mark.start()]
+            second = [q for q in quantities if after_mark.start() <= q.start < segment.end()]
+            pairs += _matched_pairs(text, first, text, second, source)
     return pairs
 
 
@@ -794,6 +796,7 @@ def _item_label(text: str, q: Quantity, clause_start: int, several: bool = False
         return label
     clause = text[clause_start + 1 : q.start]
     clause = re.sub(r"^[^：:]*[：:]", "", clause)
+    clause = re.sub(r"^\s*(?:\d+[.、）)]|[（(]\d+[）)])\s*", "", clause)  # "3）设备合同价420万": a list mark
     clause = re.sub(r"^\s*其中", "", clause)  # the sentence pattern says 其中 itself
     settled = re.match(r"^(?:后来|最后|最终)?(?:合同)?(?:谈到|谈下来|签的是|定的是|签了)", clause.strip())
     if settled:
