@@ -311,11 +311,15 @@ def supplier(rule, ctx: Context) -> list[Finding]:
 @check("leftover", params.LeftoverParams)
 def leftover(rule, ctx: Context) -> list[Finding]:
     # A rule may bring its own phrases (the drafter's placeholders); by default the template's.
-    phrases = rule.params.phrases or ctx.req.template_leftovers.phrases
+    phrases = rule.params.phrases
+    if phrases is None and not rule.params.patterns:
+        phrases = ctx.req.template_leftovers.phrases
+    patterns = [re.compile(p, re.MULTILINE) for p in rule.params.patterns]
     found = []
 
     def scan(text: str, scene: tuple[int, Scene] | None, section: SectionKey | None) -> None:
-        hits = [p for p in phrases if p in text]
+        hits = [p for p in phrases or [] if p in text]
+        hits += [m.group(0).strip() for pattern in patterns for m in pattern.finditer(text)]
         if hits:
             found.append(
                 finding(rule, scene=scene, section=section, evidence="；".join(hits), phrase=hits[0])

@@ -42,6 +42,9 @@ class SupplierParams(NoParams):
 
 class LeftoverParams(NoParams):
     phrases: list[str] | None = None  # None: the template's own leftovers from requirements.yaml
+    patterns: list[
+        str
+    ] = []  # regular expressions, for residue no phrase list can name (a chat's time stamps)
 
 
 class DuplicateParams(NoParams):
