@@ -173,6 +173,31 @@ def test_the_figure_guard_accepts_what_the_prompt_allows(draft: str, ok: bool) -
     assert all(r.ok for r in results) is ok, [(r.value, r.ok, r.source) for r in results]
 
 
+@pytest.mark.parametrize(
+    ("draft", "ok"),
+    [
+        ("统计期为2025年3月—8月，对比2024年3月—8月。", True),  # dates the sheet wrote as 2025-03~2025-08
+        ("统计期为2025年3月—9月。", False),  # a month the sheet never names
+        ("吨纸电耗由1085千瓦时降至1012千瓦时，降低73千瓦时。", True),  # unit in a sibling field
+        ("吨纸电耗降低83千瓦时。", False),
+        ("年节约73万元。", False),  # the bare difference is not money
+    ],
+)
+def test_the_guard_reads_dates_and_units_a_fact_sheet_writes_apart(
+    draft: str, ok: bool, tmp_path: Path
+) -> None:
+    sheet = tmp_path / "sheet.yaml"
+    sheet.write_text(
+        "statistics_period: 2025-03~2025-08 vs 2024-03~2024-08\n"
+        "power_per_ton:\n  before: 1085\n  after: 1012\n  unit: kWh/t\n",
+        encoding="utf-8",
+    )
+    material = load_materials([sheet])
+    guard = FigureGuard(material, extract_facts(material))
+    results = guard.check(draft)
+    assert all(r.ok for r in results) is ok, [(r.value, r.ok, r.source) for r in results]
+
+
 def test_spoken_words_become_written_ones() -> None:
     assert formal("我们去年上了一套MES，大概省了30万！") == "企业上年度建设了一套MES，约节约30万。"
     assert formal("- 老吴：现在每班4个人就够了 <- 写的时候慎重") == "目前每班4个人即可满足需要。"

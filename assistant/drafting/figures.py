@@ -239,6 +239,10 @@ class FigureGuard:
                     parts = _date_key(q.text).split("-")
                     for n in range(1, len(parts) + 1):  # 2024-01-01 also supports "2024年"
                         self.texts.setdefault("-".join(parts[:n]), sentence.where)
+                    if len(parts) >= 2 and 1 <= int(parts[1]) <= 12:  # 2025-03~2025-08 is "2025年3月—8月"
+                        self.year_months.setdefault(int(parts[0]), (set(), sentence.where))[0].add(
+                            int(parts[1])
+                        )
                 unit = q.unit
                 if q.kind == "plain" and (
                     _WAN_CONTEXT.search(sentence.text)
@@ -376,6 +380,15 @@ class FigureGuard:
                 and math.isclose(allowed.raw, q.value, rel_tol=1e-9, abs_tol=1e-9)
             ):
                 return FigureCheck(q, True, allowed.source)
+            # The difference of two bare numbers whose unit a sibling field names (改造前1085, 改造后1012,
+            # unit: kWh/t) is the draft's "降低73千瓦时/吨"; money and shares keep their own scales.
+            if (
+                allowed.dimension == "plain"
+                and allowed.raw is None
+                and q.kind not in ("money", "percent", "points")
+                and math.isclose(allowed.value, q.value, rel_tol=1e-9, abs_tol=1e-9)
+            ):
+                return FigureCheck(q, True, allowed.source, derived=True)
             # A bare number stated in 万 by its line or key ("cost_wan: 252", "金额（万元）", "315, 万元")
             # is the draft's "252万元".
             if (
