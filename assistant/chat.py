@@ -578,7 +578,7 @@ def respond(
     project: Project, settings: Settings, text: str, files: list[Path] | None = None
 ) -> Iterator[str]:
     """One chat turn. Yields the assistant's reply as it grows; the project is updated in place."""
-    from assistant.knowledge.simplify import to_simplified
+    from assistant.text.simplify import to_simplified
 
     text = to_simplified((text or "").strip())
     project.chat.append(ChatMessage(role="user", content=text or "（上传文件）"))

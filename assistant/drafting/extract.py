@@ -27,6 +27,7 @@ from assistant.drafting.facts import (
 )
 from assistant.drafting.material import FactSheet, Material, Sentence
 from assistant.text import extract_changes, extract_quantities
+from assistant.text.dates import written_dates
 from assistant.text.quantities import Quantity
 
 WORDS_FILE = Path(__file__).with_name("fact_words.yaml")
@@ -34,6 +35,7 @@ WORDS_FILE = Path(__file__).with_name("fact_words.yaml")
 
 class FactWords(BaseModel):
     exclude: list[str]
+    plan: list[str]
     noise: list[str]
     caveat: list[str]
     profile: list[str]
@@ -58,6 +60,7 @@ class FactWords(BaseModel):
 @dataclass(frozen=True)
 class _Patterns:
     exclude: re.Pattern[str]
+    plan: re.Pattern[str]
     noise: re.Pattern[str]
     caveat: re.Pattern[str]
     profile: re.Pattern[str]
@@ -231,6 +234,8 @@ def _set_aside_reason(text: str) -> str:
         return "作者注明不用"
     if p.noise.search(text):
         return "与场景无关"
+    if p.plan.search(text):
+        return "计划或目标，尚未实现"
     if p.caveat.search(text):
         return "口径不确定，未写入草稿"
     if p.profile.search(text):
@@ -395,12 +400,16 @@ def _clause_subject(text: str, at: int) -> str:
     return head if 2 <= len(head) <= 24 and not _DEPT.search(head) else ""
 
 
-_DEPT = re.compile(r"(?:自动化|数字化|智能制造|[\u4e00-\u9fff]{2})(?:部|中心|科(?!技)|室|车间)")
+_DEPT = re.compile(
+    r"(?:自动化|数字化|智能制造|[\u4e00-\u9fff]{2,4}?)(?:部|中心|科(?!技)|课|室|车间)(?![\u4e00-\u9fff]*(?:部|中心|课))"
+)
+_OWNER = re.compile(r"^(?:.*?(?:我们|我司|本公司|公司|企业|厂里|咱们|由|是|和|与))+")
 
 
 def in_house_name(said: str) -> str:
-    """ "…是我们设备部自己干的" → 企业设备部: the last department named; none → 企业自有技术团队."""
-    found = _DEPT.findall(said)
+    """ "…是我们设备动力部自己干的" → 企业设备动力部: the last department named; none → 企业自有技术团队."""
+    found = [_OWNER.sub("", d) for d in _DEPT.findall(said)]
+    found = [d for d in found if len(d) >= 3]
     return f"企业{found[-1]}" if found else "企业自有技术团队"
 
 
@@ -1052,7 +1061,7 @@ def _read_sheet(
         elif kind == "product":
             facts.product = facts.product or value
         elif kind == "period":
-            facts.period = facts.period or value
+            facts.period = facts.period or written_dates(value)
         elif kind == "go_live":
             facts.go_live = facts.go_live or value
         elif kind == "payback":

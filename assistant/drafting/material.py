@@ -16,6 +16,8 @@ import yaml
 
 from assistant.errors import InputError
 from assistant.readers import read_text
+from assistant.text.dates import written_dates
+from assistant.text.simplify import to_simplified
 
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n+")
 
@@ -93,16 +95,29 @@ def _table_rows_as_statements(lines: list[str]) -> list[str]:
         if _TABLE_RULE.match(line):
             out[i] = ""
             continue
-        if header is None and not any(q.is_metric for q in extract_quantities(" ".join(cells[1:]))):
+        no_figures = not any(q.is_metric for q in extract_quantities(" ".join(cells[1:])))
+        if header is None and no_figures:
             header, out[i] = cells, ""
+            continue
+        # "改造前（24年Q2+Q3）": a period in brackets is no figure of a row.
+        unbracketed = re.sub(r"[（(][^）)]*[）)]", "", " ".join(cells[1:]))
+        sub_header = not any(q.is_metric for q in extract_quantities(unbracketed))
+        if header is not None and sub_header and not cells[0] and not out[i - 1]:
+            # A second header row under merged cells ("月均值" over "改造前 | 改造后"): its names win, and a
+            # merged name carries over the empty cells to its right.
+            header = _merged_header(header, cells)
+            out[i] = ""
             continue
         if header and len(cells) < len(header):  # a row whose last cells (备注…) were left empty
             cells = cells + [""] * (len(header) - len(cells))
         names = header if header and len(header) == len(cells) else [""] * len(cells)
         if names[0] in _ROW_NUMBER_HEADERS:  # 序号 1, 2, 3… labels nothing
             cells, names = cells[1:], names[1:]
-        if unit_at := next((j for j, n in enumerate(names) if n in _UNIT_HEADERS), None):
-            # A 单位 column belongs to every bare number of its row: "改造前6小时", not "单位小时，改造前6".
+        # A 单位 column belongs to every bare number of its row: "改造前6小时", not "单位小时，改造前6";
+        # a long cell under 单位名称 names a company, not a unit.
+        if unit_at := next(
+            (j for j, n in enumerate(names) if n in _UNIT_HEADERS and _UNIT_CELL.match(cells[j])), None
+        ):
             unit = cells[unit_at]
             cells = [
                 f"{c}{unit}" if _BARE_NUMBER.match(c) else c for j, c in enumerate(cells) if j != unit_at
@@ -124,7 +139,17 @@ def _table_rows_as_statements(lines: list[str]) -> list[str]:
     return out
 
 
+def _merged_header(top: list[str], sub: list[str]) -> list[str]:
+    width = max(len(top), len(sub))
+    top, sub = top + [""] * (width - len(top)), sub + [""] * (width - len(sub))
+    spanned = []
+    for j, name in enumerate(top):
+        spanned.append(name or (spanned[j - 1] if j and sub[j] else ""))
+    return [below or above for above, below in zip(spanned, sub, strict=True)]
+
+
 _UNIT_HEADERS = {"单位", "计量单位", "单位名称"}
+_UNIT_CELL = re.compile(r"^(?!.*(?:公司|部|中心|课|厂|院|所)).{0,8}$")
 _ROW_NUMBER_HEADERS = {"序号", "编号", "序", "No", "NO", "No.", "#"}
 _UNIT_IN_HEADER = re.compile(r"^(.+?)[（(]([^）)]{1,8})[）)]$")
 _BARE_NUMBER = re.compile(r"^[\d,.]+$")
@@ -159,7 +184,7 @@ _CHAT_PREFIX = re.compile(
 def split_sentences(text: str, file: str = "", first_index: int = 1) -> list[Sentence]:
     sentences: list[Sentence] = []
     for line_no, line in enumerate(_table_rows_as_statements(text.splitlines()), 1):
-        line = _CHAT_PREFIX.sub("", line)
+        line = written_dates(_CHAT_PREFIX.sub("", line))
         for piece in _SENTENCE_END.split(line):
             piece = piece.strip(" \t>*-|#")
             if len(piece) >= 2:
@@ -171,6 +196,7 @@ def split_sentences(text: str, file: str = "", first_index: int = 1) -> list[Sen
 def material_from_text(text: str, name: str = "材料") -> Material:
     if not text.strip():
         raise InputError("材料为空：请粘贴文字或上传文件（.txt/.md/.docx/.xlsx/.pdf/.yaml/.json）")
+    text = to_simplified(text)
     return Material(text=text, sentences=split_sentences(text), name=name, raw_lines=_raw_lines(text))
 
 
@@ -233,8 +259,9 @@ def _load_one(path: Path) -> tuple[str, FactSheet | None]:
         from assistant.readers import check_file
 
         check_file(path)
-        return _xlsx_text(path), None
-    raw = read_text(path)
+        return to_simplified(_xlsx_text(path)), None
+    # A parent company's engineer writes 繁體; the facts, the draft and the guard all read 简体.
+    raw = to_simplified(read_text(path))
     if suffix in (".yaml", ".yml", ".json"):
         try:
             data = json.loads(raw) if suffix == ".json" else yaml.safe_load(raw)
@@ -289,6 +316,7 @@ _BANNER = re.compile(
 def material_from_chat(text: str) -> Material:
     """The chat's material as one set of files: what was pasted, and each upload under its own name,
     a fact sheet parsed as a sheet — so several uploads build one set of facts, each with its source."""
+    text = to_simplified(text)
     marks = list(_BANNER.finditer(text))
     if not marks:
         return material_from_text(text)

@@ -6,8 +6,8 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.knowledge.retriever import KnowledgeBase, Method
-from assistant.knowledge.simplify import to_simplified
 from assistant.scenes import UNVERIFIED_MARK, SceneEntry, load_scene_table
+from assistant.text.simplify import to_simplified
 
 # Below this relative margin between the first candidate and the best of another 环节 the pick is a coin toss: the page asks.
 # Chosen on the odd-numbered half of evals/retrieval (suite.py _margin_metrics; the eval checks they agree).

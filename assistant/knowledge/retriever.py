@@ -14,9 +14,9 @@ from assistant.errors import ConfigError
 from assistant.knowledge.chunking import Chunk
 from assistant.knowledge.embeddings import get_embeddings
 from assistant.knowledge.index import chroma_client, index_dir, read_manifest, storage_location
-from assistant.knowledge.simplify import to_simplified
 from assistant.knowledge.tokenize import tokenize
 from assistant.scenes import UNVERIFIED_MARK
+from assistant.text.simplify import to_simplified
 
 Method = Literal["hybrid", "bm25", "dense"]
 SNIPPET_CHARS = 120

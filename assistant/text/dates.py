@@ -1,0 +1,58 @@
+"""Statistics periods as writers type them, rewritten the one way a 申报书 writes them.
+
+"24.3–24.8 vs 25.3–25.8", "2024-03…2024-08", "24年Q2+Q3", "FY2024 W14–W26" all name months or weeks
+of a year; the fact reader, the figure guard and the drafter read "2024年3—8月" alike, so a period is
+understood once, where the material is read.
+"""
+
+from __future__ import annotations
+
+import re
+
+_DASH = r"\s*(?:[–—~～至到-]|\.{2,3}|…{1,2})\s*"
+_AFTER = r"(?![\d.%℃°A-Za-z])"  # 24.3–24.8℃ is a temperature, 24.3% a share
+
+# 2024-03~2024-08 / 2024.3—2024.8 / 2024/03…2024/08 (a CSV's first and last month)
+_FULL_SPAN = re.compile(
+    rf"(?<!\d)((?:19|20)\d{{2}})[-/.](\d{{1,2}}){_DASH}((?:19|20)\d{{2}})[-/.](\d{{1,2}})(?![\d/-])"
+)
+# 24.3–24.8: two-digit years, as typed on a slide
+_SHORT_SPAN = re.compile(rf"(?<![\d.])([12]\d)\.(\d{{1,2}}){_DASH}([12]\d)\.(\d{{1,2}}){_AFTER}")
+# 24年Q2, 25年4—9月: a two-digit year before a quarter, month or bracket
+_SHORT_YEAR = re.compile(
+    r"(?<![\d.])([12]\d)年(?=\s*(?:Q[1-4]|[一二三四]季度|上半年|下半年|\d{1,2}\s*[—–~-]?\s*\d{0,2}\s*月|全年|同期))"
+)
+# FY2024 W14–W26
+_FISCAL_WEEKS = re.compile(rf"FY\s*((?:19|20)\d{{2}})\s*W(\d{{1,2}}){_DASH}W?(\d{{1,2}})", re.IGNORECASE)
+_VERSUS = re.compile(r"\s+(?:vs\.?|VS\.?|v\.s\.)\s+")
+
+
+def _months(year_a: str, month_a: str, year_b: str, month_b: str) -> str:
+    a, b = int(month_a), int(month_b)
+    if year_a == year_b:
+        return f"{year_a}年{a}—{b}月"
+    return f"{year_a}年{a}月—{year_b}年{b}月"
+
+
+def _valid(*months: str) -> bool:
+    return all(1 <= int(m) <= 12 for m in months)
+
+
+def written_dates(text: str) -> str:
+    """The text with each typed period rewritten as a 申报书 writes it; anything else unchanged."""
+    if not re.search(r"\d", text):
+        return text
+    text = _FULL_SPAN.sub(lambda m: _months(m[1], m[2], m[3], m[4]) if _valid(m[2], m[4]) else m[0], text)
+    text = _SHORT_SPAN.sub(
+        lambda m: (
+            _months(f"20{m[1]}", m[2], f"20{m[3]}", m[4])
+            if _valid(m[2], m[4]) and 15 <= int(m[1]) <= 35 and 15 <= int(m[3]) <= 35
+            else m[0]
+        ),
+        text,
+    )
+    text = _SHORT_YEAR.sub(lambda m: f"20{m[1]}年" if 15 <= int(m[1]) <= 35 else m[0], text)
+    text = _FISCAL_WEEKS.sub(lambda m: f"{m[1]}财年第{int(m[2])}—{int(m[3])}周", text)
+    if re.search(r"(?:19|20)\d{2}财?年", text):
+        text = _VERSUS.sub("与", text)  # "2024年3—8月 vs 2025年3—8月"
+    return text
