@@ -356,8 +356,14 @@ def test_a_second_scene_is_drafted_on_its_own_and_the_first_stays(client) -> Non
 
     project_id = new_project(client, "两个场景")
     send(client, project_id, MATERIAL)
-    with pytest.raises(AppError, match="没放入申报书"):
-        client.predict(project_id, api_name="/next_scene")  # the unplaced draft would be lost
+    # The unplaced draft would be lost: refused with a warning, and nothing on the page changes.
+    refused = client.predict(project_id, api_name="/next_scene")
+    assert all(
+        isinstance(v, dict) and v.get("__type__") == "update" and len(v.get("props", {})) <= 1
+        for v in refused
+    )
+    kept = labelled(client, "/select_project", client.predict(project_id, api_name="/select_project"))
+    assert kept[part_label("描述")]  # the draft is still there
     first = labelled(client, "/add_scene", client.predict(project_id, api_name="/add_scene"))
     first_title = first["申报书中的场景"]["data"][0][2]
     fresh = labelled(client, "/next_scene", client.predict(project_id, api_name="/next_scene"))
@@ -586,3 +592,17 @@ def test_every_event_handler_is_exercised_by_a_test(tmp_path: Path) -> None:
                 f"{name} ({', '.join(f'{e}.{t[1]}' for e, t in zip(elems, dep['targets'], strict=True))})"
             )
     assert not unexercised, f"events no test exercises: {unexercised}"
+
+
+def test_a_table_of_indicators_uploaded_in_the_chat_is_read_as_material(client) -> None:
+    from gradio_client import handle_file
+
+    project_id = new_project(client, "上传表格")
+    sheet = EVALS_DIR / "drafting" / "sets" / "d37" / "material.xlsx"
+    reply = labelled(
+        client,
+        "/send",
+        client.predict(project_id, {"text": "", "files": [handle_file(str(sheet))]}, api_name="/send"),
+    )
+    assert "已读取 material.xlsx" in last_reply(reply)
+    assert "120箱/小时" in reply[part_label("成效")]

@@ -234,26 +234,59 @@ def _set_aside_reason(text: str) -> str:
         return "作者注明不用"
     if p.noise.search(text):
         return "与场景无关"
-    if p.plan.search(text):
-        return "计划或目标，尚未实现"
     if p.caveat.search(text):
         return "口径不确定，未写入草稿"
     if p.profile.search(text):
         return "企业基本信息，属企业简介"
+    if p.plan.search(text):
+        return "计划或目标，尚未实现"
     return ""
 
 
-def _mark_lines(lines: list[_Line], facts: SceneFacts) -> list[_Line]:
-    """Lines that may be used, corrected; the rest recorded as excluded or caveats."""
+_SECTION = re.compile(
+    r"^\s*(?:P\d+\s*)?(?P<hashes>#*)\s*(?P<mark>[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]"
+    r"|第[一二三四五六七八九十]+[章节部分])?\s*(?P<title>[^。；;，,]{2,24}?)[：:]?\s*$"
+)
+
+
+def section_level(raw: str) -> int | None:
+    """How deep a heading line sits (第一章 0, # 1, 一、 1, ## 2, （一） 2…); None for a line of text."""
+    m = _SECTION.match(raw)
+    if not m or not (m["hashes"] or m["mark"]) or any(q.is_metric for q in extract_quantities(m["title"])):
+        return None
+    if m["mark"]:
+        mark = m["mark"]
+        return 0 if mark.startswith("第") else 2 if mark[0] in "（(" else 1
+    return len(m["hashes"])
+
+
+def _mark_lines(
+    lines: list[_Line], facts: SceneFacts, raw_lines: dict[tuple[str, int], str] | None = None
+) -> list[_Line]:
+    """Lines that may be used, corrected; the rest recorded as excluded or caveats. A heading set aside
+    ("六、下一步计划", "## 公司概况") takes the lines under it along, up to the next heading as high."""
     p = _patterns()
     usable: list[_Line] = []
     previous: _Line | None = None
     replacements: dict[str, str] = {}
+    set_aside: tuple[int, str] | None = None  # the level and reason of the heading being skipped
     for line in lines:
         replacements.update(corrections(line.text))
     for line in lines:
         _split_annotation(line)
         source = _source(line.sentences[0])
+        level = section_level((raw_lines or {}).get(line.key, line.text))
+        if set_aside is not None and level is not None and level > set_aside[0]:
+            level = None  # a subsection of the section set aside
+        if level is not None:
+            set_aside = None
+            if reason := _set_aside_reason(line.text):
+                set_aside = (level, reason)
+                facts.excluded.append(Note(text=line.text, reason=reason, source=source))
+                continue
+        elif set_aside is not None:
+            facts.excluded.append(Note(text=line.text, reason=set_aside[1], source=source))
+            continue
         if corrections(line.text):
             facts.excluded.append(
                 Note(text=line.text, reason="更正说明，已按更正后的数字采用", source=source)
@@ -1232,7 +1265,7 @@ def extract_facts(material: Material) -> SceneFacts:
     sheet_files = {s.name if several else "" for s in material.sheets}
     lines = [line for line in _lines(material) if line.key[0] not in sheet_files]
     facts.instance_name = facts.instance_name or _instance_name(_lines(material), material)
-    usable = _mark_lines(lines, facts)
+    usable = _mark_lines(lines, facts, material.raw_lines)
     facts.title = instance_from_title(material)
     section = ""
     p_words, period_before = _patterns(), False
@@ -1248,8 +1281,9 @@ def extract_facts(material: Material) -> SceneFacts:
             # "改造前统计期2024年1月-12月" … "改造后统计期2025年3月": the two sides of one comparison
             facts.period, period_before = f"{facts.period}与{period}对比", False
         named = _NAMED.search(text) or _CALLED.search(text)
-        if not named and (is_label(text) or _is_heading(material.raw_lines.get(line.key, ""), text)):
-            section = text
+        raw = material.raw_lines.get(line.key, "")
+        if not named and (is_label(text) or _is_heading(raw, text) or section_level(raw) is not None):
+            section = text  # "P3 二、建设内容", "（二）存在问题": names what follows, is no statement
             continue
         if named:
             if _named_only(text):

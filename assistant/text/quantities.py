@@ -61,6 +61,8 @@ _UNITS: list[tuple[Kind, list[str]]] = [
             "个",
             "项",
             "件",
+            "pcs",
+            "PCS",
             "批次",
             "批",
             "次",
@@ -180,7 +182,7 @@ _DATE = re.compile(
 )
 _LIST_NUMBER_BEFORE = re.compile(r"(第|（|\(|No\.|NO\.|编号|序号|[A-Za-z_/-])$")
 _LIST_NUMBER_AFTER = re.compile(r"^(）|\)|、|\.(?!\d)|级|期|号|条|款|版|代|寸|[A-Za-z])")
-_LATIN_UNITS = "h|min|s|kg|mg|g|t|m|mm|cm|km|kW|kWh|MW|GB|TB|dB|ppm|PPM|Mbps|Gbps|um|tce"
+_LATIN_UNITS = "pcs|PCS|h|min|s|kg|mg|g|t|m|mm|cm|km|kW|kWh|MW|GB|TB|dB|ppm|PPM|Mbps|Gbps|um|tce"
 _IDENTIFIER = re.compile(
     r"(?:GB|ISO|IEC|IATF|JB|HG|YY|QC|SH|SJ|DB|DL|JJG|JJF|SN|EN|ASTM|DIN|JIS|ANSI|IEEE|UL|TSG|NB|AQ|HJ|GBZ)"
     r"(?:/[A-Z])?\s?\d+(?:[-.:]\d+)*"  # standard codes: GB/T 39116-2020, ISO 9001

@@ -33,6 +33,8 @@ ALLOWED_SUFFIXES = {
     ".docx", ".doc", ".wps", ".odt", ".rtf", ".md", ".markdown", ".json", ".txt", ".pdf", ".png", ".jpg", ".jpeg",
     ".yaml", ".yml", ".zip",
 }  # fmt: skip
+# What the writer's chat reads as material besides: tables of indicators and costs.
+MATERIAL_SUFFIXES = ALLOWED_SUFFIXES - {".zip"} | {".xlsx", ".xlsm", ".csv"}
 # What a zip's members may be: drafts in every format the reviewer reads.
 DRAFT_SUFFIXES = {".docx", ".doc", ".wps", ".odt", ".rtf", ".md", ".json", ".pdf", ".png", ".jpg", ".jpeg"}
 _LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
@@ -62,15 +64,17 @@ def user_of(request) -> str:
     return str(name) if name else "local"
 
 
-def checked_uploads(files: list[str], settings: Settings | None = None) -> list[Path]:
+def checked_uploads(
+    files: list[str], settings: Settings | None = None, allowed: set[str] = ALLOWED_SUFFIXES
+) -> list[Path]:
     settings = settings or get_settings()
     if len(files) > settings.max_uploads:
         raise InputError(f"一次最多上传 {settings.max_uploads} 个文件")
     paths = []
     for file in files:
         path = Path(file)
-        if path.suffix.lower() not in ALLOWED_SUFFIXES:
-            raise InputError(f"{path.name}：不支持的文件类型（支持 {'、'.join(sorted(ALLOWED_SUFFIXES))}）")
+        if path.suffix.lower() not in allowed:
+            raise InputError(f"{path.name}：不支持的文件类型（支持 {'、'.join(sorted(allowed))}）")
         if path.stat().st_size > settings.max_upload_mb * 1024 * 1024:
             raise InputError(f"{path.name} 超过 {settings.max_upload_mb} MB")
         paths.append(path)

@@ -6,6 +6,8 @@ connects the events. Handlers return dicts keyed by component, never positional 
 
 from __future__ import annotations
 
+import functools
+import inspect
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -230,6 +232,7 @@ def build_writer_tab() -> WriterTab:
                     ".yml",
                     ".json",
                     ".xlsx",
+                    ".csv",
                 ],
                 sources=["upload"],
                 lines=3,
@@ -267,6 +270,48 @@ def build_writer_tab() -> WriterTab:
     )  # fmt: skip
 
 
+class Refused(Exception):
+    """A request the page cannot carry out as asked (no project yet, an unplaced draft, a file type it
+    does not read): said in a warning, and nothing on the page changes."""
+
+    def __init__(self, message: object, title: str = "提示") -> None:
+        super().__init__(str(message))
+        self.title = title
+
+
+def _refusals_as_warnings(cls: type) -> type:
+    """Every ``on_*`` handler answers a refusal with a warning toast and no updates: a raised gr.Error
+    would mark every output of the event "Error", which reads as a crash."""
+
+    def plain(handler: Callable) -> Callable:
+        @functools.wraps(handler)
+        def run(*args, **kwargs):
+            try:
+                return handler(*args, **kwargs)
+            except Refused as err:
+                gr.Warning(escape_html(err), title=err.title)
+                return gr.skip()  # one skip leaves every output of the event as it was
+
+        return run
+
+    def streaming(handler: Callable) -> Callable:
+        @functools.wraps(handler)
+        def run(*args, **kwargs):
+            try:
+                yield from handler(*args, **kwargs)
+            except Refused as err:
+                gr.Warning(escape_html(err), title=err.title)
+
+        return run
+
+    for name, handler in list(vars(cls).items()):
+        if name.startswith("on_") and callable(handler):
+            wrap = streaming if inspect.isgeneratorfunction(handler) else plain
+            setattr(cls, name, wrap(handler))
+    return cls
+
+
+@_refusals_as_warnings
 class WriterHandlers:
     """The tab's event handlers over one settings object; each loads the project it acts on."""
 
@@ -287,7 +332,7 @@ class WriterHandlers:
     def require(self, project_id: str | None, request: gr.Request | None) -> Project:
         project = self.load(project_id, request)
         if project is None:
-            raise gr.Error("请先新建或选择一个项目", title="提示")
+            raise Refused("请先新建或选择一个项目", title="提示")
         return project
 
     def project_choices(self, request: gr.Request | None, value: str | None) -> dict:
@@ -313,12 +358,12 @@ class WriterHandlers:
 
     def on_open(self, file: str | None, request: gr.Request) -> dict:
         if not file:
-            raise gr.Error("请先选择一个申报书文件（.docx/.md/.json）", title="提示")
+            raise Refused("请先选择一个申报书文件（.docx/.md/.json）", title="提示")
         s = self.store(request)
         try:
             project = s.import_application(Path(file))
         except AssistantError as err:
-            raise gr.Error(escape_html(err), title="无法打开") from err
+            raise Refused(err, title="无法打开") from err
         if project.application.scenes:  # straight into the editor: improving it is why it was opened
             project.draft = project.application.scenes[0].model_copy(deep=True)
             project.workspace.placed_title = project.draft.title
@@ -333,12 +378,12 @@ class WriterHandlers:
         text = (message or {}).get("text") or ""
         files = [str(f) for f in (message or {}).get("files") or []]
         if not text.strip() and not files:
-            raise gr.Error("请先输入或粘贴内容，或上传文件", title="提示")
+            raise Refused("请先输入或粘贴内容，或上传文件", title="提示")
         project = self.load(project_id, request) or s.create("我的申报项目")
         try:
-            paths = access.checked_uploads(files)
+            paths = access.checked_uploads(files, allowed=access.MATERIAL_SUFFIXES)
         except AssistantError as err:
-            raise gr.Error(escape_html(err), title="上传的文件") from err
+            raise Refused(err, title="上传的文件") from err
         before, work = project.model_copy(deep=True), project.model_copy(deep=True)
         shown = [*_chat_of(project), {"role": "user", "content": inert_markdown(text or "（上传文件）")}]
         shown.append({"role": "assistant", "content": "…"})
@@ -400,7 +445,7 @@ class WriterHandlers:
     def on_part_action(self, key: str, action: str, project_id: str | None, request: gr.Request) -> dict:
         project = self.require(project_id, request)
         if project.draft is None:
-            raise gr.Error("还没有草稿", title="提示")
+            raise Refused("还没有草稿", title="提示")
         ws = project.workspace
         done = {
             "accept": lambda: accept_proposal(project.draft, ws, key),
@@ -454,7 +499,7 @@ class WriterHandlers:
     def on_add_scene(self, project_id: str | None, request: gr.Request) -> dict:
         project = self.require(project_id, request)
         if project.draft is None:
-            raise gr.Error("还没有草稿：先在对话中提供材料", title="提示")
+            raise Refused("还没有草稿：先在对话中提供材料", title="提示")
         draft = project.application.place_scene(
             project.draft, REQ.domain_order, replacing=project.workspace.placed_title
         )
@@ -473,7 +518,7 @@ class WriterHandlers:
         if draft is not None and (
             placed is None or placed.parts != draft.parts or placed.title != draft.title
         ):
-            raise gr.Error("当前草稿还有没放入申报书的内容：请先点“放入申报书”，以免丢失", title="提示")
+            raise Refused("当前草稿还有没放入申报书的内容：请先点“放入申报书”，以免丢失", title="提示")
         count = len(project.application.scenes)
 
         def change(current: Project) -> None:
