@@ -352,7 +352,6 @@ def test_the_writer_picks_the_scene_and_the_placed_section_moves(client) -> None
 
 
 def test_a_second_scene_is_drafted_on_its_own_and_the_first_stays(client) -> None:
-    from gradio_client.exceptions import AppError
 
     project_id = new_project(client, "两个场景")
     send(client, project_id, MATERIAL)

@@ -416,3 +416,40 @@ def test_two_comparisons_on_one_line_and_numbered_money_lines_are_read() -> None
     assert {(p.before, p.after) for p in facts.pairs} >= {("10人", "4人"), ("93.2%", "98.7%")}
     scene = compose_scene(facts, "生产作业", "生产作业", "人机协同作业", "焊装二线机器人焊接")
     assert "设备合同价420万元" in scene.parts.经济性 and "3）" not in scene.parts.经济性
+
+
+def test_material_is_read_in_simplified_chinese_with_its_periods_written_out() -> None:
+    from assistant.text.dates import written_dates
+
+    material = material_from_text("導入前缺料停線每月26.5小時，導入後4.2小時。")
+    assert extract_facts(material).pairs[0].before.startswith("26.5")
+    assert written_dates("24.3–24.8 vs 25.3–25.8") == "2024年3—8月与2025年3—8月"
+    assert written_dates("2024-03…2024-08") == "2024年3—8月"
+    assert written_dates("改造前：24年Q2+Q3") == "改造前：2024年Q2+Q3"
+    assert written_dates("FY2024 W14–W26") == "2024财年第14—26周"
+    for unchanged in ("温度24.3–24.8℃", "良率24.3%", "电话0791-8861"):
+        assert written_dates(unchanged) == unchanged
+
+
+def test_a_section_set_aside_takes_its_lines_along_and_a_typo_said_after_a_figure_voids_it() -> None:
+    facts = extract_facts(
+        material_from_text(
+            "二、实施效果\n月均非计划停机由46小时降至17小时。\n"
+            "六、下一步计划\n推广至热处理线，共64台设备，预计投资180万元。\n"
+            "七、其他\n部署了智能电表186块（之前群里说的168块是笔误），15分钟采集一次。\n"
+        )
+    )
+    said = " ".join(s.text for s in facts.statements)
+    assert "64台" not in said and "180万" not in said
+    assert any(n.reason.startswith("计划") and "64台" in n.text for n in facts.excluded)
+    assert "186块" in said and "168块" not in said and "168块" in facts.superseded
+    assert [p.metric for p in facts.pairs] == ["月均非计划停机"]
+
+
+def test_joins_leave_no_doubled_words_or_open_brackets() -> None:
+    from assistant.drafting.compose import tidy
+
+    assert tidy("每年年电费节约约约680万元。") == "每年电费节约约680万元。"
+    assert tidy("面密度测量仪（（上海精测仪器有限公司）。") == "面密度测量仪（上海精测仪器有限公司）。"
+    assert tidy("项目部署了测量仪（。") == "项目部署了测量仪。"
+    assert tidy("（数据以设备部月报为准。") == "数据以设备部月报为准。"

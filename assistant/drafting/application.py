@@ -23,7 +23,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.drafting.compose import derive, formal, pair_sentence
+from assistant.drafting.compose import derive, formal, pair_sentence, tidy
 from assistant.drafting.extract import extract_facts, set_aside_reason
 from assistant.drafting.facts import Derived, MetricPair, SceneFacts
 from assistant.drafting.figures import FigureGuard, base_value, dimension
@@ -288,7 +288,7 @@ class Tracer:
 def _fit(sentences: list[str], limit: int) -> list[str]:
     budget = int(limit * FILL_RATIO)
     kept: list[str] = []
-    for sentence in sentences:
+    for sentence in map(tidy, sentences):
         if sentence and sentence not in kept and count_words("".join([*kept, sentence])) <= budget:
             kept.append(sentence)
     return kept
@@ -333,7 +333,11 @@ def pair_text(pair: MetricPair) -> str:
     b = [q for q in extract_quantities(pair.after) if q.is_metric]
     if a and b and a[0].unit == b[0].unit:
         return pair_sentence(pair)
-    verb = "提升至" if a and b and base_value(b[0]) > base_value(a[0]) else "缩短至"
+    # Values in different units, or bare numbers: the direction from the numbers as written.
+    before, after = (re.findall(r"\d+(?:\.\d+)?", v.replace(",", "")) for v in (pair.before, pair.after))
+    if not before or not after or float(before[0]) == float(after[0]):
+        return f"{pair.metric}由{pair.before}变为{pair.after}"
+    verb = "提升至" if float(after[0]) > float(before[0]) else "降至"
     return f"{pair.metric}由{pair.before}{verb}{pair.after}"
 
 

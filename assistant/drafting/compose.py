@@ -248,10 +248,36 @@ def _covered(statement: Statement, stated: str) -> bool:
     return bool(figures) and all(f in stated for f in figures)
 
 
+_DOUBLED = [
+    (re.compile(r"(?<!节)约(?:约)+"), "约"),
+    (re.compile(r"节约约(?:约)+"), "节约约"),  # 节约 + 约 is right once
+    (re.compile(r"每年年"), "每年"),
+    (re.compile(r"（（+"), "（"),
+    (re.compile(r"））+"), "）"),
+    (re.compile(r"[（(]\s*(?=[。，；])"), ""),  # "测量仪（。": a bracket whose content was taken out
+    (re.compile(r"[，,]{2,}"), "，"),
+    (re.compile(r"。{2,}"), "。"),
+]
+
+
+def tidy(sentence: str) -> str:
+    """Seams where pieces of the material were joined: doubled words and brackets, and a bracket left
+    open (its aside was set aside) — closed by dropping it."""
+    for doubled, single in _DOUBLED:
+        sentence = doubled.sub(single, sentence)
+    while sentence.count("（") > sentence.count("）"):
+        at = sentence.rfind("（") if sentence.rfind("（") > sentence.rfind("）") else sentence.find("（")
+        sentence = sentence[:at] + sentence[at + 1 :]
+    while sentence.count("）") > sentence.count("（"):
+        at = sentence.find("）")
+        sentence = sentence[:at] + sentence[at + 1 :]
+    return sentence
+
+
 def _fit(sentences: list[str], limit: int) -> str:
     budget = int(limit * FILL_RATIO)
     kept: list[str] = []
-    for sentence in sentences:
+    for sentence in map(tidy, sentences):
         if sentence and sentence not in kept and count_words("".join([*kept, sentence])) <= budget:
             kept.append(sentence)
     return "".join(kept)

@@ -201,7 +201,14 @@ def _void_figures(text: str) -> list[str]:
         follow = [q for q in quantities if q.start >= m.end() and q.start - m.end() <= 4]
         if follow:
             void.append(follow[0].text)
+    for m in _VOID_AFTER.finditer(text):  # "（之前群里说的168块是笔误）": the figure just before the words
+        ahead = [q for q in quantities if q.end <= m.start() and m.start() - q.end <= 3]
+        if ahead:
+            void.append(ahead[-1].text)
     return void
+
+
+_VOID_AFTER = re.compile(r"(?:是|为|属)?(?:笔误|口误|写错了|说错了|有误|不对|不准确)")
 
 
 _CLAUSE = re.compile(r"[^，,；;。]+")
@@ -210,6 +217,9 @@ _CLAUSE = re.compile(r"[^，,；;。]+")
 def _without(text: str, figures: list[str]) -> str:
     """``text`` without the clauses that carry a void figure or only the correction's wording."""
     p = _patterns()
+    # An aside in brackets that holds the void figure goes alone: "186块（之前说的168块是笔误）".
+    for figure in figures:
+        text = re.sub(rf"[（(][^（）()]*{re.escape(figure)}[^（）()]*[）)]", "", text)
     kept = []
     for clause in _CLAUSE.findall(text):
         if any(f in clause for f in figures):

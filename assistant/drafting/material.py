@@ -155,10 +155,19 @@ _UNIT_IN_HEADER = re.compile(r"^(.+?)[（(]([^）)]{1,8})[）)]$")
 _BARE_NUMBER = re.compile(r"^[\d,.]+$")
 
 
+_LATIN_UNIT_AFTER = re.compile(
+    r"^(.+?[\u4e00-\u9fff）)])\s+((?:[A-Za-z%℃³²·]+)(?:/[A-Za-z\u4e00-\u9fff]+)?)$"
+)
+
+
 def _unit_of(name: str) -> re.Match[str] | None:
-    """``金额（万元）`` names a unit; ``实施前(2022年)`` names a period, not a unit."""
-    unit = _UNIT_IN_HEADER.match(name)
-    return unit if unit and not re.search(r"\d|年|月|季度", unit.group(2)) else None
+    """``金额（万元）``, ``客户投诉（次/半年）`` and ``吨箔电耗 kWh/t`` name a unit; ``实施前(2022年)`` names a
+    period, not a unit."""
+    unit = _UNIT_IN_HEADER.match(name) or _LATIN_UNIT_AFTER.match(name)
+    if not unit or re.search(r"\d", unit.group(2)):
+        return None
+    rate = "/" in unit.group(2)  # 次/半年, 万元/年: a unit per period
+    return unit if rate or not re.search(r"年|月|季度", unit.group(2)) else None
 
 
 def _cell_statement(name: str, value: str) -> str:
