@@ -255,7 +255,8 @@ def _set_aside_reason(text: str) -> str:
 
 _SECTION = re.compile(
     r"^\s*(?:P\d+\s*)?(?P<hashes>#*)\s*(?P<mark>[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[）)]"
-    r"|第[一二三四五六七八九十]+[章节部分])?\s*(?P<title>[^。；;，,]{2,24}?)[：:]?\s*$"
+    r"|第[一二三四五六七八九十]+[章节部分]|附(?:表|件|录)?[\d一二三四五六七八九十]*[：:、])?\s*"
+    r"(?P<title>[^。；;，,]{2,30}?)[：:]?\s*$"
 )
 
 
@@ -266,7 +267,7 @@ def section_level(raw: str) -> int | None:
         return None
     if m["mark"]:
         mark = m["mark"]
-        return 0 if mark.startswith("第") else 2 if mark[0] in "（(" else 1
+        return 0 if mark.startswith(("第", "附")) else 2 if mark[0] in "（(" else 1
     return len(m["hashes"])
 
 
@@ -886,7 +887,7 @@ def _go_live(text: str) -> str:
 
 
 _NAMED = re.compile(
-    r"(?:(?:场景实例名称|实例名称|场景名称|项目名称)[^：:“\"「，。]{0,6}|^\s*(?:[-*•]|\d+[.、）)])?\s*名称\s*)"
+    r"(?:(?:申报用名称|申报名称|场景实例名称|实例名称|场景名称|项目名称|专案名称|课题名称)[^：:“\"「，。]{0,6}|^\s*(?:[-*•]|\d+[.、）)])?\s*名称\s*)"
     r"[:：]\s*[“\"「]?([^，。；”\"」]{2,40})[”\"」]?"
 )
 
@@ -919,11 +920,28 @@ _CALLED = re.compile(
 )
 
 
+_PROJECT_SUFFIX = re.compile(r"(?:技术改造|技改|改造升级|建设)?(?:项目|专案|工程)$")
+_DOCUMENT_SUFFIX = re.compile(
+    r"(?:项目)?(?:工作)?(?:阶段)?(?:汇报|总结|报告|验收报告|可行性研究报告|可研报告|通知书|说明|纪要|日志|周报|月报|方案|测算|清单|明细)$"
+)
+
+
+def instance_text(name: str) -> str:
+    """A project's title as a scene instance's name: "…燃烧先进过程控制技术改造项目 阶段汇报" →
+    "…燃烧先进过程控制"; a document's own name ("中标通知书") is no instance name."""
+    name = re.sub(r"\s+", " ", name).strip(" 。：:*")
+    name = _DOCUMENT_SUFFIX.sub("", name).strip()
+    if len(name) < 4:
+        return ""
+    return _PROJECT_SUFFIX.sub("", name).strip() or name
+
+
 def _instance_name(lines: list[_Line], material: Material) -> str:
-    for line in lines:
+    # The name the writer means to submit under ("申报用名称：…") beats the project's working title.
+    for line in sorted(lines, key=lambda x: "申报" not in x.text):
         m = _NAMED.search(line.text) or _CALLED.search(line.text)
-        if m:
-            return m.group(1).rstrip("。")
+        if m and (name := instance_text(m.group(1).rstrip("。"))):
+            return name
     for line in lines:
         raw = material.raw_lines.get(line.key, line.text)
         if m := _QUOTED_SCENE.search(raw):
@@ -961,6 +979,12 @@ def instance_from_title(material: Material) -> str:
     lines = [line for line in material.text.splitlines() if line.strip() and not line.startswith("【")]
     if lines and (about := re.match(r"^\s*关于(.{2,24}?)的(?:材料|情况|说明|素材)", lines[0])):
         return about.group(1)
+    # A slide deck's cover ("P1 封面" and the title under it); a notice's project in bold.
+    cover = next((i for i, line in enumerate(lines[:-1]) if re.match(r"^\s*(?:P\d+\s*)?封面\s*$", line)), None)
+    if cover is not None and instance_text(lines[cover + 1]):
+        return lines[cover + 1].strip()
+    if bold := re.search(r"\*\*([^*\n]{4,40}?(?:项目|工程))\*\*", material.text):
+        return bold.group(1)
     headings = [m.group(1) for line in lines if (m := re.match(r"^\s*#+\s*(.+)$", line))]
     titled = [lines[0]] if lines and is_label(lines[0]) and re.search(r"——|—|--", lines[0]) else []
     if (
@@ -1098,7 +1122,7 @@ def _read_sheet(
         if kind == "instance_name" or (
             _key_kind(label) == "item_name" and re.search(r"场景|scene", parent[0])
         ):
-            facts.instance_name = facts.instance_name or value
+            facts.instance_name = facts.instance_name or instance_text(value) or value
         elif kind == "company":
             facts.company = facts.company or value
         elif kind == "product":
@@ -1276,7 +1300,7 @@ def extract_facts(material: Material) -> SceneFacts:
     lines = [line for line in _lines(material) if line.key[0] not in sheet_files]
     facts.instance_name = facts.instance_name or _instance_name(_lines(material), material)
     usable = _mark_lines(lines, facts, material.raw_lines)
-    facts.title = instance_from_title(material)
+    facts.title = instance_text(instance_from_title(material))
     section = ""
     p_words, period_before = _patterns(), False
     for line in usable:

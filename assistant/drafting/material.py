@@ -193,13 +193,29 @@ _CHAT_PREFIX = re.compile(
 def split_sentences(text: str, file: str = "", first_index: int = 1) -> list[Sentence]:
     sentences: list[Sentence] = []
     for line_no, line in enumerate(_table_rows_as_statements(text.splitlines()), 1):
-        line = written_dates(_CHAT_PREFIX.sub("", line))
+        line = _without_contacts(written_dates(_CHAT_PREFIX.sub("", line)))
         for piece in _SENTENCE_END.split(line):
             piece = piece.strip(" \t>*-|#")
             if len(piece) >= 2:
                 index = first_index + len(sentences)
                 sentences.append(Sentence(index=index, line=line_no, text=piece, file=file))
     return sentences
+
+
+# How to reach someone is never a statement of a scene: a table's 联系方式 cell, a phone number, a
+# company's credit code. Only the clause that carries it goes; the rest of the line stays.
+_CONTACT = re.compile(
+    r"联系方式|联系电话|联系人|内线|传真|邮箱|信用代码|账号|开户行"
+    r"|(?<![\d.])(?:1[3-9]\d{9}|0\d{2,3}-\d{7,8})(?![\d.])|(?<![0-9A-Z])(?=[0-9A-Z]{18}(?![0-9A-Z]))(?=\S*[A-Z])\d"
+)
+
+
+def _without_contacts(line: str) -> str:
+    if not _CONTACT.search(line):
+        return line
+    clauses = re.split(r"([，,；;。])", line)
+    kept = [c for c in clauses[0::2] if not _CONTACT.search(c)]
+    return "，".join(c.strip() for c in kept if c.strip())
 
 
 def material_from_text(text: str, name: str = "材料") -> Material:
