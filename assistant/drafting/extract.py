@@ -691,6 +691,13 @@ _DATE_SPAN = re.compile(
 )
 _BEFORE_SPAN = re.compile(r"(?:投用前|上线前|改造前|实施前|建设前)\s*[（(](\d{4}\s*年[^）)]{0,20})[）)]")
 _AFTER_SPAN = re.compile(r"(?:投用后|上线后|改造后|实施后|建成后)\s*[（(](\d{4}\s*年[^）)]{0,20})[）)]")
+# "改造前数据取2024年度均值，改造后数据取2025年二、三季度（4月—9月）均值": each side names its own span.
+_SIDE = (
+    r"(\d{4}\s*年(?:度|全年|上半年|下半年)?(?:[一二三四、]{1,7}季度|Q[1-4](?:\s*[+–—-]\s*Q?[1-4])?"
+    r"|\d{1,2}\s*(?:[—–~-]\s*\d{1,2}\s*)?月)?(?:\s*[（(]\d{1,2}月?\s*[—–~-]\s*\d{1,2}月[）)])?)"
+)
+_BEFORE_SAID = re.compile(rf"(?:投用前|上线前|改造前|实施前|建设前)[^，。；\d]{{0,8}}?{_SIDE}")
+_AFTER_SAID = re.compile(rf"(?:投用后|上线后|改造后|实施后|建成后)[^，。；\d]{{0,8}}?{_SIDE}")
 
 
 def _period(text: str) -> str:
@@ -699,6 +706,9 @@ def _period(text: str) -> str:
     base = _BEFORE_SPAN.search(text)
     if span and base:  # "实施前(2022年) … 实施后(2024年1-10月)": both sides of the comparison
         return f"{base.group(1)}与{span.group(1)}对比"
+    said_before, said_after = _BEFORE_SAID.search(text), _AFTER_SAID.search(text)
+    if said_before and said_after and not span:
+        return f"{said_before.group(1)}与{said_after.group(1)}对比"
     if span:
         return span.group(0).replace("（", "").replace("）", "").replace("(", "").replace(")", "")
     label = p.period_label.search(text)
@@ -778,12 +788,20 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
         ]
     if not money:
         return False
-    if (
-        extract_changes(text)
-        or _ARROW.search(text)
-        or (p.before_words.search(text) and p.after_words.search(text) and not _NOTHING_BEFORE.search(text))
-    ):
-        return False  # 备件库存金额由260万元降至185万元: a result, not a cost
+
+    def a_result(segment: str) -> bool:  # 备件库存金额由260万元降至185万元: a result, not a cost
+        return bool(
+            extract_changes(segment)
+            or _ARROW.search(segment)
+            or (
+                p.before_words.search(segment)
+                and p.after_words.search(segment)
+                and not _NOTHING_BEFORE.search(segment)
+            )
+        )
+
+    if a_result(text) and all(a_result(_segment_of(text, q.start)) for q in money):
+        return False
     bases = _bases(text)
     in_returns = bool(re.search(r"收益|效益|节约|节省", section))
     in_costs = bool(re.search(r"投资|供应商|钱|费用|合同|报价|采购", section)) and not in_returns
@@ -794,7 +812,11 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
         clause_start = max(text.rfind(c, 0, q.start) for c in "，,；;。")
         ends = [i for i in (text.find(c, q.end) for c in "，,；;。") if i >= 0]
         clause = text[clause_start + 1 : min(ends) if ends else len(text)]  # never the next sentence's words
-        if _UNIT_PRICE.search(text[max(0, q.start - 6) : q.start]):
+        # A result's segment may go on to a saving of its own ("由每班3人减为1人，节约人工费用约54万元").
+        in_result = a_result(clause) or (
+            a_result(_segment_of(text, q.start)) and not _STRONG_RETURN.search(clause)
+        )
+        if _UNIT_PRICE.search(text[max(0, q.start - 6) : q.start]) or in_result:
             continue
         if any(start <= q.start < end for start, end in bases):
             continue
@@ -834,6 +856,14 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
                 facts.investment_items.append(amount)
             used = True
     return used
+
+
+def _segment_of(text: str, at: int) -> str:
+    """The ；/。-segment of ``text`` around ``at``: "看火工由每班3人减为每班1人" is one, the 54万元 after the
+    next ；another."""
+    start = max(text.rfind(c, 0, at) for c in "；;。") + 1
+    ends = [i for i in (text.find(c, at) for c in "；;。") if i >= 0]
+    return text[start : min(ends) if ends else len(text)]
 
 
 _FILLER_LABEL = re.compile(
@@ -980,7 +1010,9 @@ def instance_from_title(material: Material) -> str:
     if lines and (about := re.match(r"^\s*关于(.{2,24}?)的(?:材料|情况|说明|素材)", lines[0])):
         return about.group(1)
     # A slide deck's cover ("P1 封面" and the title under it); a notice's project in bold.
-    cover = next((i for i, line in enumerate(lines[:-1]) if re.match(r"^\s*(?:P\d+\s*)?封面\s*$", line)), None)
+    cover = next(
+        (i for i, line in enumerate(lines[:-1]) if re.match(r"^\s*(?:P\d+\s*)?封面\s*$", line)), None
+    )
     if cover is not None and instance_text(lines[cover + 1]):
         return lines[cover + 1].strip()
     if bold := re.search(r"\*\*([^*\n]{4,40}?(?:项目|工程))\*\*", material.text):

@@ -111,6 +111,10 @@ def _table_rows_as_statements(lines: list[str]) -> list[str]:
         if header and len(cells) < len(header):  # a row whose last cells (备注…) were left empty
             cells = cells + [""] * (len(header) - len(cells))
         names = header if header and len(header) == len(cells) else [""] * len(cells)
+        if planned := [j for j, n in enumerate(names) if j and _PLAN_HEADER.search(n)]:
+            # "可研目标 | 实际达成": a target column is no result; the row keeps what was achieved.
+            cells = [c for j, c in enumerate(cells) if j not in planned]
+            names = [n for j, n in enumerate(names) if j not in planned]
         if names[0] in _ROW_NUMBER_HEADERS:  # 序号 1, 2, 3… labels nothing
             cells, names = cells[1:], names[1:]
         # A 单位 column belongs to every bare number of its row: "改造前6小时", not "单位小时，改造前6";
@@ -152,7 +156,8 @@ _UNIT_HEADERS = {"单位", "计量单位", "单位名称"}
 _UNIT_CELL = re.compile(r"^(?!.*(?:公司|部|中心|课|厂|院|所)).{0,8}$")
 _ROW_NUMBER_HEADERS = {"序号", "编号", "序", "No", "NO", "No.", "#"}
 _UNIT_IN_HEADER = re.compile(r"^(.+?)[（(]([^）)]{1,8})[）)]$")
-_BARE_NUMBER = re.compile(r"^[\d,.]+$")
+_BARE_NUMBER = re.compile(r"^[±+]?[\d,.]+$")
+_PLAN_HEADER = re.compile(r"目标|计划值|预测|预计|设计值")
 
 
 _LATIN_UNIT_AFTER = re.compile(
