@@ -453,3 +453,22 @@ def test_joins_leave_no_doubled_words_or_open_brackets() -> None:
     assert tidy("面密度测量仪（（上海精测仪器有限公司）。") == "面密度测量仪（上海精测仪器有限公司）。"
     assert tidy("项目部署了测量仪（。") == "项目部署了测量仪。"
     assert tidy("（数据以设备部月报为准。") == "数据以设备部月报为准。"
+
+
+def test_products_subtotals_and_contacts_in_a_cost_list_are_read_as_a_writer_means_them() -> None:
+    facts = extract_facts(
+        material_from_text(
+            "专案正式名称（跟集团IT对过）：SMT及组装线AGV物料精准配送。\n"
+            "- AGV 12 台 × 18 万 = 216 万；RCS 调度软体 38 万 → 苏州迅行 合计 254 万\n"
+            "- 设备合同价420万，安装调试30万，合计450万\n"
+            "- 供应商联络窗口：迅行 周sir 0512-6287 3390；智料 业务 Amy。\n"
+        )
+    )
+    assert facts.instance_name == "SMT及组装线AGV物料精准配送"
+    assert [(a.item, a.amount) for a in facts.investment_items][:2] == [
+        ("AGV", "216 万"),
+        ("RCS 调度软体", "38 万"),
+    ]
+    assert "254 万" not in [a.amount for a in facts.investment_items]  # a supplier's subtotal
+    assert facts.investment_total is not None and facts.investment_total.amount == "450万"
+    assert not any("0512" in s.text or "周sir" in s.text for s in facts.statements)

@@ -8,6 +8,7 @@ returns and payback are read, and what is left are statements, each given the pa
 
 from __future__ import annotations
 
+import math
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -751,11 +752,17 @@ _GENERIC_LABEL = re.compile(r"^(?:合同金额|金额|费用|价格|合同价|�
 _BASIS = re.compile(r"(?<!（)(?<!\()按[^，。；;）)]{0,16}?(?:算|计|折算|测算)")
 
 
+_POINTS_TO = re.compile(r"\s*(?:→|->|⟶|➝)\s*")  # "38万 → 苏州迅行": who the amount went to
+_PRODUCT = re.compile(r"[\d.,]+\s*[^\d，,。；;=×xX*]{0,6}\s*[×xX*]\s*[\d.,]+[^\d，,。；;=]{0,8}?(?==|＝)")
+
+
 def _bases(text: str) -> list[tuple[int, int]]:
     """Spans of figures that are the basis of a computation rather than an item: a 按…算 clause, and
     within one ；-segment the clause just before it when a money figure follows it
     ("在制品资金占用减少850万元，按年利率4.35%算，财务费用省约37万")."""
     spans: list[tuple[int, int]] = []
+    # "AGV 12台 × 18万 = 216万": the factors are bases, the product is the amount.
+    spans += [(m.start(), m.end()) for m in _PRODUCT.finditer(text)]
     for segment in re.finditer(r"[^；;。]+", text):
         seg = segment.group(0)
         for m in _BASIS.finditer(seg):
@@ -807,6 +814,7 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
     in_costs = bool(re.search(r"投资|供应商|钱|费用|合同|报价|采购", section)) and not in_returns
     # (a cost section still holds returns its words name: "外仓一年租金180万元" under 【钱】)
     used = False
+    seen: list[tuple[Quantity, int]] = []  # the amounts taken so far, with where they stand
     previous: tuple[str, bool] | None = None  # (sentence, was a return) of the amount before
     for q in money:
         clause_start = max(text.rfind(c, 0, q.start) for c in "，,；;。")
@@ -838,6 +846,18 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
         if neutral and previous is not None and previous[0] == sentence:
             is_return = previous[1]  # "每年省人工约72万，油漆约40万": the list goes on as it began
         previous = (sentence, is_return)
+        # Only a subtotal said of a supplier ("→ 苏州迅行 合计254万"); "…，合计450万" is the scene's total.
+        of_supplier = bool(_POINTS_TO.search(clause) or _orgs(clause))
+        if (
+            of_supplier
+            and re.search(r"合计|小计|共计|共", text[max(0, q.start - 6) : q.start])
+            and any(
+                math.isclose(sum(a.value for a, _ in seen[-k:]), q.value, rel_tol=1e-6)
+                for k in range(2, len(seen) + 1)
+            )
+        ):
+            continue  # "216万；软件38万 → 某公司合计254万": a subtotal of the amounts just listed
+        seen.append((q, q.start))
         item = _item_label(text, q, clause_start, several=len(money) > 1) or ""
         amount = Amount(item=item, amount=q.text, source=source)
         # "平台软件及实施：某公司，合计138万元" is one item's total; "总计340万元" is the scene's.
@@ -881,6 +901,8 @@ def _item_label(text: str, q: Quantity, clause_start: int, several: bool = False
     clause = re.sub(r"^[^：:]*[：:]", "", clause)
     clause = re.sub(r"^\s*(?:\d+[.、）)]|[（(]\d+[）)])\s*", "", clause)  # "3）设备合同价420万": a list mark
     clause = re.sub(r"^\s*其中", "", clause)  # the sentence pattern says 其中 itself
+    clause = _PRODUCT.sub("", clause).rstrip("=＝ ")  # "AGV 12台 × 18万 = 216万": the item is AGV
+    clause = _POINTS_TO.split(clause)[0]
     settled = re.match(r"^(?:后来|最后|最终)?(?:合同)?(?:谈到|谈下来|签的是|定的是|签了)", clause.strip())
     if settled:
         return "合同价"  # "后来合同谈到152万": the price settled, whatever the clause said before it
@@ -917,7 +939,7 @@ def _go_live(text: str) -> str:
 
 
 _NAMED = re.compile(
-    r"(?:(?:申报用名称|申报名称|场景实例名称|实例名称|场景名称|项目名称|专案名称|课题名称)[^：:“\"「，。]{0,6}|^\s*(?:[-*•]|\d+[.、）)])?\s*名称\s*)"
+    r"(?:(?:申报用名称|申报名称|场景实例名称|实例名称|场景名称|项目名称|专案名称|课题名称|(?:专案|项目|场景)正式名称)(?:[（(][^）)]{0,16}[）)]|[^：:“\"「，。]){0,6}|^\s*(?:[-*•]|\d+[.、）)])?\s*名称\s*)"
     r"[:：]\s*[“\"「]?([^，。；”\"」]{2,40})[”\"」]?"
 )
 

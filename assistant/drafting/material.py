@@ -199,6 +199,7 @@ def split_sentences(text: str, file: str = "", first_index: int = 1) -> list[Sen
     sentences: list[Sentence] = []
     for line_no, line in enumerate(_table_rows_as_statements(text.splitlines()), 1):
         line = _without_contacts(written_dates(_CHAT_PREFIX.sub("", line)))
+        line = re.sub(r"\*\*|__", "", line)  # Markdown emphasis is how it was typed, not what it says
         for piece in _SENTENCE_END.split(line):
             piece = piece.strip(" \t>*-|#")
             if len(piece) >= 2:
@@ -210,8 +211,8 @@ def split_sentences(text: str, file: str = "", first_index: int = 1) -> list[Sen
 # How to reach someone is never a statement of a scene: a table's 联系方式 cell, a phone number, a
 # company's credit code. Only the clause that carries it goes; the rest of the line stays.
 _CONTACT = re.compile(
-    r"联系方式|联系电话|联系人|内线|传真|邮箱|信用代码|账号|开户行"
-    r"|(?<![\d.])(?:1[3-9]\d{9}|0\d{2,3}-\d{7,8})(?![\d.])|(?<![0-9A-Z])(?=[0-9A-Z]{18}(?![0-9A-Z]))(?=\S*[A-Z])\d"
+    r"联系方式|联系电话|联系人|联络窗口|联络人|内线|传真|邮箱|信用代码|账号|开户行"
+    r"|(?<![\d.])(?:1[3-9]\d(?:[\s-]?\d{4}){2}|0\d{2,3}-\d{3,4}\s?\d{4})(?![\d.])|(?<![0-9A-Z])(?=[0-9A-Z]{18}(?![0-9A-Z]))(?=\S*[A-Z])\d"
 )
 
 
