@@ -472,3 +472,10 @@ def test_products_subtotals_and_contacts_in_a_cost_list_are_read_as_a_writer_mea
     assert "254 万" not in [a.amount for a in facts.investment_items]  # a supplier's subtotal
     assert facts.investment_total is not None and facts.investment_total.amount == "450万"
     assert not any("0512" in s.text or "周sir" in s.text for s in facts.statements)
+
+
+def test_a_titles_own_aside_does_not_set_aside_the_lines_below_it() -> None:
+    facts = extract_facts(
+        material_from_text("# 窑炉能源管控——申报材料（整理中，别外发）\n单耗原来318立方米，现在285立方米。\n")
+    )
+    assert [(p.before, p.after) for p in facts.pairs] == [("318立方米", "285立方米")]

@@ -37,7 +37,9 @@ def _formal_words() -> list[tuple[re.Pattern[str], str]]:
 
 
 _SPEAKER = re.compile(r"^[\u4e00-\u9fff]{1,4}(?:工|总|主任|经理|部长|科长|老师|师傅)?[:：]\s*")
-_LIST_MARK = re.compile(r"^\s*(?:\d+[.、）)]|[（(]\d+[）)]|[-*•>▲■]+)\s*")
+_LIST_MARK = re.compile(
+    r"^\s*(?:\d+[.、）)]|[（(]\d+[）)]|[（(][一二三四五六七八九十]+[）)]|[一二三四五六七八九十]+、|[-*•>▲■]+)\s*"
+)
 _BRACKETS = re.compile(r"[【\[]([^】\]]*)[】\]]|[<>]|\{[^}]*\}")
 _ARROWS = re.compile(r"\s*(?:→|->|⟶|➝|←)\s*")
 
@@ -180,6 +182,16 @@ def economics_sentences(facts: SceneFacts) -> list[str]:
     return out
 
 
+_NOT_A_SYSTEM = re.compile(r"^(?:供应商|厂家|厂商|实施方|实施单位|集成商|乙方|供货方|合作方|单位名称)?$")
+
+
+def system_words(system: str) -> str:
+    """What an implementer supplied, as words of a sentence: no arrows, marks or list numbers, and
+    nothing when the words only say "supplier" ("→ 供应商：…")."""
+    said = _ARROWS.sub("", _LIST_MARK.sub("", system)).strip(" ：:，,；;*")
+    return "" if _NOT_A_SYSTEM.match(said) else said
+
+
 def implementer_sentence(facts: SceneFacts, already: str = "") -> str:
     """Every implementer the technical statements do not already name, in one sentence."""
     p = patterns()["技术方案"]
@@ -187,6 +199,7 @@ def implementer_sentence(facts: SceneFacts, already: str = "") -> str:
     for imp in facts.implementers:
         if imp.name in already:
             continue
+        imp = imp.model_copy(update={"system": system_words(imp.system)})
         if imp.in_house:
             said.append(
                 (p["in_house"] if imp.system else p["in_house_bare"]).format(system=imp.system, name=imp.name)

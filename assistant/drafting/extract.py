@@ -105,6 +105,9 @@ def _source(sentence: Sentence) -> Source:
 _ORG = re.compile(
     r"[\u4e00-\u9fffA-Za-z0-9（）()]{2,30}?(?:股份有限公司|有限责任公司|有限公司|股份公司|集团公司|集团|研究院|研究所|设计院|大学)"
 )
+_ORG_ONLY = re.compile(
+    r"[\u4e00-\u9fffA-Za-z0-9（）()]{2,30}?(?:股份有限公司|有限责任公司|有限公司|集团)\s*[\u4e00-\u9fff]{0,6}(?:部|中心|课|科|处)?"
+)
 _ORG_LEAD = re.compile(
     r".*?(?:由|是|为|选用|选的|找的|请的|采用|用的|和|与|跟|给|向|从|供应商|厂家|厂商|实施方|集成商|乙方|甲方|供货方|卖方)[:：]?"
 )
@@ -263,7 +266,8 @@ _SECTION = re.compile(
 
 def section_level(raw: str) -> int | None:
     """How deep a heading line sits (第一章 0, # 1, 一、 1, ## 2, （一） 2…); None for a line of text."""
-    m = _SECTION.match(raw)
+    # "四、实施效果（…，两条线合计）": an aside in brackets after the heading's start is not its title.
+    m = _SECTION.match(re.sub(r"(?<=.)[（(][^）)]*[）)]", "", raw.strip()))
     if not m or not (m["hashes"] or m["mark"]) or any(q.is_metric for q in extract_quantities(m["title"])):
         return None
     if m["mark"]:
@@ -292,7 +296,10 @@ def _mark_lines(
             level = None  # a subsection of the section set aside
         if level is not None:
             set_aside = None
-            if reason := _set_aside_reason(line.text):
+            reason = _set_aside_reason(line.text)
+            # A section of plans or of the company goes whole; a title's own aside ("——材料，别外发")
+            # says nothing about the lines below it.
+            if reason.startswith(("计划", "企业基本信息")):
                 set_aside = (level, reason)
                 facts.excluded.append(Note(text=line.text, reason=reason, source=source))
                 continue
@@ -413,6 +420,8 @@ def _implementers(line: _Line) -> list[Implementer]:
     found = []
     own_label = label if label and not _SUPPLIER_LABEL.match(label) else ""
     for name in _orgs(text):
+        if re.match(rf"{re.escape(name)}\s*[\u4e00-\u9fff]{{2,4}}(?:部|中心|课|科)", text[text.find(name) :]):
+            continue  # "某某有限公司 设备部": the applicant's own department, on a cover or a signature
         system = own_label if own_label and name not in own_label else _system_before(text, name)
         if not system and (
             supplied := re.search(
@@ -1400,6 +1409,8 @@ def extract_facts(material: Material) -> SceneFacts:
                 continue
             if piece.endswith(("？", "?")):
                 continue  # "改造前的基数谁来给一下？": a question in the notes, not a fact
+            if _ORG_ONLY.fullmatch(piece):
+                continue  # "南昌某某有限公司 设备部" on a cover: who wrote it, not what was done
             if part:
                 labelled[len(statements)] = part
             statements.append((piece, _source(line.sentences[0])))

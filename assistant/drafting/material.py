@@ -200,6 +200,7 @@ def split_sentences(text: str, file: str = "", first_index: int = 1) -> list[Sen
     for line_no, line in enumerate(_table_rows_as_statements(text.splitlines()), 1):
         line = _without_contacts(written_dates(_CHAT_PREFIX.sub("", line)))
         line = re.sub(r"\*\*|__", "", line)  # Markdown emphasis is how it was typed, not what it says
+        line = re.sub(r"[①-⑳]\s*", "", line)  # circled list numbers mark items, they are no figures
         for piece in _SENTENCE_END.split(line):
             piece = piece.strip(" \t>*-|#")
             if len(piece) >= 2:

@@ -24,6 +24,11 @@ _SHORT_YEAR = re.compile(
 )
 # FY2024 W14–W26
 _FISCAL_WEEKS = re.compile(rf"FY\s*((?:19|20)\d{{2}})\s*W(\d{{1,2}}){_DASH}W?(\d{{1,2}})", re.IGNORECASE)
+# 24.12平台上线 / 25.3正式运行: a month of a two-digit year, told by what happened then
+_SHORT_MONTH = re.compile(
+    r"(?<![\d.])([12]\d)\.(\d{1,2})(?![\d.%])(?=\s*(?:平台|系统|项目|产线|设备)?\s*(?:正式|全面)?"
+    r"(?:上线|运行|投用|投运|投产|开工|验收|完成|启动|切换|签订|签约|到货|安装))"
+)
 _VERSUS = re.compile(r"\s+(?:vs\.?|VS\.?|v\.s\.)\s+")
 
 
@@ -50,6 +55,9 @@ def written_dates(text: str) -> str:
             else m[0]
         ),
         text,
+    )
+    text = _SHORT_MONTH.sub(
+        lambda m: f"20{m[1]}年{int(m[2])}月" if _valid(m[2]) and 15 <= int(m[1]) <= 35 else m[0], text
     )
     text = _SHORT_YEAR.sub(lambda m: f"20{m[1]}年" if 15 <= int(m[1]) <= 35 else m[0], text)
     text = _FISCAL_WEEKS.sub(lambda m: f"{m[1]}财年第{int(m[2])}—{int(m[3])}周", text)
