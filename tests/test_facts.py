@@ -479,3 +479,30 @@ def test_a_titles_own_aside_does_not_set_aside_the_lines_below_it() -> None:
         material_from_text("# 窑炉能源管控——申报材料（整理中，别外发）\n单耗原来318立方米，现在285立方米。\n")
     )
     assert [(p.before, p.after) for p in facts.pairs] == [("318立方米", "285立方米")]
+
+
+# A cost sheet whose 合计 includes a row marked as not part of the scene, and a returns table whose
+# amount column is called 金额 — written for this test.
+COST_SHEET = """一、投资明细
+| 序号 | 项目 | 金额（万元） | 备注 |
+|---|---|---|---|
+| 1 | 立体货架 | 268 | |
+| 2 | WMS软件 | 85 | |
+| 3 | 屋顶光伏 | 138 | 不计入本场景 |
+| | 合计 | 491 | |
+| | 其中本场景（1—2项） | 353 | |
+二、年收益测算
+| 项目 | 测算依据 | 金额（万元/年） | 备注 |
+|---|---|---|---|
+| 仓储人工节约 | 减少13人×8万元/人·年 | 104 | |
+| 库存资金占用减少 | 周转加快 | 25 | 口径待财务确认，先不算进合计 |
+| 合计（1项） | | 104 | |
+"""
+
+
+def test_a_cost_sheet_gives_the_scenes_own_total_and_returns_under_an_amount_column() -> None:
+    facts = extract_facts(material_from_text(COST_SHEET))
+    assert facts.investment_total is not None and facts.investment_total.amount == "353万元"
+    assert [a.amount for a in facts.investment_items] == ["268万元", "85万元"]
+    assert [a.amount for a in facts.returns] == ["104万元"]
+    assert any("25" in c.text for c in facts.caveats)

@@ -761,6 +761,8 @@ _GENERIC_LABEL = re.compile(r"^(?:合同金额|金额|费用|价格|合同价|�
 _BASIS = re.compile(r"(?<!（)(?<!\()按[^，。；;）)]{0,16}?(?:算|计|折算|测算)")
 
 
+_GENERIC_MONEY = re.compile(r"金额|费用|价格")
+_THIS_SCENE = re.compile(r"(?:其中)?本(?:场景|项目)(?:合计|小计|投资)?")
 _POINTS_TO = re.compile(r"\s*(?:→|->|⟶|➝)\s*")  # "38万 → 苏州迅行": who the amount went to
 _PRODUCT = re.compile(r"[\d.,]+\s*[^\d，,。；;=×xX*]{0,6}\s*[×xX*]\s*[\d.,]+[^\d，,。；;=]{0,8}?(?==|＝)")
 
@@ -833,8 +835,9 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
         in_result = a_result(clause) or (
             a_result(_segment_of(text, q.start)) and not _STRONG_RETURN.search(clause)
         )
-        if _UNIT_PRICE.search(text[max(0, q.start - 6) : q.start]) or in_result:
-            continue
+        per_unit = re.match(r"\s*/\s*(?:人|台|套|个|吨|件|月|平方米|m)", text[q.end : q.end + 4])
+        if _UNIT_PRICE.search(text[max(0, q.start - 6) : q.start]) or in_result or per_unit:
+            continue  # 8万元/人·年 is a rate a return is computed from, not a return
         if any(start <= q.start < end for start, end in bases):
             continue
         before = text[max(0, q.start - 8) : q.start]
@@ -850,7 +853,8 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
                 said_return = True
             elif p.investment.search(label_says) and not _STRONG_RETURN.search(clause):
                 said_return = False
-        is_return = said_return or (in_returns and not p.investment.search(clause))
+        # Under a returns heading a table's 金额 column names no investment.
+        is_return = said_return or (in_returns and not p.investment.search(_GENERIC_MONEY.sub("", clause)))
         neutral = not p.returns.search(clause) and not p.investment.search(clause) and not _orgs(clause)
         if neutral and previous is not None and previous[0] == sentence:
             is_return = previous[1]  # "每年省人工约72万，油漆约40万": the list goes on as it began
@@ -868,10 +872,17 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
             continue  # "216万；软件38万 → 某公司合计254万": a subtotal of the amounts just listed
         seen.append((q, q.start))
         item = _item_label(text, q, clause_start, several=len(money) > 1) or ""
+        this_scene = bool(_THIS_SCENE.search(text[: q.start]))
+        if this_scene:
+            item = _THIS_SCENE.search(text[: q.start]).group(0)
         amount = Amount(item=item, amount=q.text, source=source)
         # "平台软件及实施：某公司，合计138万元" is one item's total; "总计340万元" is the scene's.
         names_item = bool(_orgs(clause) or p.in_house.search(clause) or (item and not p.total.search(item)))
-        is_total = bool(p.total.search(text[max(0, q.start - 10) : q.start])) and not names_item
+        # A table row labelled 合计（1—3项） totals the rows above it, whatever its amount column is called.
+        row_total = bool(p.total.search(re.split(r"[，,]", text, maxsplit=1)[0])) and len(money) == 1
+        is_total = (
+            bool(p.total.search(text[max(0, q.start - 10) : q.start])) and not names_item
+        ) or row_total
         if is_return:
             if is_total and facts.returns:
                 facts.returns_total = amount
@@ -879,8 +890,12 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
                 facts.returns.append(amount)
             used = True
         elif in_costs or p.investment.search(text) or _orgs(text) or p.in_house.search(text):
-            if is_total:
-                facts.investment_total = amount
+            if is_total or (this_scene and facts.investment_total):
+                # "合计720万元 … 其中本场景（1—5项）582万元": the scene's own share is its total.
+                if this_scene or not (
+                    facts.investment_total and _THIS_SCENE.search(facts.investment_total.item)
+                ):
+                    facts.investment_total = amount
             else:
                 facts.investment_items.append(amount)
             used = True
