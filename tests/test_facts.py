@@ -506,3 +506,17 @@ def test_a_cost_sheet_gives_the_scenes_own_total_and_returns_under_an_amount_col
     assert [a.amount for a in facts.investment_items] == ["268万元", "85万元"]
     assert [a.amount for a in facts.returns] == ["104万元"]
     assert any("25" in c.text for c in facts.caveats)
+
+
+def test_a_wrapped_line_is_one_statement_and_a_settlement_price_replaces_the_bid() -> None:
+    facts = extract_facts(
+        material_from_text(
+            "一、投资构成（单位：万元）\n1. 江西某某智控科技有限公司（EMS平台）\n"
+            "   中标价486.5万元；双方签订补充协议，取消3#线内容，\n"
+            "   合同价核减33.7万元，结算价452.8万元。以452.8万元计。\n"
+            "2. 佛山某某窑炉技术有限公司（燃烧器改造）：128万元\n   合计：580.8万元\n"
+        )
+    )
+    assert "486.5万元" in facts.superseded
+    assert [a.amount for a in facts.investment_items] == ["452.8万元", "128万元"]
+    assert facts.investment_total is not None and facts.investment_total.amount == "580.8万元"

@@ -205,6 +205,15 @@ def _void_figures(text: str) -> list[str]:
         follow = [q for q in quantities if q.start >= m.end() and q.start - m.end() <= 4]
         if follow:
             void.append(follow[0].text)
+    if settled := re.search(r"结算(?:价|金额|为)", text):
+        # A settlement price replaces the bid or contract price of the same line, whichever ；-segment.
+        void += [
+            q.text
+            for q in quantities
+            if q.kind == "money"
+            and q.start < settled.start()
+            and re.search(r"(?:中标|投标|报|合同)价[为是:：]?约?$", text[max(0, q.start - 6) : q.start])
+        ]
     for m in _VOID_AFTER.finditer(text):  # "（之前群里说的168块是笔误）": the figure just before the words
         ahead = [q for q in quantities if q.end <= m.start() and m.start() - q.end <= 3]
         if ahead:
@@ -761,7 +770,7 @@ _GENERIC_LABEL = re.compile(r"^(?:合同金额|金额|费用|价格|合同价|�
 _BASIS = re.compile(r"(?<!（)(?<!\()按[^，。；;）)]{0,16}?(?:算|计|折算|测算)")
 
 
-_GENERIC_MONEY = re.compile(r"金额|费用|价格")
+_GENERIC_MONEY = re.compile(r"金额|费用|价格|合计|总计|共计|一共|总共")  # name no investment by themselves
 _THIS_SCENE = re.compile(r"(?:其中)?本(?:场景|项目)(?:合计|小计|投资)?")
 _POINTS_TO = re.compile(r"\s*(?:→|->|⟶|➝)\s*")  # "38万 → 苏州迅行": who the amount went to
 _PRODUCT = re.compile(r"[\d.,]+\s*[^\d，,。；;=×xX*]{0,6}\s*[×xX*]\s*[\d.,]+[^\d，,。；;=]{0,8}?(?==|＝)")
@@ -835,6 +844,10 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
         in_result = a_result(clause) or (
             a_result(_segment_of(text, q.start)) and not _STRONG_RETURN.search(clause)
         )
+        if re.search(
+            r"(?:核减|优惠|让利|折让|降价|下浮)[了约]?$", text[max(0, q.start - 5) : q.start]
+        ) or any(a.value == q.value for a, _ in seen):
+            continue  # an adjustment of a price, or the same amount said again ("以452.8万元计")
         per_unit = re.match(r"\s*/\s*(?:人|台|套|个|吨|件|月|平方米|m)", text[q.end : q.end + 4])
         if _UNIT_PRICE.search(text[max(0, q.start - 6) : q.start]) or in_result or per_unit:
             continue  # 8万元/人·年 is a rate a return is computed from, not a return
@@ -935,10 +948,12 @@ def _item_label(text: str, q: Quantity, clause_start: int, several: bool = False
         first = re.split(r"[，,]", text, maxsplit=1)[0]
         if first and not extract_quantities(first) and not _orgs(first):
             return _FILLER.sub("", first.strip())[:24]
-    clause = re.sub(r"(?:合计|共计|一共|总计|是|为|了|达)?(?:大约|大概|差不多|约)?$", "", clause.strip())
+    clause = re.sub(
+        r"(?:合计|共计|一共|总计|是|为|了|达)?(?:大约|大概|差不多|(?<!节)约)?$", "", clause.strip()
+    )
     clause = _FILLER.sub("", clause)
     clause = re.sub(r"(?:一共|共|合计|总共|一年|每年|全年)(?:约|大概|大约|差不多)?$", "", clause)
-    clause = re.sub(r"(?:约|大概|大约|差不多)$", "", clause)
+    clause = re.sub(r"(?:(?<!节)约|大概|大约|差不多)$", "", clause)  # 节约 keeps its 约
     return clause[:24]
 
 

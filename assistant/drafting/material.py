@@ -195,9 +195,20 @@ _CHAT_PREFIX = re.compile(
 )
 
 
+def _joined_wraps(lines: list[str]) -> list[str]:
+    """A sentence wrapped onto an indented next line ("…取消3#线计量内容，" / "   合同价核减…") is one line
+    again, stated where it began; the continued line is left empty so line numbers stay."""
+    out = list(lines)
+    for i in range(len(out) - 1, 0, -1):
+        line, above = out[i], out[i - 1]
+        if line[:1] in (" ", "\t", "　") and line.strip() and above.rstrip().endswith(("，", "、", ",")):
+            out[i - 1], out[i] = above.rstrip() + line.strip(), ""
+    return out
+
+
 def split_sentences(text: str, file: str = "", first_index: int = 1) -> list[Sentence]:
     sentences: list[Sentence] = []
-    for line_no, line in enumerate(_table_rows_as_statements(text.splitlines()), 1):
+    for line_no, line in enumerate(_table_rows_as_statements(_joined_wraps(text.splitlines())), 1):
         line = _without_contacts(written_dates(_CHAT_PREFIX.sub("", line)))
         line = re.sub(r"\*\*|__", "", line)  # Markdown emphasis is how it was typed, not what it says
         line = re.sub(r"[①-⑳]\s*", "", line)  # circled list numbers mark items, they are no figures
