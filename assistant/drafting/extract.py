@@ -830,7 +830,10 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
     if a_result(text) and all(a_result(_segment_of(text, q.start)) for q in money):
         return False
     bases = _bases(text)
-    in_returns = bool(re.search(r"收益|效益|节约|节省", section))
+    # "五、投资和效益" names both: the words of each line decide.
+    in_returns = bool(re.search(r"收益|效益|节约|节省", section)) and not re.search(
+        r"投资|投入|费用|造价", section
+    )
     in_costs = bool(re.search(r"投资|供应商|钱|费用|合同|报价|采购", section)) and not in_returns
     # (a cost section still holds returns its words name: "外仓一年租金180万元" under 【钱】)
     used = False
