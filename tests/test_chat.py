@@ -107,6 +107,12 @@ def test_an_instance_name_correction_changes_the_title_only(shipped_index: Path)
     assert project.draft.instance == "压铸件外观视觉检测"
 
 
+def test_a_name_said_after_a_colon_keeps_no_colon(shipped_index: Path) -> None:
+    project = project_with_draft()
+    turn(project, Settings(data_dir=shipped_index), "名称就叫：生箔工序在线面密度闭环控制")
+    assert project.draft.instance == "生箔工序在线面密度闭环控制"
+
+
 def test_a_scene_choice_by_number_moves_the_draft_to_that_domain(shipped_index: Path) -> None:
     from assistant.workspace import Candidate
 

@@ -48,6 +48,22 @@ MATERIAL = SAMPLES_DIR / "sample-material.md"
 BASIC_INFO = SAMPLES_DIR / "sample-basic-info.yaml"
 # Two more scenes' material, so the drafted application covers the three mandatory domains.
 MORE = [EVALS_DIR / "drafting" / "sets" / "d18", EVALS_DIR / "drafting" / "sets" / "d20"]
+
+
+def _material_only(tmp_path: Path) -> list[Path]:
+    """The sets' material files, one folder per scene — never their gold (facts.yaml, reference.json)."""
+    import shutil
+
+    folders = []
+    for folder in MORE:
+        target = tmp_path / f"材料-{folder.name}"
+        target.mkdir()
+        for path in folder.glob("material*"):
+            shutil.copy(path, target / path.name)
+        folders.append(target)
+    return folders
+
+
 MORE_HINTS = [
     {"domain": "生产管理", "link": "计划调度", "scene": "车间智能排产"},
     {"domain": "运营管理", "link": "营销与售后", "scene": "远程运维服务"},
@@ -319,7 +335,7 @@ def test_draft_application_cli_drafts_exports_and_passes_review(tmp_path: Path) 
     result = _cli(
         "draft-application",
         str(MATERIAL),
-        *map(str, MORE),
+        *map(str, _material_only(tmp_path)),
         "--basic-info",
         str(_basic_info(tmp_path)),
         "--docx",
@@ -378,7 +394,7 @@ def test_export_as_pdf_is_a4_and_its_first_pages_are_saved(tmp_path: Path, libre
     result = _cli(
         "draft-application",
         str(MATERIAL),
-        *map(str, MORE),
+        *map(str, _material_only(tmp_path)),
         "--basic-info",
         str(_basic_info(tmp_path)),
         "--docx",

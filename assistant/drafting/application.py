@@ -23,7 +23,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.drafting.compose import derive, formal, pair_sentence, tidy
+from assistant.drafting.compose import derive, formal, pair_sentence, system_words, tidy
 from assistant.drafting.extract import extract_facts, set_aside_reason
 from assistant.drafting.facts import Derived, MetricPair, SceneFacts
 from assistant.drafting.figures import FigureGuard, base_value, dimension
@@ -299,7 +299,9 @@ def _fit(sentences: list[str], limit: int) -> list[str]:
 
 def system_name(system: str) -> str:
     """The system as a noun: "MES换型模块由公司信息部与" → "MES换型模块"."""
-    return re.split(r"由|及实施$", system)[0].strip(" ，、：:")
+    return re.split(r"由|及实施$", system_words(re.sub(r"^(?:乙方|甲方)[（(][^）)]*[）)]", "", system)))[
+        0
+    ].strip(" ，、：:")
 
 
 def _implementer_items(facts: list[SceneFacts]) -> list[str]:
@@ -458,7 +460,7 @@ def _numbered(blocks: list[tuple[str, list[str]]]) -> str:
     """Subsections with text, numbered （一）（二）… in order: a missing one leaves no gap."""
     lines: list[str] = []
     for heading, sentences in (b for b in blocks if b[1]):
-        lines += [f"（{_chinese_count(len(lines) // 2 + 1)}）{heading}", "".join(sentences)]
+        lines += [f"（{_chinese_numeral(len(lines) // 2 + 1)}）{heading}", "".join(sentences)]
     return "\n".join(lines)
 
 
@@ -653,8 +655,14 @@ def draft_overview(
     return draft
 
 
-def _chinese_count(n: int) -> str:
+def _chinese_numeral(n: int) -> str:
+    """A heading's number: （二）."""
     return "零一二三四五六七八九十"[n] if 0 <= n <= 10 else str(n)
+
+
+def _chinese_count(n: int) -> str:
+    """A count before a measure word: 两个方面, never 二个."""
+    return "两" if n == 2 else _chinese_numeral(n)
 
 
 # -- 一（一）企业简介 ---------------------------------------------------------------------------------
