@@ -6,6 +6,7 @@ The inputs here are written for these tests in forms the eval sets do not use.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -520,3 +521,19 @@ def test_a_wrapped_line_is_one_statement_and_a_settlement_price_replaces_the_bid
     assert "486.5万元" in facts.superseded
     assert [a.amount for a in facts.investment_items] == ["452.8万元", "128万元"]
     assert facts.investment_total is not None and facts.investment_total.amount == "580.8万元"
+
+
+def test_an_english_fact_sheet_reads_as_chinese_prose(tmp_path: Path) -> None:
+    sheet = tmp_path / "sheet.yaml"
+    sheet.write_text(
+        "project: 造纸车间传动系统节能改造项目\n"
+        "power_per_ton:\n  before: 1085\n  after: 1012\n  unit: kWh/t\n"
+        "investment_wan: 420\nannual_saving_wan:\n  electricity: 96\n  paper_loss: 38\n",
+        encoding="utf-8",
+    )
+    facts = extract_facts(load_materials([sheet]))
+    assert facts.instance_name == "造纸车间传动系统节能改造"
+    assert [(p.metric, p.before, p.after) for p in facts.pairs] == [("吨产品电耗", "1085kWh/t", "1012kWh/t")]
+    scene = compose_scene(facts, "生产作业", "生产作业", "工艺动态优化", facts.instance_name)
+    assert "电费节约约96万元" in scene.parts.经济性 and "420万元" in scene.parts.经济性
+    assert not re.search(r"[a-z]{4,}", scene.parts.经济性 + scene.parts.成效)

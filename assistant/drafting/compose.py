@@ -68,6 +68,17 @@ def formal(text: str) -> str:
     return text
 
 
+def item_words(item: str) -> str:
+    """A money item's label as a 申报书 writes it: spoken words replaced; an English key of a fact sheet
+    in Chinese where the glossary knows it, else no label rather than English in the prose."""
+    from assistant.drafting.extract import fact_words
+
+    if re.search(r"[\u4e00-\u9fff]", item):
+        return formal_phrase(item)
+    key = re.sub(r"[\s-]+", "_", item.strip().lower())
+    return fact_words().money_items.get(key, "")
+
+
 def promotion_words() -> re.Pattern[str]:
     from assistant.drafting.extract import fact_words
 
@@ -148,7 +159,7 @@ def economics_sentences(facts: SceneFacts) -> list[str]:
     p = patterns()["经济性"]
     out: list[str] = []
     items = "、".join(
-        p["item"].format(item=i.item, amount=_as_yuan_text(i.amount))
+        p["item"].format(item=item_words(i.item), amount=_as_yuan_text(i.amount))
         for i in facts.investment_items
         if i.item
     )
@@ -161,7 +172,7 @@ def economics_sentences(facts: SceneFacts) -> list[str]:
         total = _money_text(summed)
         out.append(p["items_only"].format(items=items, total=total))
     returns = "、".join(
-        p["return_item"].format(item=formal_phrase(r.item), amount=_as_yuan_text(r.amount))
+        p["return_item"].format(item=item_words(r.item), amount=_as_yuan_text(r.amount))
         for r in facts.returns
     )
     returns_total = facts.returns_total.amount if facts.returns_total else ""

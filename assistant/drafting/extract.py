@@ -56,6 +56,8 @@ class FactWords(BaseModel):
     after_words: list[str]
     part_labels: dict[str, list[str]]
     sheet_keys: dict[str, list[str]]
+    metric_names: dict[str, str] = {}
+    money_items: dict[str, str] = {}
 
 
 @dataclass(frozen=True)
@@ -1108,8 +1110,10 @@ def instance_from_title(material: Material) -> str:
 
 def _key_kind(key: object) -> str:
     name = re.sub(r"[（(][^）)]*[）)]", "", str(key)).strip().lower()  # "所属环节（初判）" → 所属环节
+    # "investment_wan", "annual_saving_cny": the unit suffix says how, not what.
+    names_to_try = [name, re.sub(r"_(?:wan|yuan|cny|rmb|万元|万)$", "", name)]
     for kind, names in fact_words().sheet_keys.items():
-        if name in (n.lower() for n in names):
+        if any(candidate in (n.lower() for n in names) for candidate in names_to_try):
             return kind
     # "年经济效益", "设备投资明细": a Chinese key that contains a known one, the longest first.
     if re.search(r"[\u4e00-\u9fff]", name):
@@ -1160,11 +1164,15 @@ def _read_sheet(
                         )
                 return
             if before is not None and after is not None and not isinstance(before, dict | list):
+                # {before: 1085, after: 1012, unit: kWh/t}: the sibling unit goes with both values.
+                unit = next(
+                    (str(v) for k, v in data.items() if str(k).lower() in ("unit", "units", "单位")), ""
+                )
                 facts.pairs.append(
                     MetricPair(
                         metric=_display_key(label),
-                        before=_figure_text(before),
-                        after=_figure_text(after),
+                        before=_figure_text(before, unit),
+                        after=_figure_text(after, unit),
                         source=src(before),
                     )
                 )
@@ -1352,9 +1360,11 @@ _ACRONYM = re.compile(r"^[a-z]{2,5}$")
 
 
 def _display_key(key: object) -> str:
-    """A key as a label in prose: Chinese as written; a short acronym upper-cased; snake_case words
-    spaced — but an English phrase never reaches the draft as a label (see compose)."""
+    """A key as a label in prose: Chinese as written; an English indicator's Chinese name where the
+    glossary knows it (power_per_ton → 吨产品电耗); a short acronym upper-cased; else the words spaced."""
     text = str(key).strip()
+    if named := fact_words().metric_names.get(re.sub(r"_(?:wan|yuan|cny|pct|percent)$", "", text.lower())):
+        return named
     if _ACRONYM.match(text):
         return text.upper()
     return text.replace("_", " ")

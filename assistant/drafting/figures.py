@@ -52,6 +52,11 @@ def _first_metric(text: str) -> Quantity | None:
     return found[0] if found else None
 
 
+# One unit, two spellings: 千瓦时 and kWh measure alike (the value is already in the unit as written).
+_UNIT_ALIASES = {"千瓦时": "kWh", "度": "kWh", "kwh": "kWh", "立方米": "m³", "平方米": "m²", "㎡": "m²",
+                 "吨": "t", "公斤": "kg", "千克": "kg"}  # fmt: skip
+
+
 def dimension(q: Quantity) -> str:
     """What a figure measures, coarsely: figures compare only within one dimension."""
     if q.kind in ("percent", "fraction"):
@@ -59,7 +64,8 @@ def dimension(q: Quantity) -> str:
     if q.kind == "points":
         return "points"
     if q.kind == "measure":
-        return "measure:" + q.unit.lstrip("万亿千")
+        unit = _UNIT_ALIASES.get(q.unit.lstrip("万亿"), q.unit.lstrip("万亿"))
+        return "measure:" + unit.lstrip("千")
     return q.kind  # money, count, duration, multiple, year, date, plain
 
 
