@@ -537,3 +537,32 @@ def test_an_english_fact_sheet_reads_as_chinese_prose(tmp_path: Path) -> None:
     scene = compose_scene(facts, "生产作业", "生产作业", "工艺动态优化", facts.instance_name)
     assert "电费节约约96万元" in scene.parts.经济性 and "420万元" in scene.parts.经济性
     assert not re.search(r"[a-z]{4,}", scene.parts.经济性 + scene.parts.成效)
+
+
+def test_the_drafters_own_economics_sentence_reads_back_with_its_total_once() -> None:
+    # The project-level sums (项目简述, 二, 四) read each placed scene's 经济性 back: 325, not 325 + 238 + ….
+    facts = extract_facts(
+        material_from_text(
+            "本场景总投资325万元，其中DCS系统238万元、仪表46万元、安装22万元、培训19万元。"
+            "项目投用后每年节约蒸汽约120万元、人工约75万元，合计约195万元。"
+        )
+    )
+    assert facts.investment_total is not None and facts.investment_total.amount == "325万元"
+    assert [a.amount for a in facts.investment_items] == ["238万元", "46万元", "22万元", "19万元"]
+    assert [a.amount for a in facts.returns] == ["120万元", "75万元"]
+
+
+def test_durations_in_two_units_fall_and_a_budget_said_after_a_figure_is_void() -> None:
+    from assistant.drafting.compose import pair_sentence
+    from assistant.drafting.facts import MetricPair
+
+    said = pair_sentence(MetricPair(metric="能源异常发现时间", before="3天", after="15分钟"))
+    assert said.startswith("能源异常发现时间由3天降至15分钟") and "400%" not in said
+    facts = extract_facts(
+        material_from_text(
+            "投资明细：计量仪表96万元；平台之前写的75万是预算，实际结算68万。\n"
+            "这是提取车间浓缩收膏DCS改造的数据表，帮忙写一下。\n"
+        )
+    )
+    assert "75万" in facts.superseded and "68万" in [a.amount for a in facts.investment_items]
+    assert not any("帮忙" in s.text for s in facts.statements)

@@ -336,6 +336,8 @@ def pair_text(pair: MetricPair) -> str:
     if a and b and a[0].unit == b[0].unit:
         return pair_sentence(pair)
     # Values in different units, or bare numbers: the direction from the numbers as written.
+    if a and b and a[0].kind == b[0].kind == "duration":  # 由3天缩短至15分钟: compared as durations
+        return pair_sentence(pair)
     before, after = (re.findall(r"\d+(?:\.\d+)?", v.replace(",", "")) for v in (pair.before, pair.after))
     if not before or not after or float(before[0]) == float(after[0]):
         return f"{pair.metric}由{pair.before}变为{pair.after}"

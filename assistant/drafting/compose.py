@@ -119,7 +119,7 @@ def pair_sentence(pair: MetricPair) -> str:
     a, b = _one(pair.before), _one(pair.after)
     if from_nothing(pair):
         return p["from_nothing"].format(metric=pair.metric, after=_yuan(pair.after))
-    up = bool(a and b and b.value > a.value)
+    up = bool(a and b and _comparable_value(b) > _comparable_value(a))
     said = (p["rise"] if up else p["fall"]).format(
         metric=pair.metric, before=_yuan(pair.before), after=_yuan(pair.after)
     )
@@ -138,14 +138,24 @@ def derive(pair: MetricPair) -> str:
     a, b = _one(pair.before), _one(pair.after)
     if not a or not b or not a.value or a.kind == "date":
         return ""
-    up = b.value > a.value
+    if a.unit != b.unit and not (a.kind == b.kind == "duration"):
+        return ""  # 3天 and 15分钟 compare only as durations; other mixed units not at all
+    up = _comparable_value(b) > _comparable_value(a)
     if a.kind == "percent" and b.kind == "percent":
         points = abs(b.value - a.value)
         return (p["points_up"] if up else p["points_down"]).format(value=_number(points))
-    change = abs(b.value - a.value) / a.value * 100
+    va, vb = _comparable_value(a), _comparable_value(b)
+    change = abs(vb - va) / va * 100
     if change < 0.1:
         return ""
     return (p["change_up"] if up else p["change_down"]).format(value=_number(change))
+
+
+def _comparable_value(q: Quantity) -> float:
+    """A duration in seconds (由3天缩短至15分钟 falls), anything else as written."""
+    from assistant.drafting.figures import base_value
+
+    return base_value(q)
 
 
 def _sum(amounts: list[Amount]) -> float | None:
@@ -276,6 +286,8 @@ _DOUBLED = [
     (re.compile(r"(?<!节)约(?:约)+"), "约"),
     (re.compile(r"节约约(?:约)+"), "节约约"),  # 节约 + 约 is right once
     (re.compile(r"每年年"), "每年"),
+    (re.compile(r"(每年[^，。；]{0,12}?)(?:一年|每年)"), r"\1"),  # 每年能源费用一年约省… said once
+    (re.compile(r"约省约"), "节约约"),
     (re.compile(r"（（+"), "（"),
     (re.compile(r"））+"), "）"),
     (re.compile(r"[（(]\s*(?=[。，；])"), ""),  # "测量仪（。": a bracket whose content was taken out

@@ -223,7 +223,9 @@ def _void_figures(text: str) -> list[str]:
     return void
 
 
-_VOID_AFTER = re.compile(r"(?:是|为|属)?(?:笔误|口误|写错了|说错了|有误|不对|不准确)")
+_VOID_AFTER = re.compile(
+    r"(?:是|为|属)?(?:笔误|口误|写错了|说错了|有误|不对|不准确|(?:只)?是预算|作废|不算数)"
+)
 
 
 _CLAUSE = re.compile(r"[^，,；;。]+")
@@ -773,7 +775,9 @@ _BASIS = re.compile(r"(?<!（)(?<!\()按[^，。；;）)]{0,16}?(?:算|计|折�
 
 
 _GENERIC_MONEY = re.compile(r"金额|费用|价格|合计|总计|共计|一共|总共")  # name no investment by themselves
-_THIS_SCENE = re.compile(r"(?:其中)?本(?:场景|项目)(?:合计|小计|投资)?")
+_THIS_SCENE = re.compile(
+    r"(?:其中)?本(?:场景|项目)(?:合计|小计|总投资|投资)?(?=[（(，,\s]|合计|金额|共|总投资|\d|$)"
+)
 _POINTS_TO = re.compile(r"\s*(?:→|->|⟶|➝)\s*")  # "38万 → 苏州迅行": who the amount went to
 _PRODUCT = re.compile(r"[\d.,]+\s*[^\d，,。；;=×xX*]{0,6}\s*[×xX*]\s*[\d.,]+[^\d，,。；;=]{0,8}?(?==|＝)")
 
@@ -890,9 +894,16 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
             continue  # "216万；软件38万 → 某公司合计254万": a subtotal of the amounts just listed
         seen.append((q, q.start))
         item = _item_label(text, q, clause_start, several=len(money) > 1) or ""
-        this_scene = bool(_THIS_SCENE.search(text[: q.start]))
-        if this_scene:
-            item = _THIS_SCENE.search(text[: q.start]).group(0)
+        # "其中本场景（1—5项），金额582万元": the scene's own share, said in the amount's own clause or row.
+        row_label = re.split(r"[，,]", text, maxsplit=1)[0]
+        own = _THIS_SCENE.search(clause) or (
+            _THIS_SCENE.match(row_label)
+            if not re.search(r"\d", re.sub(r"[（(][^）)]*[）)]", "", row_label))
+            else None
+        )
+        this_scene = bool(own) and not p.returns.search(clause)
+        if this_scene and own is not None:
+            item = own.group(0)
         amount = Amount(item=item, amount=q.text, source=source)
         # "平台软件及实施：某公司，合计138万元" is one item's total; "总计340万元" is the scene's.
         names_item = bool(_orgs(clause) or p.in_house.search(clause) or (item and not p.total.search(item)))

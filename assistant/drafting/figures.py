@@ -33,6 +33,8 @@ _DURATION_SECONDS = {
     "小时": 3600,
     "个小时": 3600,
     "h": 3600,
+    "hr": 3600,
+    "hrs": 3600,
     "分钟": 60,
     "min": 60,
     "秒": 1,
@@ -54,7 +56,7 @@ def _first_metric(text: str) -> Quantity | None:
 
 # One unit, two spellings: 千瓦时 and kWh measure alike (the value is already in the unit as written).
 _UNIT_ALIASES = {"千瓦时": "kWh", "度": "kWh", "kwh": "kWh", "立方米": "m³", "平方米": "m²", "㎡": "m²",
-                 "吨": "t", "公斤": "kg", "千克": "kg"}  # fmt: skip
+                 "吨": "t", "公斤": "kg", "千克": "kg", "米": "m", "毫米": "mm", "千米": "km"}  # fmt: skip
 
 
 def dimension(q: Quantity) -> str:
@@ -250,9 +252,14 @@ class FigureGuard:
                             int(parts[1])
                         )
                 unit = q.unit
-                if q.kind == "plain" and (
-                    _WAN_CONTEXT.search(sentence.text)
-                    or _WAN_CONTEXT.search(_parent_keys(material, sentence))
+                if (
+                    q.kind == "plain"
+                    and (
+                        _WAN_CONTEXT.search(sentence.text)
+                        or _WAN_CONTEXT.search(_parent_keys(material, sentence))
+                        # "实际投资构成（万元）：A 498；B 386；…": the line's heading speaks for each of its sentences
+                        or _WAN_CONTEXT.search(material.raw_lines.get(sentence.key, "")[:40])
+                    )
                 ):
                     unit = "万"  # the line, or the key it is listed under, says its bare numbers are in 万元
                 self.allowed.append(

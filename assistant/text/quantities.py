@@ -46,7 +46,23 @@ _UNITS: list[tuple[Kind, list[str]]] = [
     ("money", ["亿元", "万元", "千元", "元", "万美元", "美元"]),
     (
         "duration",
-        ["个工作日", "年", "个小时", "小时", "分钟", "秒钟", "秒", "个月", "天", "周", "h", "min", "s"],
+        [
+            "个工作日",
+            "年",
+            "个小时",
+            "小时",
+            "分钟",
+            "秒钟",
+            "秒",
+            "个月",
+            "天",
+            "周",
+            "hrs",
+            "hr",
+            "h",
+            "min",
+            "s",
+        ],
     ),
     (
         "count",
@@ -182,7 +198,7 @@ _DATE = re.compile(
 )
 _LIST_NUMBER_BEFORE = re.compile(r"(第|（|\(|No\.|NO\.|编号|序号|[A-Za-z_/-])$")
 _LIST_NUMBER_AFTER = re.compile(r"^(）|\)|、|\.(?!\d)|级|期|号|条|款|版|代|寸|[A-Za-z])")
-_LATIN_UNITS = "pcs|PCS|h|min|s|kg|mg|g|t|m|mm|cm|km|kW|kWh|MW|GB|TB|dB|ppm|PPM|Mbps|Gbps|um|tce"
+_LATIN_UNITS = "pcs|PCS|hrs|hr|h|min|s|kg|mg|g|t|m|mm|cm|km|kW|kWh|MW|GB|TB|dB|ppm|PPM|Mbps|Gbps|um|tce"
 _IDENTIFIER = re.compile(
     r"(?:GB|ISO|IEC|IATF|JB|HG|YY|QC|SH|SJ|DB|DL|JJG|JJF|SN|EN|ASTM|DIN|JIS|ANSI|IEEE|UL|TSG|NB|AQ|HJ|GBZ)"
     r"(?:/[A-Z])?\s?\d+(?:[-.:]\d+)*"  # standard codes: GB/T 39116-2020, ISO 9001
