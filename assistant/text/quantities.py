@@ -325,6 +325,9 @@ def _classify(text: str, m: re.Match[str], value: float, unit: str) -> Kind | No
         return "count"
     if _LIST_NUMBER_BEFORE.search(before) or _LIST_NUMBER_AFTER.match(after):
         return None
+    if not arabic and len(num) >= 2 and re.fullmatch(r".*[一二两三四五六七八九十].*[万亿]", num):
+        # "码上通四十八万，锐标五十六万": an amount said in words, like "48万" (千万 and 万一 are words).
+        return "money" if _MONEY_CONTEXT.search(text[max(0, start - 12) : start]) else "count"
     if not arabic:
         return None  # a bare Chinese numeral (一, 三) is a word far more often than a figure
     return "plain"
