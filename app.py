@@ -56,6 +56,7 @@ def serve(demo: gr.Blocks, settings: Settings, host: str, port: int, **launch_op
         max_file_size=settings.max_upload_mb * 1024 * 1024,
         css=views.CSS,
         show_error=True,
+        footer_links=[],  # "Use via API · Built with Gradio · Settings" is English and not for the offices using it
         app_kwargs={"middleware": [Middleware(RequestGuard, hosts=hosts, users=users)]},
         **launch_options,
     )

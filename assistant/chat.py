@@ -561,11 +561,71 @@ def _dispatch(
         return _instance(project, intent)
     if intent.kind in ("figure", "period"):
         return (yield from _fact(project, settings, intent))
+    if intent.kind == "correction":
+        return _correction(project, text)
     if intent.kind == "change":
         return _change(project, settings, text)
     if intent.kind == "profile":
         return _profile(project, text)
     return (yield from _material(project, settings, text, reply_lines))
+
+
+_NEW_FIGURE = re.compile(
+    r"(?:实际是|实际为|应该是|应是|应为|改为|改成|更正为|是)\s*约?(?P<new>\d[\d,.]*\s*(?:万元|万|亿元|元|%|个百分点|[\u4e00-\u9fff]{0,2}))"
+)
+_LABELS = r"合计|总投资|投资|年收益|收益|效益|回收期|节约"
+
+
+def _correction(project: Project, text: str) -> str:
+    """A wrong figure named with the right one replaces it where the draft states it; with only the
+    right one, the figure after the label the message names (合计, 总投资…) in the part it names. The
+    message joins the material either way, so a redraft reads the correction too."""
+    from assistant.drafting.extract import corrections, void_figures
+    from assistant.text import extract_quantities
+
+    assert project.draft is not None
+    project.material = f"{project.material}\n{text}".strip()
+    new = _NEW_FIGURE.search(text)
+    pairs = dict(corrections(text))
+    if new:
+        pairs.update({old: new.group("new").strip() for old in void_figures(text) if old not in pairs})
+    done: list[str] = []
+    for key in PART_KEYS:
+        current = project.draft.parts.get(key)
+        changed = current
+        for old, right in pairs.items():
+            value = next(iter(extract_quantities(old)), None)
+            for q in reversed(extract_quantities(changed)):
+                same_kind = (
+                    q.kind == value.kind or {q.kind, value.kind} <= {"money", "count"} if value else False
+                )
+                if value is not None and same_kind and q.value == value.value:
+                    changed = changed[: q.start] + _as_written_like(q.text, right) + changed[q.end :]
+        named = _PART_NAMES.get(next((m for m in re.findall(PART_WORDS, text)), ""), "")
+        if not pairs and new and key == named and (label := re.search(_LABELS, text)):
+            at = changed.find(label.group(0))
+            q = next((q for q in extract_quantities(changed[at:]) if q.is_metric), None) if at >= 0 else None
+            if q is not None:
+                start = at + q.start
+                changed = (
+                    changed[:start]
+                    + _as_written_like(q.text, new.group("new").strip())
+                    + changed[at + q.end :]
+                )
+        if changed != current:
+            _set_part(project, key, changed)
+            done.append(key)
+    if done:
+        return f"已按更正改了“{'”“'.join(done)}”中的数字，并把这句记入材料；其余内容未动。"
+    return "已把更正记入材料（重新起草时采用）；草稿里没找到要改的那个数字，请直接在相应部分修改。"
+
+
+def _as_written_like(old: str, new: str) -> str:
+    """ "120万元" corrected by "100万" stays "100万元": the draft's unit, the writer's number."""
+    number = re.match(r"[\d,.]+", new.strip())
+    if number and re.fullmatch(r"[\d,.]+\s*(?:万|万元|元|亿元)?", new.strip()) and re.match(r"[\d,.]+", old):
+        return number.group(0) + old[re.match(r"[\d,.]+", old).end() :]
+    return new
 
 
 def _profile(project: Project, text: str) -> str:

@@ -10,12 +10,15 @@ from typing import Literal
 
 from assistant.scenes import SceneEntry, load_scene_table
 
-Kind = Literal["material", "instance", "figure", "period", "change", "scene", "question", "profile"]
+Kind = Literal[
+    "material", "instance", "figure", "correction", "period", "change", "scene", "question", "profile"
+]
 
 TAKEN_AS: dict[str, str] = {
     "material": "新材料：并入材料并重新起草（你改过的部分只给建议，不覆盖）",
     "instance": "更正场景实例名称：只改标题，正文不动",
     "figure": "补充数字：记入材料，只更新用到它的句子",
+    "correction": "更正数字：在草稿里改掉错的数字，并记入材料",
     "period": "补充统计周期：记入材料，只更新用到它的句子",
     "change": "修改请求：只改你点名的部分",
     "scene": "选择场景：改到该场景并按它重新起草",
@@ -46,6 +49,8 @@ _CHANGE = re.compile(
     PART_WORDS
     + r"\S*?(?:压缩|缩短|精简|删减|缩减|控制|减少|减|补充|增加|加上|补上|写上|扩写|扩充|展开|写详细|写具体)"
 )
+# "软件120万那个作废了，实际是100万", "经济性里合计应该是300万": a figure in the draft is wrong.
+_CORRECTION = re.compile(r"作废|不对|错了|写错|算错|有误|应该是|应为|改为|改成|更正|实际是|不是\s*\d|为准")
 _LENGTH = re.compile(r"\d+\s*字(?:左右|以内|以上)?")  # "扩写到300字左右" asks for a length, states no fact
 PROFILE_SHARE = 0.6  # of a message's sentences about the company as a whole: a company profile
 SHORT = 120  # longer messages are material, whatever words they contain
@@ -106,6 +111,8 @@ def classify(text: str, has_draft: bool) -> Intent:
         and _INSTRUCTION.search(text)
     ):
         return Intent("change")
+    if has_draft and short and has_metric(text) and _CORRECTION.search(text):
+        return Intent("correction", value=text)
     if has_draft and short and has_metric(text):
         return Intent("figure", value=text)
     return Intent("material")

@@ -113,6 +113,22 @@ def test_a_name_said_after_a_colon_keeps_no_colon(shipped_index: Path) -> None:
     assert project.draft.instance == "生箔工序在线面密度闭环控制"
 
 
+def test_a_correction_changes_the_wrong_figure_in_place_and_is_kept_in_the_material(
+    shipped_index: Path,
+) -> None:
+    project = project_with_draft()
+    settings = Settings(data_dir=shipped_index)
+    reply = turn(project, settings, "投资300万那个写错了，实际是280万")
+    assert "更正数字" in reply and "总投资280万元" in project.draft.parts.经济性
+    assert "300万" not in project.draft.parts.经济性 and project.material.endswith("实际是280万")
+    turn(project, settings, "经济性里年节约应该是130万")
+    assert "130万元" in project.draft.parts.经济性 and "120万元" not in project.draft.parts.经济性
+    assert "应该是" not in "".join(project.draft.parts.get(k) for k in PART_KEYS)  # never pasted as prose
+    reply = turn(project, settings, "合计应该是999万")  # nothing in the draft to change: said so
+    assert "没找到要改的那个数字" in reply
+    assert chat.undo_turn(project).startswith("已撤销上一步")
+
+
 def test_a_scene_choice_by_number_moves_the_draft_to_that_domain(shipped_index: Path) -> None:
     from assistant.workspace import Candidate
 

@@ -180,6 +180,11 @@ def corrections(text: str) -> dict[str, str]:
     return found
 
 
+def void_figures(text: str) -> list[str]:
+    """The figures a correction in ``text`` makes void (the chat applies a writer's correction with it)."""
+    return _void_figures(text)
+
+
 def _void_figures(text: str) -> list[str]:
     """Figures a correction in ``text`` makes void: those before the cue of the kind that follows it,
     and any figure after 不是."""
