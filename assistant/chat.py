@@ -562,7 +562,7 @@ def _dispatch(
     if intent.kind in ("figure", "period"):
         return (yield from _fact(project, settings, intent))
     if intent.kind == "correction":
-        return _correction(project, text)
+        return (yield from _correction(project, settings, text))
     if intent.kind == "change":
         return _change(project, settings, text)
     if intent.kind == "profile":
@@ -576,7 +576,7 @@ _NEW_FIGURE = re.compile(
 _LABELS = r"合计|总投资|投资|年收益|收益|效益|回收期|节约"
 
 
-def _correction(project: Project, text: str) -> str:
+def _correction(project: Project, settings: Settings, text: str) -> Iterator[str]:
     """A wrong figure named with the right one replaces it where the draft states it; with only the
     right one, the figure after the label the message names (合计, 总投资…) in the part it names. The
     message joins the material either way, so a redraft reads the correction too."""
@@ -584,7 +584,7 @@ def _correction(project: Project, text: str) -> str:
     from assistant.text import extract_quantities
 
     assert project.draft is not None
-    project.material = f"{project.material}\n{text}".strip()
+    project.material = f"{project.material}\n\n【{PASTED}】\n{text}".strip()
     new = _NEW_FIGURE.search(text)
     pairs = dict(corrections(text))
     if new:
@@ -616,7 +616,16 @@ def _correction(project: Project, text: str) -> str:
             _set_part(project, key, changed)
             done.append(key)
     if done:
-        return f"已按更正改了“{'”“'.join(done)}”中的数字，并把这句记入材料；其余内容未动。"
+        lines = [f"已按更正改了“{'”“'.join(done)}”中的数字，并把这句记入材料；其余内容未动。"]
+        money = project.draft.parts.经济性
+        if "经济性" in done and re.search(r"合计|回收期", money):
+            # A corrected cost or return changes the sums built on it: the 经济性 the facts give now.
+            d = project.draft
+            result = yield from _redraft(project, settings, [], domain=d.domain, link=d.link, scene=d.scene)
+            if result.scene.parts.经济性 and result.scene.parts.经济性 != money:
+                applied, proposed = _install(project, result.scene, only=["经济性"])
+                lines += ["合计与回收期按更正后的数字重新计算：", *_installed_lines(applied, proposed)]
+        return "\n".join(lines)
     return "已把更正记入材料（重新起草时采用）；草稿里没找到要改的那个数字，请直接在相应部分修改。"
 
 

@@ -129,6 +129,21 @@ def test_a_correction_changes_the_wrong_figure_in_place_and_is_kept_in_the_mater
     assert chat.undo_turn(project).startswith("已撤销上一步")
 
 
+def test_a_corrected_cost_also_corrects_the_sums_built_on_it(shipped_index: Path) -> None:
+    project = Project(id="0123456789ac", name="焊装")
+    settings = Settings(data_dir=shipped_index)
+    turn(
+        project,
+        settings,
+        "焊装二线投了4台焊接机器人，由上海新松机器人自动化股份有限公司提供。\n以前每班焊工10人，现在每班4人。\n"
+        "设备合同价420万，安装调试30万；一年省人工约150万，返修减少约45万。",
+    )
+    assert "合计450万元" in project.draft.parts.经济性
+    turn(project, settings, "设备合同价420万写错了，实际是410万")
+    assert "设备合同价410万元" in project.draft.parts.经济性 and "合计440万元" in project.draft.parts.经济性
+    assert "实际是" not in project.draft.parts.经济性
+
+
 def test_a_scene_choice_by_number_moves_the_draft_to_that_domain(shipped_index: Path) -> None:
     from assistant.workspace import Candidate
 

@@ -167,11 +167,19 @@ _CORRECTED_SAID = re.compile(
 )
 
 
+# "设备合同价420万写错了，实际是410万": the wrong figure first, then the right one.
+_CORRECTED_AFTER = re.compile(
+    r"(?P<old>\d[\d,.]*\s*[^\d，,。；;\s]{0,3}?)(?:那个|这个|那项|这项)?(?:是|为|属)?"
+    r"(?:笔误|口误|写错了|说错了|算错了|有误|不对|作废了?)[，,]?\s*(?:实际|应该|应)(?:是|为)\s*"
+    r"(?P<new>\d[\d,.]*\s*[^\d，,。；;\s]{0,3})"
+)
+
+
 def corrections(text: str) -> dict[str, str]:
     """ "出库准确率改造后应为99.98%，不是99.89%" → {"99.89%": "99.98%"}: the figure written wrong
     elsewhere is replaced by the right one, not dropped with its clause."""
     found = {}
-    for m in [*_CORRECTED.finditer(text), *_CORRECTED_SAID.finditer(text)]:
+    for m in [*_CORRECTED.finditer(text), *_CORRECTED_SAID.finditer(text), *_CORRECTED_AFTER.finditer(text)]:
         new, old = _first(m.group("new")), _first(m.group("old"))
         if new and old:
             # "…是0.112kWh/m³，不是0.108": the bare 0.108 written elsewhere keeps its own unit there.
