@@ -605,3 +605,17 @@ def test_a_table_of_indicators_uploaded_in_the_chat_is_read_as_material(client) 
     )
     assert "已读取 material.xlsx" in last_reply(reply)
     assert "120箱/小时" in reply[part_label("成效")]
+
+
+def test_a_question_about_an_empty_part_goes_once_the_writer_writes_that_part(client) -> None:
+    project_id = new_project(client, "待补充")
+    drafted = send(client, project_id, "压铸线末端原来靠3名质检员目检，漏检率约1.2%，上线后漏检率降至0.1%。")
+    assert "请说明本场景建设了什么" in drafted["草稿"]
+    edited = labelled(
+        client,
+        "/edit_描述",
+        client.predict(
+            project_id, "本场景在压铸线末端部署视觉检测系统，自动识别外观缺陷。", {}, api_name="/edit_描述"
+        ),
+    )
+    assert "请说明本场景建设了什么" not in edited["草稿"] and "草稿" in edited

@@ -186,3 +186,17 @@ def rules_in(*scopes: Scope) -> tuple[Rule, ...]:
 
 def rule_named(rule_id: str) -> Rule | None:
     return next((r for r in load_rules() if r.id == rule_id), None)
+
+
+def questions_for_empty_parts() -> dict[str, str]:
+    """The drafter's questions asked because a part was empty (section-missing's ``ask_by_part``), by the
+    part they ask for: once the writer has written that part, the question is answered."""
+    # A question another rule also asks (改造前后的量化指标) stays open until that rule is satisfied.
+    asked_elsewhere = {rule.drafting.ask.question for rule in load_rules() if rule.drafting.ask}
+    return {
+        question.question: part
+        for rule in load_rules()
+        if rule.kind == "required-parts"
+        for part, question in rule.drafting.ask_by_part.items()
+        if isinstance(question, Question) and question.question not in asked_elsewhere
+    }

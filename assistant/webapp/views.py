@@ -133,8 +133,15 @@ def draft_header(draft: Scene | None) -> str:
         f"### {inert(draft.title)}",
         f"领域：{inert(draft.domain)}　汇总表行：{inert(draft.summary_line())}",
     ]
-    if draft.questions:
-        lines.append("**待补充：**\n" + "\n".join(f"- {inert(q)}" for q in draft.questions))
+    # A question about an empty part is answered once the writer has written that part.
+    from assistant.review.rulebook import questions_for_empty_parts
+
+    asked_for = questions_for_empty_parts()
+    open_questions = [
+        q for q in draft.questions if q not in asked_for or not draft.parts.get(asked_for[q]).strip()
+    ]
+    if open_questions:
+        lines.append("**待补充：**\n" + "\n".join(f"- {inert(q)}" for q in open_questions))
     return "\n\n".join(lines)
 
 

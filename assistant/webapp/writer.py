@@ -439,6 +439,7 @@ class WriterHandlers:
         return {
             **view,
             self.tab.findings: views.findings_markdown(project.draft),
+            self.tab.header: views.draft_header(project.draft),  # a question the edit answered goes
             self.tab.versions: versions,
         }
 
@@ -624,7 +625,7 @@ def wire_writer_tab(demo: gr.Blocks, tab: WriterTab, settings: Settings) -> None
         p.box.change(
             _edit_handler(h, p.key),
             inputs=[project, p.box, tab.versions],
-            outputs=[*(c for c in part_outputs if c is not p.box), tab.versions],
+            outputs=[*(c for c in part_outputs if c is not p.box), tab.header, tab.versions],
             api_name=f"edit_{p.key}",
             show_progress="hidden",
         )
