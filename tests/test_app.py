@@ -619,3 +619,20 @@ def test_a_question_about_an_empty_part_goes_once_the_writer_writes_that_part(cl
         ),
     )
     assert "请说明本场景建设了什么" not in edited["草稿"] and "草稿" in edited
+
+
+def test_last_years_application_as_a_pdf_opens_in_the_writer(
+    client, tmp_path: Path, libreoffice_docx
+) -> None:
+    from gradio_client import handle_file
+
+    from assistant.application_reader import read_application
+    from assistant.docx_io.writer import export_docx
+
+    original = read_application(SAMPLES_DIR / "sample-application.json")
+    pdf = libreoffice_docx(export_docx(original, tmp_path / "去年的申报书.docx"), to="pdf")
+    opened = labelled(
+        client, "/open_application", client.predict(handle_file(str(pdf)), api_name="/open_application")
+    )
+    assert opened[part_label("描述")] == original.scenes[0].parts.描述
+    assert len(opened["申报书中的场景"]["data"]) == len(original.scenes)

@@ -170,7 +170,11 @@ def _layout_project_row() -> tuple[gr.Dropdown, gr.Textbox, gr.Button, gr.Upload
         )
         new_btn = gr.Button("新建项目", scale=1, elem_id="new-project")
         open_file = gr.UploadButton(
-            "打开已有申报书", file_types=[".docx", ".md", ".json"], scale=1, elem_id="open-file"
+            "打开已有申报书",
+            # Last year's application is often a .doc/.wps or a PDF: the reviewer's reader opens them all.
+            file_types=[".docx", ".doc", ".wps", ".odt", ".pdf", ".md", ".json"],
+            scale=1,
+            elem_id="open-file",
         )
     return project, new_name, new_btn, open_file
 
@@ -358,7 +362,7 @@ class WriterHandlers:
 
     def on_open(self, file: str | None, request: gr.Request) -> dict:
         if not file:
-            raise Refused("请先选择一个申报书文件（.docx/.md/.json）", title="提示")
+            raise Refused("请先选择一个申报书文件（.docx/.doc/.wps/.pdf/.md/.json）", title="提示")
         s = self.store(request)
         try:
             project = s.import_application(Path(file))
