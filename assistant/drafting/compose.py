@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from assistant.drafting.facts import Amount, MetricPair, SceneFacts, Statement
+from assistant.drafting.figures import base_value  # durations in seconds: 由3天降至15分钟 falls
 from assistant.models import PartKey, Scene, SceneParts
 from assistant.requirements import load_requirements
 from assistant.text import count_words, extract_quantities
@@ -119,7 +120,7 @@ def pair_sentence(pair: MetricPair) -> str:
     a, b = _one(pair.before), _one(pair.after)
     if from_nothing(pair):
         return p["from_nothing"].format(metric=pair.metric, after=_yuan(pair.after))
-    up = bool(a and b and _comparable_value(b) > _comparable_value(a))
+    up = bool(a and b and base_value(b) > base_value(a))
     said = (p["rise"] if up else p["fall"]).format(
         metric=pair.metric, before=_yuan(pair.before), after=_yuan(pair.after)
     )
@@ -140,22 +141,15 @@ def derive(pair: MetricPair) -> str:
         return ""
     if a.unit != b.unit and not (a.kind == b.kind == "duration"):
         return ""  # 3天 and 15分钟 compare only as durations; other mixed units not at all
-    up = _comparable_value(b) > _comparable_value(a)
+    up = base_value(b) > base_value(a)
     if a.kind == "percent" and b.kind == "percent":
         points = abs(b.value - a.value)
         return (p["points_up"] if up else p["points_down"]).format(value=_number(points))
-    va, vb = _comparable_value(a), _comparable_value(b)
+    va, vb = base_value(a), base_value(b)
     change = abs(vb - va) / va * 100
     if change < 0.1:
         return ""
     return (p["change_up"] if up else p["change_down"]).format(value=_number(change))
-
-
-def _comparable_value(q: Quantity) -> float:
-    """A duration in seconds (由3天缩短至15分钟 falls), anything else as written."""
-    from assistant.drafting.figures import base_value
-
-    return base_value(q)
 
 
 def _sum(amounts: list[Amount]) -> float | None:

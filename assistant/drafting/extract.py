@@ -189,11 +189,6 @@ def corrections(text: str) -> dict[str, str]:
 
 
 def void_figures(text: str) -> list[str]:
-    """The figures a correction in ``text`` makes void (the chat applies a writer's correction with it)."""
-    return _void_figures(text)
-
-
-def _void_figures(text: str) -> list[str]:
     """Figures a correction in ``text`` makes void: those before the cue of the kind that follows it,
     and any figure after 不是."""
     p = _patterns()
@@ -363,13 +358,13 @@ def _mark_lines(
         if p.caveat.search(full):
             facts.caveats.append(Note(text=line.text, reason="口径不确定，未写入草稿", source=source))
             continue
-        void = _void_figures(line.text)
+        void = void_figures(line.text)
         if not void and p.correction.search(line.note) and previous is not None:
-            void = _void_figures(f"{line.text}，{line.note}")
+            void = void_figures(f"{line.text}，{line.note}")
         has_figure = any(q.is_metric for q in extract_quantities(line.text))
         if not has_figure and p.correction.search(line.text) and previous is not None:
             # "以合同为准" on a line of its own settles the line before it.
-            void = _void_figures(f"{previous.text}，{line.text}")
+            void = void_figures(f"{previous.text}，{line.text}")
             if void:
                 previous.text = _without(previous.text, void)
                 facts.superseded += [v for v in void if v not in facts.superseded]
