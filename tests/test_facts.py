@@ -16,7 +16,7 @@ from assistant.config import Settings
 from assistant.drafting.compose import compose_scene, formal
 from assistant.drafting.extract import extract_facts
 from assistant.drafting.figures import FigureGuard
-from assistant.drafting.material import load_materials, material_from_text
+from assistant.drafting.material import load_materials, material_from_chat, material_from_text
 from assistant.drafting.service import draft_scene
 from testkit.scripted_server import ScriptedServer
 
@@ -430,6 +430,21 @@ def test_material_is_read_in_simplified_chinese_with_its_periods_written_out() -
     assert written_dates("FY2024 W14–W26") == "2024财年第14—26周"
     for unchanged in ("温度24.3–24.8℃", "良率24.3%", "电话0791-8861"):
         assert written_dates(unchanged) == unchanged
+
+
+def test_relative_years_count_from_the_documents_own_date_and_never_from_a_guess() -> None:
+    from assistant.text.dates import document_year, written_dates
+
+    recording = "录音时间：2025年9月18日\n嗯去年一到六月平均每月返工三十多次，今年上半年降到八次"
+    assert document_year(recording) == 2025
+    said = " ".join(s.text for s in material_from_text(recording).sentences)
+    assert "2024年1—6月" in said and "2025年上半年" in said and "去年" not in said
+    assert document_year("二〇二五年工作总结\n去年上线") is None
+    assert written_dates("去年一到六月") == "去年1—6月"  # no date of its own: nothing is guessed
+    assert written_dates("去年（2024年）11月", 2025) == "去年（2024年）11月"
+    # a note without a date takes the year of the dated report it came with
+    together = material_from_chat("【报告.md】\n2025年12月\n【笔记.txt】\n去年投了120万")
+    assert any("2024年投了120万" in s.text for s in together.sentences)
 
 
 def test_a_section_set_aside_takes_its_lines_along_and_a_typo_said_after_a_figure_voids_it() -> None:

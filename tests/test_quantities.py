@@ -110,3 +110,16 @@ def test_percent_words_need_a_number_and_leave_percentage_points_alone() -> None
     assert extract_quantities("按百分之的比例") == []
     assert metrics("良率提升2个百分点") == [("points", 2, "个百分点")]
     assert metrics("良率提升百分之二") == [("percent", 2, "%")]
+
+
+def test_a_spoken_amount_per_year_is_the_amount_not_one_number_with_the_year() -> None:
+    quantities = extract_quantities("一年能省四十七万一年，投了一百二十多万")
+    assert [(q.text, q.value) for q in quantities] == [("四十七万", 470000.0), ("一百二十多万", 1200000.0)]
+    assert quantities[1].kind == "money"
+    assert [q.value for q in extract_quantities("三万一千元")] == [31000.0]
+
+
+def test_half_units_and_spoken_paybacks_are_figures_while_prose_years_are_not() -> None:
+    said = {q.text: q.value for q in extract_quantities("放行从三天缩短到一天半，回收期两年半左右")}
+    assert said == {"三天": 3.0, "一天半": 1.5, "两年半": 2.5}
+    assert extract_quantities("近三年推进三年行动") == []

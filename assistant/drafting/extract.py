@@ -51,6 +51,8 @@ class FactWords(BaseModel):
     payback: list[str]
     go_live: list[str]
     in_house: list[str]
+    not_implementer_names: list[str]
+    not_implementer_roles: list[str]
     period_label: list[str]
     before_words: list[str]
     after_words: list[str]
@@ -78,6 +80,8 @@ class _Patterns:
     payback: re.Pattern[str]
     go_live: re.Pattern[str]
     in_house: re.Pattern[str]
+    not_implementer_names: re.Pattern[str]
+    not_implementer_roles: re.Pattern[str]
     period_label: re.Pattern[str]
     before_words: re.Pattern[str]
     after_words: re.Pattern[str]
@@ -443,6 +447,8 @@ def _implementers(line: _Line) -> list[Implementer]:
     for name in _orgs(text):
         if re.match(rf"{re.escape(name)}\s*[\u4e00-\u9fff]{{2,4}}(?:部|中心|课|科)", text[text.find(name) :]):
             continue  # "某某有限公司 设备部": the applicant's own department, on a cover or a signature
+        if not_an_implementer(name, text):
+            continue
         system = own_label if own_label and name not in own_label else _system_before(text, name)
         if not system and (
             supplied := re.search(
@@ -459,6 +465,19 @@ def _implementers(line: _Line) -> list[Implementer]:
         system = system or _clause_subject(text, in_house.start())
         found.append(Implementer(system=system, name=name, in_house=True, source=source))
     return found
+
+
+def not_an_implementer(name: str, text: str) -> bool:
+    """The bid agent, the consultancy, the test lab, the bank: named in the material, but they did not
+    build the scene. Told by the name itself or by the role the clause gives it."""
+    p = _patterns()
+    if p.not_implementer_names.search(name):
+        return True
+    at = text.find(name)
+    clause = (
+        re.split(r"[，,；;。]", text[:at])[-1] + name + re.split(r"[，,；;。]", text[at + len(name) :])[0]
+    )
+    return bool(p.not_implementer_roles.search(clause))
 
 
 # A line labelled by who did the work ("供应商：…") names its systems inside, not in the label.

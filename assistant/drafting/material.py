@@ -16,7 +16,7 @@ import yaml
 
 from assistant.errors import InputError
 from assistant.readers import read_text
-from assistant.text.dates import written_dates
+from assistant.text.dates import document_year, written_dates
 from assistant.text.simplify import to_simplified
 
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n+")
@@ -206,10 +206,15 @@ def _joined_wraps(lines: list[str]) -> list[str]:
     return out
 
 
-def split_sentences(text: str, file: str = "", first_index: int = 1) -> list[Sentence]:
+def split_sentences(
+    text: str, file: str = "", first_index: int = 1, year: int | None = None
+) -> list[Sentence]:
+    """``year``: what 去年/今年 count from when the text carries no date of its own (another file of the
+    same material does)."""
     sentences: list[Sentence] = []
+    year = document_year(text) or year
     for line_no, line in enumerate(_table_rows_as_statements(_joined_wraps(text.splitlines())), 1):
-        line = _without_contacts(written_dates(_CHAT_PREFIX.sub("", line)))
+        line = _without_contacts(written_dates(_CHAT_PREFIX.sub("", line), year))
         line = re.sub(r"\*\*|__", "", line)  # Markdown emphasis is how it was typed, not what it says
         line = re.sub(r"[①-⑳]\s*", "", line)  # circled list numbers mark items, they are no figures
         for piece in _SENTENCE_END.split(line):
@@ -329,11 +334,12 @@ def _combine(pieces: list[tuple[str, str, FactSheet | None]]) -> Material:
     sentences: list[Sentence] = []
     sheets: list[FactSheet] = []
     raw_lines: dict[tuple[str, int], str] = {}
+    year = next((y for _, raw, _ in pieces if (y := document_year(raw))), None)
     for name, raw, sheet in pieces:
         file = name if several else ""
         raw_lines.update(_raw_lines(raw, file))
         texts.append(f"【{name}】\n{raw}" if several else raw)
-        sentences += split_sentences(raw, file, first_index=len(sentences) + 1)
+        sentences += split_sentences(raw, file, first_index=len(sentences) + 1, year=year)
         if sheet:
             sheets.append(sheet)
     text = "\n\n".join(texts)

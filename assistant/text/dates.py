@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+import cn2an
+
 _DASH = r"\s*(?:[–—~～至到-]|\.{2,3}|…{1,2})\s*"
 _AFTER = r"(?![\d.%℃°A-Za-z])"  # 24.3–24.8℃ is a temperature, 24.3% a share
 
@@ -31,6 +33,51 @@ _SHORT_MONTH = re.compile(
 )
 _VERSUS = re.compile(r"\s+(?:vs\.?|VS\.?|v\.s\.)\s+")
 
+# A document's own date — a recording's, a summary's dateline, a report's 编制日期 — is what 去年 and
+# 今年 in it count from. Only a date the document labels as its own, or a line that is nothing but a date.
+_LABELLED_DATE = re.compile(
+    r"(?:录音|记录|编制|填报|发文|报告|汇报|会议|访谈|整理|成文|落款|签发|撰写|打印)(?:日期|时间|于)?\s*[:：]?\s*"
+    r"((?:19|20)\d{2})\s*(?:年|[-/.]\d{1,2})"
+)
+_HEADER_LINES = 8
+_HEADER_DATE = re.compile(
+    r"^\s*(?:时间|日期)\s*[:：]\s*((?:19|20)\d{2})\s*(?:年\s*\d{1,2}\s*月|[-/.]\d{1,2}[-/.])", re.M
+)
+_DATELINE = re.compile(
+    r"^\s*(?:日期\s*[:：]\s*)?((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*$"
+)
+_RELATIVE_YEAR = {"前年": -2, "去年": -1, "上年度": -1, "上一年": -1, "今年": 0, "本年度": 0, "明年": 1}
+_RELATIVE = re.compile(r"(前年|去年|上年度|上一年|今年|本年度|明年)(?!度?\s*[（(]\s*(?:19|20)\d{2})")
+_CN_MONTH = r"(?:十[一二]?|[一二三四五六七八九])"
+# 2024年一到六月, 2024年三月: months spoken in words after a year
+_CN_MONTH_SPAN = re.compile(rf"(?<=年)({_CN_MONTH})(?:月份?)?\s*(?:到|至|—|–|~|-)\s*({_CN_MONTH})月")
+_CN_ONE_MONTH = re.compile(rf"(?<=年)({_CN_MONTH})月")
+
+
+def document_year(text: str) -> int | None:
+    """The year the document itself is dated in, when it says so; else None (nothing is guessed)."""
+    labelled = _LABELLED_DATE.search(text)
+    if labelled:
+        return int(labelled.group(1))
+    head = "\n".join(text.splitlines()[:_HEADER_LINES])
+    if header := _HEADER_DATE.search(head):  # "时间：2025年8月12日下午" under a record's title
+        return int(header.group(1))
+    for line in text.splitlines():
+        dateline = _DATELINE.match(line)
+        if dateline:
+            return int(dateline.group(1))
+    return None
+
+
+def _absolute_years(text: str, year: int) -> str:
+    """去年一到六月 in a recording dated 2025 is 2024年1—6月; without the document's year it stays as said."""
+    return _RELATIVE.sub(lambda m: f"{year + _RELATIVE_YEAR[m[1]]}年", text)
+
+
+def _numeric_months(text: str) -> str:
+    text = _CN_MONTH_SPAN.sub(lambda m: f"{cn2an.cn2an(m[1], 'smart')}—{cn2an.cn2an(m[2], 'smart')}月", text)
+    return _CN_ONE_MONTH.sub(lambda m: f"{cn2an.cn2an(m[1], 'smart')}月", text)
+
 
 def _months(year_a: str, month_a: str, year_b: str, month_b: str) -> str:
     a, b = int(month_a), int(month_b)
@@ -43,8 +90,13 @@ def _valid(*months: str) -> bool:
     return all(1 <= int(m) <= 12 for m in months)
 
 
-def written_dates(text: str) -> str:
-    """The text with each typed period rewritten as a 申报书 writes it; anything else unchanged."""
+def written_dates(text: str, year: int | None = None) -> str:
+    """The text with each typed period rewritten as a 申报书 writes it; anything else unchanged. ``year`` is
+    the document's own year (:func:`document_year`), which relative years count from."""
+    if year is not None and _RELATIVE.search(text):
+        text = _absolute_years(text, year)
+    if "年" in text:
+        text = _numeric_months(text)
     if not re.search(r"\d", text):
         return text
     text = _FULL_SPAN.sub(lambda m: _months(m[1], m[2], m[3], m[4]) if _valid(m[2], m[4]) else m[0], text)

@@ -37,7 +37,8 @@ _FULLWIDTH = str.maketrans("０１２３４５６７８９％．，＋－／："
 
 _CN_DIGITS = "零〇一二两三四五六七八九十百千万亿"
 _ARABIC = r"\d+(?:,\d{3})*(?:\.\d+)?"
-_CHINESE = rf"[{_CN_DIGITS}]+(?:点[{_CN_DIGITS}]+)?"
+# "四十七万一年" is 四十七万 a year: a 一 before a time word starts the next words, it is no digit.
+_CHINESE = rf"(?:(?![万千亿]一[年天月周日季])[{_CN_DIGITS}])+(?:点[{_CN_DIGITS}]+)?"
 
 # Units, longest first within each kind so 万元 wins over 万.
 _UNITS: list[tuple[Kind, list[str]]] = [
@@ -256,6 +257,7 @@ def _number_value(token: str) -> float | None:
     return _chinese_value(token)
 
 
+_HALF_UNITS = {"年", "天", "小时", "个月", "周", "分钟"}
 _MULTIPLIER = {"千": 1e3, "万": 1e4, "亿": 1e8}
 _WORDLIKE_ONE = {
     "个",
@@ -277,7 +279,7 @@ _WORDLIKE_ONE = {
     "笔",
 }
 _MONEY_CONTEXT = re.compile(
-    r"投资|投入|花了|花费|费用|成本|节约|节省|省了|省下|省|收益|效益|增效|增收|损失|金额|报价|合同|造价|价格|单价|资金|钱"
+    r"投资|投入|投了|花了|花费|费用|成本|节约|节省|省了|省下|省|收益|效益|增效|增收|损失|金额|报价|合同|造价|价格|单价|资金|钱"
     r"|产值|营收|收入|利润|税|合计|总计|一共|共计|预算|采购|付款|元|谈下来|价"
 )
 
@@ -292,8 +294,8 @@ def _classify(text: str, m: re.Match[str], value: float, unit: str) -> Kind | No
         return None  # an ordinal: 第3条, 第二批
     if re.fullmatch(r"(?:19|20)\d{2}", num) and (unit == "年" or _YEAR_AFTER.match(after)):
         return "year"
-    if unit == "年" and not arabic:
-        return None  # 近三年, 三年行动: prose, not a duration figure
+    if unit == "年" and not arabic and not (after.startswith("半") or re.search(r"回收期|回本|收回", before)):
+        return None  # 近三年, 三年行动: prose, not a duration figure; 回收期两年半 is one
     if unit == "个月" and after.startswith("台"):
         return "count"  # 3个月台: three platforms, not three months
     if unit == "成":
@@ -412,17 +414,20 @@ def extract_quantities(text: str) -> list[Quantity]:
             value, unit = value * 10, "%"
         if m.group("mult") and unit and unit not in {"万元", "亿元", "元"}:
             unit = m.group("mult") + unit
+        end = m.end()
+        if unit in _HALF_UNITS and norm[end : end + 1] == "半" and free(end, end + 1):
+            value, end = value + 0.5, end + 1  # 一天半, 两年半: said, not written as 1.5
         found.append(
             Quantity(
-                text=text[m.start() : m.end()].strip(),
+                text=text[m.start() : end].strip(),
                 value=value,
                 unit=unit,
                 kind=kind,
                 start=m.start(),
-                end=m.end(),
+                end=end,
             )
         )
-        claim(m.start(), m.end())
+        claim(m.start(), end)
     return sorted(found, key=lambda q: q.start)
 
 
