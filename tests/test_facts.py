@@ -481,9 +481,10 @@ def test_products_subtotals_and_contacts_in_a_cost_list_are_read_as_a_writer_mea
         )
     )
     assert facts.instance_name == "SMT及组装线AGV物料精准配送"
-    assert [(a.item, a.amount) for a in facts.investment_items][:2] == [
-        ("AGV", "216 万"),
-        ("RCS 调度软体", "38 万"),
+    # 216 + 38 is one supplier's share of the contract; the breakdown of the total is the run that adds up
+    assert [(a.item, a.amount) for a in facts.investment_items] == [
+        ("设备合同价", "420万"),
+        ("安装调试", "30万"),
     ]
     assert "254 万" not in [a.amount for a in facts.investment_items]  # a supplier's subtotal
     assert facts.investment_total is not None and facts.investment_total.amount == "450万"
@@ -581,3 +582,48 @@ def test_durations_in_two_units_fall_and_a_budget_said_after_a_figure_is_void() 
     )
     assert "75万" in facts.superseded and "68万" in [a.amount for a in facts.investment_items]
     assert not any("帮忙" in s.text for s in facts.statements)
+
+
+def test_a_years_summary_of_several_projects_gives_the_scene_only_its_own_section() -> None:
+    facts = extract_facts(
+        material_from_text(
+            "设备工程部2025年度工作总结\n一、全年工作概述\n全年完成维修工单3,260单，部门现有员工46人。\n"
+            "二、重点项目完成情况\n（一）压片车间预测性维护系统\n"
+            "1. 北京某某工业互联网科技有限公司提供振动传感器和诊断平台；\n2. 本部门负责测点方案设计和安装调试。\n"
+            "指标\t去年三季度\t今年三季度\n非计划停机时长\t126小时\t38小时\n设备故障次数\t41次\t12次\n"
+            "项目年初预算260万元，实际完成投资230万元。\n"
+            "（二）纯化水系统改造\n投资65万元，产水电耗下降18%。\n"
+            "（三）空压站节能改造\n投资93万元，节约电费约27万元。\n"
+            "2025年12月26日\n"
+        )
+    )
+    assert facts.instance_name == "压片车间预测性维护系统"
+    assert [(p.before, p.after) for p in facts.pairs] == [("126小时", "38小时"), ("41次", "12次")]
+    assert "2024年" in facts.period and "2025年" in facts.period  # 去年/今年 of a summary dated 2025
+    said = " ".join(s.text for s in facts.statements) + str(facts.investment_total)
+    assert (
+        "65万" not in said and "27万" not in said and "3,260" not in said
+    )  # other projects, the whole department
+    assert facts.investment_total is not None and "230" in facts.investment_total.amount
+    assert "260万元" in facts.superseded  # a budget the actual spending replaces
+    assert "企业设备工程部" in [i.name for i in facts.implementers]  # 本部门 is the summary's author
+
+
+def test_a_test_report_is_read_as_its_client_means_it() -> None:
+    facts = extract_facts(
+        material_from_text(
+            "江西某某节能检测技术有限公司 报告编号：GNJC-2025-JN-0417\n"
+            "委托单位\t鹰潭某某电子材料有限公司\n项目名称\t生箔车间整流电源节能改造\n"
+            "检测项目\t单位\t改造前实测值\t改造后实测值\n整流系统效率\t%\t91.2\t96.8\n"
+            "结论：整流系统效率由91.2%提高到96.8%。\n"
+            "整流电源由株洲某某整流技术有限公司供货；按平均电价0.62元/kWh计，年节约电费约125万元。\n"
+        )
+    )
+    assert facts.instance_name == "生箔车间整流电源节能改造"
+    assert facts.company == "鹰潭某某电子材料有限公司"
+    assert [i.name for i in facts.implementers] == [
+        "株洲某某整流技术有限公司"
+    ]  # neither the lab nor the client
+    assert [(p.metric, p.before, p.after) for p in facts.pairs] == [("整流系统效率", "91.2%", "96.8%")]
+    assert [r.amount for r in facts.returns] == ["125万元"]  # 0.62元/kWh is a price
+    assert not any("GNJC" in s.text or "报告编号" in s.text for s in facts.statements)

@@ -301,6 +301,61 @@ def section_level(raw: str) -> int | None:
     return len(m["hashes"])
 
 
+_PROJECT_TITLE = re.compile(r"(?:系统|平台|产线|生产线|线|工作站|改造|项目|工程|中心|立体库|仓库|验证|安装)$")
+
+
+def _headings(lines: list[_Line], raw_lines: dict[tuple[str, int], str]) -> list[tuple[int, int, str]]:
+    """(position, level, title) of each heading line."""
+    found = []
+    for i, line in enumerate(lines):
+        raw = raw_lines.get(line.key, line.text)
+        level = section_level(raw)
+        if level is not None and (m := _SECTION.match(raw.strip())):
+            found.append((i, level, m["title"].strip()))
+    return found
+
+
+def _section_end(headings: list[tuple[int, int, str]], at: int, level: int, last: int) -> int:
+    return next((i for i, lv, _ in headings if i > at and lv <= level), last)
+
+
+def project_sections(
+    lines: list[_Line], raw_lines: dict[tuple[str, int], str]
+) -> list[tuple[int, int, int, str]]:
+    """A year's summary lists several projects under one heading ("（一）…预测性维护系统", "（二）纯化水系统
+    改造"): (start, end, level, title) of each sibling section whose title names a project."""
+    headings = _headings(lines, raw_lines)
+    for level in sorted({lv for _, lv, _ in headings}, reverse=True):
+        projects = [(i, t) for i, lv, t in headings if lv == level and _PROJECT_TITLE.search(t)]
+        if len(projects) >= 2:
+            return [(i, _section_end(headings, i, level, len(lines)), level, t) for i, t in projects]
+    return []
+
+
+def _project_heading(lines: list[_Line], raw_lines: dict[tuple[str, int], str]) -> str:
+    """Of several projects, the one the material gives its figures for: the section with the most
+    before/after statements."""
+    sections = project_sections(lines, raw_lines)
+
+    def weight(section: tuple[int, int, int, str]) -> int:
+        start, end = section[0], section[1]
+        return sum(len([q for q in extract_quantities(x.text) if q.is_metric]) >= 2 for x in lines[start:end])
+
+    best = max(sections, key=weight, default=None)
+    return instance_text(best[3]) if best and weight(best) >= 2 else ""
+
+
+def _outside_instance_section(
+    lines: list[_Line], raw_lines: dict[tuple[str, int], str], instance: str
+) -> set[tuple[str, int]]:
+    """Lines outside the instance's own section, when the material is about several projects."""
+    sections = project_sections(lines, raw_lines)
+    own = next((x for x in sections if instance and instance_text(x[3]) == instance), None)
+    if own is None:
+        return set()
+    return {line.key for i, line in enumerate(lines) if not own[0] <= i < own[1]}
+
+
 def _mark_lines(
     lines: list[_Line], facts: SceneFacts, raw_lines: dict[tuple[str, int], str] | None = None
 ) -> list[_Line]:
@@ -313,9 +368,13 @@ def _mark_lines(
     set_aside: tuple[int, str] | None = None  # the level and reason of the heading being skipped
     for line in lines:
         replacements.update(corrections(line.text))
+    elsewhere = _outside_instance_section(lines, raw_lines or {}, facts.instance_name)
     for line in lines:
         _split_annotation(line)
         source = _source(line.sentences[0])
+        if line.key in elsewhere:
+            facts.excluded.append(Note(text=line.text, reason="材料中其他项目或整体情况", source=source))
+            continue
         level = section_level((raw_lines or {}).get(line.key, line.text))
         if set_aside is not None and level is not None and level > set_aside[0]:
             level = None  # a subsection of the section set aside
@@ -431,8 +490,12 @@ def _orgs(text: str) -> list[str]:
 
 
 _APPLICANT_LABEL = re.compile(
-    r"^(?:公司|企业|本公司|单位|申报单位|公司名称|企业名称|甲方|甲方（采购方）|采购方|买方|需方)$"
+    r"^(?:公司|企业|本公司|单位|申报单位|公司名称|企业名称|甲方|甲方（采购方）|采购方|买方|需方|委托单位|委托方)$"
 )
+# A form's row "委托单位，鹰潭…有限公司" (a test report's client is the applicant).
+_APPLICANT_CELL = re.compile(r"^(?:申报单位|公司名称|企业名称|委托单位|委托方)，")
+# "检测报告（GNJC-2025-JN-0417）": a document's number is no part of what was done.
+_DOCUMENT_NUMBER = re.compile(r"[（(][A-Z]{2,}(?:-[A-Z0-9]+){2,}[）)]")
 
 
 def _implementers(line: _Line) -> list[Implementer]:
@@ -500,6 +563,36 @@ _DEPT = re.compile(
 _OWNER = re.compile(r"^(?:.*?(?:我们|我司|本公司|公司|企业|厂里|咱们|由|是|和|与))+")
 
 
+# A department's own report says 本部门/我部 for itself; its name is in the title or the signature.
+_AUTHOR_TITLE = re.compile(
+    r"^\s*(?:#+\s*)?([\u4e00-\u9fff]{2,6}(?:部|中心|处|科|车间))(?=\s*(?:\d{4}|[^\s]{0,4}(?:年度|工作|总结|报告|汇报|签报|请示)))"
+)
+_AUTHOR_SIGNATURE = re.compile(
+    r"^\s*(?:编制|报送|签发|落款)?[:：]?\s*([\u4e00-\u9fff]{2,6}(?:部|中心|处|科|车间))\s*(?:[（(][^）)]*[）)])?\s*$"
+)
+_SELF_DEPT = re.compile(r"本部门|我部(?!门)(?:[（(]([\u4e00-\u9fff]{2,8})[）)])?|我们部门")
+
+
+def _author_department(text: str) -> str:
+    lines = [line for line in text.splitlines() if line.strip()]
+    for line in lines[:3]:
+        if m := _AUTHOR_TITLE.match(line):
+            return m.group(1)
+    for line in reversed(lines[-4:]):
+        if m := _AUTHOR_SIGNATURE.match(line):
+            return m.group(1)
+    return ""
+
+
+def _name_own_department(lines: list[_Line], text: str) -> None:
+    """ "本部门负责测点方案设计" in the 设备工程部's summary is "设备工程部负责…"; "我部（动力设备部）自行组织"
+    names itself. Without a name the words stay as written."""
+    author = _author_department(text)
+    for line in lines:
+        if _SELF_DEPT.search(line.text):
+            line.text = _SELF_DEPT.sub(lambda m: m.group(1) or author or m.group(0), line.text)
+
+
 def in_house_name(said: str) -> str:
     """ "…是我们设备动力部自己干的" → 企业设备动力部: the last department named; none → 企业自有技术团队."""
     found = [_OWNER.sub("", d) for d in _DEPT.findall(said)]
@@ -512,6 +605,7 @@ def _system_before(text: str, name: str) -> str:
     head = re.sub(r"^.*?(?:现在|目前|如今|后来|当时)", "", head)
     head = re.sub(r"(?:由|是|为|选用|采用|找的|请的|供应商|厂家|实施方)[:：]?\s*$", "", head)
     head = re.split(r"[，,。；;：:]", head)[-1].strip(" ：:-*•")
+    head = re.sub(r"^\d+\s*[.、）)]\s*", "", head)  # "1. 北京…提供…": a list number names no system
     head = re.split(r"是|由", head)[0].strip() if re.search(r"[（(]$", head) else head  # "机器人是某某（全称"
     return head if 2 <= len(head) <= 24 else ""
 
@@ -641,6 +735,7 @@ def _same_name(name_a: str, name_b: str) -> bool:
     return bool(a and b) and len(a & b) / min(len(a), len(b)) >= MIN_NAME_OVERLAP
 
 
+_VALUE_WORD = re.compile(r"^(?:实测|测量|实际|检测|测试|统计|平均|月均)?(?:值|数值|数据|均值|结果)?$")
 _FREQUENCY = re.compile(r"^(?:每[\u4e00-\u9fff]{1,2}|月均|日均|年均|周均|平均每[\u4e00-\u9fff]{1,2})$")
 
 
@@ -679,6 +774,8 @@ def _matched_pairs(
             # "喷码类客户投诉，改造前每季度9起，改造后每季度1起": the row names the indicator; the
             # frequency belongs to the values.
             name, before, after = row, f"{name}{before}", f"{name}{after}"
+        elif _VALUE_WORD.match(name) and (row := text_a.split("，")[0].strip()) and row != name:
+            name = row  # "整流系统效率，改造前实测值91.2%": the column says how it was measured, the row what
         pairs.append(MetricPair(metric=name, before=before, after=after, source=source))
     return pairs
 
@@ -884,7 +981,10 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
             r"(?:核减|优惠|让利|折让|降价|下浮)[了约]?$", text[max(0, q.start - 5) : q.start]
         ) or any(a.value == q.value for a, _ in seen):
             continue  # an adjustment of a price, or the same amount said again ("以452.8万元计")
-        per_unit = re.match(r"\s*/\s*(?:人|台|套|个|吨|件|月|平方米|m)", text[q.end : q.end + 4])
+        per_unit = re.match(
+            r"\s*/\s*(?:人|台|套|个|吨|件|月|平方米|m|kWh|千瓦时|度|t|kg|立方|方|小时|h|pcs|只|片|米)",
+            text[q.end : q.end + 5],
+        )
         if _UNIT_PRICE.search(text[max(0, q.start - 6) : q.start]) or in_result or per_unit:
             continue  # 8万元/人·年 is a rate a return is computed from, not a return
         if any(start <= q.start < end for start, end in bases):
@@ -1020,6 +1120,10 @@ def _go_live(text: str) -> str:
     return date.group(0) if date else ""
 
 
+# A table's row "项目名称<tab>X" / "项目名称，X": the label is the whole first cell.
+_NAMED_CELL = re.compile(
+    r"^\s*(?:申报用名称|场景实例名称|实例名称|项目名称|专案名称|课题名称)\s*(?:\t|，|\s{1,4})\s*([^，。；\t]{4,50})$"
+)
 _NAMED = re.compile(
     r"(?:(?:申报用名称|申报名称|场景实例名称|实例名称|场景名称|项目名称|专案名称|课题名称|(?:专案|项目|场景)正式名称)(?:[（(][^）)]{0,16}[）)]|[^：:“\"「，。]){0,6}|^\s*(?:[-*•]|\d+[.、）)])?\s*名称\s*)"
     r"[:：]\s*[“\"「]?([^，。；”\"」]{2,40})[”\"」]?"
@@ -1052,6 +1156,13 @@ _QUOTED_SCENE = re.compile(
 _CALLED = re.compile(
     r"(?:名字|名称|项目名|实例名|^项目|^场景)[^“\"「]{0,12}(?:叫|是|为|用)\s*[“\"「]([^”\"」]{2,40})[”\"」]"
 )
+# "名称就叫：座椅骨架…工作站", "项目名称你就写二号线…先进控制，这个名字是立项的时候定的": said, not quoted.
+_CALLED_PLAIN = re.compile(
+    r"(?:名字|名称|项目名|实例名)(?:你|您|就|可以|还是|统一|就用|直接)*(?:叫|写成|写|用)\s*[:：]?\s*"
+    r"([\u4e00-\u9fffA-Za-z0-9#（）()·\-]{4,40}?)(?=[，。；,;！!]|这个|$)"
+)
+# 公司“方形铝壳电芯外观AI视觉检测系统”项目通过验收: a project named in quotes.
+_QUOTED_PROJECT = re.compile(r"[“\"「]([^”\"」]{4,40})[”\"」](?:项目|专案|工程)")
 
 
 _PROJECT_SUFFIX = re.compile(r"(?:技术改造|技改|改造升级|建设)?(?:项目|专案|工程)$")
@@ -1065,6 +1176,8 @@ def instance_text(name: str) -> str:
     "…燃烧先进过程控制"; a document's own name ("中标通知书") is no instance name."""
     name = re.sub(r"\s+", " ", name).strip(" 。：:*")
     name = _DOCUMENT_SUFFIX.sub("", name).strip()
+    # "九江华川纸业有限公司造纸生产线…": the applicant's name is the 申报书's cover, not the instance's
+    name = re.sub(r"^[\u4e00-\u9fff]{2,20}?(?:股份有限公司|有限责任公司|有限公司|集团)", "", name).strip()
     if len(name) < 4:
         return ""
     return _PROJECT_SUFFIX.sub("", name).strip() or name
@@ -1073,9 +1186,19 @@ def instance_text(name: str) -> str:
 def _instance_name(lines: list[_Line], material: Material) -> str:
     # The name the writer means to submit under ("申报用名称：…") beats the project's working title.
     for line in sorted(lines, key=lambda x: "申报" not in x.text):
-        m = _NAMED.search(line.text) or _CALLED.search(line.text)
+        m = (
+            _NAMED.search(line.text)
+            or _NAMED_CELL.match(line.text)
+            or _CALLED.search(line.text)
+            or _CALLED_PLAIN.search(line.text)
+        )
         if m and (name := instance_text(m.group(1).rstrip("。"))):
             return name
+    for line in lines:
+        if (m := _QUOTED_PROJECT.search(line.text)) and (name := instance_text(m.group(1))):
+            return name
+    if name := _project_heading(lines, material.raw_lines):
+        return name
     for line in lines:
         raw = material.raw_lines.get(line.key, line.text)
         if m := _QUOTED_SCENE.search(raw):
@@ -1121,6 +1244,12 @@ def instance_from_title(material: Material) -> str:
         return lines[cover + 1].strip()
     if bold := re.search(r"\*\*([^*\n]{4,40}?(?:项目|工程))\*\*", material.text):
         return bold.group(1)
+    # "Project Report: Line 5 Digital Manufacturing Engineering（5号线产线仿真与虚拟调试）": an English
+    # title gives its Chinese name in brackets.
+    if lines and (
+        chinese := re.search(r"^[\sA-Za-z0-9#:：.,&/\-]{8,}[（(]([^）)]{4,30})[）)]\s*$", lines[0])
+    ):
+        return chinese.group(1)
     headings = [m.group(1) for line in lines if (m := re.match(r"^\s*#+\s*(.+)$", line))]
     titled = [lines[0]] if lines and is_label(lines[0]) and re.search(r"——|—|--", lines[0]) else []
     if (
@@ -1369,7 +1498,7 @@ def _sheet_item(data: dict, kind: str, src, facts: SceneFacts) -> None:
         in_house = bool(_patterns().in_house.search(vendor)) or not orgs
         if in_house:
             mark = _patterns().in_house.search(vendor)
-            who = in_house_name(vendor[: mark.start()] if mark else vendor)
+            who = in_house_name(vendor[: mark.end()] if mark else vendor)
         else:
             who = orgs[0]
         facts.implementers.append(Implementer(system=name, name=who, in_house=in_house, source=src(vendor)))
@@ -1442,6 +1571,7 @@ def extract_facts(material: Material) -> SceneFacts:
     # A sheet's own lines are read by key above, never as prose ("equipment_systems: …").
     sheet_files = {s.name if several else "" for s in material.sheets}
     lines = [line for line in _lines(material) if line.key[0] not in sheet_files]
+    _name_own_department(lines, material.text)
     facts.instance_name = facts.instance_name or _instance_name(_lines(material), material)
     usable = _mark_lines(lines, facts, material.raw_lines)
     facts.title = instance_text(instance_from_title(material))
@@ -1475,7 +1605,7 @@ def extract_facts(material: Material) -> SceneFacts:
         facts.implementers += [i for i in implementers if i.name not in {x.name for x in facts.implementers}]
         pairs = _pairs(line)
         facts.pairs += pairs
-        if _APPLICANT_LABEL.match(_label_of(text)):
+        if _APPLICANT_LABEL.match(_label_of(text)) or _APPLICANT_CELL.match(text):
             facts.company = facts.company or (_orgs(text) or [""])[0]
             continue
         money_only = _money(line, facts, section)
@@ -1484,7 +1614,7 @@ def extract_facts(material: Material) -> SceneFacts:
         # A line of prose says several things: each sentence is a statement of its own, except the
         # ones the composer states from the facts (a bare before/after, a cost or a return).
         part = _labelled_part(_label_of(text))
-        for piece in _SENTENCES.findall(text):
+        for piece in _SENTENCES.findall(_DOCUMENT_NUMBER.sub("", text)):
             piece = piece.strip(" ，。；")
             if len(piece) < 4 or (pairs and _pair_only(piece)) or _money_only(piece):
                 continue
@@ -1495,13 +1625,54 @@ def extract_facts(material: Material) -> SceneFacts:
             if part:
                 labelled[len(statements)] = part
             statements.append((piece, _source(line.sentences[0])))
-    facts.pairs += _pairs_across(usable, facts)
+    facts.pairs = _distinct_pairs([*facts.pairs, *_pairs_across(usable, facts)])
     roles = _statement_roles([t for t, _ in statements])
     for i, ((text, source), (role, fit)) in enumerate(zip(statements, roles, strict=True)):
         facts.statements.append(Statement(text=text, role=labelled.get(i, role), fit=fit, source=source))
+    facts.investment_items = _breakdown_of_total(facts.investment_items, facts.investment_total)
+    # The applicant named in a report's header ("委托单位，…") did not supply itself.
+    facts.implementers = [i for i in facts.implementers if not facts.company or i.name != facts.company]
     if not facts.investment_total and len(facts.investment_items) == 1:
         facts.investment_total, facts.investment_items = facts.investment_items[0], []
     return facts
+
+
+def _breakdown_of_total(items: list[Amount], total: Amount | None) -> list[Amount]:
+    """A memo names each contract's sum, then tabulates them under 合计: the run of items that adds up
+    to the total is the breakdown, and the same sums said before it are not more items."""
+
+    def value(amount: Amount) -> float | None:
+        found = [q for q in extract_quantities(amount.amount) if q.kind in ("money", "plain", "count")]
+        return found[0].value if found else None
+
+    target = value(total) if total else None
+    values = [value(i) for i in items]
+    if target is None or None in values or math.isclose(sum(values), target, rel_tol=1e-6):  # type: ignore[arg-type]
+        return items
+    for size in range(len(items) - 1, 1, -1):
+        for start in reversed(range(len(items) - size + 1)):  # the last run: a memo's table sums up
+            run = values[start : start + size]
+            if math.isclose(sum(run), target, rel_tol=1e-6):  # type: ignore[arg-type]
+                return items[start : start + size]
+    return items
+
+
+def _distinct_pairs(pairs: list[MetricPair]) -> list[MetricPair]:
+    """A test report states its results in the table, in the conclusion and again in the memo that
+    quotes it: one comparison, stated once, under the name it was first given."""
+
+    def values(pair: MetricPair) -> tuple[tuple[float, ...], ...]:
+        return tuple(tuple(q.value for q in extract_quantities(side)) for side in (pair.before, pair.after))
+
+    seen: set[tuple[tuple[float, ...], ...]] = set()
+    kept = []
+    for pair in pairs:
+        key = values(pair)
+        if key in seen and all(key):
+            continue
+        seen.add(key)
+        kept.append(pair)
+    return kept
 
 
 def _labelled_part(label: str) -> str:

@@ -76,6 +76,18 @@ def _cells(line: str) -> list[str] | None:
     return cells if len([c for c in cells if c]) >= 2 else None
 
 
+_HEADER_CELL_MAX = 14
+
+
+def _is_key_value(cells: list[str]) -> bool:
+    """``委托单位 | 鹰潭鑫箔电子材料有限公司`` opens a form of label and value, not a table under headers:
+    a column header is a short name, never a company or a sentence."""
+    filled = [c for c in cells if c]
+    return len(filled) == 2 and (
+        len(filled[1]) > _HEADER_CELL_MAX or bool(re.search(r"公司|[，。；、]", filled[1]))
+    )
+
+
 def _table_rows_as_statements(lines: list[str]) -> list[str]:
     """Table rows rewritten as statements that keep their column headers.
 
@@ -87,16 +99,22 @@ def _table_rows_as_statements(lines: list[str]) -> list[str]:
 
     out = list(lines)
     header: list[str] | None = None
+    in_form = False
     for i, line in enumerate(lines):
         cells = _cells(line)
         if cells is None:
-            header = None
+            header, in_form = None, False
             continue
         if _TABLE_RULE.match(line):
             out[i] = ""
             continue
         no_figures = not any(q.is_metric for q in extract_quantities(" ".join(cells[1:])))
-        if header is None and no_figures:
+        filled = len([c for c in cells if c])
+        # A form of labels and values goes on row by row; a row of more names starts the table below it.
+        in_form = (in_form and filled == 2) or (header is None and _is_key_value(cells))
+        if header is not None and filled > 2 and len(cells) != len(header) and not re.search(r"\d", line):
+            header = None
+        if header is None and no_figures and not in_form:
             header, out[i] = cells, ""
             continue
         # "改造前（24年Q2+Q3）": a period in brackets is no figure of a row.
@@ -137,6 +155,7 @@ def _table_rows_as_statements(lines: list[str]) -> list[str]:
                     for n, c in zip(names[1:], cells[1:], strict=True)
                 ),
             ]
+        names = _periods_as_sides(names)
         # "label，…" rather than "label：…": a short label before a colon reads as a speaker's name.
         said = [_cell_statement(n, v) for n, v in zip(names[1:], cells[1:], strict=True) if v]
         out[i] = "，".join([cells[0], *said] if cells[0] else said)
@@ -158,6 +177,36 @@ _ROW_NUMBER_HEADERS = {"序号", "编号", "序", "No", "NO", "No.", "#"}
 _UNIT_IN_HEADER = re.compile(r"^(.+?)[（(]([^）)]{1,8})[）)]$")
 _BARE_NUMBER = re.compile(r"^[±+]?[\d,.]+$")
 _PLAN_HEADER = re.compile(r"目标|计划值|预测|预计|设计值")
+
+
+# A column named by its time alone: 去年三季度, 2024年, 24年Q3, 今年1—6月.
+_PERIOD_HEADER = re.compile(
+    r"^(?:(前年|去年|上年|今年|本年)|((?:19|20)?\d{2})\s*年)(?:度|同期|全年|上半年|下半年|[一二三四1-4]季度|Q[1-4]"
+    r"|[\d一二三四五六七八九十]{1,2}\s*(?:[—–~-]|到|至)?\s*[\d一二三四五六七八九十]{0,2}\s*月)?(?:[（(][^）)]*[）)])?$"
+)
+_RELATIVE_OFFSET = {"前年": -2, "去年": -1, "上年": -1, "今年": 0, "本年": 0}
+
+
+def _periods_as_sides(names: list[str]) -> list[str]:
+    """``指标 | 去年三季度 | 今年三季度``: two columns named by their times compare the earlier (before) with
+    the later (after); the row reads "改造前（去年三季度）126小时，改造后（今年三季度）38小时"."""
+    times = [(j, m) for j, n in enumerate(names) if j and (m := _PERIOD_HEADER.match(n.strip()))]
+    if len(times) != 2:
+        return names
+
+    def order(m: re.Match[str]) -> int:
+        if m.group(1):
+            return 10_000 + _RELATIVE_OFFSET[m.group(1)]
+        year = int(m.group(2))
+        return 10_000 + year - 2025 if year >= 1900 else 10_000 + year + 2000 - 2025
+
+    (a, ma), (b, mb) = times
+    if bool(ma.group(1)) != bool(mb.group(1)) or order(ma) == order(mb):
+        return names  # one relative and one absolute, or the same year: no telling which came first
+    first, second = (a, b) if order(ma) < order(mb) else (b, a)
+    out = list(names)
+    out[first], out[second] = f"改造前（{names[first].strip()}）", f"改造后（{names[second].strip()}）"
+    return out
 
 
 _LATIN_UNIT_AFTER = re.compile(
