@@ -627,3 +627,21 @@ def test_a_test_report_is_read_as_its_client_means_it() -> None:
     assert [(p.metric, p.before, p.after) for p in facts.pairs] == [("整流系统效率", "91.2%", "96.8%")]
     assert [r.amount for r in facts.returns] == ["125万元"]  # 0.62元/kWh is a price
     assert not any("GNJC" in s.text or "报告编号" in s.text for s in facts.statements)
+
+
+def test_a_monthly_sheet_with_its_own_averages_compares_the_averages() -> None:
+    rows = "".join(f"2024-0{m}\t上线前\t{d}\t{n}\n" for m, d, n in ((3, 38, 5), (4, 41, 4))) + (
+        "平均\t上线前\t39.5\t4.5\n"
+        + "".join(f"2024-1{m}\t上线后\t{d}\t{n}\n" for m, d, n in ((0, 27, 1), (1, 25, 2)))
+        + "平均\t上线后\t25.5\t0.8\n"
+    )
+    facts = extract_facts(
+        material_from_text(
+            "月份\t阶段\t库存周转天数（天）\t缺料停线次数（次）\n" + rows + "\n"
+            "## 效益（财务部测算，按年）\n- 紧急采购溢价和加急运费减少：41万元；\n"
+            "## 其他（不用写）\n冷库扩建项目投资380万元。\n"
+        )
+    )
+    assert [(p.before, p.after) for p in facts.pairs] == [("39.5天", "25.5天"), ("4.5次", "0.8次")]
+    assert [r.amount for r in facts.returns] == ["41万元"]  # 采购 in its label, but it is a saving
+    assert not facts.investment_items and facts.investment_total is None  # a section marked 不用写

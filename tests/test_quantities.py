@@ -123,3 +123,10 @@ def test_half_units_and_spoken_paybacks_are_figures_while_prose_years_are_not() 
     said = {q.text: q.value for q in extract_quantities("放行从三天缩短到一天半，回收期两年半左右")}
     assert said == {"三天": 3.0, "一天半": 1.5, "两年半": 2.5}
     assert extract_quantities("近三年推进三年行动") == []
+
+
+def test_orders_and_incidents_are_counted_but_words_that_begin_with_their_unit_are_not() -> None:
+    said = [(q.text, q.value) for q in extract_quantities("紧急采购单数30.3单，错标混批由三起降至零起")]
+    assert said == [("30.3单", 30.3), ("三起", 3.0), ("零起", 0.0)]
+    for prose in ("大家一起努力", "3单元", "5单位", "零件"):
+        assert extract_quantities(prose) == [], prose

@@ -356,6 +356,19 @@ def _outside_instance_section(
     return {line.key for i, line in enumerate(lines) if not own[0] <= i < own[1]}
 
 
+_AVERAGE_ROW = re.compile(r"^(?:平均|均值|平均值|月均|月平均|算术平均)[，,]")
+_PERIOD_ROW = re.compile(
+    r"^(?:(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*月?|\d{1,2}\s*月(?:份)?|第?\d{1,2}\s*周|W\d{1,2})[，,]"
+)
+
+
+def _series_rows(lines: list[_Line]) -> set[tuple[str, int]]:
+    """A month-by-month table that states its own averages ("平均，上线前，…39.5天…"): the averages are the
+    comparison the writer means; each month's row is a data point, not a before or after value."""
+    files_with_averages = {line.key[0] for line in lines if _AVERAGE_ROW.match(line.text)}
+    return {line.key for line in lines if line.key[0] in files_with_averages and _PERIOD_ROW.match(line.text)}
+
+
 def _mark_lines(
     lines: list[_Line], facts: SceneFacts, raw_lines: dict[tuple[str, int], str] | None = None
 ) -> list[_Line]:
@@ -369,11 +382,15 @@ def _mark_lines(
     for line in lines:
         replacements.update(corrections(line.text))
     elsewhere = _outside_instance_section(lines, raw_lines or {}, facts.instance_name)
+    monthly = _series_rows(lines)
     for line in lines:
         _split_annotation(line)
         source = _source(line.sentences[0])
         if line.key in elsewhere:
             facts.excluded.append(Note(text=line.text, reason="材料中其他项目或整体情况", source=source))
+            continue
+        if line.key in monthly:
+            facts.excluded.append(Note(text=line.text, reason="逐月数据，采用表中的平均行", source=source))
             continue
         level = section_level((raw_lines or {}).get(line.key, line.text))
         if set_aside is not None and level is not None and level > set_aside[0]:
@@ -383,7 +400,9 @@ def _mark_lines(
             reason = _set_aside_reason(line.text)
             # A section of plans or of the company goes whole; a title's own aside ("——材料，别外发")
             # says nothing about the lines below it.
-            if reason.startswith(("计划", "企业基本信息")):
+            # "## 其他（不用写）" below the title marks its section; the title's own aside does not.
+            marked_unused = reason == "作者注明不用" and line.key[1] > 1
+            if reason.startswith(("计划", "企业基本信息")) or marked_unused:
                 set_aside = (level, reason)
                 facts.excluded.append(Note(text=line.text, reason=reason, source=source))
                 continue
@@ -828,7 +847,8 @@ def _pairs_across(lines: list[_Line], facts: SceneFacts) -> list[MetricPair]:
 
 _YEARISH = r"\d{4}\s*年[^，。；;,）)]{0,14}?"
 _PERIOD_SPAN = re.compile(
-    rf"(?P<a>{_YEARISH})\s*(?:对比|比|相比|较|与|和|vs\.?|VS\.?|—|对)\s*(?P<b>{_YEARISH})(?=$|[，。；;,）)\s]|对比|同期)"
+    # (a dash joins the two ends of one span, "2024年10月—2025年3月", and compares nothing)
+    rf"(?P<a>{_YEARISH})\s*(?:对比|比|相比|较|与|和|vs\.?|VS\.?|对)\s*(?P<b>{_YEARISH})(?=$|[，。；;,）)\s]|对比|同期)"
 )
 
 
@@ -841,7 +861,8 @@ _AFTER_SPAN = re.compile(r"(?:投用后|上线后|改造后|实施后|建成后)
 # "改造前数据取2024年度均值，改造后数据取2025年二、三季度（4月—9月）均值": each side names its own span.
 _SIDE = (
     r"(\d{4}\s*年(?:度|全年|上半年|下半年)?(?:[一二三四、]{1,7}季度|Q[1-4](?:\s*[+–—-]\s*Q?[1-4])?"
-    r"|\d{1,2}\s*(?:[—–~-]\s*\d{1,2}\s*)?月)?(?:\s*[（(]\d{1,2}月?\s*[—–~-]\s*\d{1,2}月[）)])?)"
+    r"|\d{1,2}\s*(?:[—–~-]\s*\d{1,2}\s*)?月(?:\s*[—–~-]\s*\d{4}\s*年\s*\d{1,2}\s*月)?)?"
+    r"(?:\s*[（(]\d{1,2}月?\s*[—–~-]\s*\d{1,2}月[）)])?)"
 )
 _BEFORE_SAID = re.compile(rf"(?:投用前|上线前|改造前|实施前|建设前)[^，。；\d]{{0,8}}?{_SIDE}")
 _AFTER_SAID = re.compile(rf"(?:投用后|上线后|改造后|实施后|建成后)[^，。；\d]{{0,8}}?{_SIDE}")
@@ -998,9 +1019,12 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
         # "年效益：…节约36万元。合计189万元": the line's label speaks for its later sentences too.
         label_says = _label_of(sentence) or _label_of(text)
         if label_says and not _orgs(label_says):
-            if p.returns.search(label_says) and not p.investment.search(label_says):
+            # "紧急采购溢价和加急运费减少：41万元": the label's last word of either kind says which it is.
+            last_return = max((m.end() for m in p.returns.finditer(label_says)), default=-1)
+            last_cost = max((m.end() for m in p.investment.finditer(label_says)), default=-1)
+            if last_return > last_cost:
                 said_return = True
-            elif p.investment.search(label_says) and not _STRONG_RETURN.search(clause):
+            elif last_cost > last_return and not _STRONG_RETURN.search(clause):
                 said_return = False
         # Under a returns heading a table's 金额 column names no investment.
         is_return = said_return or (in_returns and not p.investment.search(_GENERIC_MONEY.sub("", clause)))

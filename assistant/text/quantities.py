@@ -83,6 +83,8 @@ _UNITS: list[tuple[Kind, list[str]]] = [
             "批次",
             "批",
             "次",
+            "起",
+            "单",
             "家",
             "种",
             "款",
@@ -176,7 +178,7 @@ _UNITS: list[tuple[Kind, list[str]]] = [
 _UNIT_ALT = "|".join(re.escape(u) for u in sorted({u for _, us in _UNITS for u in us}, key=len, reverse=True))
 _UNIT_KIND = {u: kind for kind, us in _UNITS for u in us}
 # Word-like units may glue onto a following Chinese noun; "度" etc. also has other meanings.
-_AMBIGUOUS_UNITS = {"度", "道", "类", "型", "处", "个", "种", "次", "名", "s", "m", "g", "t", "h"}
+_AMBIGUOUS_UNITS = {"度", "道", "类", "型", "处", "个", "种", "次", "名", "起", "单", "s", "m", "g", "t", "h"}
 
 _NUMBER = re.compile(
     rf"(?P<num>{_ARABIC}|{_CHINESE})\s?(?P<approx>余|多)?(?P<mult>万|亿|千(?!瓦|克|米|帕|伏|元))?\s?(?P<unit>{_UNIT_ALT}|成|倍)?"
@@ -259,7 +261,12 @@ def _number_value(token: str) -> float | None:
 
 _HALF_UNITS = {"年", "天", "小时", "个月", "周", "分钟"}
 _MULTIPLIER = {"千": 1e3, "万": 1e4, "亿": 1e8}
+# 单 and 起 count orders and incidents, unless they begin a word (单元, 单价, 起步, 起点).
+_GLUED_AFTER = {"单": "元位价耗独据线班件", "起": "来步点始止飞草重见"}
+_ZERO_COUNTS = {"起", "次", "人", "台", "个", "例", "单"}
 _WORDLIKE_ONE = {
+    "起",
+    "单",
     "个",
     "种",
     "次",
@@ -305,10 +312,14 @@ def _classify(text: str, m: re.Match[str], value: float, unit: str) -> Kind | No
     if unit:
         kind = _UNIT_KIND[unit]
         # “二级”, “三台设备” are fine, but a Chinese numeral glued to a word (一体化, 一个平台) is prose.
-        if not arabic and value <= 1 and unit in _WORDLIKE_ONE:
+        if not arabic and value <= 1 and unit in _WORDLIKE_ONE and not (value == 0 and unit in {"起", "次"}):
             return None  # 一卷一码, 一批次, 一度, 一个平台: a word, not a figure
         if unit in _AMBIGUOUS_UNITS and re.match(r"^[A-Za-z]", after):
             return None
+        if num in ("零", "〇") and unit not in _ZERO_COUNTS:
+            return None  # 零件, 零部件: a word; 零起, 零次 are counts
+        if after[:1] and after[0] in _GLUED_AFTER.get(unit, ""):
+            return None  # 3单元, 两起步: the unit's character starts the next word
         return kind
     if (
         arabic
