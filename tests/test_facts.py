@@ -645,3 +645,50 @@ def test_a_monthly_sheet_with_its_own_averages_compares_the_averages() -> None:
     assert [(p.before, p.after) for p in facts.pairs] == [("39.5天", "25.5天"), ("4.5次", "0.8次")]
     assert [r.amount for r in facts.returns] == ["41万元"]  # 采购 in its label, but it is a saving
     assert not facts.investment_items and facts.investment_total is None  # a section marked 不用写
+
+
+def test_a_bilingual_report_is_read_in_the_units_and_items_a_shenbaoshu_writes() -> None:
+    from assistant.text.english_units import chinese_units
+
+    assert chinese_units("on-site commissioning 用了 9 weeks，16 stations, payback ≈ 1.4 years") == (
+        "on-site commissioning 用了 9周，16个, payback ≈ 1.4年"
+    )
+    assert chinese_units("S7-1500 units, Line 5") == "S7-1500 units, Line 5"  # a model name keeps its word
+    facts = extract_facts(
+        material_from_text(
+            "## Cost & Payback\n| Item | Supplier | Amount（万元）|\n|---|---|---|\n"
+            "| Plant simulation modelling | 苏州某某数字科技有限公司 | 46 |\n"
+            "| PLC co-debugging | 上海某某自动化设备有限公司 | 22 |\n| **Total** | | **68** |\n"
+            "- 线平衡改善，每班少 3 operators，3 shifts → 9 人：**72 万元/年**\n"
+            "- 另外一次性节约约 55 万元（one-off，不计入年收益）。\n"
+            "- 工位由 1 台改为 2 台并行，payback ≈ 0.9 years\n"
+        )
+    )
+    assert [(a.item, a.amount) for a in facts.investment_items] == [
+        ("苏州某某数字科技有限公司", "46万元"),  # an English row label names no item; its supplier does
+        ("上海某某自动化设备有限公司", "22万元"),
+    ]
+    assert facts.investment_total is not None and facts.investment_total.amount == "68万元"
+    assert [r.amount for r in facts.returns] == ["72 万元"]  # a year's amount after an arrow is a return
+    assert facts.payback == "0.9年" and not facts.superseded  # 由1台改为2台 corrects nothing
+
+
+def test_an_interview_is_read_with_its_spoken_figures_and_its_notes_about_earlier_words() -> None:
+    facts = extract_facts(
+        material_from_text(
+            "时间：2025年8月12日\n"
+            "答：我们主要做中药饮片，去年销售三点二亿，四百三十来人。这些你们公司概况那块用，这个场景就不要写这些了。\n"
+            "答：编码规则的模板是质量部梳理的，接口是我们信息中心自己开发的。\n"
+            "答：一共花了一百二十万元。武汉某某四十八万，温州某某五十六万，硬件十六万。\n"
+            "答：放行从三天缩短到一天半，一年省下来二十万，回收期两年半左右吧。\n"
+        )
+    )
+    assert not any("三点二亿" in s.text for s in facts.statements)  # 这些 speaks of the whole answer
+    assert {"企业质量部", "企业信息中心"} <= {i.name for i in facts.implementers}
+    assert facts.investment_total is not None and facts.investment_total.amount == "一百二十万元"
+    assert [a.amount for a in facts.investment_items] == ["四十八万", "五十六万", "十六万"]
+    assert facts.payback == "两年半"  # not the 一天半 said before it in the line
+    from assistant.drafting.compose import economics_sentences
+
+    said = "".join(economics_sentences(facts))
+    assert "120万元" in said and "48万元" in said and "一百二十" not in said

@@ -111,8 +111,12 @@ def _money_text(wan: float) -> str:
 
 
 def _as_yuan_text(amount: str) -> str:
-    """ "40万" reads as "40万元" in a 申报书; the value is the same."""
-    return re.sub(r"(\d)\s*万$", r"\1万元", amount.strip())
+    """ "40万" reads as "40万元" in a 申报书, and "四十八万" said in an interview as "48万元"; the value is
+    the same."""
+    amount = amount.strip()
+    if not re.search(r"\d", amount) and (q := _one(amount)) is not None and q.value >= 1e4:
+        return _money_text(_wan(q))
+    return re.sub(r"(\d)\s*万$", r"\1万元", amount)
 
 
 def pair_sentence(pair: MetricPair) -> str:
@@ -301,6 +305,8 @@ def tidy(sentence: str) -> str:
     while sentence.count("）") > sentence.count("（"):
         at = sentence.find("）")
         sentence = sentence[:at] + sentence[at + 1 :]
+    if sentence.count("“") > sentence.count("”"):  # “拦路虎。: the closing quote went with the split
+        sentence = re.sub(r"([。；！？]?)$", "”\\1", sentence, count=1)
     return sentence
 
 

@@ -192,6 +192,9 @@ def corrections(text: str) -> dict[str, str]:
     return found
 
 
+_CHANGED_FROM = re.compile(r"[由从][^，。；,;由从]{0,12}$")
+
+
 def void_figures(text: str) -> list[str]:
     """Figures a correction in ``text`` makes void: those before the cue of the kind that follows it,
     and any figure after 不是."""
@@ -199,6 +202,8 @@ def void_figures(text: str) -> list[str]:
     void: list[str] = []
     quantities = [q for q in extract_quantities(text) if q.is_metric]
     cue = p.correction.search(text)
+    if cue and _CHANGED_FROM.search(text[max(0, cue.start() - 16) : cue.start()]):
+        cue = None  # "工位由1台改为2台并行" tells what was changed, not which figure was wrong
     if cue:
         # The cue speaks within its own ；-segment: "…168万，后来合同谈到152万，以合同为准；接口开发18万"
         # leaves 18万 alone. "以…为准" names the figure before it; "应为/谈下来…" the one after it.
@@ -301,6 +306,9 @@ def section_level(raw: str) -> int | None:
     return len(m["hashes"])
 
 
+_BACK_REFERENCE = re.compile(
+    r"(?:这些|以上|上面这些|前面这些|上述)(?:都|就|你们)?.{0,12}(?:不要|别|不用|勿)|(?:不要|别|不用|勿)写?这些"
+)
 _PROJECT_TITLE = re.compile(r"(?:系统|平台|产线|生产线|线|工作站|改造|项目|工程|中心|立体库|仓库|验证|安装)$")
 
 
@@ -428,6 +436,12 @@ def _mark_lines(
                 facts.excluded.append(Note(text=sentence.text, reason=reason, source=source))
             else:
                 kept.append(sentence)
+        said_of_all = [n for n in line.sentences if _BACK_REFERENCE.search(n.text) and n not in kept]
+        if said_of_all and kept and _set_aside_reason(said_of_all[0].text) != "与场景无关":
+            # "…四百三十来人。这些你们公司概况那块用，追溯这个场景就不要写这些了": the note speaks of
+            # everything said before it in the line.
+            facts.excluded.append(Note(text=line.text, reason="作者注明不用", source=source))
+            continue
         if not kept:
             continue
         if len(kept) < len(line.sentences):
@@ -514,6 +528,7 @@ _APPLICANT_LABEL = re.compile(
 # A form's row "委托单位，鹰潭…有限公司" (a test report's client is the applicant).
 _APPLICANT_CELL = re.compile(r"^(?:申报单位|公司名称|企业名称|委托单位|委托方)，")
 # "检测报告（GNJC-2025-JN-0417）": a document's number is no part of what was done.
+_SUPPLIED_HEADING = re.compile(r"[^，,。；（(]{2,20}[（(][^）)]*(?:公司|部|中心)[^）)]*[）)]")
 _DOCUMENT_NUMBER = re.compile(r"[（(][A-Z]{2,}(?:-[A-Z0-9]+){2,}[）)]")
 
 
@@ -539,9 +554,11 @@ def _implementers(line: _Line) -> list[Implementer]:
         ):
             system = supplied.group(1)  # "由某公司提供6台喷涂机器人和离线编程软件"
         found.append(Implementer(system=system, name=name, source=source))
-    if in_house := p.in_house.search(text):
+    for in_house in p.in_house.finditer(text):
         # "这块是信息部做的", "由公司研发中心完成": the department may sit inside the matched words.
         name = in_house_name(text[: in_house.end()])
+        if name in {i.name for i in found}:
+            continue
         system = own_label if not _FILLER_LABEL.match(own_label) else ""
         # "供应商：…，膜厚检测是我们设备科自己做的": the clause names what was done in house.
         system = system or _clause_subject(text, in_house.start())
@@ -891,7 +908,9 @@ def _period(text: str) -> str:
             return rest
     spans = _DATE_SPAN.findall(text)
     if len(spans) >= 2 and re.search(
-        r"对比|比较|同比|相比|vs|上线前|改造前|上线后|改造后|实施前|实施后", text, re.IGNORECASE
+        r"对比|比较|同比|相比|vs|上线前|改造前|上线后|改造后|实施前|实施后|[跟和与同].{0,16}比(?![例重率])",
+        text,
+        re.IGNORECASE,
     ):
         return f"{spans[0]}与{spans[1]}对比"
     m = _PERIOD_SPAN.search(text)
@@ -913,13 +932,17 @@ def _sentence_of(text: str, at: int) -> str:
 
 
 _UNIT_PRICE = re.compile(r"单价|每台|每套|每个|每人|人均|按年利率|年利率|单位成本")
-_GENERIC_LABEL = re.compile(r"^(?:合同金额|金额|费用|价格|合同价|总价|小计|金额（万元）|含税金额)$")
+_GENERIC_LABEL = re.compile(
+    r"^(?:合同金额|金额|费用|价格|合同价|总价|小计|金额（万元）|含税金额|[Aa]mount|[Cc]ost|[Pp]rice)$"
+)
 
 
 _BASIS = re.compile(r"(?<!（)(?<!\()按[^，。；;）)]{0,16}?(?:算|计|折算|测算)")
 
 
-_GENERIC_MONEY = re.compile(r"金额|费用|价格|合计|总计|共计|一共|总共")  # name no investment by themselves
+_GENERIC_MONEY = re.compile(
+    r"金额|费用|价格|合计|总计|共计|一共|总共|\b(?:[Aa]mount|[Cc]ost|[Pp]rice|[Tt]otal)\b"
+)  # name no investment by themselves
 _THIS_SCENE = re.compile(
     r"(?:其中)?本(?:场景|项目)(?:合计|小计|总投资|投资)?(?=[（(，,\s]|合计|金额|共|总投资|\d|$)"
 )
@@ -978,25 +1001,30 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
             )
         )
 
-    if a_result(text) and all(a_result(_segment_of(text, q.start)) for q in money):
+    if a_result(text) and all(a_result(_segment_of(text, q.start)) and not _per_year(text, q) for q in money):
         return False
     bases = _bases(text)
     # "五、投资和效益" names both: the words of each line decide.
-    in_returns = bool(re.search(r"收益|效益|节约|节省", section)) and not re.search(
-        r"投资|投入|费用|造价", section
+    in_returns = bool(
+        re.search(r"收益|效益|节约|节省|(?i:returns|savings|benefits)", section)
+    ) and not re.search(r"投资|投入|费用|造价|(?i:\bcost|capex|investment)", section)
+    in_costs = (
+        bool(re.search(r"投资|供应商|钱|费用|合同|报价|采购|(?i:\bcost|capex|investment|budget)", section))
+        and not in_returns
     )
-    in_costs = bool(re.search(r"投资|供应商|钱|费用|合同|报价|采购", section)) and not in_returns
     # (a cost section still holds returns its words name: "外仓一年租金180万元" under 【钱】)
     used = False
     seen: list[tuple[Quantity, int]] = []  # the amounts taken so far, with where they stand
     previous: tuple[str, bool] | None = None  # (sentence, was a return) of the amount before
+    # A comma inside brackets ("（公司信息中心，内部人工工时折算）") ends no clause.
+    unbracketed = re.sub(r"[（(][^）)]*[）)]", lambda m: "（" + "x" * (len(m[0]) - 2) + "）", text)
     for q in money:
-        clause_start = max(text.rfind(c, 0, q.start) for c in "，,；;。")
-        ends = [i for i in (text.find(c, q.end) for c in "，,；;。") if i >= 0]
+        clause_start = max(unbracketed.rfind(c, 0, q.start) for c in "，,；;。")
+        ends = [i for i in (unbracketed.find(c, q.end) for c in "，,；;。") if i >= 0]
         clause = text[clause_start + 1 : min(ends) if ends else len(text)]  # never the next sentence's words
         # A result's segment may go on to a saving of its own ("由每班3人减为1人，节约人工费用约54万元").
-        in_result = a_result(clause) or (
-            a_result(_segment_of(text, q.start)) and not _STRONG_RETURN.search(clause)
+        in_result = not _per_year(text, q) and (
+            a_result(clause) or (a_result(_segment_of(text, q.start)) and not _STRONG_RETURN.search(clause))
         )
         if re.search(
             r"(?:核减|优惠|让利|折让|降价|下浮)[了约]?$", text[max(0, q.start - 5) : q.start]
@@ -1082,6 +1110,11 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
     return used
 
 
+def _per_year(text: str, q: Quantity) -> bool:
+    """ "72 万元/年": an amount a year is a return, whatever arrows stand before it in its line."""
+    return re.match(r"\s*(?:/|／|每)年", text[q.end : q.end + 3]) is not None
+
+
 def _segment_of(text: str, at: int) -> str:
     """The ；/。-segment of ``text`` around ``at``: "看火工由每班3人减为每班1人" is one, the 54万元 after the
     next ；another."""
@@ -1103,6 +1136,7 @@ def _item_label(text: str, q: Quantity, clause_start: int, several: bool = False
         return label
     clause = text[clause_start + 1 : q.start]
     clause = re.sub(r"^[^：:]*[：:]", "", clause)
+    clause = re.sub(r"[（(][^）)]*[）)]", "", clause)  # "…训练（上海图鉴…有限公司）": who, not what
     clause = re.sub(r"^\s*(?:\d+[.、）)]|[（(]\d+[）)])\s*", "", clause)  # "3）设备合同价420万": a list mark
     clause = re.sub(r"^\s*其中", "", clause)  # the sentence pattern says 其中 itself
     clause = _PRODUCT.sub("", clause).rstrip("=＝ ")  # "AGV 12台 × 18万 = 216万": the item is AGV
@@ -1114,22 +1148,38 @@ def _item_label(text: str, q: Quantity, clause_start: int, several: bool = False
         # A table row "平台软件，供应商某公司，合同金额288万元": the row's first cell names the item.
         first = re.split(r"[，,]", text, maxsplit=1)[0]
         if first and not extract_quantities(first) and not _orgs(first):
-            return _FILLER.sub("", first.strip())[:24]
+            return _chinese_item(_FILLER.sub("", first.strip())[:24], text)
     clause = re.sub(
         r"(?:合计|共计|一共|总计|是|为|了|达)?(?:大约|大概|差不多|(?<!节)约)?$", "", clause.strip()
     )
     clause = _FILLER.sub("", clause)
+    clause = re.sub(
+        r"^(?:一共|总共|共)?(?:花了|花|用了|投了|投入了)", "", clause
+    )  # "一共花了一百二十万元": no item
     clause = re.sub(r"(?:一共|共|合计|总共|一年|每年|全年)(?:约|大概|大约|差不多)?$", "", clause)
     clause = re.sub(r"(?:(?<!节)约|大概|大约|差不多)$", "", clause)  # 节约 keeps its 约
-    return clause[:24]
+    return _chinese_item(clause[:24], text)
+
+
+def _chinese_item(item: str, text: str) -> str:
+    """An English row label ("Plant simulation modelling…") is no item name in a 申报书: the row's
+    supplier names it instead, or nothing does."""
+    if not item or re.search(r"[\u4e00-\u9fff]", item):
+        return item
+    orgs = _orgs(text)
+    return orgs[0] if orgs else ""
 
 
 def _payback(text: str) -> str:
-    p = _patterns()
-    if not p.payback.search(text):
+    """The duration said with 回收期: the first after the word, else the last before it ("…两年半回本")."""
+    said = _patterns().payback.search(text)
+    if not said:
         return ""
     years = [q for q in extract_quantities(text) if q.kind == "duration"]
-    return years[0].text if years else ""
+    after = [q for q in years if q.start >= said.start()]
+    before = [q for q in years if q.start < said.start() and "，" not in text[q.end : said.start()]]
+    chosen = after[:1] or before[-1:]
+    return chosen[0].text if chosen else ""
 
 
 _DATE_TEXT = re.compile(r"\d{4}\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?|\d{4}[-./]\d{1,2}(?:[-./]\d{1,2})?")
@@ -1168,7 +1218,7 @@ def _is_heading(raw: str, text: str) -> bool:
 
 def _named_only(text: str) -> bool:
     """A line that gives the instance name and says nothing else worth a statement."""
-    rest = _NAMED.sub("", text)
+    rest = next((n.sub("", text) for n in _NAMING if n.search(text)), text)
     return len(re.findall(r"[\u4e00-\u9fff]", rest)) < 12
 
 
@@ -1187,6 +1237,8 @@ _CALLED_PLAIN = re.compile(
 )
 # 公司“方形铝壳电芯外观AI视觉检测系统”项目通过验收: a project named in quotes.
 _QUOTED_PROJECT = re.compile(r"[“\"「]([^”\"」]{4,40})[”\"」](?:项目|专案|工程)")
+# Every way a line names the instance, in the order they are trusted.
+_NAMING = (_NAMED, _NAMED_CELL, _CALLED, _CALLED_PLAIN)
 
 
 _PROJECT_SUFFIX = re.compile(r"(?:技术改造|技改|改造升级|建设)?(?:项目|专案|工程)$")
@@ -1210,12 +1262,7 @@ def instance_text(name: str) -> str:
 def _instance_name(lines: list[_Line], material: Material) -> str:
     # The name the writer means to submit under ("申报用名称：…") beats the project's working title.
     for line in sorted(lines, key=lambda x: "申报" not in x.text):
-        m = (
-            _NAMED.search(line.text)
-            or _NAMED_CELL.match(line.text)
-            or _CALLED.search(line.text)
-            or _CALLED_PLAIN.search(line.text)
-        )
+        m = next((found for n in _NAMING if (found := n.search(line.text))), None)
         if m and (name := instance_text(m.group(1).rstrip("。"))):
             return name
     for line in lines:
@@ -1612,7 +1659,8 @@ def extract_facts(material: Material) -> SceneFacts:
         elif period and period_before and p_words.after_words.search(text) and period not in facts.period:
             # "改造前统计期2024年1月-12月" … "改造后统计期2025年3月": the two sides of one comparison
             facts.period, period_before = f"{facts.period}与{period}对比", False
-        named = _NAMED.search(text) or _CALLED.search(text)
+        naming = next((n for n in _NAMING if n.search(text)), None)
+        named = naming.search(text) if naming else None
         raw = material.raw_lines.get(line.key, "")
         if not named and (is_label(text) or _is_heading(raw, text) or section_level(raw) is not None):
             section = text  # "P3 二、建设内容", "（二）存在问题": names what follows, is no statement
@@ -1620,9 +1668,7 @@ def extract_facts(material: Material) -> SceneFacts:
         if named:
             if _named_only(text):
                 continue
-            text = line.text = (_NAMED.sub("", text) if _NAMED.search(text) else _CALLED.sub("", text)).strip(
-                "，。 "
-            )
+            text = line.text = naming.sub("", text).strip("，。 ")  # type: ignore[union-attr]
         facts.payback = facts.payback or _payback(text)
         facts.go_live = facts.go_live or _go_live(text)
         implementers = _implementers(line)
@@ -1646,6 +1692,8 @@ def extract_facts(material: Material) -> SceneFacts:
                 continue  # "改造前的基数谁来给一下？": a question in the notes, not a fact
             if _ORG_ONLY.fullmatch(piece):
                 continue  # "南昌某某有限公司 设备部" on a cover: who wrote it, not what was done
+            if _SUPPLIED_HEADING.fullmatch(piece):
+                continue  # "视觉检测设备（苏州明视…有限公司）": a list's heading; the supplier is a fact already
             if part:
                 labelled[len(statements)] = part
             statements.append((piece, _source(line.sentences[0])))
@@ -1691,9 +1739,10 @@ def _distinct_pairs(pairs: list[MetricPair]) -> list[MetricPair]:
     seen: set[tuple[tuple[float, ...], ...]] = set()
     kept = []
     for pair in pairs:
+        pair.before, pair.after = pair.before.rstrip("！!。，,；; "), pair.after.rstrip("！!。，,；; ")
         key = values(pair)
-        if key in seen and all(key):
-            continue
+        if (key in seen and all(key)) or (all(key) and key[0] == key[1]):
+            continue  # said twice, or "由9起降至9起": a sentence read as a comparison it is not
         seen.add(key)
         kept.append(pair)
     return kept

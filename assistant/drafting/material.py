@@ -17,6 +17,7 @@ import yaml
 from assistant.errors import InputError
 from assistant.readers import read_text
 from assistant.text.dates import document_year, written_dates
+from assistant.text.english_units import chinese_units
 from assistant.text.simplify import to_simplified
 
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n+")
@@ -73,6 +74,7 @@ def _cells(line: str) -> list[str] | None:
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
     else:
         return None
+    cells = [re.sub(r"^(\*\*|__)(.*)\1$", r"\2", c) for c in cells]  # "**150**" in a Markdown total row
     return cells if len([c for c in cells if c]) >= 2 else None
 
 
@@ -228,8 +230,10 @@ def _cell_statement(name: str, value: str) -> str:
     """``金额（万元）`` + ``1,850`` → ``金额1,850万元``: the header's unit goes with a bare number."""
     unit = _unit_of(name)
     if unit and _BARE_NUMBER.match(value):
-        return f"{unit.group(1)}{value}{unit.group(2)}"
-    return f"{name}{value}"
+        name, value = unit.group(1).rstrip(), f"{value}{unit.group(2)}"
+    # "Amount 46万元", not "Amount46万元": a Latin name glued to a number reads as a model name (S7-1500)
+    gap = " " if re.search(r"[A-Za-z]$", name) or (name[-1:].isdigit() and value[:1].isdigit()) else ""
+    return f"{name}{gap}{value}"
 
 
 # Who said it and when, in chat exports pasted as material (WeChat, DingTalk, QQ): "[设备部 李强 10:12]",
@@ -255,6 +259,11 @@ def _joined_wraps(lines: list[str]) -> list[str]:
     return out
 
 
+_MARKS = re.compile(
+    r"[\u2705\u2714\u2611\u2713\u274c\u25b6\u25ba\u25cf\u25a0\u25c6\u2605\u2606\u25aa\u2b50\ufe0f\U0001F300-\U0001FAFF]\s*"
+)
+
+
 def split_sentences(
     text: str, file: str = "", first_index: int = 1, year: int | None = None
 ) -> list[Sentence]:
@@ -263,9 +272,10 @@ def split_sentences(
     sentences: list[Sentence] = []
     year = document_year(text) or year
     for line_no, line in enumerate(_table_rows_as_statements(_joined_wraps(text.splitlines())), 1):
-        line = _without_contacts(written_dates(_CHAT_PREFIX.sub("", line), year))
+        line = _without_contacts(chinese_units(written_dates(_CHAT_PREFIX.sub("", line), year)))
         line = re.sub(r"\*\*|__", "", line)  # Markdown emphasis is how it was typed, not what it says
         line = re.sub(r"[①-⑳]\s*", "", line)  # circled list numbers mark items, they are no figures
+        line = _MARKS.sub("", line)  # ✅ 🎉 ▶ in an article or a slide: decoration, not words
         for piece in _SENTENCE_END.split(line):
             piece = piece.strip(" \t>*-|#")
             if len(piece) >= 2:

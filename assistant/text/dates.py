@@ -43,11 +43,13 @@ _HEADER_LINES = 8
 _HEADER_DATE = re.compile(
     r"^\s*(?:时间|日期)\s*[:：]\s*((?:19|20)\d{2})\s*(?:年\s*\d{1,2}\s*月|[-/.]\d{1,2}[-/.])", re.M
 )
+_BYLINE = re.compile(r"((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月\s*\d{1,2}\s*日\s*\d{1,2}:\d{2}")
 _DATELINE = re.compile(
     r"^\s*(?:日期\s*[:：]\s*)?((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*$"
 )
-_RELATIVE_YEAR = {"前年": -2, "去年": -1, "上年度": -1, "上一年": -1, "今年": 0, "本年度": 0, "明年": 1}
-_RELATIVE = re.compile(r"(前年|去年|上年度|上一年|今年|本年度|明年)(?!度?\s*[（(]\s*(?:19|20)\d{2})")
+# 明年 stays as said: a plan is read as a plan by its word, and is never a result to date.
+_RELATIVE_YEAR = {"前年": -2, "去年": -1, "上年度": -1, "上一年": -1, "今年": 0, "本年度": 0}
+_RELATIVE = re.compile(r"(前年|去年|上年度|上一年|今年|本年度)(?!度?\s*[（(]\s*(?:19|20)\d{2})")
 _CN_MONTH = r"(?:十[一二]?|[一二三四五六七八九])"
 # 2024年一到六月, 2024年三月: months spoken in words after a year
 _CN_MONTH_SPAN = re.compile(rf"(?<=年)({_CN_MONTH})(?:月份?)?\s*(?:到|至|—|–|~|-)\s*({_CN_MONTH})月")
@@ -62,6 +64,8 @@ def document_year(text: str) -> int | None:
     head = "\n".join(text.splitlines()[:_HEADER_LINES])
     if header := _HEADER_DATE.search(head):  # "时间：2025年8月12日下午" under a record's title
         return int(header.group(1))
+    if byline := _BYLINE.search(head):  # an article's "2025年09月12日 18:30" under its headline
+        return int(byline.group(1))
     for line in text.splitlines():
         dateline = _DATELINE.match(line)
         if dateline:
