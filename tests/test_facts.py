@@ -648,7 +648,7 @@ def test_a_monthly_sheet_with_its_own_averages_compares_the_averages() -> None:
 
 
 def test_a_bilingual_report_is_read_in_the_units_and_items_a_shenbaoshu_writes() -> None:
-    from assistant.text.english_units import chinese_units
+    from assistant.text.units import written_units as chinese_units
 
     assert chinese_units("on-site commissioning 用了 9 weeks，16 stations, payback ≈ 1.4 years") == (
         "on-site commissioning 用了 9周，16个, payback ≈ 1.4年"
@@ -692,3 +692,23 @@ def test_an_interview_is_read_with_its_spoken_figures_and_its_notes_about_earlie
 
     said = "".join(economics_sentences(facts))
     assert "120万元" in said and "48万元" in said and "一百二十" not in said
+
+
+def test_a_voice_transcript_is_read_in_written_units_and_its_years_decide_before_and_after() -> None:
+    from assistant.text.units import written_units
+
+    assert written_units("1.92个方每平米，产了三百一十万平方，省了二十一万七千方气") == (
+        "1.92立方米/平方米，产了三百一十万平方米，省了二十一万七千立方米气"
+    )
+    assert written_units("断面温差正负八度，三方协同，平方公里") == "断面温差±八℃，三方协同，平方公里"
+    material = material_from_text(
+        "录音时间：2025年9月18日\n"
+        "00:03:41 说话人1：拿今年上半年跟去年上半年比，单位产品的气耗，去年上半年是1.92个方每平米，今年上半年1.85\n"
+    )
+    assert not material.sentences[1].text.startswith("说话人")  # who spoke is no part of what was said
+    facts = extract_facts(material)
+    assert [(p.metric, p.before, p.after) for p in facts.pairs] == [("单位产品的气耗", "1.92立方米", "1.85立方米")]
+    guard = FigureGuard(material, facts)
+    said = "2024年1—6月与2025年1—6月对比，单位产品的气耗由1.92立方米/平方米降至1.85立方米/平方米，降幅3.6%"
+    assert all(check.ok for check in guard.check(said))  # 上半年 is 1—6月; the change is the pair's own
+    assert not all(check.ok for check in guard.check("2024年7—12月"))

@@ -8,6 +8,7 @@ returns and payback are read, and what is left are statements, each given the pa
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from dataclasses import dataclass
@@ -746,8 +747,9 @@ def _pairs(line: _Line) -> list[MetricPair]:
             pairs.append(
                 MetricPair(metric=name or _label_of(text), before=said_a, after=m.group("b"), source=source)
             )
+    by_year = _pairs_by_year(text, source)
     if pairs:
-        return pairs
+        return pairs + by_year
     # "以前…6个人…，现在…4个人", a table row "良率，改造前94.3%，改造后97.6%"; each ；-segment on its
     # own ("以前每班焊工10人，现在每班4人；合格率原来93.2%，现在98.7%" is two comparisons).
     quantities = [q for q in extract_quantities(text) if q.is_metric or q.kind == "plain"]
@@ -758,6 +760,38 @@ def _pairs(line: _Line) -> list[MetricPair]:
             first = [q for q in quantities if before_mark.start() <= q.start < after_mark.start()]
             second = [q for q in quantities if after_mark.start() <= q.start < segment.end()]
             pairs += _matched_pairs(text, first, text, second, source)
+    return pairs + by_year
+
+
+# "2024年上半年是1.92立方米/平方米，2025年上半年1.85": the years say which value came first.
+_YEAR_SIDE = re.compile(
+    r"((?:19|20)\d{2})\s*年(?:度)?(?:上半年|下半年|全年|同期|[一二三四]季度|Q[1-4]|\d{1,2}\s*(?:[—–~-]\s*\d{1,2}\s*)?月)?"
+)
+
+
+def _pairs_by_year(text: str, source: Source) -> list[MetricPair]:
+    pairs = []
+    for segment in re.finditer(r"[^；;。]+", text):
+        sides = list(_YEAR_SIDE.finditer(text, segment.start(), segment.end()))
+        values = [q for q in extract_quantities(text) if q.is_metric or q.kind == "plain"]
+        for i, (earlier, later) in enumerate(itertools.pairwise(sides)):
+            if earlier.group(1) >= later.group(1):
+                continue  # "拿2025年上半年跟2024年上半年比": which came first is said by the order of values
+            end = sides[i + 2].start() if i + 2 < len(sides) else segment.end()
+            first = [q for q in values if earlier.end() <= q.start < later.start()][:1]
+            second = [q for q in values if later.end() <= q.start < end][:1]
+            if not first or not second:
+                continue
+            a, b = first[0], second[0]
+            if b.kind == "plain" and a.unit:  # "…1.92立方米/平方米，2025年上半年1.85": one unit for both
+                b = b.model_copy(update={"unit": a.unit, "kind": a.kind, "text": f"{b.text}{a.unit}"})
+            if not _same_kind(a, b) or a.kind == "money":
+                continue
+            said_before = Quantity(text="", value=0, kind="plain", start=earlier.start(), end=earlier.start())
+            clause = re.split(r"[，,；;。：:]", text[: earlier.start()].rstrip("，, "))[-1]
+            clause = re.sub(r"^(?:然后|还有|另外|那个|就是|嗯)+", "", clause.strip())
+            name = _metric_name(text, said_before) or (clause if 2 <= len(clause) <= 16 else "")  # "单位产品的气耗，2024年…"
+            pairs.append(MetricPair(metric=name, before=a.text, after=b.text, source=source))
     return pairs
 
 

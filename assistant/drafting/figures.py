@@ -196,6 +196,17 @@ def _parent_keys(material: Material, sentence) -> str:
     return " ".join(keys)
 
 
+_QUARTER = {"一": 1, "二": 2, "三": 3, "四": 4}
+
+
+def _months_named(word: str) -> set[int]:
+    """ "上半年" → 1–6, "三季度"/"Q3" → 7–9: "2024年上半年" in the material supports "2024年1—6月"."""
+    if word.startswith(("上", "下")):
+        return set(range(1, 7)) if word.startswith("上") else set(range(7, 13))
+    quarter = _QUARTER.get(word[0]) or int(word[-1])
+    return set(range(3 * quarter - 2, 3 * quarter + 1))
+
+
 class FigureGuard:
     """Built once per material and its facts; checks any number of drafts."""
 
@@ -236,6 +247,8 @@ class FigureGuard:
                     int(m)
                     for m in re.findall(r"(?<!\d)(\d{1,2})\s*[、,，—–~-]\s*\d{1,2}\s*月", sentence.text)
                 }
+                for half in re.finditer(rf"{year}\s*年\s*(?:度)?\s*(上半年|下半年|[一二三四1-4]季度|Q[1-4])", sentence.text):
+                    months |= _months_named(half.group(1))
                 known = self.year_months.setdefault(year, (set(), sentence.where))
                 known[0].update(m for m in months if 1 <= m <= 12)
             by_line.setdefault(sentence.key, []).extend(

@@ -17,7 +17,7 @@ import yaml
 from assistant.errors import InputError
 from assistant.readers import read_text
 from assistant.text.dates import document_year, written_dates
-from assistant.text.english_units import chinese_units
+from assistant.text.units import written_units
 from assistant.text.simplify import to_simplified
 
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n+")
@@ -243,7 +243,7 @@ _CHAT_PREFIX = re.compile(
     r"|【[^】\n]{0,30}\d{1,2}:\d{2}(?::\d{2})?[^】\n]{0,10}】"
     r"|(?:\d{4}[-/.]\d{1,2}[-/.]\d{1,2}\s+)?\d{1,2}:\d{2}(?::\d{2})?(?=\s))"
     # after the time, the speaker: "胡志强：", "财务-邹敏：", "刘建华（设备部经理）："
-    r"\s*(?:[\u4e00-\u9fffA-Za-z·\-]{1,12}(?:[（(][^）)\n]{1,12}[）)])?\s*[:：])?"
+    r"\s*(?:[\u4e00-\u9fffA-Za-z0-9·\-]{1,12}(?:[（(][^）)\n]{1,12}[）)])?\s*[:：])?"
     r"|[\u4e00-\u9fffA-Za-z（）() ]{1,20}\s\d{1,2}:\d{2}(?::\d{2})?\s*$)\s*"
 )
 
@@ -272,7 +272,7 @@ def split_sentences(
     sentences: list[Sentence] = []
     year = document_year(text) or year
     for line_no, line in enumerate(_table_rows_as_statements(_joined_wraps(text.splitlines())), 1):
-        line = _without_contacts(chinese_units(written_dates(_CHAT_PREFIX.sub("", line), year)))
+        line = _without_contacts(written_units(written_dates(_CHAT_PREFIX.sub("", line), year)))
         line = re.sub(r"\*\*|__", "", line)  # Markdown emphasis is how it was typed, not what it says
         line = re.sub(r"[①-⑳]\s*", "", line)  # circled list numbers mark items, they are no figures
         line = _MARKS.sub("", line)  # ✅ 🎉 ▶ in an article or a slide: decoration, not words
