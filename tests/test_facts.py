@@ -707,7 +707,9 @@ def test_a_voice_transcript_is_read_in_written_units_and_its_years_decide_before
     )
     assert not material.sentences[1].text.startswith("说话人")  # who spoke is no part of what was said
     facts = extract_facts(material)
-    assert [(p.metric, p.before, p.after) for p in facts.pairs] == [("单位产品的气耗", "1.92立方米", "1.85立方米")]
+    assert [(p.metric, p.before, p.after) for p in facts.pairs] == [
+        ("单位产品的气耗", "1.92立方米", "1.85立方米")
+    ]
     guard = FigureGuard(material, facts)
     said = "2024年1—6月与2025年1—6月对比，单位产品的气耗由1.92立方米/平方米降至1.85立方米/平方米，降幅3.6%"
     assert all(check.ok for check in guard.check(said))  # 上半年 is 1—6月; the change is the pair's own

@@ -790,7 +790,9 @@ def _pairs_by_year(text: str, source: Source) -> list[MetricPair]:
             said_before = Quantity(text="", value=0, kind="plain", start=earlier.start(), end=earlier.start())
             clause = re.split(r"[，,；;。：:]", text[: earlier.start()].rstrip("，, "))[-1]
             clause = re.sub(r"^(?:然后|还有|另外|那个|就是|嗯)+", "", clause.strip())
-            name = _metric_name(text, said_before) or (clause if 2 <= len(clause) <= 16 else "")  # "单位产品的气耗，2024年…"
+            name = _metric_name(text, said_before) or (
+                clause if 2 <= len(clause) <= 16 else ""
+            )  # "单位产品的气耗，2024年…"
             pairs.append(MetricPair(metric=name, before=a.text, after=b.text, source=source))
     return pairs
 

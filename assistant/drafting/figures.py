@@ -247,7 +247,9 @@ class FigureGuard:
                     int(m)
                     for m in re.findall(r"(?<!\d)(\d{1,2})\s*[、,，—–~-]\s*\d{1,2}\s*月", sentence.text)
                 }
-                for half in re.finditer(rf"{year}\s*年\s*(?:度)?\s*(上半年|下半年|[一二三四1-4]季度|Q[1-4])", sentence.text):
+                for half in re.finditer(
+                    rf"{year}\s*年\s*(?:度)?\s*(上半年|下半年|[一二三四1-4]季度|Q[1-4])", sentence.text
+                ):
                     months |= _months_named(half.group(1))
                 known = self.year_months.setdefault(year, (set(), sentence.where))
                 known[0].update(m for m in months if 1 <= m <= 12)

@@ -17,8 +17,8 @@ import yaml
 from assistant.errors import InputError
 from assistant.readers import read_text
 from assistant.text.dates import document_year, written_dates
-from assistant.text.units import written_units
 from assistant.text.simplify import to_simplified
+from assistant.text.units import written_units
 
 _SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n+")
 
