@@ -714,3 +714,42 @@ def test_a_voice_transcript_is_read_in_written_units_and_its_years_decide_before
     said = "2024年1—6月与2025年1—6月对比，单位产品的气耗由1.92立方米/平方米降至1.85立方米/平方米，降幅3.6%"
     assert all(check.ok for check in guard.check(said))  # 上半年 is 1—6月; the change is the pair's own
     assert not all(check.ok for check in guard.check("2024年7—12月"))
+
+
+def test_handwritten_notes_with_a_superseded_quotation_keep_the_contract_and_the_words_the_writer_means() -> (
+    None
+):
+    facts = extract_facts(
+        load_materials_from(
+            {
+                "报价单.txt": "苏州某某智能装备有限公司  报  价  单\n客户：萍乡某某汽车零部件有限公司\n"
+                "序号\t名称\t含税金额（元）\n1\t弧焊机器人\t1559400\n\t报价总计（含税）\t2600000\n",
+                "笔记.txt": "* 报价单是初版，最终按合同价238万\n"
+                "效果（对比：25年3、4、5三个月  vs  24年9、10、11三个月）\n"
+                ' 焊工/班   12→4   （2班，共减16人，都转岗去总装了 —— 别写"裁员"!!）\n'
+                " 人工 ≈ 138万/年 （16人 × 8.6万）\n"
+                " - 原计划上8台机器人（4站），资金不够 → 二期再说，申报别提\n"
+                " - 4月份客户(江铃?)来审核，说焊缝一致性好多了\n",
+            }
+        )
+    )
+    said = " ".join(s.text for s in facts.statements)
+    assert "1559400" not in said and "2600000" not in said  # the quotation's prices are void
+    assert "苏州某某智能装备有限公司" in [
+        i.name for i in facts.implementers
+    ]  # its letterhead still names who
+    assert [(p.before, p.after) for p in facts.pairs] == [
+        ("12", "4")
+    ]  # the note was on a word, not the figures
+    assert facts.period == "2025年3、4、5三个月与2024年9、10、11三个月"
+    assert [r.amount for r in facts.returns] == ["138万"]  # 8.6万 is a factor of it
+    assert "8台" not in said and not said.startswith(")")
+
+
+def load_materials_from(files: dict[str, str]):
+    import tempfile
+
+    folder = Path(tempfile.mkdtemp())
+    for name, text in files.items():
+        (folder / name).write_text(text, encoding="utf-8")
+    return load_materials([folder / name for name in files])

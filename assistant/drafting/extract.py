@@ -307,6 +307,11 @@ def section_level(raw: str) -> int | None:
     return len(m["hashes"])
 
 
+# A note about wording names the word in quotes: the note goes, with the aside it sits in, not the line.
+_WORDING_NOTE = re.compile(
+    r"[（(][^（()）]*?(?:别写|不要写|不要说|别说|不能写|勿写|避免写)\s*[“\"「][^”\"」]{1,8}[”\"」][^（()）]*[）)]"
+    r"|[—–-]*\s*(?:别写|不要写|不要说|别说|不能写|勿写|避免写)\s*[“\"「][^”\"」]{1,8}[”\"」][!！]*"
+)
 _BACK_REFERENCE = re.compile(
     r"(?:这些|以上|上面这些|前面这些|上述)(?:都|就|你们)?.{0,12}(?:不要|别|不用|勿)|(?:不要|别|不用|勿)写?这些"
 )
@@ -371,6 +376,28 @@ _PERIOD_ROW = re.compile(
 )
 
 
+_QUOTE_FILE = re.compile(r"报\s*价\s*单|报价表|报价明细")
+_QUOTE_SUPERSEDED = re.compile(
+    r"报价(?:单)?[^，。；]{0,6}(?:初版|作废|仅供参考|不作数|不算数)|最终按合同|以合同(?:价)?为准"
+)
+
+
+def _superseded_quote(lines: list[_Line]) -> set[tuple[str, int]]:
+    """ "报价单是初版，最终按合同价238万": the quotation's rows of prices are void; its letterhead, which
+    names the supplier, is not."""
+    if not any(_QUOTE_SUPERSEDED.search(line.text) for line in lines):
+        return set()
+    heads: dict[str, list[_Line]] = {}
+    for line in lines:
+        heads.setdefault(line.key[0], []).append(line)
+    void: set[tuple[str, int]] = set()
+    for own in heads.values():
+        title = own[0].text
+        if len(heads) > 1 and _QUOTE_FILE.search(title) and not _QUOTE_SUPERSEDED.search(title):
+            void |= {x.key for x in own[3:] if extract_quantities(x.text)}
+    return void
+
+
 def _series_rows(lines: list[_Line]) -> set[tuple[str, int]]:
     """A month-by-month table that states its own averages ("平均，上线前，…39.5天…"): the averages are the
     comparison the writer means; each month's row is a data point, not a before or after value."""
@@ -391,6 +418,7 @@ def _mark_lines(
     for line in lines:
         replacements.update(corrections(line.text))
     elsewhere = _outside_instance_section(lines, raw_lines or {}, facts.instance_name)
+    elsewhere |= _superseded_quote(lines)
     monthly = _series_rows(lines)
     for line in lines:
         _split_annotation(line)
@@ -430,6 +458,10 @@ def _mark_lines(
         # Within a line, only the sentences that are chatter, marked unrelated or company profile go.
         kept = []
         for sentence in line.sentences:
+            if wording := _WORDING_NOTE.search(sentence.text):
+                # "12→4（…都转岗去总装了 —— 别写"裁员"!!）": a note on a word, not on the figures
+                sentence.text = _WORDING_NOTE.sub("", sentence.text).strip()
+                line.text = line.text.replace(wording.group(0), "")
             reason = _set_aside_reason(sentence.text)
             if reason.startswith("口径"):
                 facts.caveats.append(Note(text=sentence.text, reason=reason, source=source))
@@ -524,11 +556,12 @@ def _orgs(text: str) -> list[str]:
 
 
 _APPLICANT_LABEL = re.compile(
-    r"^(?:公司|企业|本公司|单位|申报单位|公司名称|企业名称|甲方|甲方（采购方）|采购方|买方|需方|委托单位|委托方)$"
+    r"^(?:公司|企业|本公司|单位|申报单位|公司名称|企业名称|甲方|甲方（采购方）|采购方|买方|需方|委托单位|委托方|客户)$"
 )
 # A form's row "委托单位，鹰潭…有限公司" (a test report's client is the applicant).
 _APPLICANT_CELL = re.compile(r"^(?:申报单位|公司名称|企业名称|委托单位|委托方)，")
 # "检测报告（GNJC-2025-JN-0417）": a document's number is no part of what was done.
+_LETTERHEAD = re.compile(rf"(?:{_ORG.pattern})\s*(?:报\s*价\s*单|报价表|中标通知书|合同|检测报告)")
 _SUPPLIED_HEADING = re.compile(r"[^，,。；（(]{2,20}[（(][^）)]*(?:公司|部|中心)[^）)]*[）)]")
 _DOCUMENT_NUMBER = re.compile(r"[（(][A-Z]{2,}(?:-[A-Z0-9]+){2,}[）)]")
 
@@ -939,7 +972,9 @@ def _period(text: str) -> str:
         rest = re.sub(r"[（(][^）)]*[，,][^）)]*[）)]?.*$", "", rest).strip(
             " （("
         )  # an aside, not the period
-        rest = re.sub(r"\s*(?:vs\.?|VS\.?)\s*", "对比", rest)
+        rest = re.sub(r"\s*(?:vs\.?|VS\.?)\s*", "与", rest)
+        if rest.count("）") + rest.count(")") > rest.count("（") + rest.count("("):
+            rest = rest.rstrip(" ）)")  # "（对比：25年3、4、5三个月 vs 24年…）": the aside's own bracket
         if re.search(r"\d{4}", rest):
             return rest
     spans = _DATE_SPAN.findall(text)
@@ -986,6 +1021,9 @@ _POINTS_TO = re.compile(r"\s*(?:→|->|⟶|➝)\s*")  # "38万 → 苏州迅行"
 _PRODUCT = re.compile(r"[\d.,]+\s*[^\d，,。；;=×xX*]{0,6}\s*[×xX*]\s*[\d.,]+[^\d，,。；;=]{0,8}?(?==|＝)")
 
 
+_FACTORS = re.compile(r"[（(][^（()）]*[\d.]\s*[^\d（()）]{0,6}\s*[×xX*]\s*[\d.][^（()）]*[）)]")
+
+
 def _bases(text: str) -> list[tuple[int, int]]:
     """Spans of figures that are the basis of a computation rather than an item: a 按…算 clause, and
     within one ；-segment the clause just before it when a money figure follows it
@@ -993,6 +1031,8 @@ def _bases(text: str) -> list[tuple[int, int]]:
     spans: list[tuple[int, int]] = []
     # "AGV 12台 × 18万 = 216万": the factors are bases, the product is the amount.
     spans += [(m.start(), m.end()) for m in _PRODUCT.finditer(text)]
+    # "人工 ≈ 138万/年（16人 × 8.6万）": factors in brackets explain the amount before them
+    spans += [(m.start(), m.end()) for m in _FACTORS.finditer(text)]
     for segment in re.finditer(r"[^；;。]+", text):
         seg = segment.group(0)
         for m in _BASIS.finditer(seg):
@@ -1177,7 +1217,9 @@ def _item_label(text: str, q: Quantity, clause_start: int, several: bool = False
     clause = re.sub(r"^\s*其中", "", clause)  # the sentence pattern says 其中 itself
     clause = _PRODUCT.sub("", clause).rstrip("=＝ ")  # "AGV 12台 × 18万 = 216万": the item is AGV
     clause = _POINTS_TO.split(clause)[0]
-    settled = re.match(r"^(?:后来|最后|最终)?(?:合同)?(?:谈到|谈下来|签的是|定的是|签了)", clause.strip())
+    settled = re.match(
+        r"^(?:后来|最后|最终)?(?:合同)?(?:谈到|谈下来|签的是|定的是|签了|按合同价?)", clause.strip()
+    )
     if settled:
         return "合同价"  # "后来合同谈到152万": the price settled, whatever the clause said before it
     if _GENERIC_LABEL.match(re.sub(r"(?:约|大概)$", "", clause.strip())) or not clause.strip():
@@ -1722,12 +1764,18 @@ def extract_facts(material: Material) -> SceneFacts:
         part = _labelled_part(_label_of(text))
         for piece in _SENTENCES.findall(_DOCUMENT_NUMBER.sub("", text)):
             piece = piece.strip(" ，。；")
-            if len(piece) < 4 or (pairs and _pair_only(piece)) or _money_only(piece):
+            if (
+                len(re.sub(r"^[^：:]{1,8}[：:]", "", piece)) < 4
+                or (pairs and _pair_only(piece))
+                or _money_only(piece)
+            ):
                 continue
             if piece.endswith(("？", "?")):
                 continue  # "改造前的基数谁来给一下？": a question in the notes, not a fact
             if _ORG_ONLY.fullmatch(piece):
                 continue  # "南昌某某有限公司 设备部" on a cover: who wrote it, not what was done
+            if _LETTERHEAD.fullmatch(piece):
+                continue  # "苏州瑞焊…有限公司 报价单": who quoted, a fact already; no statement
             if _SUPPLIED_HEADING.fullmatch(piece):
                 continue  # "视觉检测设备（苏州明视…有限公司）": a list's heading; the supplier is a fact already
             if part:
@@ -1788,7 +1836,7 @@ def _labelled_part(label: str) -> str:
     return next((part for part, labels in fact_words().part_labels.items() if label in labels), "")
 
 
-_SENTENCES = re.compile(r"[^。！？；!?;]+[。！？；!?;]?")
+_SENTENCES = re.compile(r"(?:[^。！？；!?;]|[？?](?=[）)]))+[。！？；!?;]?")  # "(江铃?)" ends nothing
 
 
 def _money_only(piece: str) -> bool:

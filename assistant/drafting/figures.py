@@ -247,6 +247,11 @@ class FigureGuard:
                     int(m)
                     for m in re.findall(r"(?<!\d)(\d{1,2})\s*[、,，—–~-]\s*\d{1,2}\s*月", sentence.text)
                 }
+                # "2025年3、4、5三个月": months listed after the year
+                for listed in re.finditer(
+                    rf"{year}\s*年\s*((?:\d{{1,2}}\s*[、,，]\s*)+\d{{1,2}})", sentence.text
+                ):
+                    months |= {int(n) for n in re.findall(r"\d+", listed.group(1))}
                 for half in re.finditer(
                     rf"{year}\s*年\s*(?:度)?\s*(上半年|下半年|[一二三四1-4]季度|Q[1-4])", sentence.text
                 ):

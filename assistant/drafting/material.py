@@ -20,7 +20,8 @@ from assistant.text.dates import document_year, written_dates
 from assistant.text.simplify import to_simplified
 from assistant.text.units import written_units
 
-_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])|\n+")
+# "客户(江铃?)来审核": a question mark inside brackets marks a doubt, not a sentence's end.
+_SENTENCE_END = re.compile(r"(?<=[。！？；!?;])(?![）)])|\n+")
 
 
 @dataclass

@@ -22,7 +22,8 @@ _FULL_SPAN = re.compile(
 _SHORT_SPAN = re.compile(rf"(?<![\d.])([12]\d)\.(\d{{1,2}}){_DASH}([12]\d)\.(\d{{1,2}}){_AFTER}")
 # 24年Q2, 25年4—9月: a two-digit year before a quarter, month or bracket
 _SHORT_YEAR = re.compile(
-    r"(?<![\d.])([12]\d)年(?=\s*(?:Q[1-4]|[一二三四]季度|上半年|下半年|\d{1,2}\s*[—–~-]?\s*\d{0,2}\s*月|全年|同期))"
+    r"(?<![\d.])([12]\d)年(?=\s*(?:Q[1-4]|[一二三四]季度|上半年|下半年|\d{1,2}\s*[—–~-]?\s*\d{0,2}\s*月|全年|同期"
+    r"|\d{1,2}(?:\s*[、,，]\s*\d{1,2})+))"
 )
 # FY2024 W14–W26
 _FISCAL_WEEKS = re.compile(rf"FY\s*((?:19|20)\d{{2}})\s*W(\d{{1,2}}){_DASH}W?(\d{{1,2}})", re.IGNORECASE)
