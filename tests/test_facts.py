@@ -753,3 +753,21 @@ def load_materials_from(files: dict[str, str]):
     for name, text in files.items():
         (folder / name).write_text(text, encoding="utf-8")
     return load_materials([folder / name for name in files])
+
+
+def test_the_model_is_given_the_notes_title_as_a_lead_for_the_instance_name(shipped_index: Path) -> None:
+    titled = "# 转向节机加线主轴预测性维护——素材\n主轴故障停机由每月9次降至2次。\n"
+    with ScriptedServer() as server:
+        server.script("500")
+        settings = Settings(
+            data_dir=shipped_index, openai_base_url=server.base_url, llm_model="m", llm_max_retries=0
+        )
+        draft_scene(
+            material_from_text(titled),
+            settings,
+            domain="生产作业",
+            link="设备管理",
+            scene="设备故障诊断与预测",
+        )
+        prompt = server.requests[0]["messages"][1]["content"]
+    assert "材料标题为“转向节机加线主轴预测性维护”" in prompt and "请用" not in prompt

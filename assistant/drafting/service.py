@@ -272,7 +272,12 @@ def _draft_online(job: _OnlineJob, on_token: Callable[[str], None] | None, max_r
     from assistant.prompts import load_prompt
 
     spec = load_requirements().domain(job.domain)
-    hint = f"场景实例名称请用：{job.instance}" if job.instance else "场景实例名称请根据材料拟定。"
+    if job.instance:
+        hint = f"场景实例名称请用：{job.instance}"
+    elif job.facts.title:  # the notes' own title: a lead the model may shorten or sharpen, not an order
+        hint = f"材料标题为“{job.facts.title}”，场景实例名称请据此拟定（体现对象与做法）。"
+    else:
+        hint = "场景实例名称请根据材料拟定。"
     result = DraftResult(
         scene=Scene(domain=job.domain, link=job.link, scene=job.scene_name),
         facts=job.facts,
