@@ -771,3 +771,33 @@ def test_the_model_is_given_the_notes_title_as_a_lead_for_the_instance_name(ship
         )
         prompt = server.requests[0]["messages"][1]["content"]
     assert "材料标题为“转向节机加线主轴预测性维护”" in prompt and "请用" not in prompt
+
+
+def test_another_programmes_application_form_is_read_as_labels_and_values() -> None:
+    rows = [
+        "2025年度省级工业企业技术改造专项资金项目申请表",
+        "申报单位\t九江某某纸业有限公司",
+        "项目名称\t九江某某纸业有限公司造纸生产线能源智能管控系统建设项目",
+        "项目类别\t□智能化改造  ☑节能降碳改造",
+        "主要设备及来源\t（1）能源管控平台软件及实施（含服务器）——江苏某某智控科技有限公司，268万元；",
+        "（2）智能电表等计量仪表1,740台（套）——浙江某某仪表有限公司，412万元；",
+        "总投资（万元）\t680",
+        "资金来源\t企业自筹480万元，申请省级专项资金200万元",
+        "预期效益\t项目达产后，吨纸汽耗下降15%以上，年节能效益约760万元，投资回收期约2年。",
+        "实际效果\t吨纸汽耗由2.35t降至2.02t。",
+    ]
+    facts = extract_facts(material_from_text("\n".join(rows)))
+    assert (
+        facts.instance_name == "造纸生产线能源智能管控系统"
+    )  # the applicant's name is the cover's, not the instance's
+    assert (
+        facts.investment_total is not None and facts.investment_total.amount == "680万元"
+    )  # no column header
+    assert [(a.item, a.amount) for a in facts.investment_items] == [
+        ("能源管控平台软件及实施", "268万元"),
+        ("智能电表等计量仪表", "412万元"),  # what the dash follows, without its count
+    ]
+    said = " ".join(s.text for s in facts.statements)
+    for kept_out in ("760万", "约2年", "专项资金", "申请表", "□"):
+        assert kept_out not in said, kept_out
+    assert [(p.before, p.after) for p in facts.pairs] == [("2.35t", "2.02t")]

@@ -201,7 +201,9 @@ def economics_sentences(facts: SceneFacts) -> list[str]:
     return out
 
 
-_NOT_A_SYSTEM = re.compile(r"^(?:供应商|厂家|厂商|实施方|实施单位|集成商|乙方|供货方|合作方|单位名称)?$")
+_NOT_A_SYSTEM = re.compile(
+    r"^(?:供应商|厂家|厂商|实施方|实施单位|集成商|乙方|供货方|合作方|单位名称|主要设备及来源|设备及来源|主要设备)?$"
+)
 
 
 def system_words(system: str) -> str:

@@ -674,7 +674,7 @@ def _system_before(text: str, name: str) -> str:
     head = text[: text.find(name)]
     head = re.sub(r"^.*?(?:现在|目前|如今|后来|当时)", "", head)
     head = re.sub(r"(?:由|是|为|选用|采用|找的|请的|供应商|厂家|实施方)[:：]?\s*$", "", head)
-    head = re.split(r"[，,。；;：:]", head)[-1].strip(" ：:-*•")
+    head = re.split(r"[，。；;：:]|,(?!\d{3})", head)[-1].strip(" ：:-*•—–")
     head = re.sub(r"^\d+\s*[.、）)]\s*", "", head)  # "1. 北京…提供…": a list number names no system
     head = re.split(r"是|由", head)[0].strip() if re.search(r"[（(]$", head) else head  # "机器人是某某（全称"
     return head if 2 <= len(head) <= 24 else ""
@@ -1092,8 +1092,9 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
     used = False
     seen: list[tuple[Quantity, int]] = []  # the amounts taken so far, with where they stand
     previous: tuple[str, bool] | None = None  # (sentence, was a return) of the amount before
-    # A comma inside brackets ("（公司信息中心，内部人工工时折算）") ends no clause.
+    # A comma inside brackets ("（公司信息中心，内部人工工时折算）") or a number (1,740) ends no clause.
     unbracketed = re.sub(r"[（(][^）)]*[）)]", lambda m: "（" + "x" * (len(m[0]) - 2) + "）", text)
+    unbracketed = re.sub(r"(?<=\d),(?=\d{3})", "x", unbracketed)
     for q in money:
         clause_start = max(unbracketed.rfind(c, 0, q.start) for c in "，,；;。")
         ends = [i for i in (unbracketed.find(c, q.end) for c in "，,；;。") if i >= 0]
@@ -1200,7 +1201,13 @@ def _segment_of(text: str, at: int) -> str:
 
 
 _FILLER_LABEL = re.compile(
-    r"^(?:钱的话|钱上面|钱|费用|投资|花费|投入|收益|效益|金额|合计|其中|明细|.{0,6}说)$"
+    r"^(?:钱的话|钱上面|钱|费用|投资|花费|投入|收益|效益|金额|合计|其中|明细|.{0,6}说|主要设备及来源|设备及来源|主要设备)$"
+)
+
+
+_LIST_MARK_AHEAD = r"\s*(?:[（(]\d+[）)]|\d+[.、])"
+_DASHED_ITEM = re.compile(
+    rf"(?:^|[；;：:]|，(?={_LIST_MARK_AHEAD}))(?:{_LIST_MARK_AHEAD})?\s*([^；;—–，：:]{{2,40}}?)\s*[—–]{{1,2}}[^—–]+$"
 )
 
 
@@ -1213,6 +1220,9 @@ def _item_label(text: str, q: Quantity, clause_start: int, several: bool = False
     clause = text[clause_start + 1 : q.start]
     clause = re.sub(r"^[^：:]*[：:]", "", clause)
     clause = re.sub(r"[（(][^）)]*[）)]", "", clause)  # "…训练（上海图鉴…有限公司）": who, not what
+    clause = (
+        re.sub(r"\s*[—–]{1,2}\s*[^—–]*$", "", clause) if re.search(r"[—–]", clause) else clause
+    )  # "X——某公司"
     clause = re.sub(r"^\s*(?:\d+[.、）)]|[（(]\d+[）)])\s*", "", clause)  # "3）设备合同价420万": a list mark
     clause = re.sub(r"^\s*其中", "", clause)  # the sentence pattern says 其中 itself
     clause = _PRODUCT.sub("", clause).rstrip("=＝ ")  # "AGV 12台 × 18万 = 216万": the item is AGV
@@ -1222,6 +1232,11 @@ def _item_label(text: str, q: Quantity, clause_start: int, several: bool = False
     )
     if settled:
         return "合同价"  # "后来合同谈到152万": the price settled, whatever the clause said before it
+    if not clause.strip() and (dashed := _DASHED_ITEM.search(text[:clause_start])):
+        # "（2）智能电表…1,740台（套）——浙江某某有限公司，412万元": the item is what the dash follows
+        item = re.sub(r"[（(][^）)]*[）)]", "", dashed.group(1)).strip()
+        item = re.sub(r"\d[\d,.]*\s*[台套个件只项]?$", "", item)  # its count is no part of its name
+        return _chinese_item(item[:24], text)
     if _GENERIC_LABEL.match(re.sub(r"(?:约|大概)$", "", clause.strip())) or not clause.strip():
         # A table row "平台软件，供应商某公司，合同金额288万元": the row's first cell names the item.
         first = re.split(r"[，,]", text, maxsplit=1)[0]

@@ -84,10 +84,10 @@ _HEADER_CELL_MAX = 14
 
 def _is_key_value(cells: list[str]) -> bool:
     """``委托单位 | 鹰潭鑫箔电子材料有限公司`` opens a form of label and value, not a table under headers:
-    a column header is a short name, never a company or a sentence."""
+    a column header is a short name, never a company, a sentence or a figure (``总投资（万元） | 1,480``)."""
     filled = [c for c in cells if c]
     return len(filled) == 2 and (
-        len(filled[1]) > _HEADER_CELL_MAX or bool(re.search(r"公司|[，。；、]", filled[1]))
+        len(filled[1]) > _HEADER_CELL_MAX or bool(re.search(r"公司|[，。；、]|\d", filled[1]))
     )
 
 
@@ -161,6 +161,9 @@ def _table_rows_as_statements(lines: list[str]) -> list[str]:
         names = _periods_as_sides(names)
         # "label，…" rather than "label：…": a short label before a colon reads as a speaker's name.
         said = [_cell_statement(n, v) for n, v in zip(names[1:], cells[1:], strict=True) if v]
+        if in_form and header is None and len(said) == 1 and cells[0]:
+            out[i] = f"{cells[0]}：{said[0]}"  # a form's "建设内容：…", read as the label it is
+            continue
         out[i] = "，".join([cells[0], *said] if cells[0] else said)
     return out
 
