@@ -801,3 +801,25 @@ def test_another_programmes_application_form_is_read_as_labels_and_values() -> N
     for kept_out in ("760万", "约2年", "专项资金", "申请表", "□"):
         assert kept_out not in said, kept_out
     assert [(p.before, p.after) for p in facts.pairs] == [("2.35t", "2.02t")]
+
+
+def test_what_the_writer_marked_not_to_use_is_caught_in_a_draft_and_asked_away() -> None:
+    from assistant.drafting.guards import check_scene, enforce, set_aside_phrases
+    from assistant.models import Scene
+
+    material = material_from_text(
+        "二号线辊道窑上了APC先进控制，断面温差由±8℃降至±3℃。\n"
+        "窑头那个烟气余热回收是另外一个项目，一百二十多万，你别写进来。\n"
+    )
+    facts = extract_facts(material)
+    assert set_aside_phrases("企业二号线辊道窑实施APC先进控制，断面温差由±8℃降至±3℃。", facts) == []
+    scene = Scene(domain="生产作业", link="生产作业", scene="先进过程控制", instance="二号线辊道窑APC")
+    scene.parts.描述 = "企业二号线辊道窑上了APC先进控制。项目同步实施了窑头烟气余热回收改造。"
+    asked = [
+        v for v in check_scene(scene, FigureGuard(material, facts), facts) if v.rule == "set-aside-content"
+    ]
+    assert len(asked) == 1 and "烟气余热回收" in asked[0].message and asked[0].part == "描述"
+    notes = enforce(
+        scene, FigureGuard(material, facts), facts
+    )  # still there after repairs: the sentence goes
+    assert scene.parts.描述 == "企业二号线辊道窑上了APC先进控制。" and "烟气余热回收" in notes[0]

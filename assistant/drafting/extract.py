@@ -19,6 +19,9 @@ import yaml
 from pydantic import BaseModel
 
 from assistant.drafting.facts import (
+    ANOTHER_PROJECT,
+    MARKED_UNUSED,
+    NGRAM,
     Amount,
     Implementer,
     MetricPair,
@@ -52,6 +55,7 @@ class FactWords(BaseModel):
     payback: list[str]
     go_live: list[str]
     in_house: list[str]
+    one_off: list[str]
     not_implementer_names: list[str]
     not_implementer_roles: list[str]
     period_label: list[str]
@@ -81,6 +85,7 @@ class _Patterns:
     payback: re.Pattern[str]
     go_live: re.Pattern[str]
     in_house: re.Pattern[str]
+    one_off: re.Pattern[str]
     not_implementer_names: re.Pattern[str]
     not_implementer_roles: re.Pattern[str]
     period_label: re.Pattern[str]
@@ -275,8 +280,10 @@ def set_aside_reason(text: str) -> str:
 
 def _set_aside_reason(text: str) -> str:
     p = _patterns()
+    if p.one_off.search(text):
+        return "一次性收益，不计入年收益"
     if p.exclude.search(text):
-        return "作者注明不用"
+        return MARKED_UNUSED
     if p.noise.search(text):
         return "与场景无关"
     if p.caveat.search(text):
@@ -424,7 +431,7 @@ def _mark_lines(
         _split_annotation(line)
         source = _source(line.sentences[0])
         if line.key in elsewhere:
-            facts.excluded.append(Note(text=line.text, reason="材料中其他项目或整体情况", source=source))
+            facts.excluded.append(Note(text=line.text, reason=ANOTHER_PROJECT, source=source))
             continue
         if line.key in monthly:
             facts.excluded.append(Note(text=line.text, reason="逐月数据，采用表中的平均行", source=source))
@@ -438,7 +445,7 @@ def _mark_lines(
             # A section of plans or of the company goes whole; a title's own aside ("——材料，别外发")
             # says nothing about the lines below it.
             # "## 其他（不用写）" below the title marks its section; the title's own aside does not.
-            marked_unused = reason == "作者注明不用" and line.key[1] > 1
+            marked_unused = reason == MARKED_UNUSED and line.key[1] > 1
             if reason.startswith(("计划", "企业基本信息")) or marked_unused:
                 set_aside = (level, reason)
                 facts.excluded.append(Note(text=line.text, reason=reason, source=source))
@@ -453,7 +460,7 @@ def _mark_lines(
             continue
         full = f"{line.text} {line.note}"
         if p.exclude.search(line.note):
-            facts.excluded.append(Note(text=line.text, reason="作者注明不用", source=source))
+            facts.excluded.append(Note(text=line.text, reason=MARKED_UNUSED, source=source))
             continue
         # Within a line, only the sentences that are chatter, marked unrelated or company profile go.
         kept = []
@@ -473,7 +480,7 @@ def _mark_lines(
         if said_of_all and kept and _set_aside_reason(said_of_all[0].text) != "与场景无关":
             # "…四百三十来人。这些你们公司概况那块用，追溯这个场景就不要写这些了": the note speaks of
             # everything said before it in the line.
-            facts.excluded.append(Note(text=line.text, reason="作者注明不用", source=source))
+            facts.excluded.append(Note(text=line.text, reason=MARKED_UNUSED, source=source))
             continue
         if not kept:
             continue
@@ -1513,7 +1520,7 @@ def _read_sheet(
                 return
             for key, value in data.items():
                 if _patterns().exclude.search(str(key)):
-                    facts.excluded.append(Note(text=str(key), reason="作者注明不用", source=src(key)))
+                    facts.excluded.append(Note(text=str(key), reason=MARKED_UNUSED, source=src(key)))
                     continue  # "企业概况（勿写入场景）": the whole branch stays out
                 sub = _key_kind(key) or ""
                 parent[0] = label
@@ -1542,7 +1549,7 @@ def _read_sheet(
         if kind == "meta" or _key_kind(label) == "meta" or source.line in set_aside:
             return
         if _patterns().exclude.search(value):
-            facts.excluded.append(Note(text=value, reason="作者注明不用", source=source))
+            facts.excluded.append(Note(text=value, reason=MARKED_UNUSED, source=source))
             return
         if _patterns().caveat.search(value) and kind in (
             "investment",
@@ -1621,7 +1628,7 @@ def _read_sheet(
         elif _patterns().caveat.search(comment):
             facts.caveats.append(Note(text=comment, reason="口径不确定，未写入草稿", source=source))
         elif _patterns().exclude.search(comment):
-            facts.excluded.append(Note(text=comment, reason="作者注明不用", source=source))
+            facts.excluded.append(Note(text=comment, reason=MARKED_UNUSED, source=source))
 
 
 MIN_STATEMENT_CJK = 6
@@ -1739,6 +1746,7 @@ def extract_facts(material: Material) -> SceneFacts:
     facts.instance_name = facts.instance_name or _instance_name(_lines(material), material)
     usable = _mark_lines(lines, facts, material.raw_lines)
     facts.title = instance_text(instance_from_title(material))
+    _mark_terms(facts, " ".join(line.text for line in usable) + " ".join(s.text for s in material.sheets))
     section = ""
     p_words, period_before = _patterns(), False
     for line in usable:
@@ -1826,6 +1834,21 @@ def _breakdown_of_total(items: list[Amount], total: Amount | None) -> list[Amoun
             if math.isclose(sum(run), target, rel_tol=1e-6):  # type: ignore[arg-type]
                 return items[start : start + size]
     return items
+
+
+def _mark_terms(facts: SceneFacts, usable: str) -> None:
+    """Each line the writer marked not to use keeps the words only it says, so a draft that repeats
+    them can be caught (see ``guards.set_aside_phrases``)."""
+
+    def runs(text: str) -> set[str]:
+        return {
+            r[i : i + NGRAM] for r in re.findall(r"[\u4e00-\u9fff]+", text) for i in range(len(r) - NGRAM + 1)
+        }
+
+    common = runs(f"{usable} {facts.instance_name} {facts.title} {facts.company}")
+    for note in facts.excluded:
+        if note.reason == MARKED_UNUSED:
+            note.terms = sorted(runs(note.text) - common)
 
 
 def _distinct_pairs(pairs: list[MetricPair]) -> list[MetricPair]:

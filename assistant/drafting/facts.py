@@ -59,12 +59,21 @@ class Statement(_Model):
     source: Source = Field(default_factory=Source)
 
 
+# Why a line of material was set aside, where the draft must not say what it says either.
+MARKED_UNUSED = "作者注明不用"
+ANOTHER_PROJECT = "材料中其他项目或整体情况"
+NGRAM = 4  # a Note's terms are runs of four characters: "余热回收", "热处理线"; fewer match common words
+
+
 class Note(_Model):
     """A line kept out of the draft, and why (unrelated, do-not-use, superseded, uncertain)."""
 
     text: str
     reason: str
     source: Source = Field(default_factory=Source)
+    # Words only this line says (four-character runs no usable line has): a draft that says them says
+    # what the writer kept out. Filled for lines the writer marked not to use.
+    terms: list[str] = Field(default_factory=list)
 
 
 class Derived(_Model):

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.drafting.facts import SceneFacts
+from assistant.drafting.facts import NGRAM, SceneFacts
 from assistant.drafting.figures import FigureCheck, FigureGuard
 from assistant.models import PART_KEYS, Application, Finding, PartKey, Scene, Severity
 from assistant.requirements import load_requirements
@@ -52,6 +52,14 @@ def check_scene(scene: Scene, guard: FigureGuard, facts: SceneFacts) -> list[Vio
         part = f.section if f.section in PART_KEYS else None
         violations.append(Violation(f.rule, part, f"{f.message}。{f.suggestion}", fixable))  # type: ignore[arg-type]
     for key, text in scene.parts.items():
+        for phrase, note in set_aside_phrases(text, facts):
+            violations.append(
+                Violation(
+                    "set-aside-content",
+                    key,
+                    f"“{key}”写到了材料注明不用的内容“{phrase}”（材料原话：{note[:40]}）：删去这一说法",
+                )
+            )
         for check in guard.invented(text):
             violations.append(
                 Violation(
@@ -62,6 +70,28 @@ def check_scene(scene: Scene, guard: FigureGuard, facts: SceneFacts) -> list[Vio
                 )
             )
     return violations
+
+
+MIN_HITS = 2  # two four-character runs in a row (five characters or more): one alone matches by chance
+
+
+def set_aside_phrases(text: str, facts: SceneFacts) -> list[tuple[str, str]]:
+    """Words of ``text`` that only a line the writer marked not to use says ("余热回收那个是另外一个项目，
+    别写进来"): (phrase, the line it came from)."""
+    found: list[tuple[str, str]] = []
+    for note in facts.excluded:
+        if not note.terms:
+            continue
+        terms = set(note.terms)
+        for run in _CJK_RUN.findall(text):
+            hits = [i for i in range(len(run) - NGRAM + 1) if run[i : i + NGRAM] in terms]
+            if len(hits) >= MIN_HITS and hits[1] == hits[0] + 1:
+                found.append((run[hits[0] : hits[-1] + NGRAM], note.text))
+                break
+    return found
+
+
+_CJK_RUN = re.compile(r"[\u4e00-\u9fff]+")
 
 
 _SENTENCE = re.compile(r"[^。！？；\n]+[。！？；]?")
@@ -110,9 +140,10 @@ def without_unsourced_clauses(sentence: str, guard: FigureGuard) -> str:
 MIN_KEPT_CLAUSE_CHARS = 8
 
 
-def enforce(scene: Scene, guard: FigureGuard) -> list[str]:
-    """Last resort after repairs: drop sentences with invented figures and cut over-long parts at a
-    sentence end. Returns what was removed, to be shown to the writer — nothing is cut mid-sentence."""
+def enforce(scene: Scene, guard: FigureGuard, facts: SceneFacts | None = None) -> list[str]:
+    """Last resort after repairs: drop sentences with invented figures or with what the writer marked
+    not to use, and cut over-long parts at a sentence end. Returns what was removed, to be shown to the
+    writer — nothing is cut mid-sentence."""
     notes: list[str] = []
     req = load_requirements()
     for spec in req.parts:
@@ -120,6 +151,9 @@ def enforce(scene: Scene, guard: FigureGuard) -> list[str]:
         text = scene.parts.get(key)  # type: ignore[arg-type]
         kept = []
         for sentence in sentences_of(text):
+            if facts is not None and (unused := set_aside_phrases(sentence, facts)):
+                notes.append(f"已从“{key}”删去写到材料注明不用内容（{unused[0][0]}）的句子：{sentence}")
+                continue
             bad = guard.invented(sentence)
             if not bad:
                 kept.append(sentence)

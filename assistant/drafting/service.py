@@ -241,7 +241,7 @@ def _draft_offline(
 ) -> DraftResult:
     drafted = compose_scene(facts, domain, link, scene_name, instance or facts.title)
     result = DraftResult(scene=drafted, mode="offline", mapping=candidates, citations=citations, facts=facts)
-    result.notes += enforce(drafted, guard)
+    result.notes += enforce(drafted, guard, facts)
     result.remaining = finish(drafted, guard, facts)
     for note in facts.caveats:
         _ask(drafted, "口径待确认的数字", f"材料中“{note.text}”口径待确认，草稿未采用：请确认后告知是否写入")
@@ -332,7 +332,7 @@ def _draft_online(job: _OnlineJob, on_token: Callable[[str], None] | None, max_r
         result.scene.questions = list(reply.questions)
         return result
     drafted = as_scene(reply)
-    result.notes += enforce(drafted, job.guard)
+    result.notes += enforce(drafted, job.guard, job.facts)
     result.scene = drafted
     result.remaining = finish(drafted, job.guard, job.facts)
     if any(GAP_MARK in text for _, text in drafted.parts.items()):
