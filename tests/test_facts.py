@@ -823,3 +823,15 @@ def test_what_the_writer_marked_not_to_use_is_caught_in_a_draft_and_asked_away()
         scene, FigureGuard(material, facts), facts
     )  # still there after repairs: the sentence goes
     assert scene.parts.描述 == "企业二号线辊道窑上了APC先进控制。" and "烟气余热回收" in notes[0]
+
+
+def test_spoken_approximations_read_as_the_figures_a_writer_would_put_down() -> None:
+    from assistant.text.units import written_units
+
+    said = written_units("原来要调四五个小时，现在一个半小时；氧含量百分之二到三；按三块五一方算")
+    assert said == "原来要调四个小时到五个小时，现在一点五小时；氧含量百分之二到百分之三；按三点五元一方算"
+    assert written_units("十一二个人，一二三四") == "十一二个人，一二三四"  # not a pair of neighbours
+    guard = FigureGuard(
+        material_from_text("换规格原来要调四五个小时，现在一个半小时就稳了，氧含量百分之六七。")
+    )
+    assert all(c.ok for c in guard.check("换规格调整时间由4—5小时缩短至1.5小时，氧含量6%—7%"))

@@ -22,6 +22,7 @@ from assistant.drafting.facts import (
     ANOTHER_PROJECT,
     MARKED_UNUSED,
     NGRAM,
+    ONE_OFF,
     Amount,
     Implementer,
     MetricPair,
@@ -281,7 +282,7 @@ def set_aside_reason(text: str) -> str:
 def _set_aside_reason(text: str) -> str:
     p = _patterns()
     if p.one_off.search(text):
-        return "一次性收益，不计入年收益"
+        return ONE_OFF
     if p.exclude.search(text):
         return MARKED_UNUSED
     if p.noise.search(text):
@@ -1836,6 +1837,9 @@ def _breakdown_of_total(items: list[Amount], total: Amount | None) -> list[Amoun
     return items
 
 
+_ABOUT_THE_NOTE = re.compile(r"本场景|本项目|申报|这个场景|不是|属于|口径")
+
+
 def _mark_terms(facts: SceneFacts, usable: str) -> None:
     """Each line the writer marked not to use keeps the words only it says, so a draft that repeats
     them can be caught (see ``guards.set_aside_phrases``)."""
@@ -1846,9 +1850,18 @@ def _mark_terms(facts: SceneFacts, usable: str) -> None:
         }
 
     common = runs(f"{usable} {facts.instance_name} {facts.title} {facts.company}")
+    p = _patterns()
     for note in facts.excluded:
-        if note.reason == MARKED_UNUSED:
-            note.terms = sorted(runs(note.text) - common)
+        if note.reason != MARKED_UNUSED:
+            continue
+        # What the line is about, not the writer's words about it ("不是本场景投资，申报书不要用") nor a
+        # company's name, which the application states anyway.
+        about = [
+            c
+            for c in re.split(r"[，,。；;：:—]", note.text)
+            if not (p.exclude.search(c) or _ABOUT_THE_NOTE.search(c))
+        ]
+        note.terms = sorted(runs(_ORG.sub("", "，".join(about))) - common)
 
 
 def _distinct_pairs(pairs: list[MetricPair]) -> list[MetricPair]:

@@ -15,7 +15,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from assistant.drafting.facts import SceneFacts
+from assistant.drafting.facts import ONE_OFF, SceneFacts
 from assistant.drafting.material import Material
 from assistant.text.quantities import Quantity, extract_changes, extract_quantities
 
@@ -217,7 +217,7 @@ class FigureGuard:
         by_line: dict[tuple[str, int], list[Quantity]] = {}
         total_lines = {s.key for s in material.sentences if _TOTAL_WORDS.search(s.text)}
         # Lines the writer set aside and figures a correction made void support nothing.
-        set_aside = [n.text for n in facts.excluded] if facts else []
+        set_aside = [n.text for n in facts.excluded if n.reason != ONE_OFF] if facts else []
         void = set(facts.superseded) if facts else set()
         for sentence in material.sentences:
             if any(sentence.text.rstrip("。") in text for text in set_aside):
