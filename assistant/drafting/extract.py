@@ -1856,12 +1856,8 @@ def _mark_terms(facts: SceneFacts, usable: str) -> None:
             continue
         # What the line is about, not the writer's words about it ("不是本场景投资，申报书不要用") nor a
         # company's name, which the application states anyway.
-        about = [
-            c
-            for c in re.split(r"[，,。；;：:—]", note.text)
-            if not (p.exclude.search(c) or _ABOUT_THE_NOTE.search(c))
-        ]
-        note.terms = sorted(runs(_ORG.sub("", "，".join(about))) - common)
+        about = _ABOUT_THE_NOTE.sub("，", p.exclude.sub("，", _ORG.sub("，", note.text)))
+        note.terms = sorted(runs(about) - common)
 
 
 def _distinct_pairs(pairs: list[MetricPair]) -> list[MetricPair]:
