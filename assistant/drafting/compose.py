@@ -321,6 +321,30 @@ def _fit(sentences: list[str], limit: int) -> str:
     return "".join(kept)
 
 
+def _built_systems(facts: SceneFacts) -> str:
+    """ "需求预测与采购计划系统、供应商协同门户和ERP接口": what the implementers built, named once each."""
+    names: list[str] = []
+    for imp in facts.implementers:
+        said = re.sub(r"[（(][^）)]*[）)]?", "", system_words(imp.system)).strip(" ，、")
+        if (
+            2 <= len(said) <= 24
+            and said not in names
+            and _THING.search(said)
+            and not _names_org(said)
+            and not re.search(r"\d|这个|那个|合同|全称", said)
+        ):
+            names.append(said)
+    if not names:
+        return ""
+    return names[0] if len(names) == 1 else f"{'、'.join(names[:-1])}及{names[-1]}"
+
+
+# What was built is a thing: a system, a platform, a line, an instrument, a robot…
+_THING = re.compile(
+    r"系统|平台|软件|设备|装置|产线|生产线|仪|表|机|器|门户|接口|模块|网关|传感|控制|终端|货架|库|工作站|看板|算法|模型|电源|改造"
+)
+
+
 DESCRIBE_MIN_WORDS = 80
 _BUILT_WORDS = re.compile(r"建设了|上了|建成|部署了|引进了|上线了|新建了")
 FALLBACK_STATEMENTS = 2
@@ -433,6 +457,9 @@ def compose_scene(facts: SceneFacts, domain: str, link: str, scene: str, instanc
         "成效": [*_results(facts), *by_role["成效"]],
         "经济性": [*economics_sentences(facts), *by_role["经济性"]],
     }
+    if not describe and (systems := _built_systems(facts)):
+        describe = [patterns()["描述"]["built"].format(systems=systems)]
+        parts["描述"] = [opening, *describe]
     if not describe:
         parts["描述"] = [opening] if opening else []
     if not any(parts["痛点"]):

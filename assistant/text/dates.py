@@ -55,6 +55,7 @@ _CN_MONTH = r"(?:十[一二]?|[一二三四五六七八九])"
 # 2024年一到六月, 2024年三月: months spoken in words after a year
 _CN_MONTH_SPAN = re.compile(rf"(?<=年)({_CN_MONTH})(?:月份?)?\s*(?:到|至|—|–|~|-)\s*({_CN_MONTH})月")
 _CN_ONE_MONTH = re.compile(rf"(?<=年)({_CN_MONTH})月")
+_CN_MONTH_WORD = re.compile(rf"(?<![\u4e00-\u9fff]{{2}}[一二三四五六七八九十])({_CN_MONTH})月份")
 
 
 def document_year(text: str) -> int | None:
@@ -81,7 +82,9 @@ def _absolute_years(text: str, year: int) -> str:
 
 def _numeric_months(text: str) -> str:
     text = _CN_MONTH_SPAN.sub(lambda m: f"{cn2an.cn2an(m[1], 'smart')}—{cn2an.cn2an(m[2], 'smart')}月", text)
-    return _CN_ONE_MONTH.sub(lambda m: f"{cn2an.cn2an(m[1], 'smart')}月", text)
+    text = _CN_ONE_MONTH.sub(lambda m: f"{cn2an.cn2an(m[1], 'smart')}月", text)
+    # "七月份签的合同": 月份 names a month wherever it stands
+    return _CN_MONTH_WORD.sub(lambda m: f"{cn2an.cn2an(m[1], 'smart')}月份", text)
 
 
 def _months(year_a: str, month_a: str, year_b: str, month_b: str) -> str:
@@ -100,7 +103,7 @@ def written_dates(text: str, year: int | None = None) -> str:
     the document's own year (:func:`document_year`), which relative years count from."""
     if year is not None and _RELATIVE.search(text):
         text = _absolute_years(text, year)
-    if "年" in text:
+    if "年" in text or "月份" in text:
         text = _numeric_months(text)
     if not re.search(r"\d", text):
         return text

@@ -301,7 +301,13 @@ def _classify(text: str, m: re.Match[str], value: float, unit: str) -> Kind | No
         return None  # an ordinal: 第3条, 第二批
     if re.fullmatch(r"(?:19|20)\d{2}", num) and (unit == "年" or _YEAR_AFTER.match(after)):
         return "year"
-    if unit == "年" and not arabic and not (after.startswith("半") or re.search(r"回收期|回本|收回", before)):
+    if (
+        unit == "年"
+        and not arabic
+        and not (
+            after.startswith("半") or re.search(r"回收期|回本|收回", before) or re.search(r"回本|收回", after)
+        )
+    ):
         return None  # 近三年, 三年行动: prose, not a duration figure; 回收期两年半 is one
     if unit == "个月" and after.startswith("台"):
         return "count"  # 3个月台: three platforms, not three months

@@ -68,6 +68,12 @@ def _sheet_keys(folder: Path) -> list[str]:
     return keys
 
 
+def _instance_key(name: str) -> str:
+    """A project's form name ("…管控系统建设项目") and the instance it names ("…管控系统") are one name: the
+    trailing 建设项目/项目 says what kind of paper it was written on, not which scene it is."""
+    return re.sub(r"(?:技术改造|技改|建设)?项目$", "", name.strip())
+
+
 def score(scene: Scene, gold: dict[str, Any], folder: Path) -> dict[str, Any]:
     """Per check: passed (1/0) or a share; and what failed, for the report."""
     parts = dict(scene.parts.items())
@@ -76,7 +82,7 @@ def score(scene: Scene, gold: dict[str, Any], folder: Path) -> dict[str, Any]:
     leaks = _LEAK.findall(whole) + [k for k in _sheet_keys(folder) if k in whole]
     if leaks:
         failures.append(f"字段名/括号/箭头：{leaks[:5]}")
-    instance_ok = scene.instance == gold["instance_name"]
+    instance_ok = _instance_key(scene.instance) == _instance_key(gold["instance_name"])
     if not instance_ok:
         failures.append(f"实例名：{scene.instance} ≠ {gold['instance_name']}")
     implementers = gold.get("implementers") or []
