@@ -23,6 +23,7 @@ from assistant.drafting.facts import (
     MARKED_UNUSED,
     NGRAM,
     ONE_OFF,
+    QUOTE_VOID,
     Amount,
     Implementer,
     MetricPair,
@@ -426,13 +427,16 @@ def _mark_lines(
     for line in lines:
         replacements.update(corrections(line.text))
     elsewhere = _outside_instance_section(lines, raw_lines or {}, facts.instance_name)
-    elsewhere |= _superseded_quote(lines)
+    quoted = _superseded_quote(lines)
     monthly = _series_rows(lines)
     for line in lines:
         _split_annotation(line)
         source = _source(line.sentences[0])
         if line.key in elsewhere:
             facts.excluded.append(Note(text=line.text, reason=ANOTHER_PROJECT, source=source))
+            continue
+        if line.key in quoted:
+            facts.excluded.append(Note(text=line.text, reason=QUOTE_VOID, source=source))
             continue
         if line.key in monthly:
             facts.excluded.append(Note(text=line.text, reason="逐月数据，采用表中的平均行", source=source))

@@ -62,9 +62,8 @@ class Statement(_Model):
 # Why a line of material was set aside, where the draft must not say what it says either.
 MARKED_UNUSED = "作者注明不用"
 ANOTHER_PROJECT = "材料中其他项目或整体情况"
-ONE_OFF = (
-    "一次性收益，不计入年收益"  # kept out of the yearly returns, yet true: it still supports its figures
-)
+ONE_OFF = "一次性收益，不计入年收益"  # kept out of the yearly returns, yet it still supports its figures
+QUOTE_VOID = "报价单为初版，价格以合同为准"  # its prices are void, its specifications still stand
 NGRAM = 4  # a Note's terms are runs of four characters: "余热回收", "热处理线"; fewer match common words
 
 

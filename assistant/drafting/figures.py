@@ -15,7 +15,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from assistant.drafting.facts import ONE_OFF, SceneFacts
+from assistant.drafting.facts import ONE_OFF, QUOTE_VOID, SceneFacts
 from assistant.drafting.material import Material
 from assistant.text.quantities import Quantity, extract_changes, extract_quantities
 
@@ -71,10 +71,13 @@ def dimension(q: Quantity) -> str:
     return q.kind  # money, count, duration, multiple, year, date, plain
 
 
+_PER_HUNDRED = {"‰": 0.1, "‱": 0.01}  # 千分之八 is 0.8%, 万分之五 0.05%
+
+
 def base_value(q: Quantity) -> float:
     if q.kind == "duration":
         return q.value * _DURATION_SECONDS.get(q.unit, 1)
-    return q.value
+    return q.value * _PER_HUNDRED.get(q.unit, 1.0)
 
 
 def _decimals(q: Quantity) -> int:
@@ -217,12 +220,16 @@ class FigureGuard:
         by_line: dict[tuple[str, int], list[Quantity]] = {}
         total_lines = {s.key for s in material.sentences if _TOTAL_WORDS.search(s.text)}
         # Lines the writer set aside and figures a correction made void support nothing.
-        set_aside = [n.text for n in facts.excluded if n.reason != ONE_OFF] if facts else []
+        set_aside = [n.text for n in facts.excluded if n.reason not in (ONE_OFF, QUOTE_VOID)] if facts else []
+        # A superseded quotation's rows lose their prices, not their specifications (臂展1.4m).
+        priced_out = [n.text for n in facts.excluded if n.reason == QUOTE_VOID] if facts else []
         void = set(facts.superseded) if facts else set()
         for sentence in material.sentences:
             if any(sentence.text.rstrip("。") in text for text in set_aside):
                 continue
             quantities = [q for q in extract_quantities(sentence.text) if q.text not in void]
+            if any(sentence.text.rstrip("。") in text for text in priced_out):
+                quantities = [q for q in quantities if q.kind not in ("money", "plain")]
             for dotted in re.finditer(r"((?:19|20)\d{2})\.(\d{1,2})(?!\d)", sentence.text):  # 2025.3
                 seen = self.year_months.setdefault(int(dotted.group(1)), (set(), sentence.where))
                 seen[0].add(int(dotted.group(2)))
@@ -393,7 +400,9 @@ class FigureGuard:
             return next((where for months, where in self.year_months.values() if numbers[0] in months), None)
         if not numbers or numbers[0] < 1900:
             return None
-        year, months = numbers[0], [n for n in numbers[1:3] if 1 <= n <= 12]
+        # "2025年9月10日" names one month and a day; "2024年1—2月" two months
+        named = numbers[1:2] if "日" in text or re.search(r"\d{4}-\d{1,2}-\d{1,2}", text) else numbers[1:3]
+        year, months = numbers[0], [n for n in named if 1 <= n <= 12]
         seen = self.year_months.get(year)
         if seen and months and all(m in seen[0] for m in months):
             return seen[1]

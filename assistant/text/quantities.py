@@ -43,7 +43,7 @@ _CHINESE = rf"(?:(?![万千亿]一[年天月周日季])[{_CN_DIGITS}])+(?:点[{_
 # Units, longest first within each kind so 万元 wins over 万.
 _UNITS: list[tuple[Kind, list[str]]] = [
     ("points", ["个百分点", "百分点"]),
-    ("percent", ["%", "‰"]),
+    ("percent", ["%", "‰", "‱"]),
     ("money", ["亿元", "万元", "千元", "元", "万美元", "美元"]),
     (
         "duration",
@@ -188,7 +188,7 @@ _FRACTION_WORDS = re.compile(
     rf"(?P<frac>(?P<den>[{_CN_DIGITS}\d]+)分之(?P<numr>[{_CN_DIGITS}\d]+)|一半|近半|过半|翻倍|翻番|翻(?P<fan>[一两二三])番)"
 )
 # Percentages in words: 百分之三十, 百分之八十五点五, 百分之10, 千分之三 (百分之百 is 100%).
-_PERCENT_WORDS = re.compile(rf"(?P<per>百分之|千分之)(?P<num>{_ARABIC}|{_CHINESE})")
+_PERCENT_WORDS = re.compile(rf"(?P<per>百分之|千分之|万分之)(?P<num>{_ARABIC}|{_CHINESE})")
 _YEAR_AFTER = re.compile(r"^\s?(年度?|年底|年初|年末|年起|年以来|年间|年—|年-|年~|年至|年)")
 _MONTH = r"(?:1[0-2]|0?[1-9])"
 _DATE = re.compile(
@@ -265,6 +265,7 @@ _MULTIPLIER = {"千": 1e3, "万": 1e4, "亿": 1e8}
 _GLUED_AFTER = {"单": "元位价耗独据线班件", "起": "来步点始止飞草重见"}
 _ZERO_COUNTS = {"起", "次", "人", "台", "个", "例", "单"}
 _WORDLIKE_ONE = {
+    "项",
     "起",
     "单",
     "个",
@@ -385,7 +386,7 @@ def extract_quantities(text: str) -> list[Quantity]:
         value = 100.0 if num == "百" else _number_value(num)
         if value is None:
             continue
-        unit = "%" if m.group("per") == "百分之" else "‰"
+        unit = {"百分之": "%", "千分之": "‰", "万分之": "‱"}[m.group("per")]
         found.append(
             Quantity(
                 text=text[m.start() : m.end()],
