@@ -835,3 +835,20 @@ def test_spoken_approximations_read_as_the_figures_a_writer_would_put_down() -> 
         material_from_text("换规格原来要调四五个小时，现在一个半小时就稳了，氧含量百分之六七。")
     )
     assert all(c.ok for c in guard.check("换规格调整时间由4—5小时缩短至1.5小时，氧含量6%—7%"))
+
+
+def test_a_document_number_in_a_draft_is_asked_away_and_finally_removed() -> None:
+    from assistant.drafting.guards import check_scene, enforce
+    from assistant.models import Scene
+
+    material = material_from_text("检测报告GNJC-2025-JN-0417：整流效率由91.2%提高到96.8%。\n")
+    facts = extract_facts(material)
+    scene = Scene(domain="生产管理", link="能碳管理", scene="能源智能管控", instance="整流电源节能改造")
+    scene.parts.成效 = "经第三方检测（GNJC-2025-JN-0417），整流效率由91.2%提高到96.8%。采用S7-1500控制器。"
+    asked = [
+        v for v in check_scene(scene, FigureGuard(material, facts), facts) if v.rule == "document-number"
+    ]
+    assert [v.part for v in asked] == ["成效"] and "GNJC-2025-JN-0417" in asked[0].message
+    notes = enforce(scene, FigureGuard(material, facts), facts)
+    assert scene.parts.成效 == "经第三方检测，整流效率由91.2%提高到96.8%。采用S7-1500控制器。"
+    assert "GNJC-2025-JN-0417" in notes[0]

@@ -460,6 +460,10 @@ def compose_scene(facts: SceneFacts, domain: str, link: str, scene: str, instanc
     if not describe and (systems := _built_systems(facts)):
         describe = [patterns()["描述"]["built"].format(systems=systems)]
         parts["描述"] = [opening, *describe]
+    elif not describe and len(facts.implementers) >= 2:
+        who = "、".join(i.name for i in facts.implementers)
+        describe = [patterns()["描述"]["built_by"].format(who=who)]
+        parts["描述"] = [opening, *describe]
     if not describe:
         parts["描述"] = [opening] if opening else []
     if not any(parts["痛点"]):
