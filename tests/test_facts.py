@@ -852,3 +852,33 @@ def test_a_document_number_in_a_draft_is_asked_away_and_finally_removed() -> Non
     notes = enforce(scene, FigureGuard(material, facts), facts)
     assert scene.parts.成效 == "经第三方检测，整流效率由91.2%提高到96.8%。采用S7-1500控制器。"
     assert "GNJC-2025-JN-0417" in notes[0]
+
+
+def test_a_voice_memo_with_a_take_back_and_a_superseded_quotation_drafts_in_digits() -> None:
+    """A newcomer's own material in the browser (2026-12-07): the memo said 这套系统, took a figure back,
+    and the quotation's first row was still added to the contract price."""
+    from assistant.drafting.compose import compose_scene
+
+    material = load_materials_from(
+        {
+            "录音.txt": "录音时间：2025年10月9日\n说话人1 00:00:03\n"
+            "嗯，那个，我跟你讲一下我们涂布车间那个项目啊，就是二号涂布线的在线测厚和闭环控制。\n"
+            "去年我们上了这套系统，是跟南昌某某测控技术有限公司一起做的。\n"
+            "效果呢，涂层厚度合格率，去年上线前是百分之八十五点几，今年一到八月平均是百分之九十二。"
+            "不对，是百分之九十三点五，九十二是三月份的。\n"
+            "原材料损耗率以前百分之六左右，现在百分之三点二。\n"
+            "投资的话，报价单是初版，最终合同价一百零八万。\n",
+            "报价单.xlsx.txt": "南昌某某测控技术有限公司 报价单\n序号\t名称\t金额（元）\n1\tX射线在线测厚仪\t580000\n"
+            "2\t扫描架\t160000\n\t合计（含税）\t740000\n",
+        }
+    )
+    facts = extract_facts(material)
+    assert facts.instance_name == "二号涂布线的在线测厚和闭环控制"  # not 这套系统
+    assert ("百分之八十五", "百分之九十三点五") in [(p.before, p.after) for p in facts.pairs]
+    assert facts.investment_total is not None and facts.investment_total.amount == "一百零八万"
+    assert not facts.investment_items  # the quotation's rows are void, its first row included
+    assert [i.system for i in facts.implementers] == [""]  # "是跟…一起做的" names who, not what
+    scene = compose_scene(facts, "生产作业", "生产作业", "先进过程控制", facts.instance_name)
+    assert "由85%提升至93.5%" in scene.parts.成效 and "由6%降至3.2%" in scene.parts.成效
+    assert "本场景总投资108万元" in scene.parts.经济性 and "580000" not in scene.parts.经济性
+    assert "不对" not in "".join(scene.parts.model_dump().values())

@@ -133,8 +133,25 @@ def pair_sentence(pair: MetricPair) -> str:
 
 
 def _yuan(value: str) -> str:
-    """ "860万" of an amount is written "860万元" in a 申报书 (the guard reads both as one figure)."""
+    """ "860万" of an amount is written "860万元" in a 申报书 (the guard reads both as one figure), and a
+    figure said in words in digits: 百分之六 is 6%, 四个小时 4小时, 每班三个人 每班3人."""
+    value = _in_digits(value)
     return f"{value}元" if re.search(r"\d万$", value.strip()) else value
+
+
+def _in_digits(value: str) -> str:
+    if re.search(r"\d", value):
+        return value
+    q = _one(value)
+    if q is not None and (q.kind == "money" or value.strip().endswith("万")):
+        return _as_yuan_text(value)
+    if q is None or q.kind not in ("percent", "count", "duration", "measure"):
+        return value
+    unit = q.unit[1:] if q.unit.startswith("个") and len(q.unit) > 1 else q.unit  # 四个小时 → 4小时
+    unit = "人" if q.unit == "个" and value[q.end : q.end + 1] == "人" else unit  # 三个人 → 3人
+    digits = f"{_number(q.value, 2)}{unit}"
+    rest = value[q.end + (1 if unit == "人" and q.unit == "个" else 0) :]
+    return f"{value[: q.start]}{digits}{rest}"
 
 
 def derive(pair: MetricPair) -> str:
@@ -246,7 +263,7 @@ def _pains(facts: SceneFacts, said: str = "") -> list[str]:
     if not pairs:
         return []
     p = patterns()["痛点"]
-    items = "，".join(p["before_item"].format(metric=x.metric, before=x.before) for x in pairs)
+    items = "，".join(p["before_item"].format(metric=x.metric, before=_in_digits(x.before)) for x in pairs)
     return [p["before_values"].format(items=items)]
 
 
@@ -319,6 +336,11 @@ def _fit(sentences: list[str], limit: int) -> str:
         if sentence and sentence not in kept and count_words("".join([*kept, sentence])) <= budget:
             kept.append(sentence)
     return "".join(kept)
+
+
+LABEL_CHARS = (
+    10  # a clause this short with no figure names a topic ("效果", "涂层厚度合格率"), it states nothing
+)
 
 
 def _built_systems(facts: SceneFacts) -> str:
@@ -408,7 +430,8 @@ def compose_scene(facts: SceneFacts, domain: str, link: str, scene: str, instanc
                 for c in re.split(r"[，,；;]", statement.text)
                 if c.strip() and not any(f in c for f in pair_figures)
             ]
-            if rest and not half:
+            # "效果呢，涂层厚度合格率": the labels left once the pair's clauses are stated say nothing
+            if rest and not half and any(extract_quantities(c) or len(c.strip()) > LABEL_CHARS for c in rest):
                 by_role["成效"].append(formal("，".join(rest)))
             continue
         if statement.role in ("描述", "技术方案") and _TABLE_ROW.search(statement.text) and in_pairs:

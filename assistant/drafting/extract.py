@@ -179,6 +179,13 @@ _CORRECTED_SAID = re.compile(
 )
 
 
+# "…平均是百分之九十二。不对，是百分之九十三点五": said, then taken back in the next breath.
+_SPOKEN_NUMBER = r"(?:百分之)?[\d〇零一二两三四五六七八九十百千万点.]+[^\d，,。；;\s]{0,3}?"
+_CORRECTED_SPOKEN = re.compile(
+    rf"(?P<old>{_SPOKEN_NUMBER})[。，,]\s*不对(?:不对)?[，,]?\s*(?:应该)?是\s*(?P<new>{_SPOKEN_NUMBER})(?=[，,。；;]|$)"
+)
+
+
 # "设备合同价420万写错了，实际是410万": the wrong figure first, then the right one.
 _CORRECTED_AFTER = re.compile(
     r"(?P<old>\d[\d,.]*\s*[^\d，,。；;\s]{0,3}?)(?:那个|这个|那项|这项)?(?:是|为|属)?"
@@ -191,7 +198,8 @@ def corrections(text: str) -> dict[str, str]:
     """ "出库准确率改造后应为99.98%，不是99.89%" → {"99.89%": "99.98%"}: the figure written wrong
     elsewhere is replaced by the right one, not dropped with its clause."""
     found = {}
-    for m in [*_CORRECTED.finditer(text), *_CORRECTED_SAID.finditer(text), *_CORRECTED_AFTER.finditer(text)]:
+    found_in = [_CORRECTED, _CORRECTED_SAID, _CORRECTED_AFTER, _CORRECTED_SPOKEN]
+    for m in [found for pattern in found_in for found in pattern.finditer(text)]:
         new, old = _first(m.group("new")), _first(m.group("old"))
         if new and old:
             # "…是0.112kWh/m³，不是0.108": the bare 0.108 written elsewhere keeps its own unit there.
@@ -403,7 +411,11 @@ def _superseded_quote(lines: list[_Line]) -> set[tuple[str, int]]:
     for own in heads.values():
         title = own[0].text
         if len(heads) > 1 and _QUOTE_FILE.search(title) and not _QUOTE_SUPERSEDED.search(title):
-            void |= {x.key for x in own[3:] if extract_quantities(x.text)}
+            void |= {
+                x.key
+                for x in own[1:]
+                if any(q.kind not in ("date", "year") for q in extract_quantities(x.text))
+            }
     return void
 
 
@@ -458,7 +470,16 @@ def _mark_lines(
         elif set_aside is not None:
             facts.excluded.append(Note(text=line.text, reason=set_aside[1], source=source))
             continue
-        if corrections(line.text):
+        if _CORRECTED_SPOKEN.search(line.text) and len(line.sentences) > 1:
+            # the figure said first is replaced where it stands; the words that took it back go
+            said, taken_back = [x for x in line.sentences if not x.text.startswith("不对")], line.sentences
+            if said and len(said) < len(taken_back):
+                facts.excluded.append(
+                    Note(text=line.text, reason="更正说明，已按更正后的数字采用", source=source)
+                )
+                line.sentences = said
+                line.text = "。".join(x.text.rstrip("。") for x in said)
+        elif corrections(line.text):
             facts.excluded.append(
                 Note(text=line.text, reason="更正说明，已按更正后的数字采用", source=source)
             )
@@ -688,6 +709,7 @@ def _system_before(text: str, name: str) -> str:
     head = re.sub(r"(?:由|是|为|选用|采用|找的|请的|供应商|厂家|实施方)[:：]?\s*$", "", head)
     head = re.split(r"[，。；;：:]|,(?!\d{3})", head)[-1].strip(" ：:-*•—–")
     head = re.sub(r"^\d+\s*[.、）)]\s*", "", head)  # "1. 北京…提供…": a list number names no system
+    head = re.sub(r"(?:是)?(?:跟|和|与|同|找)?$", "", head)  # "是跟南昌某某公司一起做的": who, not what
     head = re.split(r"是|由", head)[0].strip() if re.search(r"[（(]$", head) else head  # "机器人是某某（全称"
     return head if 2 <= len(head) <= 24 else ""
 
@@ -1344,6 +1366,7 @@ _CALLED_PLAIN = re.compile(
 _QUOTED_PROJECT = re.compile(r"[“\"「]([^”\"」]{4,40})[”\"」](?:项目|专案|工程)")
 # Every way a line names the instance, in the order they are trusted.
 _NAMING = (_NAMED, _NAMED_CELL, _CALLED, _CALLED_PLAIN)
+_THAT_IS = re.compile(r"(?:项目|场景)[啊呢吧]?[，,]\s*就是([^，。；！？]{6,30})")
 
 
 _PROJECT_SUFFIX = re.compile(r"(?:技术改造|技改|改造升级|建设)?(?:项目|专案|工程)$")
@@ -1359,8 +1382,8 @@ def instance_text(name: str) -> str:
     name = _DOCUMENT_SUFFIX.sub("", name).strip()
     # "九江华川纸业有限公司造纸生产线…": the applicant's name is the 申报书's cover, not the instance's
     name = re.sub(r"^[\u4e00-\u9fff]{2,20}?(?:股份有限公司|有限责任公司|有限公司|集团)", "", name).strip()
-    if len(name) < 4:
-        return ""
+    if len(name) < 4 or re.match(r"^(?:这|那|该|此)(?:套|个|条|项|台|一)", name):
+        return ""  # "这套系统" points at a name, it is none
     return _PROJECT_SUFFIX.sub("", name).strip() or name
 
 
@@ -1375,6 +1398,9 @@ def _instance_name(lines: list[_Line], material: Material) -> str:
             return name
     if name := _project_heading(lines, material.raw_lines):
         return name
+    for line in lines:
+        if (m := _THAT_IS.search(line.text)) and (name := instance_text(m.group(1))):
+            return name  # "我们涂布车间那个项目啊，就是二号涂布线的在线测厚和闭环控制"
     for line in lines:
         raw = material.raw_lines.get(line.key, line.text)
         if m := _QUOTED_SCENE.search(raw):
