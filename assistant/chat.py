@@ -31,7 +31,7 @@ from assistant.projects import ChatMessage, Project
 from assistant.requirements import load_requirements
 from assistant.safe_text import inert_markdown as inert
 from assistant.scenes import load_scene_table
-from assistant.text import count_words
+from assistant.text import count_words, extract_quantities
 from assistant.workspace import Candidate, TurnUndo, machine_change
 
 logger = logging.getLogger(__name__)
@@ -271,6 +271,8 @@ def _install(project: Project, scene: Scene, only: list[str] | None = None) -> t
             ws.part(key).edited = False
         return [k for k in PART_KEYS if scene.parts.get(k)], []
     draft = project.draft
+    if draft.instance and scene.instance in ("", "（待命名）"):
+        scene.instance = draft.instance  # a redraft from fewer notes does not unname the scene
     for name in ("domain", "link", "scene", "instance", "gaps", "questions", "figures"):
         setattr(draft, name, getattr(scene, name))
     draft.raw_title = ""
@@ -324,6 +326,7 @@ def switch_scene(project: Project, settings: Settings, link: str, scene: str) ->
     entry = load_scene_table().lookup(scene, link)
     label = f"{domain} › {link} › {entry.label if entry else scene}"
     lines = [f"已改为：{label}。"]
+    old_scene = project.draft.scene if project.draft is not None else ""
     if project.material.strip():
         yield "\n".join([*lines, "正在按新场景重新起草…"])
         result = yield from _redraft(project, settings, lines, domain=domain, link=link, scene=scene)
@@ -335,9 +338,21 @@ def switch_scene(project: Project, settings: Settings, link: str, scene: str) ->
         project.draft.raw_title = ""
     else:
         project.draft = Scene(domain=domain, link=link, scene=scene, instance=project.workspace.instance)
+    _rename_in_opening(project, old_scene, scene)
     if moved := _place(project):
         lines.append(moved)
     return "\n".join(lines)
+
+
+def _rename_in_opening(project: Project, old_scene: str, scene: str) -> None:
+    """ "企业围绕“…”开展在线智能检测场景建设。" still names the old scene when 描述 was kept (edited, or the
+    redraft had nothing to say there): the opening follows the switch."""
+    draft = project.draft
+    if draft is None or not old_scene or old_scene == scene:
+        return
+    said = f"开展{old_scene}场景建设"
+    if said in draft.parts.描述:
+        machine_change(draft, project.workspace, "描述", draft.parts.描述.replace(said, f"开展{scene}场景建设"))
 
 
 def _scene_choice(project: Project, settings: Settings, intent: Intent) -> Iterator[str]:
@@ -374,6 +389,9 @@ def _fact(project: Project, settings: Settings, intent: Intent) -> Iterator[str]
         k
         for k in PART_KEYS
         if any(n in result.scene.parts.get(k) and n not in d.parts.get(k) for n in numbers)
+        # a redraft that drops figures the part states was drafted from less material (a scene reopened
+        # from the application keeps its text, not its notes): it never replaces the part
+        and _keeps_figures(d.parts.get(k), result.scene.parts.get(k))
     ]
     if not using:
         d.questions = result.scene.questions
@@ -384,6 +402,11 @@ def _fact(project: Project, settings: Settings, intent: Intent) -> Iterator[str]
         *_installed_lines(applied, proposed),
     ]
     return "\n".join(lines)
+
+
+def _keeps_figures(current: str, redrafted: str) -> bool:
+    said = {q.value for q in extract_quantities(redrafted)}
+    return all(q.value in said for q in extract_quantities(current) if q.is_metric)
 
 
 _ECONOMICS = re.compile(r"万元|亿元|投资|收益|节约|节省|回收期|成本")

@@ -92,8 +92,8 @@ def machine_change(draft: Scene, ws: Workspace, key: str, text: str) -> str:
     as a proposal beside the writer's text. Returns "applied", "proposed" or "same"."""
     current = draft.parts.get(key)
     state = ws.part(key)
-    if current == text:
-        return "same"
+    if current == text or (current.strip() and not text.strip()):
+        return "same"  # the assistant never empties a part that says something
     if state.edited and current.strip():
         if not text.strip():  # nothing to offer in place of the writer's text
             return "same"

@@ -295,3 +295,24 @@ def test_asking_for_a_longer_part_is_a_change_not_material() -> None:
 
     intent = classify("技术方案太简单了，请把技术方案扩写到300字左右，写清楚感知层、平台层、应用层。", True)
     assert intent.kind == "change"
+
+
+def test_a_fact_given_to_a_scene_reopened_without_its_notes_never_shrinks_a_part(shipped_index: Path) -> None:
+    """Found by a newcomer: a scene reopened from the application keeps its text but not its notes;
+    "这套系统是2024年6月正式上线的" then redrafted 痛点 from that one sentence and replaced it."""
+    project = project_with_draft()
+    project.material = ""  # reopened from the application: the text is there, the notes are not
+    before = project.draft.model_copy(deep=True)
+    turn(project, Settings(data_dir=shipped_index), "补充一下：这套系统是2024年6月正式上线的，之前调试了两个月")
+    for key in PART_KEYS:
+        assert before.parts.get(key).rstrip("。") in project.draft.parts.get(key), key  # nothing lost
+    assert "2024年6月" in "".join(project.draft.parts.get(k) for k in PART_KEYS)  # the fact is in
+
+
+def test_switching_the_scene_rewrites_the_opening_that_names_it(shipped_index: Path) -> None:
+    project = project_with_draft()
+    project.draft.parts.描述 = "企业围绕“压铸件外观视觉检测”开展在线智能检测场景建设。在压铸线末端部署视觉检测系统。"
+    list(chat.switch_scene(project, Settings(data_dir=shipped_index), "质量管控", "质量精准追溯"))
+    assert project.draft.scene == "质量精准追溯" and project.draft.instance == "压铸件外观视觉检测"
+    assert "开展质量精准追溯场景建设" in project.draft.parts.描述
+    assert "在压铸线末端部署视觉检测系统" in project.draft.parts.描述  # never emptied by a thinner redraft
