@@ -352,7 +352,9 @@ def _rename_in_opening(project: Project, old_scene: str, scene: str) -> None:
         return
     said = f"开展{old_scene}场景建设"
     if said in draft.parts.描述:
-        machine_change(draft, project.workspace, "描述", draft.parts.描述.replace(said, f"开展{scene}场景建设"))
+        machine_change(
+            draft, project.workspace, "描述", draft.parts.描述.replace(said, f"开展{scene}场景建设")
+        )
 
 
 def _scene_choice(project: Project, settings: Settings, intent: Intent) -> Iterator[str]:
@@ -647,7 +649,8 @@ def _correction(project: Project, settings: Settings, text: str) -> Iterator[str
             result = yield from _redraft(project, settings, [], domain=d.domain, link=d.link, scene=d.scene)
             if result.scene.parts.经济性 and result.scene.parts.经济性 != money:
                 applied, proposed = _install(project, result.scene, only=["经济性"])
-                lines += ["合计与回收期按更正后的数字重新计算：", *_installed_lines(applied, proposed)]
+                done_how = "已重新计算" if applied else "的新算法放在“经济性”旁作为建议"
+                lines += [f"合计与回收期按更正后的数字{done_how}。", *_installed_lines(applied, proposed)]
         return "\n".join(lines)
     return "已把更正记入材料（重新起草时采用）；草稿里没找到要改的那个数字，请直接在相应部分修改。"
 

@@ -139,9 +139,10 @@ def test_a_corrected_cost_also_corrects_the_sums_built_on_it(shipped_index: Path
         "设备合同价420万，安装调试30万；一年省人工约150万，返修减少约45万。",
     )
     assert "合计450万元" in project.draft.parts.经济性
-    turn(project, settings, "设备合同价420万写错了，实际是410万")
+    reply = turn(project, settings, "设备合同价420万写错了，实际是410万")
     assert "设备合同价410万元" in project.draft.parts.经济性 and "合计440万元" in project.draft.parts.经济性
     assert "实际是" not in project.draft.parts.经济性
+    assert "合计与回收期按更正后的数字已重新计算。" in reply and not reply.rstrip().endswith("：")
 
 
 def test_a_scene_choice_by_number_moves_the_draft_to_that_domain(shipped_index: Path) -> None:
@@ -303,7 +304,9 @@ def test_a_fact_given_to_a_scene_reopened_without_its_notes_never_shrinks_a_part
     project = project_with_draft()
     project.material = ""  # reopened from the application: the text is there, the notes are not
     before = project.draft.model_copy(deep=True)
-    turn(project, Settings(data_dir=shipped_index), "补充一下：这套系统是2024年6月正式上线的，之前调试了两个月")
+    turn(
+        project, Settings(data_dir=shipped_index), "补充一下：这套系统是2024年6月正式上线的，之前调试了两个月"
+    )
     for key in PART_KEYS:
         assert before.parts.get(key).rstrip("。") in project.draft.parts.get(key), key  # nothing lost
     assert "2024年6月" in "".join(project.draft.parts.get(k) for k in PART_KEYS)  # the fact is in
@@ -311,7 +314,9 @@ def test_a_fact_given_to_a_scene_reopened_without_its_notes_never_shrinks_a_part
 
 def test_switching_the_scene_rewrites_the_opening_that_names_it(shipped_index: Path) -> None:
     project = project_with_draft()
-    project.draft.parts.描述 = "企业围绕“压铸件外观视觉检测”开展在线智能检测场景建设。在压铸线末端部署视觉检测系统。"
+    project.draft.parts.描述 = (
+        "企业围绕“压铸件外观视觉检测”开展在线智能检测场景建设。在压铸线末端部署视觉检测系统。"
+    )
     list(chat.switch_scene(project, Settings(data_dir=shipped_index), "质量管控", "质量精准追溯"))
     assert project.draft.scene == "质量精准追溯" and project.draft.instance == "压铸件外观视觉检测"
     assert "开展质量精准追溯场景建设" in project.draft.parts.描述
