@@ -211,6 +211,11 @@ POSITIVE: dict[str, list[tuple[str, Edit, list[tuple]]]] = {
     ],
     "chat-residue": [
         (
+            "录音转写的语气词",
+            set_part(2, "痛点", "嗯，改造前换一个规格要四五个小时，一卷料废了半卷。"),
+            [(2, "痛点", "error")],
+        ),
+        (
             "带时间戳的群聊原话",
             set_part(3, "痛点", "2025-03-12 10:32 改造前换型依赖人工经验，平均每次换型耗时2小时。"),
             [(3, "痛点", "error")],
@@ -323,6 +328,7 @@ NEGATIVE: dict[str, list[tuple[str, Edit]]] = {
             set_part(1, "技术方案", "平台由江西某某软件有限公司实施，运维邮箱 ops@example.com。"),
         ),
         ("辛苦不是辛苦了", set_part(2, "痛点", "改造前质检员工作辛苦，漏检率达1.2%。")),
+        ("引号里引述的口头语", set_part(2, "描述", "过去看火工凭“嗯、差不多”的经验调温，现由系统自动给定。")),
     ],
     "duplicate-scene": [("示例申报书", lambda a: None)],
     "maturity-level": [("二级", lambda a: setattr(a.enterprise, "maturity", ["二级"]))],
