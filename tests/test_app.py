@@ -636,3 +636,17 @@ def test_last_years_application_as_a_pdf_opens_in_the_writer(
     )
     assert opened[part_label("描述")] == original.scenes[0].parts.描述
     assert len(opened["申报书中的场景"]["data"]) == len(original.scenes)
+
+
+def test_clearing_the_chat_clears_the_kept_conversation_but_not_the_draft(client) -> None:
+    project_id = new_project(client, "清空")
+    drafted = send(client, project_id, MATERIAL)
+    body = drafted[part_label("描述")]
+    assert len(drafted["对话"]) >= 2
+    client.predict(project_id, api_name="/clear_chat")
+    reloaded = labelled(client, "/load", client.predict(api_name="/load"))
+    assert not any(
+        MATERIAL[:12] in text_of(m) for m in reloaded["对话"]
+    )  # the old exchange is gone on reload
+    assert len(reloaded["对话"]) < len(drafted["对话"])
+    assert reloaded[part_label("描述")] == body  # the draft stays

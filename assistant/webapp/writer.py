@@ -220,7 +220,14 @@ def build_writer_tab() -> WriterTab:
     project, new_name, new_btn, open_file = _layout_project_row()
     with gr.Row():
         with gr.Column(scale=5):
-            chat = gr.Chatbot(label="对话", height=372, elem_id="chat", value=views.greeting_chat())
+            # No "share to Hugging Face" button: the product runs offline and shares nothing.
+            chat = gr.Chatbot(
+                label="对话",
+                height=372,
+                elem_id="chat",
+                value=views.greeting_chat(),
+                buttons=["copy", "copy_all"],
+            )
             message = gr.MultimodalTextbox(
                 label="粘贴材料、回答问题或提出修改（写完点“发送”；左侧回形针可上传文件）",
                 placeholder="在这里粘贴材料，如：压铸线末端原来靠3名质检员目检……",
@@ -540,6 +547,18 @@ class WriterHandlers:
         fresh = self.store(request).update(project.id, change)
         return render(self.tab, fresh)
 
+    def on_clear_chat(self, project_id: str | None, request: gr.Request) -> None:
+        """The chat's 清空对话 clears the conversation kept with the project too (material, draft and
+        application stay): a reload shows what the writer cleared, not the old exchange."""
+        project = self.load(project_id, request)
+        if project is None:
+            return
+
+        def change(current: Project) -> None:
+            current.chat = []
+
+        self.store(request).update(project.id, change)
+
     # ---- overview ------------------------------------------------------------------------------------
     def on_save_info(self, request: gr.Request, project_id: str | None, *values) -> dict:
         # ``request`` first: Gradio passes it by position, so after ``*values`` it never arrived (the
@@ -622,6 +641,7 @@ def wire_writer_tab(demo: gr.Blocks, tab: WriterTab, settings: Settings) -> None
         concurrency_id="llm",
     )
     tab.undo_turn.click(h.on_undo_turn, inputs=project, outputs=view, api_name="undo_turn")
+    tab.chat.clear(h.on_clear_chat, inputs=project, outputs=None, api_name="clear_chat")
     for p in tab.parts:
         # .change, not .input: Gradio's textbox sends .input from the key handler with the text
         # before the keystroke, and not at all for a paste or drop, so the count would lag.
