@@ -58,6 +58,12 @@ class FactWords(BaseModel):
     go_live: list[str]
     in_house: list[str]
     one_off: list[str]
+    quote_title: list[str]
+    quote_superseded: list[str]
+    wording_note: list[str]
+    back_reference: list[str]
+    about_the_note: list[str]
+    average_row: list[str]
     not_implementer_names: list[str]
     not_implementer_roles: list[str]
     period_label: list[str]
@@ -88,6 +94,12 @@ class _Patterns:
     go_live: re.Pattern[str]
     in_house: re.Pattern[str]
     one_off: re.Pattern[str]
+    quote_title: re.Pattern[str]
+    quote_superseded: re.Pattern[str]
+    wording_note: re.Pattern[str]
+    back_reference: re.Pattern[str]
+    about_the_note: re.Pattern[str]
+    average_row: re.Pattern[str]
     not_implementer_names: re.Pattern[str]
     not_implementer_roles: re.Pattern[str]
     period_label: re.Pattern[str]
@@ -324,14 +336,6 @@ def section_level(raw: str) -> int | None:
     return len(m["hashes"])
 
 
-# A note about wording names the word in quotes: the note goes, with the aside it sits in, not the line.
-_WORDING_NOTE = re.compile(
-    r"[（(][^（()）]*?(?:别写|不要写|不要说|别说|不能写|勿写|避免写)\s*[“\"「][^”\"」]{1,8}[”\"」][^（()）]*[）)]"
-    r"|[—–-]*\s*(?:别写|不要写|不要说|别说|不能写|勿写|避免写)\s*[“\"「][^”\"」]{1,8}[”\"」][!！]*"
-)
-_BACK_REFERENCE = re.compile(
-    r"(?:这些|以上|上面这些|前面这些|上述)(?:都|就|你们)?.{0,12}(?:不要|别|不用|勿)|(?:不要|别|不用|勿)写?这些"
-)
 _PROJECT_TITLE = re.compile(r"(?:系统|平台|产线|生产线|线|工作站|改造|项目|工程|中心|立体库|仓库|验证|安装)$")
 
 
@@ -387,22 +391,16 @@ def _outside_instance_section(
     return {line.key for i, line in enumerate(lines) if not own[0] <= i < own[1]}
 
 
-_AVERAGE_ROW = re.compile(r"^(?:平均|均值|平均值|月均|月平均|算术平均)[，,]")
 _PERIOD_ROW = re.compile(
     r"^(?:(?:19|20)\d{2}\s*[-/.年]\s*\d{1,2}\s*月?|\d{1,2}\s*月(?:份)?|第?\d{1,2}\s*周|W\d{1,2})[，,]"
-)
-
-
-_QUOTE_FILE = re.compile(r"报\s*价\s*单|报价表|报价明细")
-_QUOTE_SUPERSEDED = re.compile(
-    r"报价(?:单)?[^，。；]{0,6}(?:初版|作废|仅供参考|不作数|不算数)|最终按合同|以合同(?:价)?为准"
 )
 
 
 def _superseded_quote(lines: list[_Line]) -> set[tuple[str, int]]:
     """ "报价单是初版，最终按合同价238万": the quotation's rows of prices are void; its letterhead, which
     names the supplier, is not."""
-    if not any(_QUOTE_SUPERSEDED.search(line.text) for line in lines):
+    p = _patterns()
+    if not any(p.quote_superseded.search(line.text) for line in lines):
         return set()
     heads: dict[str, list[_Line]] = {}
     for line in lines:
@@ -410,7 +408,7 @@ def _superseded_quote(lines: list[_Line]) -> set[tuple[str, int]]:
     void: set[tuple[str, int]] = set()
     for own in heads.values():
         title = own[0].text
-        if len(heads) > 1 and _QUOTE_FILE.search(title) and not _QUOTE_SUPERSEDED.search(title):
+        if len(heads) > 1 and p.quote_title.search(title) and not p.quote_superseded.search(title):
             void |= {
                 x.key
                 for x in own[1:]
@@ -422,8 +420,19 @@ def _superseded_quote(lines: list[_Line]) -> set[tuple[str, int]]:
 def _series_rows(lines: list[_Line]) -> set[tuple[str, int]]:
     """A month-by-month table that states its own averages ("平均，上线前，…39.5天…"): the averages are the
     comparison the writer means; each month's row is a data point, not a before or after value."""
-    files_with_averages = {line.key[0] for line in lines if _AVERAGE_ROW.match(line.text)}
+    files_with_averages = {line.key[0] for line in lines if _patterns().average_row.match(line.text)}
     return {line.key for line in lines if line.key[0] in files_with_averages and _PERIOD_ROW.match(line.text)}
+
+
+@lru_cache(maxsize=1)
+def _wording_note() -> re.Pattern[str]:
+    """A note about wording names the word in quotes (别写"裁员"): the note goes, with the aside it sits
+    in, not the line."""
+    verbs = _patterns().wording_note.pattern
+    quoted = r"\s*[“\"「][^”\"」]{1,8}[”\"」]"
+    return re.compile(
+        rf"[（(][^（()）]*?(?:{verbs}){quoted}[^（()）]*[）)]|[—–-]*\s*(?:{verbs}){quoted}[!！]*"
+    )
 
 
 def _mark_lines(
@@ -491,9 +500,9 @@ def _mark_lines(
         # Within a line, only the sentences that are chatter, marked unrelated or company profile go.
         kept = []
         for sentence in line.sentences:
-            if wording := _WORDING_NOTE.search(sentence.text):
+            if wording := _wording_note().search(sentence.text):
                 # "12→4（…都转岗去总装了 —— 别写"裁员"!!）": a note on a word, not on the figures
-                sentence.text = _WORDING_NOTE.sub("", sentence.text).strip()
+                sentence.text = _wording_note().sub("", sentence.text).strip()
                 line.text = line.text.replace(wording.group(0), "")
             reason = _set_aside_reason(sentence.text)
             if reason.startswith("口径"):
@@ -502,7 +511,7 @@ def _mark_lines(
                 facts.excluded.append(Note(text=sentence.text, reason=reason, source=source))
             else:
                 kept.append(sentence)
-        said_of_all = [n for n in line.sentences if _BACK_REFERENCE.search(n.text) and n not in kept]
+        said_of_all = [n for n in line.sentences if p.back_reference.search(n.text) and n not in kept]
         if said_of_all and kept and _set_aside_reason(said_of_all[0].text) != "与场景无关":
             # "…四百三十来人。这些你们公司概况那块用，追溯这个场景就不要写这些了": the note speaks of
             # everything said before it in the line.
@@ -1867,9 +1876,6 @@ def _breakdown_of_total(items: list[Amount], total: Amount | None) -> list[Amoun
     return items
 
 
-_ABOUT_THE_NOTE = re.compile(r"本场景|本项目|申报|这个场景|不是|属于|口径")
-
-
 def _mark_terms(facts: SceneFacts, usable: str) -> None:
     """Each line the writer marked not to use keeps the words only it says, so a draft that repeats
     them can be caught (see ``guards.set_aside_phrases``)."""
@@ -1886,7 +1892,7 @@ def _mark_terms(facts: SceneFacts, usable: str) -> None:
             continue
         # What the line is about, not the writer's words about it ("不是本场景投资，申报书不要用") nor a
         # company's name, which the application states anyway.
-        about = _ABOUT_THE_NOTE.sub("，", p.exclude.sub("，", _ORG.sub("，", note.text)))
+        about = p.about_the_note.sub("，", p.exclude.sub("，", _ORG.sub("，", note.text)))
         note.terms = sorted(runs(about) - common)
 
 
