@@ -130,3 +130,14 @@ def test_orders_and_incidents_are_counted_but_words_that_begin_with_their_unit_a
     assert said == [("30.3单", 30.3), ("三起", 3.0), ("零起", 0.0)]
     for prose in ("大家一起努力", "3单元", "5单位", "零件"):
         assert extract_quantities(prose) == [], prose
+
+
+def test_a_per_mille_rate_is_a_tenth_of_a_percent_and_its_change_is_told_relatively() -> None:
+    from assistant.drafting.compose import pair_sentence
+    from assistant.drafting.facts import MetricPair
+    from assistant.drafting.figures import base_value
+
+    eight, five = extract_quantities("千分之八，万分之五")
+    assert (base_value(eight), base_value(five)) == (0.8, 0.05)  # 千分之八 is 0.8%, never 8%
+    said = pair_sentence(MetricPair(metric="不良率", before="3‰", after="1‰"))
+    assert said == "不良率由3‰降至1‰，降幅66.7%"  # not "下降2个百分点": 3‰→1‰ is 0.2 of a point

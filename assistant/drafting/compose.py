@@ -163,7 +163,8 @@ def derive(pair: MetricPair) -> str:
     if a.unit != b.unit and not (a.kind == b.kind == "duration"):
         return ""  # 3天 and 15分钟 compare only as durations; other mixed units not at all
     up = base_value(b) > base_value(a)
-    if a.kind == "percent" and b.kind == "percent":
+    # 百分点 for shares in %; a per-mille rate (3‰→1‰) is told by its relative change, not in 百分点
+    if a.kind == "percent" and b.kind == "percent" and a.unit == "%":
         points = abs(b.value - a.value)
         return (p["points_up"] if up else p["points_down"]).format(value=_number(points))
     va, vb = base_value(a), base_value(b)
