@@ -481,8 +481,8 @@ def _mark_lines(
             continue
         if _CORRECTED_SPOKEN.search(line.text) and len(line.sentences) > 1:
             # the figure said first is replaced where it stands; the words that took it back go
-            said, taken_back = [x for x in line.sentences if not x.text.startswith("不对")], line.sentences
-            if said and len(said) < len(taken_back):
+            said = [x for x in line.sentences if not x.text.startswith("不对")]
+            if said and len(said) < len(line.sentences):
                 facts.excluded.append(
                     Note(text=line.text, reason="更正说明，已按更正后的数字采用", source=source)
                 )
@@ -602,10 +602,14 @@ _APPLICANT_LABEL = re.compile(
 )
 # A form's row "委托单位，鹰潭…有限公司" (a test report's client is the applicant).
 _APPLICANT_CELL = re.compile(r"^(?:申报单位|公司名称|企业名称|委托单位|委托方)，")
-# "检测报告（GNJC-2025-JN-0417）": a document's number is no part of what was done.
+# "苏州某某有限公司 报价单": who wrote the document, not what was done.
 _LETTERHEAD = re.compile(rf"(?:{_ORG.pattern})\s*(?:报\s*价\s*单|报价表|中标通知书|合同|检测报告)")
 _SUPPLIED_HEADING = re.compile(r"[^，,。；（(]{2,20}[（(][^）)]*(?:公司|部|中心)[^）)]*[）)]")
-_DOCUMENT_NUMBER = re.compile(r"[（(][A-Z]{2,}(?:-[A-Z0-9]+){2,}[）)]")
+# A contract's, a report's or a memo's number (GNJC-2025-JN-0417, XB-HT-2024-0932): three or more
+# dash-joined parts with capitals and digits; a model name (S7-1500) or a standard (GB/T 13471-2008) has
+# fewer. It is no part of what was done: the reader drops it in brackets, the draft guard asks it away.
+DOCUMENT_NUMBER = re.compile(r"(?<![A-Za-z0-9/-])[A-Z]{2,}(?:-[A-Z0-9]+){2,}(?![A-Za-z0-9-])")
+_NUMBER_IN_BRACKETS = re.compile(rf"[（(]{DOCUMENT_NUMBER.pattern}[）)]")
 
 
 def _implementers(line: _Line) -> list[Implementer]:
@@ -847,9 +851,9 @@ _YEAR_SIDE = re.compile(
 
 def _pairs_by_year(text: str, source: Source) -> list[MetricPair]:
     pairs = []
+    values = [q for q in extract_quantities(text) if q.is_metric or q.kind == "plain"]
     for segment in re.finditer(r"[^；;。]+", text):
         sides = list(_YEAR_SIDE.finditer(text, segment.start(), segment.end()))
-        values = [q for q in extract_quantities(text) if q.is_metric or q.kind == "plain"]
         for i, (earlier, later) in enumerate(itertools.pairwise(sides)):
             if earlier.group(1) >= later.group(1):
                 continue  # "拿2025年上半年跟2024年上半年比": which came first is said by the order of values
@@ -1825,7 +1829,7 @@ def extract_facts(material: Material) -> SceneFacts:
         # A line of prose says several things: each sentence is a statement of its own, except the
         # ones the composer states from the facts (a bare before/after, a cost or a return).
         part = _labelled_part(_label_of(text))
-        for piece in _SENTENCES.findall(_DOCUMENT_NUMBER.sub("", text)):
+        for piece in _SENTENCES.findall(_NUMBER_IN_BRACKETS.sub("", text)):
             piece = piece.strip(" ，。；")
             if (
                 len(re.sub(r"^[^：:]{1,8}[：:]", "", piece)) < 4

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.drafting.extract import DOCUMENT_NUMBER
 from assistant.drafting.facts import NGRAM, SceneFacts
 from assistant.drafting.figures import FigureCheck, FigureGuard
 from assistant.models import PART_KEYS, Application, Finding, PartKey, Scene, Severity
@@ -52,7 +53,7 @@ def check_scene(scene: Scene, guard: FigureGuard, facts: SceneFacts) -> list[Vio
         part = f.section if f.section in PART_KEYS else None
         violations.append(Violation(f.rule, part, f"{f.message}。{f.suggestion}", fixable))  # type: ignore[arg-type]
     for key, text in scene.parts.items():
-        for number in dict.fromkeys(_DOCUMENT_NUMBER.findall(text)):
+        for number in dict.fromkeys(DOCUMENT_NUMBER.findall(text)):
             violations.append(
                 Violation(
                     "document-number",
@@ -80,9 +81,6 @@ def check_scene(scene: Scene, guard: FigureGuard, facts: SceneFacts) -> list[Vio
     return violations
 
 
-# A contract's, a report's or a memo's number (GNJC-2025-JN-0417, XB-HT-2024-0932): three or more
-# dash-joined parts with capitals and digits; a model name (S7-1500) or a standard (GB/T 13471-2008) has fewer.
-_DOCUMENT_NUMBER = re.compile(r"(?<![A-Za-z0-9/-])[A-Z]{2,}(?:-[A-Z0-9]+){2,}(?![A-Za-z0-9-])")
 MIN_HITS = 2  # two four-character runs in a row (five characters or more): one alone matches by chance
 
 
@@ -162,8 +160,8 @@ def enforce(scene: Scene, guard: FigureGuard, facts: SceneFacts | None = None) -
         text = scene.parts.get(key)  # type: ignore[arg-type]
         kept = []
         for sentence in sentences_of(text):
-            if numbers := _DOCUMENT_NUMBER.findall(sentence):
-                sentence = re.sub(r"[（(]\s*[）)]", "", _DOCUMENT_NUMBER.sub("", sentence))
+            if numbers := DOCUMENT_NUMBER.findall(sentence):
+                sentence = re.sub(r"[（(]\s*[）)]", "", DOCUMENT_NUMBER.sub("", sentence))
                 notes.append(f"已从“{key}”删去文件编号：{'、'.join(numbers)}")
             if facts is not None and (unused := set_aside_phrases(sentence, facts)):
                 notes.append(f"已从“{key}”删去写到材料注明不用内容（{unused[0][0]}）的句子：{sentence}")

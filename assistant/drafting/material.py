@@ -16,7 +16,7 @@ import yaml
 
 from assistant.errors import InputError
 from assistant.readers import read_text
-from assistant.text.dates import document_year, written_dates
+from assistant.text.dates import RELATIVE_YEAR, document_year, written_dates
 from assistant.text.simplify import to_simplified
 from assistant.text.units import written_units
 
@@ -190,7 +190,6 @@ _PERIOD_HEADER = re.compile(
     r"^(?:(前年|去年|上年|今年|本年)|((?:19|20)?\d{2})\s*年)(?:度|同期|全年|上半年|下半年|[一二三四1-4]季度|Q[1-4]"
     r"|[\d一二三四五六七八九十]{1,2}\s*(?:[—–~-]|到|至)?\s*[\d一二三四五六七八九十]{0,2}\s*月)?(?:[（(][^）)]*[）)])?$"
 )
-_RELATIVE_OFFSET = {"前年": -2, "去年": -1, "上年": -1, "今年": 0, "本年": 0}
 
 
 def _periods_as_sides(names: list[str]) -> list[str]:
@@ -200,11 +199,11 @@ def _periods_as_sides(names: list[str]) -> list[str]:
     if len(times) != 2:
         return names
 
-    def order(m: re.Match[str]) -> int:
+    def order(m: re.Match[str]) -> int:  # both relative or both absolute (checked below)
         if m.group(1):
-            return 10_000 + _RELATIVE_OFFSET[m.group(1)]
+            return RELATIVE_YEAR.get(m.group(1), RELATIVE_YEAR.get(m.group(1) + "度", 0))
         year = int(m.group(2))
-        return 10_000 + year - 2025 if year >= 1900 else 10_000 + year + 2000 - 2025
+        return year if year >= 1900 else 2000 + year
 
     (a, ma), (b, mb) = times
     if bool(ma.group(1)) != bool(mb.group(1)) or order(ma) == order(mb):

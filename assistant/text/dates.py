@@ -49,7 +49,7 @@ _DATELINE = re.compile(
     r"^\s*(?:日期\s*[:：]\s*)?((?:19|20)\d{2})\s*年\s*\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?\s*$"
 )
 # 明年 stays as said: a plan is read as a plan by its word, and is never a result to date.
-_RELATIVE_YEAR = {"前年": -2, "去年": -1, "上年度": -1, "上一年": -1, "今年": 0, "本年度": 0}
+RELATIVE_YEAR = {"前年": -2, "去年": -1, "上年度": -1, "上一年": -1, "今年": 0, "本年度": 0}
 _RELATIVE = re.compile(r"(前年|去年|上年度|上一年|今年|本年度)(?!度?\s*[（(]\s*(?:19|20)\d{2})")
 _CN_MONTH = r"(?:十[一二]?|[一二三四五六七八九])"
 # 2024年一到六月, 2024年三月: months spoken in words after a year
@@ -77,7 +77,7 @@ def document_year(text: str) -> int | None:
 
 def _absolute_years(text: str, year: int) -> str:
     """去年一到六月 in a recording dated 2025 is 2024年1—6月; without the document's year it stays as said."""
-    return _RELATIVE.sub(lambda m: f"{year + _RELATIVE_YEAR[m[1]]}年", text)
+    return _RELATIVE.sub(lambda m: f"{year + RELATIVE_YEAR[m[1]]}年", text)
 
 
 def _numeric_months(text: str) -> str:
