@@ -882,3 +882,13 @@ def test_a_voice_memo_with_a_take_back_and_a_superseded_quotation_drafts_in_digi
     assert "由85%提升至93.5%" in scene.parts.成效 and "由6%降至3.2%" in scene.parts.成效
     assert "本场景总投资108万元" in scene.parts.经济性 and "580000" not in scene.parts.经济性
     assert "不对" not in "".join(scene.parts.model_dump().values())
+
+
+def test_a_figure_taken_back_leaves_the_rest_of_its_line_as_a_source() -> None:
+    material = material_from_text(
+        "录音时间：2025年11月3日\n去年上线前模具非计划换模每月11次，今年一到九月平均每月三次。不对，是四次。\n"
+    )
+    facts = extract_facts(material)
+    guard = FigureGuard(material, facts)
+    assert all(c.ok for c in guard.check("2025年1—9月平均每月4次，2024年上线前每月11次"))
+    assert not all(c.ok for c in guard.check("2025年1—9月平均每月3次"))  # the figure taken back

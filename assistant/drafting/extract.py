@@ -483,8 +483,11 @@ def _mark_lines(
             # the figure said first is replaced where it stands; the words that took it back go
             said = [x for x in line.sentences if not x.text.startswith("不对")]
             if said and len(said) < len(line.sentences):
+                # only the words that took the figure back are set aside: the rest of the line still
+                # supports its figures (the guard reads set-aside lines as supporting nothing)
+                taken_back = "。".join(x.text for x in line.sentences if x not in said)
                 facts.excluded.append(
-                    Note(text=line.text, reason="更正说明，已按更正后的数字采用", source=source)
+                    Note(text=taken_back, reason="更正说明，已按更正后的数字采用", source=source)
                 )
                 line.sentences = said
                 line.text = "。".join(x.text.rstrip("。") for x in said)
