@@ -65,6 +65,7 @@ def _pdf_text(path: Path) -> str:
     from pypdf.errors import PdfReadError
 
     from assistant.docx_io.blocks import Para
+    from assistant.pdf_io import unreadable_pdf
     from assistant.pdf_io.reader import pdf_blocks
 
     try:
@@ -74,9 +75,9 @@ def _pdf_text(path: Path) -> str:
     except InputError:
         raise
     except (PdfReadError, OSError, ValueError) as err:
-        raise InputError(f"{path.name} 不是有效的 PDF 文件：{err}") from err
+        raise InputError(unreadable_pdf(path.name)) from err
     except Exception as err:  # the PDF libraries raise many kinds (KeyError, struct.error…) on broken files
-        raise InputError(f"{path.name} 不是有效的 PDF 文件（{type(err).__name__}）") from err
+        raise InputError(unreadable_pdf(path.name)) from err
     lines: list[str] = []
     for block in blocks:
         if isinstance(block, Para):

@@ -650,3 +650,16 @@ def test_clearing_the_chat_clears_the_kept_conversation_but_not_the_draft(client
     )  # the old exchange is gone on reload
     assert len(reloaded["对话"]) < len(drafted["对话"])
     assert reloaded[part_label("描述")] == body  # the draft stays
+
+
+def test_a_new_project_needs_a_name(client, app_data: Path) -> None:
+    from assistant.projects import ProjectStore
+
+    def names() -> list[str]:
+        return [name for _, name, _ in ProjectStore(app_data).list()]
+
+    before = names()
+    client.predict("   ", api_name="/new_project")
+    assert names() == before  # refused with a warning: no 未命名项目 appears in the list
+    new_project(client, "  热处理车间改造 ")
+    assert names()[0] == "热处理车间改造"

@@ -830,7 +830,12 @@ def test_spoken_approximations_read_as_the_figures_a_writer_would_put_down() -> 
 
     said = written_units("原来要调四五个小时，现在一个半小时；氧含量百分之二到三；按三块五一方算")
     assert said == "原来要调四个小时到五个小时，现在一点五小时；氧含量百分之二到百分之三；按三点五元一方算"
-    assert written_units("十一二个人，一二三四") == "十一二个人，一二三四"  # not a pair of neighbours
+    assert written_units("一二三四") == "一二三四"  # a count, not a pair of neighbours
+    # The tens said once: 十一二次 is eleven or twelve, 二三十人 twenty or thirty.
+    assert (
+        written_units("每月停机十一二次，车间二三十个人") == "每月停机十一次到十二次，车间二十个人到三十个人"
+    )
+    assert written_units("二十一二") == "二十一二"  # no unit, no range
     guard = FigureGuard(
         material_from_text("换规格原来要调四五个小时，现在一个半小时就稳了，氧含量百分之六七。")
     )
@@ -882,6 +887,14 @@ def test_a_voice_memo_with_a_take_back_and_a_superseded_quotation_drafts_in_digi
     assert "由85%提升至93.5%" in scene.parts.成效 and "由6%降至3.2%" in scene.parts.成效
     assert "本场景总投资108万元" in scene.parts.经济性 and "580000" not in scene.parts.经济性
     assert "不对" not in "".join(scene.parts.model_dump().values())
+    assert "那个项目" not in scene.parts.描述  # the clause that named it is the title, not a statement
+
+
+def test_a_purpose_clause_after_项目_is_no_instance_name() -> None:
+    material = material_from_text(
+        "我们这个项目，就是为了解决冲压模具寿命短的问题。\n上线后模具寿命由8万冲次提高到12万冲次。\n"
+    )
+    assert "为了" not in extract_facts(material).instance_name
 
 
 def test_a_figure_taken_back_leaves_the_rest_of_its_line_as_a_source() -> None:

@@ -251,3 +251,13 @@ def test_fuzz_document_xml_raises_only_input_error(tmp_path: Path, edits) -> Non
     path = tmp_path / "fuzz.docx"
     path.write_bytes(hostile_files.zip_bytes(members, zipfile.ZIP_STORED))
     _only_input_errors(path)
+
+
+@pytest.mark.parametrize("command", ["draft", "review"])
+def test_a_broken_pdf_is_told_in_chinese_without_the_libraries_english(tmp_path: Path, command: str) -> None:
+    broken = tmp_path / "检测报告.pdf"
+    broken.write_bytes(b"%PDF-1.4\n1 0 obj << /Type /Catalog >>\n")  # cut off: no xref, no %%EOF
+    result = run(command, str(broken))
+    said = result.stdout + result.stderr
+    assert "检测报告.pdf" in said and "不是有效的 PDF 文件" in said, said
+    assert not re.search(r"EOF marker|invalid pdf header|Exception|Error\b", said), said

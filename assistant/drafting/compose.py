@@ -119,14 +119,26 @@ def _as_yuan_text(amount: str) -> str:
     return re.sub(r"(\d)\s*万$", r"\1万元", amount)
 
 
+_EVENT_VERB = re.compile(r"(?:坏|故障|停机|报警|返工|投诉|跳闸|断带|卡料)$")
+
+
+def metric_words(pair: MetricPair) -> str:
+    """An indicator's name as written: "模具每个月要坏" counted in 次 is "模具每月损坏次数"."""
+    name = formal_phrase(pair.metric)
+    if _EVENT_VERB.search(name) and (q := _one(pair.after)) is not None and q.unit == "次":
+        name += "次数"
+    return name
+
+
 def pair_sentence(pair: MetricPair) -> str:
     p = patterns()["成效"]
     a, b = _one(pair.before), _one(pair.after)
+    metric = metric_words(pair)
     if from_nothing(pair):
-        return p["from_nothing"].format(metric=pair.metric, after=_yuan(pair.after))
+        return p["from_nothing"].format(metric=metric, after=_yuan(pair.after))
     up = bool(a and b and base_value(b) > base_value(a))
     said = (p["rise"] if up else p["fall"]).format(
-        metric=pair.metric, before=_yuan(pair.before), after=_yuan(pair.after)
+        metric=metric, before=_yuan(pair.before), after=_yuan(pair.after)
     )
     derived = derive(pair)
     return f"{said}，{derived}" if derived else said
@@ -264,7 +276,9 @@ def _pains(facts: SceneFacts, said: str = "") -> list[str]:
     if not pairs:
         return []
     p = patterns()["痛点"]
-    items = "，".join(p["before_item"].format(metric=x.metric, before=_in_digits(x.before)) for x in pairs)
+    items = "，".join(
+        p["before_item"].format(metric=metric_words(x), before=_in_digits(x.before)) for x in pairs
+    )
     return [p["before_values"].format(items=items)]
 
 

@@ -839,6 +839,8 @@ def _pairs(line: _Line) -> list[MetricPair]:
     for segment in re.finditer(r"[^；;]+", text):
         before_mark = p.before_words.search(text, segment.start(), segment.end())
         after_mark = p.after_words.search(text, before_mark.end(), segment.end()) if before_mark else None
+        if before_mark and not after_mark:  # "以前每月11次，2025年1—9月平均每月3次": a period says "after"
+            after_mark = _after_span(text, before_mark.end(), segment.end(), quantities)
         if before_mark and after_mark:
             first = [q for q in quantities if before_mark.start() <= q.start < after_mark.start()]
             second = [q for q in quantities if after_mark.start() <= q.start < segment.end()]
@@ -1038,7 +1040,28 @@ def _period(text: str) -> str:
     if m:
         a, b = m.group("a").strip(), m.group("b").strip()
         return f"{a}与{b}对比" if "对比" in text or "比" in text or "vs" in text.lower() else f"{a}与{b}"
+    before = p.before_words.search(text)
+    quantities = [q for q in extract_quantities(text) if q.is_metric or q.kind == "plain"]
+    if before and (after := _after_span(text, before.end(), len(text), quantities)):
+        return after.group(0)  # "以前…，2025年1—9月平均每月3次": the span the after-value was measured over
     return ""
+
+
+def _after_span(text: str, start: int, end: int, quantities: list[Quantity]) -> re.Match[str] | None:
+    """In "以前每月11次，2025年1—9月平均每月3次" the span of months between the two values, in the
+    same sentence, marks the after-value; "以前…每天两次。2024年全年…14次" names no after-side."""
+    end = min([i for i in (text.find(c, start, end) for c in "。！？") if i >= 0] or [end])
+    said = [q for q in quantities if start <= q.start < end]
+    span = _SPAN_OF_MONTHS.search(text, said[0].end, end) if said else None
+    if span and any(q.start >= span.end() for q in said):
+        return span
+    return None
+
+
+# A span of months, not a day or a go-live month: "2025年1—9月", "2025年上半年", "2025年三季度".
+_SPAN_OF_MONTHS = re.compile(
+    r"\d{4}\s*年(?:\d{1,2}\s*月?\s*[到至—–~-]\s*\d{1,2}\s*月|全年|上半年|下半年|[一二三四]季度|度)"
+)
 
 
 # A table row whose before-cell is a dash ("项目投资，实施前(2022年)—，实施后1350万元"): money spent, not a change.
@@ -1359,6 +1382,16 @@ def _is_heading(raw: str, text: str) -> bool:
     )
 
 
+def _without_naming_clause(text: str, instance: str) -> str:
+    """The line without the spoken clause that gave the instance its name ("我们冲压车间那个项目啊，就是…"):
+    the name goes in the title, the clause is no statement of 描述."""
+    m = _THAT_IS.search(text)
+    if not m or not instance or instance_text(m.group(1)) != instance:
+        return text
+    start = max(text.rfind(c, 0, m.start()) for c in "。！？；\n") + 1
+    return (text[:start] + text[m.end() :].lstrip("，,。")).strip("，。 ")
+
+
 def _named_only(text: str) -> bool:
     """A line that gives the instance name and says nothing else worth a statement."""
     rest = next((n.sub("", text) for n in _NAMING if n.search(text)), text)
@@ -1382,7 +1415,10 @@ _CALLED_PLAIN = re.compile(
 _QUOTED_PROJECT = re.compile(r"[“\"「]([^”\"」]{4,40})[”\"」](?:项目|专案|工程)")
 # Every way a line names the instance, in the order they are trusted.
 _NAMING = (_NAMED, _NAMED_CELL, _CALLED, _CALLED_PLAIN)
-_THAT_IS = re.compile(r"(?:项目|场景)[啊呢吧]?[，,]\s*就是([^，。；！？]{6,30})")
+# "那个项目啊，就是二号涂布线的在线测厚…" names it; "这个项目，就是为了解决…" says what it is for.
+_THAT_IS = re.compile(
+    r"(?:项目|场景)[啊呢吧]?[，,]\s*就是(?!为了|为|要|想|让|把|解决|针对|因为|说|这样|那样)([^，。；！？]{6,30})"
+)
 
 
 _PROJECT_SUFFIX = re.compile(r"(?:技术改造|技改|改造升级|建设)?(?:项目|专案|工程)$")
@@ -1817,6 +1853,10 @@ def extract_facts(material: Material) -> SceneFacts:
             if _named_only(text):
                 continue
             text = line.text = naming.sub("", text).strip("，。 ")  # type: ignore[union-attr]
+        elif text := _without_naming_clause(text, facts.instance_name):
+            line.text = text
+        else:
+            continue
         facts.payback = facts.payback or _payback(text)
         facts.go_live = facts.go_live or _go_live(text)
         implementers = _implementers(line)

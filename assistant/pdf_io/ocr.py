@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from assistant.errors import InputError
+from assistant.pdf_io import unreadable_pdf
 from assistant.pdf_io.glyphs import PageGlyphs, spread
 
 TICK_MARKS = "☑■√✔✓▣☒✅●"
@@ -145,7 +146,7 @@ def ocr_pdf(path: Path, progress: Progress | None = None, dpi: int = DPI) -> lis
     try:
         pdf = pdfium.PdfDocument(str(path))
     except pdfium.PdfiumError as err:
-        raise InputError(f"{path.name} 不是有效的 PDF 文件：{err}") from err
+        raise InputError(unreadable_pdf(path.name)) from err
     try:
         total = len(pdf)
         _page_count_check(path, total)

@@ -10,6 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from assistant.errors import InputError
+from assistant.pdf_io import unreadable_pdf
 from assistant.pdf_io.glyphs import Glyph, PageGlyphs
 
 _BOLD_WORDS = ("bold", "heavy", "black", "semibold", "demi", "黑体", "simhei")
@@ -72,7 +73,7 @@ def text_layer(path: Path) -> list[PageGlyphs]:
     except InputError:
         raise
     except Exception as err:  # pdfminer raises many kinds (PSSyntaxError, KeyError…) on broken files
-        raise InputError(f"{path.name} 不是有效的 PDF 文件（{type(err).__name__}）") from err
+        raise InputError(unreadable_pdf(path.name)) from err
 
 
 def has_text_layer(pages: list[PageGlyphs]) -> bool:

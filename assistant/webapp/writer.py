@@ -360,7 +360,9 @@ class WriterHandlers:
         return render(self.tab, self.load(project_id, request))
 
     def on_new(self, name: str, request: gr.Request) -> dict:
-        project = self.store(request).create(name or "未命名项目")
+        if not (name or "").strip():  # a list of 未命名项目 tells the writer nothing about which is which
+            raise Refused("请先在“新项目名称”里填写名称（如：铸造车间智能化改造），再点“新建项目”")
+        project = self.store(request).create(name.strip())
         return {
             **self.project_choices(request, project.id),
             self.tab.new_name: "",
@@ -375,10 +377,13 @@ class WriterHandlers:
             project = s.import_application(Path(file))
         except AssistantError as err:
             raise Refused(err, title="无法打开") from err
-        if project.application.scenes:  # straight into the editor: improving it is why it was opened
-            project.draft = project.application.scenes[0].model_copy(deep=True)
+        scenes = project.application.scenes
+        if scenes:  # straight into the editor: improving it is why it was opened
+            project.draft = scenes[0].model_copy(deep=True)
             project.workspace.placed_title = project.draft.title
             s.save(project)
+        shown = f"，共{len(scenes)}个场景，编辑区已载入第一个场景" if scenes else "，未识别到场景"
+        gr.Info(escape_html(f"已打开“{project.name}”{shown}"), title="已打开")
         return {**self.project_choices(request, project.id), **render(self.tab, project)}
 
     # ---- chat ----------------------------------------------------------------------------------------
