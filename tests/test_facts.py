@@ -14,7 +14,7 @@ from openpyxl import Workbook
 
 from assistant.config import Settings
 from assistant.drafting.compose import compose_scene, formal
-from assistant.drafting.extract import extract_facts
+from assistant.drafting.extract import extract_facts, instance_text
 from assistant.drafting.figures import FigureGuard
 from assistant.drafting.material import load_materials, material_from_chat, material_from_text
 from assistant.drafting.service import draft_scene
@@ -905,3 +905,106 @@ def test_a_figure_taken_back_leaves_the_rest_of_its_line_as_a_source() -> None:
     guard = FigureGuard(material, facts)
     assert all(c.ok for c in guard.check("2025年1—9月平均每月4次，2024年上线前每月11次"))
     assert not all(c.ok for c in guard.check("2025年1—9月平均每月3次"))  # the figure taken back
+
+
+# ---- material forms met in the second round of dev sets (QC report, A3, 绩效自评表, revised draft, tender) ----
+
+
+def test_a_draft_revised_in_place_reads_as_it_now_stands() -> None:
+    from assistant.text.revisions import as_revised
+
+    revised = as_revised(
+        "月均非计划停机~~62小时~~38小时。【批注-周经理：62小时是全厂的】\n"
+        "公司曾获评省级工人先锋号。【批注-周经理：这段删掉，跟场景没关系】\n"
+        "~~计划聘请某咨询公司做TPM辅导。~~【批注-张工：合同没签，删掉】\n"
+        "备件库存资金占用860万元。"
+    )
+    assert revised.split("\n") == ["月均非计划停机38小时。", "", "", "备件库存资金占用860万元。"]
+    facts = extract_facts(
+        material_from_text(
+            "改造前月均非计划停机~~62小时~~38小时，改造后~~18小时~~16小时。【批注：按设备部】\n"
+        )
+    )
+    assert [(p.before, p.after) for p in facts.pairs] == [("38小时", "16小时")]
+
+
+def test_a_performance_self_evaluation_table_gives_pairs_not_targets(tmp_path: Path) -> None:
+    book = Workbook()
+    sheet = book.active
+    for row in [
+        ["项目名称：仓储物流智能调度建设项目", None, None, None, "项目单位：某某有限公司（盖章）"],
+        ["一级指标", "二级指标", "指标名称", "单位", "基期值(2023年)", "年度目标值", "实际完成值", "完成率"],
+        ["效益指标", "社会效益指标", "车辆满载率", "%", 71, 90, 86, 0.956],
+        ["效益指标", "经济效益指标", "获得省级专项补助资金", "万元", None, 100, 100, 1],
+        [],
+        ["项目资金使用情况表（单位：万元）"],
+        ["序号", "支出内容", "供应商/实施单位", "预算数", "实际支出", "结余"],
+        [1, "调度平台软件", "南昌某某物流科技有限公司", 150, 142, 8],
+        [2, "车载终端", "深圳某某电子有限公司", 72, 69.6, 2.4],
+        [None, "合计", None, 222, 211.6, 10.4],
+        ["资金来源", None, None, None, "金额"],
+        [None, "省级专项补助", None, None, 100],
+    ]:
+        sheet.append(row)
+    book.save(tmp_path / "自评表.xlsx")
+    facts = extract_facts(load_materials([tmp_path / "自评表.xlsx"]))
+    assert facts.instance_name == "仓储物流智能调度"  # the next label (项目单位) ends the name
+    assert [(p.metric, p.before, p.after) for p in facts.pairs] == [("车辆满载率", "71%", "86%")]
+    assert facts.investment_total is not None and facts.investment_total.amount == "211.6万元"
+    assert sorted(a.amount for a in facts.investment_items) == ["142万元", "69.6万元"]  # not the budget
+    assert not facts.returns  # a subsidy is neither a cost nor a return
+
+
+def test_a_table_of_the_state_before_and_a_later_table_of_the_effect_pair_by_row_name() -> None:
+    facts = extract_facts(
+        material_from_text(
+            "## 2. 现状\n导入前13周数据：\n\n| 指标 | 周最低 | 周最高 | 13周均值 |\n|---|---|---|---|\n"
+            "| 计划达成率 | 71% | 83% | 78.4% |\n| 换模次数（次/周） | 86 | 103 | 94.6 |\n\n"
+            "## 3. 根本原因\n排产全凭计划员经验。\n\n## 6. 效果确认\n对策实施后连续13周：\n\n"
+            "| 指标 | 周最低 | 周最高 | 13周均值 | 目标 | 判定 |\n|---|---|---|---|---|---|\n"
+            "| 计划达成率 | 89% | 95% | 92.6% | ≥92% | ○ |\n| 换模次数（次/周） | 65 | 80 | 72.3 | ≤76 | ○ |\n"
+        )
+    )
+    pairs = {(p.metric, p.before, p.after) for p in facts.pairs}
+    assert ("计划达成率", "78.4%", "92.6%") in pairs and ("换模次数", "94.6次/周", "72.3次/周") in pairs
+    said = " ".join(s.text for s in facts.statements)
+    assert "78.4" not in said and "92%" not in said  # the rows are the pairs; the target is no result
+
+
+def test_titles_that_name_the_document_before_the_project() -> None:
+    from assistant.drafting.extract import instance_from_title
+
+    for title, name in [
+        ("# A3报告：注塑车间APS智能排产导入\n", "注塑车间APS智能排产"),
+        (
+            "# 智能工厂申报素材（第二稿·修订中）——硫化车间设备点检维修智能管理\n",
+            "硫化车间设备点检维修智能管理",
+        ),
+        ("# 驱动桥仿真验证平台建设项目 招标文件（摘录：第五章 技术需求）\n", "驱动桥仿真验证平台"),
+    ]:
+        material = material_from_text(title + "正文。\n")
+        assert extract_facts(material).title == name or instance_text(instance_from_title(material)) == name
+
+
+def test_a_tender_beside_the_results_asks_and_achieves_nothing() -> None:
+    material = load_materials_from(
+        {
+            "招标文件.md": "# 仿真平台建设项目 招标文件（摘录：技术需求）\n计算核心数≥512核，求解时间缩短≥40%。\n",
+            "中标公示.txt": "仿真平台建设项目 中标结果公示\n中标人：武汉某某科技有限公司\n"
+            "第二中标候选人：北京某某技术有限公司\n",
+            "运行总结.txt": "平台运行半年总结\n单工况求解时间由9小时缩短至1.2小时。\n",
+        }
+    )
+    facts = extract_facts(material)
+    assert [i.name for i in facts.implementers] == ["武汉某某科技有限公司"]
+    assert not any("512" in s.text for s in facts.statements)
+    assert any(n.reason.startswith("招标") for n in facts.excluded)
+    assert [(p.before, p.after) for p in facts.pairs] == [("9小时", "1.2小时")]
+
+
+def test_a_change_from_a_range_states_no_single_rate() -> None:
+    from assistant.drafting.compose import pair_sentence
+    from assistant.drafting.facts import MetricPair
+
+    said = pair_sentence(MetricPair(metric="插单重排时间", before="2—3小时", after="约10分钟"))
+    assert said == "插单重排时间由2—3小时降至约10分钟"

@@ -97,7 +97,8 @@ def _wan(q: Quantity) -> float:
 
 def _one(text: str) -> Quantity | None:
     found = [q for q in extract_quantities(text) if q.is_metric or q.kind == "plain"]
-    return found[0] if found else None
+    # "2—3小时": the range's unit is said once, at its end
+    return next((q for q in found if q.kind != "plain"), found[0]) if found else None
 
 
 def from_nothing(pair: MetricPair) -> bool:
@@ -166,12 +167,17 @@ def _in_digits(value: str) -> str:
     return f"{value[: q.start]}{digits}{rest}"
 
 
+_RANGE = re.compile(r"\d\s*[^\d\s，。；]{0,4}\s*(?:[—–~～-]|到|至)\s*\d")
+
+
 def derive(pair: MetricPair) -> str:
     """The change the tool states beside a pair: 百分点 for percentages, else a percentage change."""
     p = patterns()["成效"]
     a, b = _one(pair.before), _one(pair.after)
     if not a or not b or not a.value or a.kind == "date":
         return ""
+    if _RANGE.search(pair.before) or _RANGE.search(pair.after):
+        return ""  # "由2—3小时降至约10分钟": a range has no one change to state
     if a.unit != b.unit and not (a.kind == b.kind == "duration"):
         return ""  # 3天 and 15分钟 compare only as durations; other mixed units not at all
     up = base_value(b) > base_value(a)

@@ -24,6 +24,7 @@ from assistant.drafting.facts import (
     NGRAM,
     ONE_OFF,
     QUOTE_VOID,
+    REQUIREMENT,
     Amount,
     Implementer,
     MetricPair,
@@ -58,6 +59,7 @@ class FactWords(BaseModel):
     go_live: list[str]
     in_house: list[str]
     one_off: list[str]
+    funding: list[str]
     quote_title: list[str]
     quote_superseded: list[str]
     wording_note: list[str]
@@ -94,6 +96,7 @@ class _Patterns:
     go_live: re.Pattern[str]
     in_house: re.Pattern[str]
     one_off: re.Pattern[str]
+    funding: re.Pattern[str]
     quote_title: re.Pattern[str]
     quote_superseded: re.Pattern[str]
     wording_note: re.Pattern[str]
@@ -362,7 +365,10 @@ def project_sections(
     headings = _headings(lines, raw_lines)
     for level in sorted({lv for _, lv, _ in headings}, reverse=True):
         projects = [(i, t) for i, lv, t in headings if lv == level and _PROJECT_TITLE.search(t)]
-        if len(projects) >= 2:
+        # Titles of one file, naming different projects: a tender, its award notice and a report on
+        # the same project, one per file, are one project told three times.
+        files = {lines[i].key[0] for i, _ in projects}
+        if len(projects) >= 2 and len(files) == 1 and len({instance_text(t) for _, t in projects}) >= 2:
             return [(i, _section_end(headings, i, level, len(lines)), level, t) for i, t in projects]
     return []
 
@@ -435,6 +441,22 @@ def _wording_note() -> re.Pattern[str]:
     )
 
 
+_REQUIREMENT_TITLE = re.compile(r"招标文件|技术需求|采购需求|技术规格书|用户需求书|询价文件|招标公告")
+
+
+def _requirement_files(lines: list[_Line]) -> set[str]:
+    """Files of several whose title names a tender's or a purchase's requirements ("…招标文件（摘录：技术需求）"):
+    what they ask for (≥512核, 缩短≥40%) was to be reached, it is no result of the scene."""
+    files = {line.key[0] for line in lines}
+    if len(files) < 2:
+        return set()  # the only material is what the writer has; a lone tender is read with care, not dropped
+    first: dict[str, str] = {}
+    for line in lines:
+        if line.text.strip():
+            first.setdefault(line.key[0], line.text)
+    return {f for f, title in first.items() if _REQUIREMENT_TITLE.search(title)}
+
+
 def _mark_lines(
     lines: list[_Line], facts: SceneFacts, raw_lines: dict[tuple[str, int], str] | None = None
 ) -> list[_Line]:
@@ -450,6 +472,7 @@ def _mark_lines(
     elsewhere = _outside_instance_section(lines, raw_lines or {}, facts.instance_name)
     quoted = _superseded_quote(lines)
     monthly = _series_rows(lines)
+    required = _requirement_files(lines)
     for line in lines:
         _split_annotation(line)
         source = _source(line.sentences[0])
@@ -458,6 +481,9 @@ def _mark_lines(
             continue
         if line.key in quoted:
             facts.excluded.append(Note(text=line.text, reason=QUOTE_VOID, source=source))
+            continue
+        if line.key[0] in required:
+            facts.excluded.append(Note(text=line.text, reason=REQUIREMENT, source=source))
             continue
         if line.key in monthly:
             facts.excluded.append(Note(text=line.text, reason="逐月数据，采用表中的平均行", source=source))
@@ -937,6 +963,49 @@ def _matched_pairs(
     return pairs
 
 
+def _pairs_by_row_name(
+    lines: list[_Line], facts: SceneFacts
+) -> tuple[list[MetricPair], set[tuple[str, int]]]:
+    """A table of the state before ("计划达成率，改造前78.4%") and, sections later, a table of the effect
+    ("计划达成率，改造后92.6%"): rows of one indicator's name make one pair, however far apart. Also the
+    lines they came from, and rows that only repeat one of their values ("计划达成率，现状78.4%")."""
+    p = _patterns()
+    named = {pair.metric for pair in facts.pairs}
+    befores: dict[str, tuple[str, Quantity, tuple[str, int]]] = {}
+    found: list[MetricPair] = []
+    used: set[tuple[str, int]] = set()
+    rows: list[tuple[str, Quantity, tuple[str, int]]] = []
+    for line in lines:
+        label, _, rest = line.text.partition("，")
+        label = label.strip()
+        if not rest or not 2 <= len(label) <= 24 or label in named or re.search(r"\d", label):
+            continue
+        rest = re.sub(r"[（(][^）)]*[）)]", "", rest)  # "改造前（13周均值）78.4%": the aside is no value
+        values = [q for q in extract_quantities(rest) if q.is_metric or q.kind == "plain"]
+        before, after = p.before_words.search(rest), p.after_words.search(rest)
+        key = (line.sentences[0].file, line.sentences[0].line)
+        if len(values) == 1:
+            rows.append((label, values[0], key))
+        if len(values) != 1 or bool(before) == bool(after):
+            continue
+        if before:
+            befores[label] = (rest, values[0], key)
+        elif label in befores and _same_kind(befores[label][1], values[0]):
+            said = befores.pop(label)
+            used |= {said[2], key}
+            found.append(
+                MetricPair(
+                    metric=label,
+                    before=_as_written(said[0], said[1]),
+                    after=_as_written(rest, values[0]),
+                    source=_source(line.sentences[0]),
+                )
+            )
+    values_of = {(x.metric, v) for x in found for v in (x.before, x.after)}
+    used |= {key for label, q, key in rows if any(m == label and q.text in v for m, v in values_of)}
+    return found, used
+
+
 def _pairs_across(lines: list[_Line], facts: SceneFacts) -> list[MetricPair]:
     """ "以前每月停机20次。" then "现在每月停机5次。": one indicator before and after on nearby lines."""
     p = _patterns()
@@ -1188,6 +1257,8 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
             continue  # 8万元/人·年 is a rate a return is computed from, not a return
         if any(start <= q.start < end for start, end in bases):
             continue
+        if p.funding.search(clause) or p.funding.search(_label_of(text)):
+            continue  # a subsidy pays for the scene; it is neither its cost nor a return of it
         before = text[max(0, q.start - 8) : q.start]
         said_return = bool(_STRONG_RETURN.search(clause)) or (
             bool(p.returns.search(clause)) and not p.investment.search(before.replace("合计", ""))
@@ -1421,7 +1492,9 @@ _THAT_IS = re.compile(
 )
 
 
-_PROJECT_SUFFIX = re.compile(r"(?:技术改造|技改|改造升级|建设)?(?:项目|专案|工程)$")
+_PROJECT_SUFFIX = re.compile(
+    r"(?:技术改造|技改|改造升级|建设)?(?:项目|专案|工程)$|(?<=.{4})(?:的)?(?:导入|推行|上线)$"
+)
 _DOCUMENT_SUFFIX = re.compile(
     r"(?:项目)?(?:工作)?(?:阶段)?(?:汇报|总结|报告|验收报告|可行性研究报告|可研报告|通知书|说明|纪要|日志|周报|月报|方案|测算|清单|明细)$"
 )
@@ -1430,6 +1503,8 @@ _DOCUMENT_SUFFIX = re.compile(
 def instance_text(name: str) -> str:
     """A project's title as a scene instance's name: "…燃烧先进过程控制技术改造项目 阶段汇报" →
     "…燃烧先进过程控制"; a document's own name ("中标通知书") is no instance name."""
+    # "项目名称：…系统建设项目<tab>项目单位：…（盖章）": the next label ends the name
+    name = re.split(r"[\t：:]\s*(?:项目|申报|建设|承担)?(?:单位|负责人|联系人|编号)", name)[0]
     name = re.sub(r"\s+", " ", name).strip(" 。：:*")
     name = _DOCUMENT_SUFFIX.sub("", name).strip()
     # "九江华川纸业有限公司造纸生产线…": the applicant's name is the 申报书's cover, not the instance's
@@ -1482,6 +1557,11 @@ _BUILT_DOING = re.compile(
 )
 
 
+_ABOUT_THE_DOCUMENT = re.compile(
+    r"\s*(?:申报)?(?:材料|素材|整理|草稿|初稿|资料|汇总|记录|纪要|碰头会|口述|招标文件|中标结果|结果公示)"
+)
+
+
 def instance_from_title(material: Material) -> str:
     """The instance name from the notes' own title: a Markdown heading or a first line such as
     "成品仓智能化改造（仓储物流）——资料汇总"."""
@@ -1513,14 +1593,21 @@ def instance_from_title(material: Material) -> str:
     ):
         return built.group(1)  # "去年上了一条转子动平衡自动检测线": what was built names the instance
     for candidate in [*headings, *titled]:
+        # "…项目 招标文件（摘录：第五章 技术需求）": an aside in brackets says what the document is
+        candidate = re.sub(r"[（(][^）)]*[）)]", "", candidate)
         label, _, named = candidate.partition("：") if "：" in candidate else candidate.partition(":")
-        if named.strip() and re.search(r"素材|材料|场景|项目", label) and len(named.strip()) >= 4:
-            candidate = named  # "# 场景素材：印刷车间VOCs在线监测…": the name follows the label
+        if (
+            named.strip()
+            and re.search(r"素材|材料|场景|项目|报告|汇报|总结", label)
+            and len(named.strip()) >= 4
+        ):
+            candidate = named  # "# 场景素材：印刷车间VOCs在线监测…", "A3报告：…": the name follows the label
+        head, dash, tail = candidate.partition("——")
+        if dash and len(tail.strip()) >= 4 and _ABOUT_THE_DOCUMENT.search(head):
+            candidate = tail  # "智能工厂申报素材（第二稿）——硫化车间设备点检维修智能管理"
         title = re.split(r"[—\-–:：（(]", candidate)[0].strip()
         # "极片涂布外观检测 申报碰头会记录": the name ends where the words about the notes begin.
-        title = re.split(r"\s*(?:申报)?(?:材料|素材|整理|草稿|初稿|资料|汇总|记录|纪要|碰头会|口述)", title)[
-            0
-        ].strip()
+        title = _ABOUT_THE_DOCUMENT.split(title)[0].strip()
         if 2 <= len(title) <= 30:
             return title
     return ""
@@ -1892,8 +1979,14 @@ def extract_facts(material: Material) -> SceneFacts:
                 labelled[len(statements)] = part
             statements.append((piece, _source(line.sentences[0])))
     facts.pairs = _distinct_pairs([*facts.pairs, *_pairs_across(usable, facts)])
+    by_row_name, rows_used = _pairs_by_row_name(usable, facts)
+    facts.pairs = _distinct_pairs([*facts.pairs, *by_row_name])
+    # The rows those pairs came from are stated by the composer, not pasted as statements.
+    statements = [(t, src) if (src.file, src.line) not in rows_used else ("", src) for t, src in statements]
     roles = _statement_roles([t for t, _ in statements])
     for i, ((text, source), (role, fit)) in enumerate(zip(statements, roles, strict=True)):
+        if not text:
+            continue
         facts.statements.append(Statement(text=text, role=labelled.get(i, role), fit=fit, source=source))
     facts.investment_items = _breakdown_of_total(facts.investment_items, facts.investment_total)
     # The applicant named in a report's header ("委托单位，…") did not supply itself.

@@ -17,6 +17,7 @@ import yaml
 from assistant.errors import InputError
 from assistant.readers import read_text
 from assistant.text.dates import RELATIVE_YEAR, document_year, written_dates
+from assistant.text.revisions import as_revised
 from assistant.text.simplify import to_simplified
 from assistant.text.units import written_units
 
@@ -103,22 +104,31 @@ def _table_rows_as_statements(lines: list[str]) -> list[str]:
     out = list(lines)
     header: list[str] | None = None
     in_form = False
+    money_unit = ""  # "项目资金使用情况表（单位：万元）": the unit of the table's bare amounts
+    after_total = False
+    lead = ""  # the line a table follows ("导入前13周数据：", "对策实施后连续13周：")
     for i, line in enumerate(lines):
         cells = _cells(line)
         if cells is None:
             header, in_form = None, False
+            stated = _TABLE_UNIT.search(line)
+            money_unit = stated.group(1) if stated else ("" if line.strip() else money_unit)
+            lead = line if line.strip() else lead
             continue
         if _TABLE_RULE.match(line):
             out[i] = ""
             continue
-        no_figures = not any(q.is_metric for q in extract_quantities(" ".join(cells[1:])))
+        # "13周均值", "2024年实际值": a column's name may hold a number; a value does not end in such words.
+        valued = [c for c in cells[1:] if not _NAME_END.search(c)]
+        no_figures = not any(q.is_metric for q in extract_quantities(" ".join(valued)))
         filled = len([c for c in cells if c])
         # A form of labels and values goes on row by row; a row of more names starts the table below it.
         in_form = (in_form and filled == 2) or (header is None and _is_key_value(cells))
         if header is not None and filled > 2 and len(cells) != len(header) and not re.search(r"\d", line):
             header = None
-        if header is None and no_figures and not in_form:
-            header, out[i] = cells, ""
+        # A row of names after a total row ("资金来源 | 金额" below "合计 | 325") heads another table.
+        if (header is None or after_total) and no_figures and not in_form:
+            header, out[i], after_total = cells, "", False
             continue
         # "改造前（24年Q2+Q3）": a period in brackets is no figure of a row.
         unbracketed = re.sub(r"[（(][^）)]*[）)]", "", " ".join(cells[1:]))
@@ -132,6 +142,13 @@ def _table_rows_as_statements(lines: list[str]) -> list[str]:
         if header and len(cells) < len(header):  # a row whose last cells (备注…) were left empty
             cells = cells + [""] * (len(header) - len(cells))
         names = header if header and len(header) == len(cells) else [""] * len(cells)
+        if (at := next((j for j, n in enumerate(names) if j and _INDICATOR_HEADER.match(n)), 0)) and cells[
+            at
+        ]:
+            # "效益指标 | 社会效益指标 | 车辆满载率 | …": the columns before the indicator's name classify it
+            cells, names = cells[at:], names[at:]
+        if any(_SPENT_HEADER.search(n) for n in names):  # a budget beside what was spent is no cost
+            names = [f"{n}（预算）" if _BUDGET_HEADER.search(n) else n for n in names]
         if planned := [j for j, n in enumerate(names) if j and _PLAN_HEADER.search(n)]:
             # "可研目标 | 实际达成": a target column is no result; the row keeps what was achieved.
             cells = [c for j, c in enumerate(cells) if j not in planned]
@@ -158,14 +175,28 @@ def _table_rows_as_statements(lines: list[str]) -> list[str]:
                     for n, c in zip(names[1:], cells[1:], strict=True)
                 ),
             ]
-        names = _periods_as_sides(names)
+        if any(_AVERAGE_HEADER.search(n) for n in names):  # "周最低 | 周最高 | 13周均值": the mean stands
+            cells = [c for j, c in enumerate(cells) if not (j and _SPREAD_HEADER.search(names[j]))]
+            names = [n for j, n in enumerate(names) if not (j and _SPREAD_HEADER.search(n))]
+        names = _side_of_lead(_baseline_as_before(_periods_as_sides(names)), lead)
+        if money_unit:
+            cells = [
+                f"{c}{money_unit}" if j and _BARE_NUMBER.match(c) and _MONEY_HEADER.search(n) else c
+                for j, (n, c) in enumerate(zip(names, cells, strict=True))
+            ]
         # "label，…" rather than "label：…": a short label before a colon reads as a speaker's name.
         said = [_cell_statement(n, v) for n, v in zip(names[1:], cells[1:], strict=True) if v]
         if in_form and header is None and len(said) == 1 and cells[0]:
             out[i] = f"{cells[0]}：{said[0]}"  # a form's "建设内容：…", read as the label it is
             continue
         out[i] = "，".join([cells[0], *said] if cells[0] else said)
+        after_total = bool(_TOTAL_ROW.match(next((c for c in cells if c), "")))
     return out
+
+
+_TABLE_UNIT = re.compile(r"[（(]\s*(?:金额)?单位\s*[:：]\s*(万元|元|千元|亿元)\s*[）)]")
+_MONEY_HEADER = re.compile(r"预算|支出|金额|投资|决算|结算|费用|价格|合同价|总价|小计|合计")
+_TOTAL_ROW = re.compile(r"^(?:合\s*计|总\s*计|小\s*计)")
 
 
 def _merged_header(top: list[str], sub: list[str]) -> list[str]:
@@ -182,7 +213,15 @@ _UNIT_CELL = re.compile(r"^(?!.*(?:公司|部|中心|课|厂|院|所)).{0,8}$")
 _ROW_NUMBER_HEADERS = {"序号", "编号", "序", "No", "NO", "No.", "#"}
 _UNIT_IN_HEADER = re.compile(r"^(.+?)[（(]([^）)]{1,8})[）)]$")
 _BARE_NUMBER = re.compile(r"^[±+]?[\d,.]+$")
-_PLAN_HEADER = re.compile(r"目标|计划值|预测|预计|设计值")
+_PLAN_HEADER = re.compile(
+    r"目标|计划值|预测|预计|设计值|完成率|达成率|完成比例|（预算）$|^判定$|是否达标|达标情况"
+)
+_INDICATOR_HEADER = re.compile(r"^(?:三级)?指标(?:名称)?$")
+_SPENT_HEADER = re.compile(r"实际支出|实际完成投资|决算|结算|实际投资|实际金额")
+_BUDGET_HEADER = re.compile(r"^(?:预算|概算)(?:数|金额|投资)?(?:[（(][^）)]*[）)])?$|^结余")
+# A performance table's 基期值 is the before-value and its 实际完成值 the after-value.
+_BASELINE_HEADER = re.compile(r"^(?:基期|基准|基线|现状)(?:值|数|年)?")
+_ACHIEVED_HEADER = re.compile(r"^(?:实际完成|实际达成|实际|完成|达成)值$")
 
 
 # A column named by its time alone: 去年三季度, 2024年, 24年Q3, 今年1—6月.
@@ -211,6 +250,41 @@ def _periods_as_sides(names: list[str]) -> list[str]:
     first, second = (a, b) if order(ma) < order(mb) else (b, a)
     out = list(names)
     out[first], out[second] = f"改造前（{names[first].strip()}）", f"改造后（{names[second].strip()}）"
+    return out
+
+
+_NAME_END = re.compile(r"\d[\u4e00-\u9fff]{0,3}(?:均值|平均值?|最低|最高|实际值|目标值|基期值)$")
+_AVERAGE_HEADER = re.compile(r"均值|平均")
+_SPREAD_HEADER = re.compile(r"最低|最高|最小|最大|极差|^[Mm]in|^[Mm]ax")
+_BEFORE_LEAD = re.compile(r"现状|改造前|导入前|实施前|上线前|改善前|活动前|基线|基期")
+_AFTER_LEAD = re.compile(r"效果|改造后|导入后|实施后|上线后|改善后|活动后|对策后|投用后")
+_SIDE_NAMED = re.compile(r"前|后|现状|目标|实际|基期|基准")
+
+
+def _side_of_lead(names: list[str], lead: str) -> list[str]:
+    """A table of one value column under "导入前13周数据：" holds before-values, under "对策实施后连续13周："
+    after-values: its column says so ("改造前（13周均值）"), and a later table's rows of the same names
+    complete the pairs."""
+    values = [j for j, n in enumerate(names) if j and not _UNIT_HEADERS.intersection([n]) and n != "备注"]
+    before, after = bool(_BEFORE_LEAD.search(lead)), bool(_AFTER_LEAD.search(lead))
+    if len(values) != 1 or before == after or _SIDE_NAMED.search(names[values[0]]):
+        return names
+    out = list(names)
+    side = "改造前" if before else "改造后"
+    out[values[0]] = f"{side}（{names[values[0]]}）" if names[values[0]] else side
+    return out
+
+
+def _baseline_as_before(names: list[str]) -> list[str]:
+    """``基期值(2023年) | 实际完成值`` reads "改造前（2023年）71%，改造后86%"."""
+    before = [j for j, n in enumerate(names) if j and _BASELINE_HEADER.match(n.strip())]
+    after = [j for j, n in enumerate(names) if j and _ACHIEVED_HEADER.match(n.strip())]
+    if len(before) != 1 or len(after) != 1:
+        return names
+    out = list(names)
+    when = re.search(r"[（(]([^）)]+)[）)]", names[before[0]])
+    out[before[0]] = f"改造前（{when.group(1)}）" if when else "改造前"
+    out[after[0]] = "改造后"
     return out
 
 
@@ -290,7 +364,9 @@ def split_sentences(
 # How to reach someone is never a statement of a scene: a table's 联系方式 cell, a phone number, a
 # company's credit code. Only the clause that carries it goes; the rest of the line stays.
 _CONTACT = re.compile(
-    r"联系方式|联系电话|联系人|联络窗口|联络人|内线|传真|邮箱|信用代码|账号|开户行"
+    r"联系方式|联系电话|联系人|联络窗口|联络人|内线|传真|邮箱|信用代码|账号|开户行|(?<!IP)地址"
+    # a street address: "金巢大道1188号", "迎宾路88号"
+    r"|[\u4e00-\u9fff](?:大道|大街|路|街|巷)\s*\d{1,5}\s*号"
     r"|(?<![\d.])(?:1[3-9]\d(?:[\s-]?\d{4}){2}|0\d{2,3}-\d{3,4}\s?\d{4})(?![\d.])|(?<![0-9A-Z])(?=[0-9A-Z]{18}(?![0-9A-Z]))(?=\S*[A-Z])\d"
 )
 
@@ -306,7 +382,7 @@ def _without_contacts(line: str) -> str:
 def material_from_text(text: str, name: str = "材料") -> Material:
     if not text.strip():
         raise InputError("材料为空：请粘贴文字或上传文件（.txt/.md/.docx/.xlsx/.pdf/.yaml/.json）")
-    text = to_simplified(text)
+    text = as_revised(to_simplified(text))
     return Material(text=text, sentences=split_sentences(text), name=name, raw_lines=_raw_lines(text))
 
 
@@ -399,6 +475,7 @@ def _combine(pieces: list[tuple[str, str, FactSheet | None]]) -> Material:
     year = next((y for _, raw, _ in pieces if (y := document_year(raw))), None)
     for name, raw, sheet in pieces:
         file = name if several else ""
+        raw = raw if sheet else as_revised(raw)  # a fact sheet's keys are read as keys, not marked-up text
         raw_lines.update(_raw_lines(raw, file))
         texts.append(f"【{name}】\n{raw}" if several else raw)
         sentences += split_sentences(raw, file, first_index=len(sentences) + 1, year=year)

@@ -1,0 +1,32 @@
+"""A draft revised in place, read as it now stands.
+
+Writers pass a draft around and mark it up: struck text (``~~62小时~~38小时``, ``<del>…</del>``) is deleted,
+and a reviewer's comment in brackets (``【批注-张工：…】``) speaks about the text, it is not part of it. A
+comment that asks for its paragraph to go (``这段删掉``) takes the paragraph with it, unless the paragraph
+already shows that deletion as struck text. Line numbers stay as they were, so every fact keeps its source.
+"""
+
+from __future__ import annotations
+
+import re
+
+_STRUCK = re.compile(r"~~.+?~~|<(del|s|strike)>.*?</\1>", re.DOTALL)
+_COMMENT = re.compile(r"【\s*(?:批注|评论|审阅|修订意见)[^】]*】|\[\s*(?:批注|评论|审阅)[^\]]*\]")
+_PARAGRAPH_GOES = re.compile(
+    r"(?:这段|此段|本段|整段|这一段|该段)?(?:删掉|删除|删去|去掉|不要了)|(?:跟|与)(?:本)?场景(?:没关系|无关)"
+)
+
+
+def as_revised(text: str) -> str:
+    """The text with struck passages deleted and comments taken out; a paragraph a comment deletes is empty."""
+    if "~~" not in text and "<del>" not in text and "<s>" not in text and not _COMMENT.search(text):
+        return text
+    lines = []
+    for line in text.split("\n"):
+        comments = _COMMENT.findall(line)
+        struck = bool(_STRUCK.search(line))
+        kept = _COMMENT.sub("", _STRUCK.sub("", line))
+        if not struck and any(_PARAGRAPH_GOES.search(c) for c in comments):
+            kept = ""
+        lines.append("" if comments and not re.search(r"[\w\d]", kept) else kept.rstrip())
+    return "\n".join(lines)
