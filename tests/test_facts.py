@@ -1008,3 +1008,29 @@ def test_a_change_from_a_range_states_no_single_rate() -> None:
 
     said = pair_sentence(MetricPair(metric="插单重排时间", before="2—3小时", after="约10分钟"))
     assert said == "插单重排时间由2—3小时降至约10分钟"
+
+
+def test_a_qc_circle_report_reads_its_effect_table_its_finance_section_and_its_correction() -> None:
+    facts = extract_facts(
+        material_from_text(
+            "小组成员：胡建平、邹小燕（质量部）。\n"
+            "现状：针孔不良率2024年6—8月平均为1.86%。\n"
+            "注：选题阶段曾按7月单月数据1.92%上报，经质量部复核按三个月加权为1.86%，以1.86%为准。\n"
+            "四、目标设定\n目标：针孔不良率由1.86%降至0.60%。\n"
+            "七、效果检查\n检查项目\t单位\t活动前（2024年第23—35周）\t活动后（2025年第3—10周）\t目标值\n"
+            "针孔不良率\t%\t1.86\t0.72\t0.60\n处置时间\t小时\t4.5\t0.8\t—\n"
+            "八、经济效益\n以下由财务科核算：\n项目\t计算依据\t金额\n"
+            "索赔减少\t2024年索赔31.5万元，活动后折算全年约5.5万元\t26.0万元/年\n"
+            "漆液节约\t小组测算18万元/年。财务科意见：本次不计入\t\n"
+            "项目投入（据财务付款记录）：\n内容\t供方\t金额\n"
+            "在线粘度计16套（1.35万元/套）\t常州某某仪器有限公司\t21.6万元\n"
+            "接口开发\t公司信息中心\t8.0万元\n合计\t\t29.6万元\n"
+        )
+    )
+    pairs = {(p.metric, p.before, p.after) for p in facts.pairs}
+    assert pairs == {("针孔不良率", "1.86%", "0.72%"), ("处置时间", "4.5小时", "0.8小时")}  # not the target
+    assert [(a.item, a.amount) for a in facts.returns] == [("索赔减少", "26.0万元")]
+    assert facts.investment_total is not None and facts.investment_total.amount == "29.6万元"
+    assert [a.item for a in facts.investment_items] == ["在线粘度计16套", "接口开发"]
+    said = " ".join(s.text for s in facts.statements)
+    assert "胡建平" not in said and "1.92%" not in said

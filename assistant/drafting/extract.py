@@ -223,6 +223,16 @@ def corrections(text: str) -> dict[str, str]:
     return found
 
 
+def _not_the_named(quantities: list[Quantity], value: float) -> list[str]:
+    """Of figures said before "以258为准", those of the named one's kind with another value ("262万")."""
+
+    def names(q: Quantity) -> bool:  # 258 names 258万 as well as 258
+        return math.isclose(q.value, value) or math.isclose(q.value / 1e4, value)
+
+    standing = [q for q in quantities if names(q)]
+    return [q.text for q in quantities if not names(q) and any(_same_kind(q, s) for s in standing)]
+
+
 _CHANGED_FROM = re.compile(r"[由从][^，。；,;由从]{0,12}$")
 
 
@@ -245,7 +255,10 @@ def void_figures(text: str) -> list[str]:
         before = [q for q in quantities if start <= q.start and q.end <= cue.start()]
         if cue.group(0).endswith("为准"):
             after = []
-        if after:
+        named = re.search(r"\d[\d.,]*", cue.group(0)) if cue.group(0).endswith("为准") else None
+        if named:  # "以258为准", "以1.86%为准": the figure the cue names stands, whatever came last
+            void += _not_the_named(before, float(named.group(0).replace(",", "")))
+        elif after:
             standing = after[-1]
             void += [q.text for q in before if _same_kind(q, standing) and q.text != standing.text]
         elif len(before) >= 2:  # "…180万…150万，以合同为准": the last figure stands
@@ -534,6 +547,8 @@ def _mark_lines(
                 sentence.text = _wording_note().sub("", sentence.text).strip()
                 line.text = line.text.replace(wording.group(0), "")
             reason = _set_aside_reason(sentence.text)
+            if reason == "与场景无关" and _COST_LABEL.match(sentence.text):
+                reason = ""  # "项目投入（据财务付款记录）：" heads the costs below it, whatever it cites
             if reason.startswith("口径"):
                 facts.caveats.append(Note(text=sentence.text, reason=reason, source=source))
             elif reason:
@@ -1166,6 +1181,9 @@ _PRODUCT = re.compile(r"[\d.,]+\s*[^\d，,。；;=×xX*]{0,6}\s*[×xX*]\s*[\d.,]
 _FACTORS = re.compile(r"[（(][^（()）]*[\d.]\s*[^\d（()）]{0,6}\s*[×xX*]\s*[\d.][^（()）]*[）)]")
 
 
+_BASIS_CELL = re.compile(r"(?:计算|测算|核算)依据.*?(?=[，,](?:金额|合计|效益|收益|节约额)|$)")
+
+
 def _bases(text: str) -> list[tuple[int, int]]:
     """Spans of figures that are the basis of a computation rather than an item: a 按…算 clause, and
     within one ；-segment the clause just before it when a money figure follows it
@@ -1175,6 +1193,8 @@ def _bases(text: str) -> list[tuple[int, int]]:
     spans += [(m.start(), m.end()) for m in _PRODUCT.finditer(text)]
     # "人工 ≈ 138万/年（16人 × 8.6万）": factors in brackets explain the amount before them
     spans += [(m.start(), m.end()) for m in _FACTORS.finditer(text)]
+    # A table's 计算依据 cell: what the amount in the next cell was computed from
+    spans += [(m.start(), m.end()) for m in _BASIS_CELL.finditer(text)]
     for segment in re.finditer(r"[^；;。]+", text):
         seg = segment.group(0)
         for m in _BASIS.finditer(seg):
@@ -1227,7 +1247,9 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
         re.search(r"收益|效益|节约|节省|(?i:returns|savings|benefits)", section)
     ) and not re.search(r"投资|投入|费用|造价|(?i:\bcost|capex|investment)", section)
     in_costs = (
-        bool(re.search(r"投资|供应商|钱|费用|合同|报价|采购|(?i:\bcost|capex|investment|budget)", section))
+        bool(
+            re.search(r"投资|投入|供应商|钱|费用|合同|报价|采购|(?i:\bcost|capex|investment|budget)", section)
+        )
         and not in_returns
     )
     # (a cost section still holds returns its words name: "外仓一年租金180万元" under 【钱】)
@@ -1384,7 +1406,10 @@ def _item_label(text: str, q: Quantity, clause_start: int, several: bool = False
     if _GENERIC_LABEL.match(re.sub(r"(?:约|大概)$", "", clause.strip())) or not clause.strip():
         # A table row "平台软件，供应商某公司，合同金额288万元": the row's first cell names the item.
         first = re.split(r"[，,]", text, maxsplit=1)[0]
-        if first and not extract_quantities(first) and not _orgs(first):
+        unbracketed = re.sub(r"[（(][^）)]*[）)]", "", first)  # "数据采集网关（16台漆包机）"
+        counts_only = all(q.kind == "count" for q in extract_quantities(unbracketed))  # "在线粘度计16套"
+        if first and counts_only and not _orgs(first):
+            first = re.sub(r"[（(][^）)]*\d[^）)]*[）)]", "", first)  # "（1.35万元/套）" is a price, no name
             return _chinese_item(_FILLER.sub("", first.strip())[:24], text)
     clause = re.sub(
         r"(?:合计|共计|一共|总计|是|为|了|达)?(?:大约|大概|差不多|(?<!节)约)?$", "", clause.strip()
@@ -1451,6 +1476,10 @@ def _is_heading(raw: str, text: str) -> bool:
         and len(text) <= 24
         and not any(q.is_metric for q in extract_quantities(text))
     )
+
+
+_LEAD_IN = re.compile(r"以下|如下|见下表|下表")
+_COST_LABEL = re.compile(r"^[^，。；\d]{0,8}(?:投资|投入|费用|收益|效益)[^，。；\d]{0,16}[：:]$")
 
 
 def _without_naming_clause(text: str, instance: str) -> str:
@@ -1934,7 +1963,10 @@ def extract_facts(material: Material) -> SceneFacts:
         named = naming.search(text) if naming else None
         raw = material.raw_lines.get(line.key, "")
         if not named and (is_label(text) or _is_heading(raw, text) or section_level(raw) is not None):
-            section = text  # "P3 二、建设内容", "（二）存在问题": names what follows, is no statement
+            # "P3 二、建设内容", "（二）存在问题": names what follows, is no statement; "以下由财务科核算："
+            # leads into the section's lines and leaves its heading in force.
+            if not (is_label(text) and _LEAD_IN.search(text) and section_level(raw) is None):
+                section = text
             continue
         if named:
             if _named_only(text):

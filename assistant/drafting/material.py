@@ -119,7 +119,8 @@ def _table_rows_as_statements(lines: list[str]) -> list[str]:
             out[i] = ""
             continue
         # "13周均值", "2024年实际值": a column's name may hold a number; a value does not end in such words.
-        valued = [c for c in cells[1:] if not _NAME_END.search(c)]
+        # "活动前（2024年第23—35周）": a period in a name's brackets is no figure either.
+        valued = [re.sub(r"[（(][^）)]*[）)]", "", c) for c in cells[1:] if not _NAME_END.search(c)]
         no_figures = not any(q.is_metric for q in extract_quantities(" ".join(valued)))
         filled = len([c for c in cells if c])
         # A form of labels and values goes on row by row; a row of more names starts the table below it.
@@ -127,7 +128,8 @@ def _table_rows_as_statements(lines: list[str]) -> list[str]:
         if header is not None and filled > 2 and len(cells) != len(header) and not re.search(r"\d", line):
             header = None
         # A row of names after a total row ("资金来源 | 金额" below "合计 | 325") heads another table.
-        if (header is None or after_total) and no_figures and not in_form:
+        names_only = not any(re.search(r"\d", c) for c in cells[1:])  # "资金来源 | 金额", not "其中… | 582"
+        if (header is None or (after_total and names_only)) and no_figures and not in_form:
             header, out[i], after_total = cells, "", False
             continue
         # "改造前（24年Q2+Q3）": a period in brackets is no figure of a row.
