@@ -1034,3 +1034,56 @@ def test_a_qc_circle_report_reads_its_effect_table_its_finance_section_and_its_c
     assert [a.item for a in facts.investment_items] == ["在线粘度计16套", "接口开发"]
     said = " ".join(s.text for s in facts.statements)
     assert "胡建平" not in said and "1.92%" not in said
+
+
+def test_an_approval_printout_cut_at_a_fixed_width_reads_as_whole_sentences() -> None:
+    wrapped = (
+        "流程编号：HX-OA-XMJX-20250917-0032\n"
+        "处理人：徐晓峰（研发中心）        处理时间：2025-09-17 09:12:35\n"
+        "项目背景：\n"
+        "  公司主营离心通风机、高温风机及除尘风机，现有研发人员126人，2024年\n"
+        "  研发投入3,860万元。以往新型号开发采用“设计—打样—上台试验”的串行\n"
+        "  模式，叶轮、蜗壳方案主要凭经验确定，每个型号一般只能评估2—3个方案，\n"
+        "  样机往往要反复试制，开发周期长、试制费用高。平台引进仿真软件，建立叶\n"
+        "  轮、蜗壳模型库，实现气动性能、结构强度、噪声的虚拟验证，在样机试制\n"
+        "  前完成方案比选，新型号开发周期由平均7.5个月缩短到平均4.2个月。\n"
+        "建设成效（统计口径：立项前2022—2023年完成的11个新型号 vs\n"
+        "平台投用后2024年7月—2025年6月完成的9个新型号）：\n"
+        "  - 首轮样机气动性能达标率：55%（6/11）→ 89%（8/9）\n"
+        "  - 单型号可评估设计方案数：2—3个 → 约12个\n"
+        "  财务意见：申请表中“不到1年（约0.9年）”请勿再对外使用。\n"
+        "  1. 结项报告_离心风机虚拟验证平台_V2.docx          2.3MB\n"
+    )
+    material = material_from_text(wrapped)
+    facts = extract_facts(material)
+    assert any(s.text.startswith("公司主营") and "研发投入3,860万元" in s.text for s in material.sentences)
+    assert facts.period.endswith("平台投用后2024年7月—2025年6月完成的9个新型号")
+    pairs = {(p.metric, p.before, p.after) for p in facts.pairs}
+    assert ("首轮样机气动性能达标率", "55%", "89%") in pairs and (
+        "单型号可评估设计方案数",
+        "2—3个",
+        "12个",
+    ) in pairs
+    assert "0.9年" in facts.superseded  # quoted in a note that forbids it
+    said = " ".join(s.text for s in facts.statements)
+    assert "徐晓峰" not in said and ".docx" not in said and "HX-OA" not in said
+
+
+def test_notes_that_are_not_cut_at_a_fixed_width_stay_as_written() -> None:
+    from assistant.drafting.material import _joined_wraps
+
+    notes = [" 返修+报废 少了 ≈ 21万/年  ← 这个是质量部估的，口径待确认", " 回收期 ≈ 1.6年 （财务说按250算）"]
+    assert _joined_wraps(notes) == notes
+
+
+def test_a_suppliers_case_study_speaks_of_the_applicant_as_its_customer() -> None:
+    facts = extract_facts(
+        material_from_text(
+            "# 【客户案例】某某TMS\n## 关于我们\n我司现有员工420余人，已服务客户1,300余家。\n"
+            "## 客户背景\n客户是一家饲料企业。\n## 我司解决方案\n我司为客户量身打造全流程运输管理平台。\n"
+            "年节约运费186万元，算法是52万吨×32.5公里×每吨公里降0.11元。\n"
+        )
+    )
+    said = " ".join(s.text for s in facts.statements)
+    assert "供应商为企业量身打造" in said and "420余人" not in said
+    assert [a.amount for a in facts.returns] == ["186万元"]  # the factors of the computation are no return

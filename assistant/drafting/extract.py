@@ -547,6 +547,12 @@ def _mark_lines(
                 sentence.text = _wording_note().sub("", sentence.text).strip()
                 line.text = line.text.replace(wording.group(0), "")
             reason = _set_aside_reason(sentence.text)
+            if reason == MARKED_UNUSED:
+                # "稿子里“年节约物流成本超过300万元”…不要用": the figure quoted is void wherever it is written
+                quoted = [
+                    q.text for m in _QUOTED.finditer(sentence.text) for q in extract_quantities(m.group(1))
+                ]
+                facts.superseded += [v for v in quoted if v not in facts.superseded]
             if reason == "与场景无关" and _COST_LABEL.match(sentence.text):
                 reason = ""  # "项目投入（据财务付款记录）：" heads the costs below it, whatever it cites
             if reason.startswith("口径"):
@@ -789,8 +795,10 @@ _VERB_TO = re.compile(
 )
 # "排产耗时：每天6小时 → 0.5小时"
 _ARROW = re.compile(
-    r"(?P<a>(?:每[\u4e00-\u9fff]{1,2})?[±]?\d[\d,.]*[^\s→>，。；;\d]{0,6}?)\s*(?:→|->|—>|=>|⟶|➝)\s*"
-    r"(?P<b>(?:每[\u4e00-\u9fff]{1,2})?[±]?\d[\d,.]*[^，。；;\s（(]{0,8})"
+    # "2—3个 → 约12个", "55%（6/11）→ 89%（8/9）": a range, and an aside in brackets, before the arrow
+    r"(?P<a>(?:每[\u4e00-\u9fff]{1,2})?[±]?\d[\d,.]*(?:\s*[—–~～-]\s*\d[\d,.]*)?[^\s→>，。；;\d（(]{0,6}?)"
+    r"(?:[（(][^）)]{0,12}[）)])?\s*(?:→|->|—>|=>|⟶|➝)\s*"
+    r"(?:平均|约|均值)?(?P<b>(?:每[\u4e00-\u9fff]{1,2})?[±]?\d[\d,.]*[^，。；;\s（(]{0,8})"
 )
 
 
@@ -1181,7 +1189,10 @@ _PRODUCT = re.compile(r"[\d.,]+\s*[^\d，,。；;=×xX*]{0,6}\s*[×xX*]\s*[\d.,]
 _FACTORS = re.compile(r"[（(][^（()）]*[\d.]\s*[^\d（()）]{0,6}\s*[×xX*]\s*[\d.][^（()）]*[）)]")
 
 
-_BASIS_CELL = re.compile(r"(?:计算|测算|核算)依据.*?(?=[，,](?:金额|合计|效益|收益|节约额)|$)")
+_BASIS_CELL = re.compile(
+    r"(?:计算|测算|核算)依据.*?(?=[，,](?:金额|合计|效益|收益|节约额)|$)"
+    r"|(?:算法|计算方法|计算公式)(?:是|为|[:：])[^，。；;]*"  # "算法是52万吨×32.5公里×每吨公里降0.11元"
+)
 
 
 def _bases(text: str) -> list[tuple[int, int]]:
@@ -1479,6 +1490,7 @@ def _is_heading(raw: str, text: str) -> bool:
 
 
 _LEAD_IN = re.compile(r"以下|如下|见下表|下表")
+_QUOTED = re.compile(r"[“\"「]([^”\"」]{2,40})[”\"」]")
 _COST_LABEL = re.compile(r"^[^，。；\d]{0,8}(?:投资|投入|费用|收益|效益)[^，。；\d]{0,16}[：:]$")
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -331,11 +332,48 @@ def _joined_wraps(lines: list[str]) -> list[str]:
     """A sentence wrapped onto an indented next line ("…取消3#线计量内容，" / "   合同价核减…") is one line
     again, stated where it began; the continued line is left empty so line numbers stay."""
     out = list(lines)
+    width = _wrap_width(lines)
     for i in range(len(out) - 1, 0, -1):
         line, above = out[i], out[i - 1]
-        if line[:1] in (" ", "\t", "　") and line.strip() and above.rstrip().endswith(("，", "、", ",")):
+        after_comma = line[:1] in (" ", "\t", "　") and above.rstrip().endswith(("，", "、", ","))
+        if line.strip() and (after_comma or _hard_wrapped(above, line, width)):
             out[i - 1], out[i] = above.rstrip() + line.strip(), ""
     return out
+
+
+def _display_width(line: str) -> int:
+    # (“” and — are ambiguous in Unicode; a Chinese printout gives them two columns)
+    return sum(2 if unicodedata.east_asian_width(c) in "WFA" else 1 for c in line.rstrip())
+
+
+def _wrap_width(lines: list[str]) -> int | None:
+    """The width a printout was cut at, when many of its lines end at (nearly) the same column; None
+    for notes whose lines end where their writer ended them."""
+    widths = sorted((_display_width(line) for line in lines), reverse=True)
+    if len(widths) < 5 or widths[4] < 40 or widths[0] - widths[4] > 6:
+        return None
+    return widths[4]
+
+
+_CONNECTOR_END = re.compile(r"(?:\s(?:vs\.?|VS\.?)|[与和及或])\s*$")
+_STARTS_ITEM = re.compile(
+    r"^\s*(?:\d+\s*[.、）)]|[（(]\d+[）)]|[一二三四五六七八九十]+、|[-*•·▪◆●○■□√✓→>]|[\u2460-\u2473]|\[|【"
+    r"|[^\s：:]{1,8}[：:])"
+)
+
+
+def _hard_wrapped(above: str, line: str, width: int | None) -> bool:
+    """A report printed at a fixed width ("…现有研发人员126人，2024年" / "  研发投入3,860万元…"): the
+    indented next line goes on with the same sentence when the line above stopped mid-sentence."""
+    if "\t" in above or "\t" in line or not line.strip():
+        return False
+    if _CONNECTOR_END.search(above) and not _STARTS_ITEM.match(line):
+        return True  # "…11个新型号 vs" / "平台投用后…": a line that ends on "vs" or 与 goes on below
+    if width is None or _display_width(above) < width - 6:
+        return False
+    ended = above.rstrip()[-1:] in '。；;：:！？!?）)”"' if above.strip() else True
+    # prose wraps mid-clause ("…，2024年"); an outline's item ("刀具崩刃：320pcs/月 → 85pcs/月") ends as it is
+    return not ended and bool(re.search(r"[，。]", above)) and not _STARTS_ITEM.match(line)
 
 
 _MARKS = re.compile(
@@ -381,10 +419,21 @@ def _without_contacts(line: str) -> str:
     return "，".join(c.strip() for c in kept if c.strip())
 
 
+_SUPPLIER_VOICE = re.compile(r"客户案例|案例中心|为客户|客户背景|客户面临|客户价值")
+
+
+def _in_applicants_voice(text: str) -> str:
+    """A supplier's case study calls itself 我司 and the applicant 客户: read as the applicant tells it,
+    我司 is the supplier and 为客户 is 为企业 (the drafter writes 我司 as 企业 everywhere else)."""
+    if "我司" not in text or len(_SUPPLIER_VOICE.findall(text)) < 2:
+        return text
+    return re.sub(r"为客户", "为企业", text.replace("我司", "供应商"))
+
+
 def material_from_text(text: str, name: str = "材料") -> Material:
     if not text.strip():
         raise InputError("材料为空：请粘贴文字或上传文件（.txt/.md/.docx/.xlsx/.pdf/.yaml/.json）")
-    text = as_revised(to_simplified(text))
+    text = _in_applicants_voice(as_revised(to_simplified(text)))
     return Material(text=text, sentences=split_sentences(text), name=name, raw_lines=_raw_lines(text))
 
 
@@ -477,7 +526,7 @@ def _combine(pieces: list[tuple[str, str, FactSheet | None]]) -> Material:
     year = next((y for _, raw, _ in pieces if (y := document_year(raw))), None)
     for name, raw, sheet in pieces:
         file = name if several else ""
-        raw = raw if sheet else as_revised(raw)  # a fact sheet's keys are read as keys, not marked-up text
+        raw = raw if sheet else _in_applicants_voice(as_revised(raw))  # a fact sheet's keys stay keys
         raw_lines.update(_raw_lines(raw, file))
         texts.append(f"【{name}】\n{raw}" if several else raw)
         sentences += split_sentences(raw, file, first_index=len(sentences) + 1, year=year)
