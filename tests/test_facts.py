@@ -1087,3 +1087,18 @@ def test_a_suppliers_case_study_speaks_of_the_applicant_as_its_customer() -> Non
     said = " ".join(s.text for s in facts.statements)
     assert "供应商为企业量身打造" in said and "420余人" not in said
     assert [a.amount for a in facts.returns] == ["186万元"]  # the factors of the computation are no return
+
+
+def test_a_table_with_one_column_named_after_reads_the_other_as_before() -> None:
+    facts = extract_facts(
+        material_from_text(
+            "平台运行半年（2024年11月—2025年4月）共完成5个新品项目，与2022—2023年同类新品项目平均水平相比：\n"
+            "指标\t2022—2023年同类项目平均\t平台运行后5个项目平均\n"
+            "桥壳台架疲劳试验次数\t6次\t2次\n设计验证阶段周期\t5.2个月\t2.6个月\n"
+        )
+    )
+    assert {(p.metric, p.before, p.after) for p in facts.pairs} == {
+        ("桥壳台架疲劳试验次数", "6次", "2次"),  # not the 5个 of the column's name
+        ("设计验证阶段周期", "5.2个月", "2.6个月"),
+    }
+    assert facts.period == "2022—2023年与2024年11月—2025年4月对比"  # the base period first

@@ -884,7 +884,9 @@ def _pairs(line: _Line) -> list[MetricPair]:
         return pairs + by_year
     # "以前…6个人…，现在…4个人", a table row "良率，改造前94.3%，改造后97.6%"; each ；-segment on its
     # own ("以前每班焊工10人，现在每班4人；合格率原来93.2%，现在98.7%" is two comparisons).
-    quantities = [q for q in extract_quantities(text) if q.is_metric or q.kind == "plain"]
+    # "改造后（平台运行后5个项目平均）1.8轮": the column's name in brackets holds no value of the row
+    named = re.sub(r"(?<=改造[前后])（[^）]*）", lambda m: "（" + "x" * (len(m[0]) - 2) + "）", text)
+    quantities = [q for q in extract_quantities(named) if q.is_metric or q.kind == "plain"]
     for segment in re.finditer(r"[^；;]+", text):
         before_mark = p.before_words.search(text, segment.start(), segment.end())
         after_mark = p.after_words.search(text, before_mark.end(), segment.end()) if before_mark else None
@@ -1083,7 +1085,8 @@ _PERIOD_SPAN = re.compile(
 
 
 _DATE_SPAN = re.compile(
-    r"\d{4}\s*年(?:\d{1,2}\s*月?\s*(?:[到至—–~-]\s*(?:\d{4}\s*年)?\d{1,2})?\s*月)?(?:全年|上半年|下半年|同期)?"
+    r"\d{4}\s*[—–~-]\s*\d{4}\s*年(?:度)?"  # "2022—2023年": two years, one span
+    r"|\d{4}\s*年(?:\d{1,2}\s*月?\s*(?:[到至—–~-]\s*(?:\d{4}\s*年)?\d{1,2})?\s*月)?(?:全年|上半年|下半年|同期)?"
     r"|\d{4}\.\d{1,2}\s*[到至—–~-]\s*(?:\d{4}\.)?\d{1,2}"
 )
 _BEFORE_SPAN = re.compile(r"(?:投用前|上线前|改造前|实施前|建设前)\s*[（(](\d{4}\s*年[^）)]{0,20})[）)]")
@@ -1127,7 +1130,8 @@ def _period(text: str) -> str:
         text,
         re.IGNORECASE,
     ):
-        return f"{spans[0]}与{spans[1]}对比"
+        earlier, later = sorted(spans[:2], key=lambda span: re.findall(r"\d{4}", span)[0])
+        return f"{earlier}与{later}对比"  # the base period first, however the sentence put them
     m = _PERIOD_SPAN.search(text)
     if m:
         a, b = m.group("a").strip(), m.group("b").strip()

@@ -181,7 +181,7 @@ def _table_rows_as_statements(lines: list[str]) -> list[str]:
         if any(_AVERAGE_HEADER.search(n) for n in names):  # "周最低 | 周最高 | 13周均值": the mean stands
             cells = [c for j, c in enumerate(cells) if not (j and _SPREAD_HEADER.search(names[j]))]
             names = [n for j, n in enumerate(names) if not (j and _SPREAD_HEADER.search(n))]
-        names = _side_of_lead(_baseline_as_before(_periods_as_sides(names)), lead)
+        names = _side_of_lead(_one_side_named(_baseline_as_before(_periods_as_sides(names))), lead)
         if money_unit:
             cells = [
                 f"{c}{money_unit}" if j and _BARE_NUMBER.match(c) and _MONEY_HEADER.search(n) else c
@@ -275,6 +275,24 @@ def _side_of_lead(names: list[str], lead: str) -> list[str]:
     out = list(names)
     side = "改造前" if before else "改造后"
     out[values[0]] = f"{side}（{names[values[0]]}）" if names[values[0]] else side
+    return out
+
+
+_AFTER_NAMED = re.compile(r"(?:运行|上线|投用|实施|改造|建成|应用|导入)(?:后|以来)")
+
+
+def _one_side_named(names: list[str]) -> list[str]:
+    """``2022—2023年同类项目平均 | 平台运行后5个项目平均``: of two value columns, the one named "after" makes
+    the other the "before"."""
+    values = [j for j, n in enumerate(names) if j and n and n not in _UNIT_HEADERS and n != "备注"]
+    if len(values) != 2 or any(_SIDE_NAMED.search(n) and not _AFTER_NAMED.search(n) for n in names[1:]):
+        return names
+    after = [j for j in values if _AFTER_NAMED.search(names[j])]
+    if len(after) != 1:
+        return names
+    before = next(j for j in values if j != after[0])
+    out = list(names)
+    out[before], out[after[0]] = f"改造前（{names[before]}）", f"改造后（{names[after[0]]}）"
     return out
 
 
