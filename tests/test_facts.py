@@ -1102,3 +1102,17 @@ def test_a_table_with_one_column_named_after_reads_the_other_as_before() -> None
         ("设计验证阶段周期", "5.2个月", "2.6个月"),
     }
     assert facts.period == "2022—2023年与2024年11月—2025年4月对比"  # the base period first
+
+
+def test_who_wrote_or_signed_the_notes_is_no_statement() -> None:
+    facts = extract_facts(
+        material_from_text(
+            "关于能源管控这个场景的说明（动力车间王建新，2025.9.3）\n"
+            "范部长要求：先把上年度的停机台账理一遍，当基期。\n"
+            "平台于2025年3月上线，车间高温区的温度实现在线监测。\n"
+            "江西某某饲料科技有限公司 物流部 黄志明\n"
+        )
+    )
+    said = " ".join(s.text for s in facts.statements)
+    assert "王建新" not in said and "范部长" not in said and "黄志明" not in said
+    assert "车间高温区的温度实现在线监测" in said  # a surname's character inside a word is no name

@@ -73,6 +73,8 @@ class FactWords(BaseModel):
     after_words: list[str]
     part_labels: dict[str, list[str]]
     sheet_keys: dict[str, list[str]]
+    surnames: str = ""
+    person_titles: list[str] = []
     metric_names: dict[str, str] = {}
     money_items: dict[str, str] = {}
 
@@ -108,6 +110,18 @@ class _Patterns:
     period_label: re.Pattern[str]
     before_words: re.Pattern[str]
     after_words: re.Pattern[str]
+
+
+@lru_cache(maxsize=1)
+def _person() -> re.Pattern[str]:
+    words = fact_words()
+    surname = f"[{words.surnames}]"
+    titles = "|".join(words.person_titles)
+    return re.compile(
+        rf"(?:部|科|室|中心|车间|处)\s*{surname}[\u4e00-\u9fff]{{1,2}}\s*(?:$|[（(。]|[，,]\s*\d)"
+        rf"|(?<![\u4e00-\u9fff]){surname}(?:{titles})|(?<=[、，：:])\s*{surname}(?:{titles})"
+        rf"|{surname}工(?=[，。、：:\s）)]|$)|\bby\s*{surname}[\u4e00-\u9fff]{{1,2}}"
+    )
 
 
 @lru_cache(maxsize=1)
@@ -2019,6 +2033,8 @@ def extract_facts(material: Material) -> SceneFacts:
                 continue  # "改造前的基数谁来给一下？": a question in the notes, not a fact
             if _ORG_ONLY.fullmatch(piece):
                 continue  # "南昌某某有限公司 设备部" on a cover: who wrote it, not what was done
+            if _person().search(piece):
+                continue  # "范部长要求：…", "物流部 黄志明": who said or signed it, no fact of the scene
             if _LETTERHEAD.fullmatch(piece):
                 continue  # "苏州瑞焊…有限公司 报价单": who quoted, a fact already; no statement
             if _SUPPLIED_HEADING.fullmatch(piece):
