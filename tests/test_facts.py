@@ -953,6 +953,22 @@ def test_a_performance_self_evaluation_table_gives_pairs_not_targets(tmp_path: P
     assert facts.investment_total is not None and facts.investment_total.amount == "211.6万元"
     assert sorted(a.amount for a in facts.investment_items) == ["142万元", "69.6万元"]  # not the budget
     assert not facts.returns  # a subsidy is neither a cost nor a return
+    assert not any("补助" in s.text for s in facts.statements)
+
+
+def test_a_self_evaluation_rows_returns_and_its_period_said_in_words() -> None:
+    facts = extract_facts(
+        material_from_text(
+            "指标名称\t基期值(2023年)\t实际完成值\n"
+            "年节约运输费用\t—\t171万元\n减少调度人员人工成本\t—\t24万元\n车辆满载率\t71%\t86%\n"
+            "二、统计口径\n实际完成值统计区间为系统正式运行后2024年9月1日至2025年2月28日（共6个月）。\n"
+        )
+    )
+    assert [(a.item, a.amount) for a in facts.returns] == [
+        ("节约运输费用", "171万元"),  # the composer says 每年 itself
+        ("减少调度人员人工成本", "24万元"),
+    ]
+    assert facts.period.startswith("系统正式运行后2024年9月1日至2025年2月28日")  # the words, not the header
 
 
 def test_a_table_of_the_state_before_and_a_later_table_of_the_effect_pair_by_row_name() -> None:

@@ -1128,7 +1128,7 @@ def _period(text: str) -> str:
         return span.group(0).replace("（", "").replace("）", "").replace("(", "").replace(")", "")
     label = p.period_label.search(text)
     if label:
-        rest = text[label.end() :].lstrip("：: ")
+        rest = re.sub(r"^(?:为|是|取)", "", text[label.end() :].lstrip("：: "))  # "统计区间为…"
         rest = re.split(r"[。；;：:]", rest)[0]
         rest = re.sub(r"[（(][^）)]*[，,][^）)]*[）)]?.*$", "", rest).strip(
             " （("
@@ -1186,8 +1186,12 @@ def _sentence_of(text: str, at: int) -> str:
 
 
 _UNIT_PRICE = re.compile(r"单价|每台|每套|每个|每人|人均|按年利率|年利率|单位成本")
+_ROW_RETURN = re.compile(
+    r"^[^\d]{0,6}(?:节约|节省|减少|降低)[^\d]{0,10}(?:费用|成本|支出|损失)$|^[^\d]{0,10}(?:效益|收益)$"
+)
 _GENERIC_LABEL = re.compile(
-    r"^(?:合同金额|金额|费用|价格|合同价|总价|小计|金额（万元）|含税金额|[Aa]mount|[Cc]ost|[Pp]rice)$"
+    r"^(?:合同金额|金额|费用|价格|合同价|总价|小计|金额（万元）|含税金额|实际支出|实际投资|决算金额|审定金额|结算金额|改造后"
+    r"|[Aa]mount|[Cc]ost|[Pp]rice)$"
 )
 
 
@@ -1314,6 +1318,9 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
         said_return = bool(_STRONG_RETURN.search(clause)) or (
             bool(p.returns.search(clause)) and not p.investment.search(before.replace("合计", ""))
         )
+        row_label = re.split(r"[，,]", text, maxsplit=1)[0]
+        if not said_return and _ROW_RETURN.search(row_label):
+            said_return = True  # a table row "年节约运输费用，改造后171万元": its first cell says what it is
         # "每年节约：蒸汽约28万元，人工约120万元，…": the line's label speaks for every amount after it.
         sentence = _sentence_of(text, q.start)
         # "年效益：…节约36万元。合计189万元": the line's label speaks for its later sentences too.
@@ -1439,6 +1446,10 @@ def _item_label(text: str, q: Quantity, clause_start: int, several: bool = False
         counts_only = all(q.kind == "count" for q in extract_quantities(unbracketed))  # "在线粘度计16套"
         if first and counts_only and not _orgs(first):
             first = re.sub(r"[（(][^）)]*\d[^）)]*[）)]", "", first)  # "（1.35万元/套）" is a price, no name
+            if (
+                len(first) > 24
+            ):  # "…平台软件及实施（含路径优化、司机APP）": the aside goes before the name is cut
+                first = re.sub(r"[（(][^）)]*[）)]", "", first)
             return _chinese_item(_FILLER.sub("", first.strip())[:24], text)
     clause = re.sub(
         r"(?:合计|共计|一共|总计|是|为|了|达)?(?:大约|大概|差不多|(?<!节)约)?$", "", clause.strip()
@@ -1977,14 +1988,16 @@ def extract_facts(material: Material) -> SceneFacts:
     facts.title = instance_text(instance_from_title(material))
     _mark_terms(facts, " ".join(line.text for line in usable) + " ".join(s.text for s in material.sheets))
     section = ""
-    p_words, period_before = _patterns(), False
+    p_words, period_before, period_labelled = _patterns(), False, False
     for line in usable:
         text = line.text.strip()
         if not text:
             continue
         period = _period(text)
-        if period and not facts.period:
-            facts.period = period
+        said_as_period = bool(period and p_words.period_label.search(text))
+        if period and (not facts.period or (said_as_period and not period_labelled)):
+            # "统计区间为…" said in words settles what a table's column names suggested
+            facts.period, period_labelled = period, said_as_period
             period_before = bool(p_words.before_words.search(text)) and not p_words.after_words.search(text)
         elif period and period_before and p_words.after_words.search(text) and period not in facts.period:
             # "改造前统计期2024年1月-12月" … "改造后统计期2025年3月": the two sides of one comparison
@@ -2033,6 +2046,8 @@ def extract_facts(material: Material) -> SceneFacts:
                 continue  # "改造前的基数谁来给一下？": a question in the notes, not a fact
             if _ORG_ONLY.fullmatch(piece):
                 continue  # "南昌某某有限公司 设备部" on a cover: who wrote it, not what was done
+            if p_words.funding.search(re.split(r"[，,：:]", piece, maxsplit=1)[0]):
+                continue  # "获得省级专项补助资金，…100万元": how the scene was paid for, no result of it
             if _person().search(piece):
                 continue  # "范部长要求：…", "物流部 黄志明": who said or signed it, no fact of the scene
             if _LETTERHEAD.fullmatch(piece):
