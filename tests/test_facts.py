@@ -1132,3 +1132,27 @@ def test_who_wrote_or_signed_the_notes_is_no_statement() -> None:
     said = " ".join(s.text for s in facts.statements)
     assert "王建新" not in said and "范部长" not in said and "黄志明" not in said
     assert "车间高温区的温度实现在线监测" in said  # a surname's character inside a word is no name
+
+
+def test_amounts_listed_with_a_pause_mark_each_keep_their_own_item() -> None:
+    facts = extract_facts(
+        material_from_text(
+            "统计期：2025年3月—8月，与2024年3月—8月同期对比。\n总投资149.2万元，其中APS软件118万元、采集盒31.2万元。\n"
+        )
+    )
+    assert [(a.item, a.amount) for a in facts.investment_items] == [
+        ("APS软件", "118万元"),
+        ("采集盒", "31.2万元"),
+    ]
+    assert facts.period == "2025年3月—8月与2024年3月—8月同期对比"
+
+
+def test_an_asset_list_and_a_conclusion_line_support_their_figures() -> None:
+    material = material_from_text(
+        "车间机房改造（装修、精密空调、UPS），供应商公司信息中心，原值52万元，折旧年限10年\n"
+        "结论：针孔超标是主要问题，16台漆包机针孔不良率在1.21%—2.64%之间。\n"
+        "项目资产年折旧额约103万元。\n"
+    )
+    guard = FigureGuard(material, extract_facts(material))
+    assert all(c.ok for c in guard.check("机房改造52万元，机台针孔不良率在1.21%—2.64%之间，每日8:30下发排程"))
+    assert not all(c.ok for c in guard.check("年折旧103万元"))  # depreciation is no figure of the scene

@@ -1134,6 +1134,7 @@ def _period(text: str) -> str:
             " （("
         )  # an aside, not the period
         rest = re.sub(r"\s*(?:vs\.?|VS\.?)\s*", "与", rest)
+        rest = re.sub(r"[，,]\s*(?=与|和|对比|相比)", "", rest)  # "2025年3月—8月，与2024年…同期对比"
         if rest.count("）") + rest.count(")") > rest.count("（") + rest.count("("):
             rest = rest.rstrip(" ）)")  # "（对比：25年3、4、5三个月 vs 24年…）": the aside's own bracket
         if re.search(r"\d{4}", rest):
@@ -1292,8 +1293,12 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
     # A comma inside brackets ("（公司信息中心，内部人工工时折算）") or a number (1,740) ends no clause.
     unbracketed = re.sub(r"[（(][^）)]*[）)]", lambda m: "（" + "x" * (len(m[0]) - 2) + "）", text)
     unbracketed = re.sub(r"(?<=\d),(?=\d{3})", "x", unbracketed)
+    previous_end = -1
     for q in money:
         clause_start = max(unbracketed.rfind(c, 0, q.start) for c in "，,；;。")
+        if clause_start < previous_end and text[previous_end : q.start].startswith("、"):
+            clause_start = previous_end  # "其中APS软件118万元、采集盒31.2万元": the list's next item
+        previous_end = q.end
         ends = [i for i in (unbracketed.find(c, q.end) for c in "，,；;。") if i >= 0]
         clause = text[clause_start + 1 : min(ends) if ends else len(text)]  # never the next sentence's words
         # A result's segment may go on to a saving of its own ("由每班3人减为1人，节约人工费用约54万元").

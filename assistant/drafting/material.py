@@ -152,7 +152,9 @@ def _table_rows_as_statements(lines: list[str]) -> list[str]:
             cells, names = cells[at:], names[at:]
         if any(_SPENT_HEADER.search(n) for n in names):  # a budget beside what was spent is no cost
             names = [f"{n}（预算）" if _BUDGET_HEADER.search(n) else n for n in names]
-        if planned := [j for j, n in enumerate(names) if j and _PLAN_HEADER.search(n)]:
+        if planned := [
+            j for j, n in enumerate(names) if j and (_PLAN_HEADER.search(n) or _BOOKKEEPING_HEADER.search(n))
+        ]:
             # "可研目标 | 实际达成": a target column is no result; the row keeps what was achieved.
             cells = [c for j, c in enumerate(cells) if j not in planned]
             names = [n for j, n in enumerate(names) if j not in planned]
@@ -219,6 +221,7 @@ _BARE_NUMBER = re.compile(r"^[±+]?[\d,.]+$")
 _PLAN_HEADER = re.compile(
     r"目标|计划值|预测|预计|设计值|完成率|达成率|完成比例|（预算）$|^判定$|是否达标|达标情况"
 )
+_BOOKKEEPING_HEADER = re.compile(r"折旧年限|残值|摊销年限|接收部门|资产编号")  # an asset ledger's own columns
 _INDICATOR_HEADER = re.compile(r"^(?:三级)?指标(?:名称)?$")
 _SPENT_HEADER = re.compile(r"实际支出|实际完成投资|决算|结算|实际投资|实际金额")
 _BUDGET_HEADER = re.compile(r"^(?:预算|概算)(?:数|金额|投资)?(?:[（(][^）)]*[）)])?$|^结余")

@@ -300,6 +300,8 @@ def _classify(text: str, m: re.Match[str], value: float, unit: str) -> Kind | No
     arabic = re.fullmatch(_ARABIC, num) is not None
     if before.endswith("第") or re.search(r"第\s*\d+\s*[—–~～至到-]\s*$", text[max(0, start - 8) : start]):
         return None  # an ordinal: 第3条, 第二批, and both ends of 第23—35周
+    if re.match(r"[:：]\d{2}(?!\d)", after) or re.search(r"\d[:：]$", before):
+        return None  # a time of day: 每日8:30
     if re.fullmatch(r"(?:19|20)\d{2}", num) and (unit == "年" or _YEAR_AFTER.match(after)):
         return "year"
     if (
