@@ -1156,3 +1156,12 @@ def test_an_asset_list_and_a_conclusion_line_support_their_figures() -> None:
     guard = FigureGuard(material, extract_facts(material))
     assert all(c.ok for c in guard.check("机房改造52万元，机台针孔不良率在1.21%—2.64%之间，每日8:30下发排程"))
     assert not all(c.ok for c in guard.check("年折旧103万元"))  # depreciation is no figure of the scene
+
+
+def test_a_figure_in_an_aside_is_not_what_a_correction_settles_on() -> None:
+    facts = extract_facts(
+        material_from_text(
+            "第3项核减12万元，为采集网关数量按实际安装86台套结算（送审按98台套计列），单价按合同价核定。\n"
+        )
+    )
+    assert "86台套" not in facts.superseded

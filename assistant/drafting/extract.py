@@ -266,7 +266,13 @@ def void_figures(text: str) -> list[str]:
         ends = [i for i in (text.find(c, cue.end()) for c in "；;。") if i >= 0]
         end = min(ends) if ends else len(text)
         after = [q for q in quantities if cue.start() <= q.start < end]
-        before = [q for q in quantities if start <= q.start and q.end <= cue.start()]
+        # "（送审按98台套计列）": a figure in an aside is no figure the cue can settle on
+        asides = [(m.start(), m.end()) for m in re.finditer(r"[（(][^）)]*[）)]", text)]
+        before = [
+            q
+            for q in quantities
+            if start <= q.start and q.end <= cue.start() and not any(a <= q.start < b for a, b in asides)
+        ]
         if cue.group(0).endswith("为准"):
             after = []
         named = re.search(r"\d[\d.,]*", cue.group(0)) if cue.group(0).endswith("为准") else None
