@@ -601,6 +601,11 @@ _NEW_FIGURE = re.compile(
 _LABELS = r"合计|总投资|投资|年收益|收益|效益|回收期|节约"
 
 
+def _digits_of(figure: str) -> str:
+    found = re.match(r"\D*([\d,.]+)", figure)
+    return found.group(1).replace(",", "") if found else ""
+
+
 def _correction(project: Project, settings: Settings, text: str) -> Iterator[str]:
     """A wrong figure named with the right one replaces it where the draft states it; with only the
     right one, the figure after the label the message names (合计, 总投资…) in the part it names. The
@@ -624,7 +629,11 @@ def _correction(project: Project, settings: Settings, text: str) -> Iterator[str
                 same_kind = (
                     q.kind == value.kind or {q.kind, value.kind} <= {"money", "count"} if value else False
                 )
-                if value is not None and same_kind and q.value == value.value:
+                # "1460写错了，应为730": a bare number names the figure the draft writes as 1460万元
+                said_bare = (
+                    value is not None and value.kind == "plain" and _digits_of(q.text) == _digits_of(old)
+                )
+                if value is not None and ((same_kind and q.value == value.value) or said_bare):
                     changed = changed[: q.start] + _as_written_like(q.text, right) + changed[q.end :]
         named = _PART_NAMES.get(next((m for m in re.findall(PART_WORDS, text)), ""), "")
         if not pairs and new and key == named and (label := re.search(_LABELS, text)):
@@ -640,6 +649,15 @@ def _correction(project: Project, settings: Settings, text: str) -> Iterator[str
         if changed != current:
             _set_part(project, key, changed)
             done.append(key)
+    if not done and (said := _SAID_WRONG.search(text)):
+        # "成效里的2023年1月写错了，应为2023年1月—12月": a period or date is put right word for word
+        wrong = re.sub(rf"^{PART_WORDS}(?:里的|中的|的|里|中)?", "", said.group("old")).strip('“”" ')
+        right = said.group("new").strip('“”" 。')
+        for key in PART_KEYS:
+            current = project.draft.parts.get(key)
+            if re.search(r"\d", wrong) and wrong in current and right not in current:
+                _set_part(project, key, current.replace(wrong, right))
+                done.append(key)
     if done:
         lines = [f"已按更正改了“{'”“'.join(done)}”中的数字，并把这句记入材料；其余内容未动。"]
         money = project.draft.parts.经济性
@@ -653,6 +671,11 @@ def _correction(project: Project, settings: Settings, text: str) -> Iterator[str
                 lines += [f"合计与回收期按更正后的数字{done_how}。", *_installed_lines(applied, proposed)]
         return "\n".join(lines)
     return "已把更正记入材料（重新起草时采用）；草稿里没找到要改的那个数字，请直接在相应部分修改。"
+
+
+_SAID_WRONG = re.compile(
+    r"(?P<old>[^，。；]{2,40}?)(?:写错了|写错|错了|不对|有误)[，,]?\s*(?:应为|应该是|改为|改成|实际是)\s*(?P<new>[^。；]{1,40})"
+)
 
 
 def _as_written_like(old: str, new: str) -> str:

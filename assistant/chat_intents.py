@@ -45,12 +45,16 @@ _INSTRUCTION = re.compile(
     r"^(?:请|帮我|麻烦|把|将|再|重新|改|换|删|去掉|不要|别|写得|调整|润色|精简|改成|改为)"
     r"|(?:写得|改得|改成|改为|换成|润色|正式一些|正式一点|更正式|不要口语|口语化|重写|删掉|去掉)"
 )
+# (the request follows the part's name closely: "经济性里的“合计…”写错了…减少质量损失" names a figure, asks nothing)
 _CHANGE = re.compile(
     PART_WORDS
-    + r"\S*?(?:压缩|缩短|精简|删减|缩减|控制|减少|减|补充|增加|加上|补上|写上|扩写|扩充|展开|写详细|写具体)"
+    + r"[^，。；,;“”\"\d]{0,8}?(?:压缩|缩短|精简|删减|缩减|控制|减少|减|补充|增加|加上|补上|写上|扩写|扩充|展开|写详细|写具体)"
 )
 # "软件120万那个作废了，实际是100万", "经济性里合计应该是300万": a figure in the draft is wrong.
 _CORRECTION = re.compile(r"作废|不对|错了|写错|算错|有误|应该是|应为|改为|改成|更正|实际是|不是\s*\d|为准")
+_CORRECTED_PLAIN = re.compile(
+    r"\d.{0,12}(?:写错|错了|不对|有误).{0,6}(?:应为|应该是|实际是|改为|改成)\s*\S*\d"
+)
 _LENGTH = re.compile(r"\d+\s*字(?:左右|以内|以上)?")  # "扩写到300字左右" asks for a length, states no fact
 PROFILE_SHARE = 0.6  # of a message's sentences about the company as a whole: a company profile
 SHORT = 120  # longer messages are material, whatever words they contain
@@ -111,8 +115,13 @@ def classify(text: str, has_draft: bool) -> Intent:
         and _INSTRUCTION.search(text)
     ):
         return Intent("change")
-    if has_draft and short and has_metric(text) and _CORRECTION.search(text):
-        return Intent("correction", value=text)
+    if (
+        has_draft
+        and short
+        and _CORRECTION.search(text)
+        and (has_metric(text) or _CORRECTED_PLAIN.search(text))
+    ):
+        return Intent("correction", value=text)  # "经济性里的1460写错了，应为730": bare numbers say it too
     if has_draft and short and has_metric(text):
         return Intent("figure", value=text)
     return Intent("material")

@@ -321,3 +321,22 @@ def test_switching_the_scene_rewrites_the_opening_that_names_it(shipped_index: P
     assert project.draft.scene == "质量精准追溯" and project.draft.instance == "压铸件外观视觉检测"
     assert "开展质量精准追溯场景建设" in project.draft.parts.描述
     assert "在压铸线末端部署视觉检测系统" in project.draft.parts.描述  # never emptied by a thinner redraft
+
+
+def test_corrections_that_name_a_figure_bare_or_a_period_change_it_in_place(shipped_index: Path) -> None:
+    """A newcomer's phrasings in the browser (2026-12-07) were taken as change requests or as new material."""
+    from assistant.chat_intents import classify
+
+    said = "经济性里的“合计约1460万元”写错了，应为730万元（年节约人工310万元+减少质量损失420万元=730万元）。"
+    assert classify(said, has_draft=True).kind == "correction"  # not a request to 减少 something
+    project = project_with_draft()
+    project.draft.parts.成效 = "按2023年1月与2024年11月—2025年10月对比的统计数据，漏检率由1.2%降至0.1%。"
+    settings = Settings(data_dir=shipped_index)
+    reply = turn(project, settings, "经济性里的120写错了，应为130")
+    assert (
+        "更正数字" in reply
+        and "130万元" in project.draft.parts.经济性
+        and "120万元" not in project.draft.parts.经济性
+    )
+    turn(project, settings, "成效里的2023年1月写错了，应为2023年1月—12月")
+    assert project.draft.parts.成效.startswith("按2023年1月—12月与2024年11月—2025年10月对比")

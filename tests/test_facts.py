@@ -1165,3 +1165,34 @@ def test_a_figure_in_an_aside_is_not_what_a_correction_settles_on() -> None:
         )
     )
     assert "86台套" not in facts.superseded
+
+
+def test_a_newcomers_marked_up_draft_reads_as_she_meant_it() -> None:
+    """Found with a newcomer's own material in the browser (2026-12-07)."""
+    material = material_from_text(
+        "江西某某精密压铸有限公司（吉安市）主要生产铝合金压铸件。\n"
+        "**现状与痛点**：每班需检验员 ~~14~~ 16 人，追溯一批次需要约4小时。\n"
+        "- 引进依科视朗（YXLON）在线X射线探伤设备2台，配合自研缺陷识别模型；\n"
+        "- 上线QMS质量管理系统（供应商：江西某某软件有限公司，与MES打通）。\n"
+        "**成效**（统计期：改造前 2023年1月—12月，改造后 2024年11月—2025年10月）：\n"
+        "- 质量追溯时间由4小时缩短至10分钟以内。\n"
+        "**经济性**：项目总投资 1380 万元（其中设备 1020 万元，软件及实施 360 万元）。"
+        "年节约人工成本约 310 万元，年减少质量损失约 420 万元，合计年效益约 730 万元，投资回收期约 1.9 年。\n"
+        "指标名称\t基期值(2023年)\t实际完成值(2024.11-2025.10)\n质量追溯时间（分钟）\t240\t10\n"
+    )
+    facts = extract_facts(material)
+    assert facts.period == "2023年1月—12月与2024年11月—2025年10月对比"
+    assert [(a.item, a.amount) for a in facts.investment_items] == [
+        ("设备", "1020 万元"),
+        ("软件及实施", "360 万元"),
+    ]
+    assert [a.amount for a in facts.returns] == ["310 万元", "420 万元"]  # 730 is their sum, no third
+    assert facts.returns_total is not None and facts.returns_total.amount == "730 万元"
+    names = {i.name: i.system for i in facts.implementers}
+    assert "江西某某精密压铸有限公司" not in names  # the applicant introducing itself
+    assert names.get("江西某某软件有限公司") == "上线QMS质量管理系统" and not any("依科" in n for n in names)
+    assert len([p for p in facts.pairs if p.metric.startswith("质量追溯时间")]) == 1  # 4小时 is 240分钟
+    scene = compose_scene(facts, "生产作业", "质量管控", "在线智能检测", "压铸件在线质量检测")
+    assert scene.parts.痛点.startswith("每班需检验员16人") and "现状与痛点" not in scene.parts.痛点
+    assert "本场景总投资1380万元，其中设备1020万元、软件及实施360万元" in scene.parts.经济性
+    assert "合计约730万元" in scene.parts.经济性 and "回收期约1.9年" in scene.parts.经济性

@@ -642,7 +642,7 @@ _FILLER = re.compile(r"^(?:约|大约|大概|差不多|将近|接近|近|共|合
 
 def _label_of(text: str) -> str:
     m = _LABEL.match(text)
-    return m.group(1).strip() if m else ""
+    return m.group(1).strip().strip("*_ ") if m else ""  # "**现状与痛点**：" in Markdown bold
 
 
 MIN_ORG_CHARS = 8  # 华为技术有限公司: stripping a lead word must not cut into the name itself
@@ -703,6 +703,7 @@ def _implementers(line: _Line) -> list[Implementer]:
             )
         ):
             system = supplied.group(1)  # "由某公司提供6台喷涂机器人和离线编程软件"
+        system = re.sub(r"[（(][^）)]*$", "", system).strip()  # "上线QMS系统（供应商": the open aside goes
         found.append(Implementer(system=system, name=name, source=source))
     for in_house in p.in_house.finditer(text):
         # "这块是信息部做的", "由公司研发中心完成": the department may sit inside the matched words.
@@ -712,8 +713,15 @@ def _implementers(line: _Line) -> list[Implementer]:
         system = own_label if not _FILLER_LABEL.match(own_label) else ""
         # "供应商：…，膜厚检测是我们设备科自己做的": the clause names what was done in house.
         system = system or _clause_subject(text, in_house.start())
+        system = "" if len(system) <= 2 else system  # "配合自研模型": a verb, no system
+        system = re.sub(r"[（(][^）)]*$", "", system).strip()
         found.append(Implementer(system=system, name=name, in_house=True, source=source))
     return found
+
+
+_INTRODUCES_ITSELF = re.compile(
+    r"^\s*(?:[（(][^）)]*[）)])?\s*(?:主要生产|主营|是一家|成立于|位于|始建于|专业从事|专注于)"
+)
 
 
 def not_an_implementer(name: str, text: str) -> bool:
@@ -723,6 +731,8 @@ def not_an_implementer(name: str, text: str) -> bool:
     if p.not_implementer_names.search(name):
         return True
     at = text.find(name)
+    if _INTRODUCES_ITSELF.match(text[at + len(name) :]):
+        return True  # "某某有限公司（吉安市…）主要生产…": the applicant introducing itself
     clause = (
         re.split(r"[，,；;。]", text[:at])[-1] + name + re.split(r"[，,；;。]", text[at + len(name) :])[0]
     )
@@ -744,7 +754,8 @@ def _clause_subject(text: str, at: int) -> str:
 
 
 _DEPT = re.compile(
-    r"(?:自动化|数字化|智能制造|[\u4e00-\u9fff]{2,4}?)(?:部|中心|科(?!技)|课|室|车间)(?![\u4e00-\u9fff]*(?:部|中心|课))"
+    r"(?:自动化|数字化|智能制造|[\u4e00-\u9fff]{2,4}?)(?:部|中心|科(?!技|[\u4e00-\u9fff]{2})|课|室|车间)"
+    r"(?![\u4e00-\u9fff]*(?:部|中心|课))"
 )
 _OWNER = re.compile(r"^(?:.*?(?:我们|我司|本公司|公司|企业|厂里|咱们|由|是|和|与))+")
 
@@ -794,6 +805,7 @@ def _system_before(text: str, name: str) -> str:
     head = re.sub(r"^\d+\s*[.、）)]\s*", "", head)  # "1. 北京…提供…": a list number names no system
     head = re.sub(r"(?:是)?(?:跟|和|与|同|找)?$", "", head)  # "是跟南昌某某公司一起做的": who, not what
     head = re.split(r"是|由", head)[0].strip() if re.search(r"[（(]$", head) else head  # "机器人是某某（全称"
+    head = re.sub(r"[（(][^）)]*$", "", head).strip()  # "上线QMS系统（供应商：某公司": the open aside goes
     return head if 2 <= len(head) <= 24 else ""
 
 
@@ -1114,7 +1126,7 @@ _AFTER_SPAN = re.compile(r"(?:投用后|上线后|改造后|实施后|建成后)
 # "改造前数据取2024年度均值，改造后数据取2025年二、三季度（4月—9月）均值": each side names its own span.
 _SIDE = (
     r"(\d{4}\s*年(?:度|全年|上半年|下半年)?(?:[一二三四、]{1,7}季度|Q[1-4](?:\s*[+–—-]\s*Q?[1-4])?"
-    r"|\d{1,2}\s*(?:[—–~-]\s*\d{1,2}\s*)?月(?:\s*[—–~-]\s*\d{4}\s*年\s*\d{1,2}\s*月)?)?"
+    r"|\d{1,2}\s*月?\s*[—–~-]\s*\d{1,2}\s*月|\d{1,2}\s*月(?:\s*[—–~-]\s*\d{4}\s*年\s*\d{1,2}\s*月)?)?"
     r"(?:\s*[（(]\d{1,2}月?\s*[—–~-]\s*\d{1,2}月[）)])?)"
 )
 _BEFORE_SAID = re.compile(rf"(?:投用前|上线前|改造前|实施前|建设前)[^，。；\d]{{0,8}}?{_SIDE}")
@@ -1302,6 +1314,11 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
     previous_end = -1
     for q in money:
         clause_start = max(unbracketed.rfind(c, 0, q.start) for c in "，,；;。")
+        if aside := next(
+            (m for m in re.finditer(r"[（(][^）)]*[）)]", text) if m.start() < q.start < m.end()), None
+        ):
+            # "总投资1380万元（其中设备1020万元，软件及实施360万元）": an amount in brackets is named there
+            clause_start = max(text.rfind(c, aside.start(), q.start) for c in "（(，,；;、")
         if clause_start < previous_end and text[previous_end : q.start].startswith("、"):
             clause_start = previous_end  # "其中APS软件118万元、采集盒31.2万元": the list's next item
         previous_end = q.end
@@ -2044,9 +2061,14 @@ def extract_facts(material: Material) -> SceneFacts:
             continue  # a supplier or cost line: stated by the composer from the facts
         # A line of prose says several things: each sentence is a statement of its own, except the
         # ones the composer states from the facts (a bare before/after, a cost or a return).
-        part = _labelled_part(_label_of(text))
+        label = _label_of(text)
+        part = _labelled_part(label)
         for piece in _SENTENCES.findall(_NUMBER_IN_BRACKETS.sub("", text)):
             piece = piece.strip(" ，。；")
+            if part and piece.lstrip("*_ ").startswith(
+                label
+            ):  # "现状与痛点：改造前…": it says where, not what
+                piece = re.sub(r"^[^：:]*[：:]\s*", "", piece)
             if (
                 len(re.sub(r"^[^：:]{1,8}[：:]", "", piece)) < 4
                 or (pairs and _pair_only(piece))
@@ -2079,11 +2101,27 @@ def extract_facts(material: Material) -> SceneFacts:
             continue
         facts.statements.append(Statement(text=text, role=labelled.get(i, role), fit=fit, source=source))
     facts.investment_items = _breakdown_of_total(facts.investment_items, facts.investment_total)
+    if not facts.returns_total and (summed := _total_among(facts.returns)) is not None:
+        # "年节约人工310万元，减少质量损失420万元，合计年效益约730万元": the third is the sum, no third return
+        facts.returns_total = summed
+        facts.returns = [a for a in facts.returns if a is not summed]
     # The applicant named in a report's header ("委托单位，…") did not supply itself.
     facts.implementers = [i for i in facts.implementers if not facts.company or i.name != facts.company]
     if not facts.investment_total and len(facts.investment_items) == 1:
         facts.investment_total, facts.investment_items = facts.investment_items[0], []
     return facts
+
+
+def _total_among(amounts: list[Amount]) -> Amount | None:
+    """The amount that is the sum of all the others (two or more), said last as 合计…."""
+    if len(amounts) < 3:
+        return None
+    values = [_first(a.amount) for a in amounts]
+    if any(v is None for v in values):
+        return None
+    last = values[-1]
+    others = sum(v.value for v in values[:-1])  # type: ignore[union-attr]
+    return amounts[-1] if last is not None and math.isclose(last.value, others, rel_tol=1e-6) else None
 
 
 def _breakdown_of_total(items: list[Amount], total: Amount | None) -> list[Amount]:
@@ -2140,9 +2178,22 @@ def _distinct_pairs(pairs: list[MetricPair]) -> list[MetricPair]:
         key = values(pair)
         if (key in seen and all(key)) or (all(key) and key[0] == key[1]):
             continue  # said twice, or "由9起降至9起": a sentence read as a comparison it is not
+        if any(x.metric == pair.metric and _same_change(x, pair) for x in kept):
+            continue  # "由4小时缩短至10分钟" in the notes and "240 | 10" (分钟) in the table: one change
         seen.add(key)
         kept.append(pair)
     return kept
+
+
+def _same_change(a: MetricPair, b: MetricPair) -> bool:
+    """Two statements of one indicator's change in other units: 4小时→10分钟 and 240分钟→10分钟."""
+    from assistant.drafting.figures import base_value
+
+    sides = [_first(x) for x in (a.before, a.after, b.before, b.after)]
+    if any(q is None for q in sides):
+        return False
+    before_a, after_a, before_b, after_b = (base_value(q) for q in sides)  # type: ignore[arg-type]
+    return math.isclose(before_a, before_b, rel_tol=0.02) and math.isclose(after_a, after_b, rel_tol=0.02)
 
 
 def _labelled_part(label: str) -> str:

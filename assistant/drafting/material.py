@@ -227,7 +227,7 @@ _SPENT_HEADER = re.compile(r"实际支出|实际完成投资|决算|结算|实�
 _BUDGET_HEADER = re.compile(r"^(?:预算|概算)(?:数|金额|投资)?(?:[（(][^）)]*[）)])?$|^结余")
 # A performance table's 基期值 is the before-value and its 实际完成值 the after-value.
 _BASELINE_HEADER = re.compile(r"^(?:基期|基准|基线|现状)(?:值|数|年)?")
-_ACHIEVED_HEADER = re.compile(r"^(?:实际完成|实际达成|实际|完成|达成)值$")
+_ACHIEVED_HEADER = re.compile(r"^(?:实际完成|实际达成|实际|完成|达成)值(?:\s*[（(][^）)]*[）)])?$")
 
 
 # A column named by its time alone: 去年三季度, 2024年, 24年Q3, 今年1—6月.
@@ -308,7 +308,8 @@ def _baseline_as_before(names: list[str]) -> list[str]:
     out = list(names)
     when = re.search(r"[（(]([^）)]+)[）)]", names[before[0]])
     out[before[0]] = f"改造前（{when.group(1)}）" if when else "改造前"
-    out[after[0]] = "改造后"
+    when_after = re.search(r"[（(]([^）)]+)[）)]", names[after[0]])
+    out[after[0]] = f"改造后（{when_after.group(1)}）" if when_after else "改造后"
     return out
 
 
