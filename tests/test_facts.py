@@ -1190,7 +1190,7 @@ def test_a_newcomers_marked_up_draft_reads_as_she_meant_it() -> None:
     assert facts.returns_total is not None and facts.returns_total.amount == "730 万元"
     names = {i.name: i.system for i in facts.implementers}
     assert "江西某某精密压铸有限公司" not in names  # the applicant introducing itself
-    assert names.get("江西某某软件有限公司") == "上线QMS质量管理系统" and not any("依科" in n for n in names)
+    assert names.get("江西某某软件有限公司") == "QMS质量管理系统" and not any("依科" in n for n in names)
     assert len([p for p in facts.pairs if p.metric.startswith("质量追溯时间")]) == 1  # 4小时 is 240分钟
     scene = compose_scene(facts, "生产作业", "质量管控", "在线智能检测", "压铸件在线质量检测")
     assert scene.parts.痛点.startswith("每班需检验员16人") and "现状与痛点" not in scene.parts.痛点

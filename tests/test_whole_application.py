@@ -503,3 +503,27 @@ def test_the_overview_takes_no_mail_header_or_chatter_for_the_project_basis() ->
     draft = draft_overview(sample(), None, material)
     basis = draft.text.split("基础条件\n", 1)[1].split("\n", 1)[0]
     assert "专职人员12人" in basis and "收件人" not in draft.text and "随时找我" not in draft.text
+
+
+def test_sections_read_a_hand_edited_economics_part_as_the_writer_put_it() -> None:
+    """A newcomer's edited 经济性 (2026-12-07): the sections had said 合计投资360万元 and 年综合效益1,460万元."""
+    from assistant.drafting.application import draft_application_texts, facts_of_scene
+    from assistant.models import Application, Scene, SceneParts
+
+    scene = Scene(
+        domain="生产作业",
+        link="质量管控",
+        scene="在线智能检测",
+        instance="铝合金压铸件在线质量检测与追溯",
+        parts=SceneParts(
+            成效="以2023年1月—12月为改造前统计期、2024年11月—2025年10月为改造后统计期，检验人员由每班16人降至每班6人，降幅62.5%。",
+            经济性="本场景总投资1380万元（其中设备1020万元，软件及实施360万元）。项目投用后每年节约人工成本约310万元，"
+            "减少质量损失约420万元，合计年效益约730万元，静态投资回收期约1.9年。",
+        ),
+    )
+    facts = facts_of_scene(scene, 1)
+    assert facts.period == "2023年1月—12月与2024年11月—2025年10月对比"
+    texts = draft_application_texts(Application(scenes=[scene]), [facts])
+    results = next(s.text for s in texts.sections() if s.key == "实施成效")
+    assert "合计投资1,380万元" in results and "约730万元" in results and "回收期约1.9年" in results
+    assert "1,460" not in results and "360万元（" not in results

@@ -703,8 +703,7 @@ def _implementers(line: _Line) -> list[Implementer]:
             )
         ):
             system = supplied.group(1)  # "由某公司提供6台喷涂机器人和离线编程软件"
-        system = re.sub(r"[（(][^）)]*$", "", system).strip()  # "上线QMS系统（供应商": the open aside goes
-        found.append(Implementer(system=system, name=name, source=source))
+        found.append(Implementer(system=system_name(system), name=name, source=source))
     for in_house in p.in_house.finditer(text):
         # "这块是信息部做的", "由公司研发中心完成": the department may sit inside the matched words.
         name = in_house_name(text[: in_house.end()])
@@ -722,6 +721,14 @@ def _implementers(line: _Line) -> list[Implementer]:
 _INTRODUCES_ITSELF = re.compile(
     r"^\s*(?:[（(][^）)]*[）)])?\s*(?:主要生产|主营|是一家|成立于|位于|始建于|专业从事|专注于)"
 )
+
+
+def system_name(said: str) -> str:
+    """ "上线QMS质量管理系统（供应商" → "QMS质量管理系统": the open aside, the verb before the system and the
+    role after it are no part of its name."""
+    said = re.sub(r"[（(][^）)]*$", "", said).strip()
+    said = re.sub(r"^(?:上线|部署|引进|采用|新建|建设)(?=.{4})", "", said)
+    return re.sub(r"(?:供应商|厂家|厂商|实施方|承建方)$", "", said).strip()
 
 
 def not_an_implementer(name: str, text: str) -> bool:
@@ -805,7 +812,7 @@ def _system_before(text: str, name: str) -> str:
     head = re.sub(r"^\d+\s*[.、）)]\s*", "", head)  # "1. 北京…提供…": a list number names no system
     head = re.sub(r"(?:是)?(?:跟|和|与|同|找)?$", "", head)  # "是跟南昌某某公司一起做的": who, not what
     head = re.split(r"是|由", head)[0].strip() if re.search(r"[（(]$", head) else head  # "机器人是某某（全称"
-    head = re.sub(r"[（(][^）)]*$", "", head).strip()  # "上线QMS系统（供应商：某公司": the open aside goes
+    head = system_name(head)
     return head if 2 <= len(head) <= 24 else ""
 
 
@@ -1133,8 +1140,17 @@ _BEFORE_SAID = re.compile(rf"(?:投用前|上线前|改造前|实施前|建设�
 _AFTER_SAID = re.compile(rf"(?:投用后|上线后|改造后|实施后|建成后)[^，。；\d]{{0,8}}?{_SIDE}")
 
 
+# "以2023年1月—12月为改造前统计期、2024年11月—2025年10月为改造后统计期": each side named after its span
+_SIDES_NAMED_AFTER = re.compile(
+    r"(\d{4}[^，。；、]{0,16}?)为(?:改造|实施|上线|投用|建设)前(?:的)?统计(?:期|周期)[、，,]\s*"
+    r"(\d{4}[^，。；、]{0,16}?)为(?:改造|实施|上线|投用|建设)后(?:的)?统计(?:期|周期)"
+)
+
+
 def _period(text: str) -> str:
     p = _patterns()
+    if sides := _SIDES_NAMED_AFTER.search(text):
+        return f"{sides.group(1)}与{sides.group(2)}对比"
     span = _AFTER_SPAN.search(text)
     base = _BEFORE_SPAN.search(text)
     if span and base:  # "实施前(2022年) … 实施后(2024年1-10月)": both sides of the comparison
