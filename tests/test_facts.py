@@ -920,6 +920,10 @@ def test_a_draft_revised_in_place_reads_as_it_now_stands() -> None:
         "备件库存资金占用860万元。"
     )
     assert revised.split("\n") == ["月均非计划停机38小时。", "", "", "备件库存资金占用860万元。"]
+    below = as_revised(
+        "【批注-刘科长：下面这段删掉，不要写进申报书】\n同时正在谈另一个项目。\n联系人：张经理\n## 成效\n废品率由3.6%降至2.1%。"
+    )
+    assert below.split("\n") == ["", "", "", "## 成效", "废品率由3.6%降至2.1%。"]
     facts = extract_facts(
         material_from_text(
             "改造前月均非计划停机~~62小时~~38小时，改造后~~18小时~~16小时。【批注：按设备部】\n"

@@ -17,16 +17,28 @@ _PARAGRAPH_GOES = re.compile(
 )
 
 
+_BELOW = re.compile(r"下面|以下|下一段|下段")
+_NEW_SECTION = re.compile(
+    r"\s*(?:#|\*\*|\d+\s*[.、]|[一二三四五六七八九十]+、|【)"
+)  # the paragraph has ended
+
+
 def as_revised(text: str) -> str:
     """The text with struck passages deleted and comments taken out; a paragraph a comment deletes is empty."""
     if "~~" not in text and "<del>" not in text and "<s>" not in text and not _COMMENT.search(text):
         return text
     lines = []
+    next_goes = False  # "【批注：下面这段删掉】" on a line of its own takes the paragraph below it
     for line in text.split("\n"):
         comments = _COMMENT.findall(line)
         struck = bool(_STRUCK.search(line))
         kept = _COMMENT.sub("", _STRUCK.sub("", line))
+        if next_goes and line.strip() and not _NEW_SECTION.match(line):
+            lines.append("")
+            continue
+        next_goes = False
         if not struck and any(_PARAGRAPH_GOES.search(c) for c in comments):
+            next_goes = not kept.strip() and any(_BELOW.search(c) for c in comments)
             kept = ""
         lines.append("" if comments and not re.search(r"[\w\d]", kept) else kept.rstrip())
     return "\n".join(lines)
