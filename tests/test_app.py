@@ -663,3 +663,29 @@ def test_a_new_project_needs_a_name(client, app_data: Path) -> None:
     assert names() == before  # refused with a warning: no 未命名项目 appears in the list
     new_project(client, "  热处理车间改造 ")
     assert names()[0] == "热处理车间改造"
+
+
+def test_an_opened_application_is_the_writers_text_and_new_material_only_proposes(
+    client, tmp_path: Path
+) -> None:
+    """A newcomer reopened her export and pasted one sentence: 描述 had been replaced by that sentence."""
+    from gradio_client import handle_file
+
+    from assistant.application_reader import read_application
+    from assistant.docx_io.writer import export_docx
+
+    original = read_application(SAMPLES_DIR / "sample-application.json")
+    original.scenes[
+        0
+    ].parts.描述 = "在压铸线末端部署视觉检测系统，自动识别外观缺陷，检测结果进入质量追溯系统。"
+    docx = export_docx(original, tmp_path / "导出的申报书.docx")
+    opened = labelled(
+        client, "/open_application", client.predict(handle_file(str(docx)), api_name="/open_application")
+    )
+    project_id = opened["项目"] if isinstance(opened["项目"], str) else opened["项目"]["value"]
+    out = send(
+        client,
+        project_id,
+        "补充材料：QMS质量管理系统于2024年10月通过验收，每个铸件激光打码（一物一码），实现全流程追溯。",
+    )
+    assert out[part_label("描述")] == original.scenes[0].parts.描述

@@ -381,6 +381,10 @@ class WriterHandlers:
         if scenes:  # straight into the editor: improving it is why it was opened
             project.draft = scenes[0].model_copy(deep=True)
             project.workspace.placed_title = project.draft.title
+            for (
+                key
+            ) in PART_KEYS:  # the opened text is the writer's own: a redraft proposes, never replaces it
+                project.workspace.part(key).edited = bool(project.draft.parts.get(key).strip())
             s.save(project)
         shown = f"，共{len(scenes)}个场景，编辑区已载入第一个场景" if scenes else "，未识别到场景"
         gr.Info(escape_html(f"已打开“{project.name}”{shown}"), title="已打开")
