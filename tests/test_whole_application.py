@@ -527,3 +527,19 @@ def test_sections_read_a_hand_edited_economics_part_as_the_writer_put_it() -> No
     results = next(s.text for s in texts.sections() if s.key == "实施成效")
     assert "合计投资1,380万元" in results and "约730万元" in results and "回收期约1.9年" in results
     assert "1,460" not in results and "360万元（" not in results
+
+
+def test_the_offline_drafters_own_economics_reads_back_with_its_two_totals() -> None:
+    """A second newcomer's sections said 合计投资150万元: the returns' 合计 had replaced the investment's."""
+    from assistant.drafting.application import facts_of_scene
+    from assistant.models import Scene, SceneParts
+
+    said = (
+        "本场景投资包括传感器及采集网关186万元、平台软件及算法模型128万元、网络改造64万元、内部实施22万元，合计400万元。"
+        "项目投用后每年节约维修费用约32万元、停机减少带来的增产效益约118万元，合计约150万元。静态投资回收期约2.7年。"
+    )
+    scene = Scene(domain="生产作业", link="设备管理", scene="设备维修维护", instance="齿轮加工设备预测性维护")
+    scene.parts.经济性 = said
+    facts = facts_of_scene(scene, 1)
+    assert facts.investment_total is not None and facts.investment_total.amount == "400万元"
+    assert facts.returns_total is not None and facts.returns_total.amount == "150万元"

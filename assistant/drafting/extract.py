@@ -1221,6 +1221,7 @@ def _sentence_of(text: str, at: int) -> str:
 
 
 _UNIT_PRICE = re.compile(r"单价|每台|每套|每个|每人|人均|按年利率|年利率|单位成本")
+_STRONG_INVESTMENT = re.compile(r"投资|投入|造价|合同")
 _ROW_RETURN = re.compile(
     r"^[^\d]{0,6}(?:节约|节省|减少|降低)[^\d]{0,10}(?:费用|成本|支出|损失)$|^[^\d]{0,10}(?:效益|收益)$"
 )
@@ -1382,6 +1383,13 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
         neutral = not p.returns.search(clause) and not p.investment.search(clause) and not _orgs(clause)
         if neutral and previous is not None and previous[0] == sentence:
             is_return = previous[1]  # "每年省人工约72万，油漆约40万": the list goes on as it began
+        totals_the_returns = p.total.search(
+            text[max(0, q.start - 6) : q.start]
+        ) and not _STRONG_INVESTMENT.search(clause)
+        if totals_the_returns and previous is not None and previous[0] == sentence and previous[1]:
+            is_return = (
+                True  # "每年…约32万元、…约118万元，合计约150万元": the returns' sum, not a second investment
+            )
         previous = (sentence, is_return)
         # Only a subtotal said of a supplier ("→ 苏州迅行 合计254万"); "…，合计450万" is the scene's total.
         of_supplier = bool(_POINTS_TO.search(clause) or _orgs(clause))
