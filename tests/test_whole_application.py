@@ -532,7 +532,7 @@ def test_sections_read_a_hand_edited_economics_part_as_the_writer_put_it() -> No
 def test_the_offline_drafters_own_economics_reads_back_with_its_two_totals() -> None:
     """A second newcomer's sections said 合计投资150万元: the returns' 合计 had replaced the investment's."""
     from assistant.drafting.application import facts_of_scene
-    from assistant.models import Scene, SceneParts
+    from assistant.models import Scene
 
     said = (
         "本场景投资包括传感器及采集网关186万元、平台软件及算法模型128万元、网络改造64万元、内部实施22万元，合计400万元。"
