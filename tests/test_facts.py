@@ -1200,3 +1200,28 @@ def test_a_newcomers_marked_up_draft_reads_as_she_meant_it() -> None:
     assert scene.parts.痛点.startswith("每班需检验员16人") and "现状与痛点" not in scene.parts.痛点
     assert "本场景总投资1380万元，其中设备1020万元、软件及实施360万元" in scene.parts.经济性
     assert "合计约730万元" in scene.parts.经济性 and "回收期约1.9年" in scene.parts.经济性
+
+
+def test_a_monthly_log_without_averages_asks_instead_of_comparing_two_months(tmp_path: Path) -> None:
+    """A second newcomer's maintenance log: 成效 had compared June (49小时) with August (31小时)."""
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["月份", "非计划停机(小时)", "故障次数", "备注"])
+    for month, hours, faults, note in [
+        ("2025-01", 46, 21, "上线前"), ("2025-02", 52, 24, "上线前"), ("2025-03", 39, 18, "上线前"),
+        ("2025-04", 58, 26, "上线前，滚齿机主轴抱死1次"), ("2025-05", 44, 20, "上线前"), ("2025-06", 49, 22, "上线前"),
+        ("2025-07", None, None, "系统上线调试月，不统计"),
+        ("2025-08", 31, 15, "上线后"), ("2025-09", 27, 13, "上线后"), ("2025-10", 24, 11, "上线后"),
+        ("2025-11", 22, 10, "上线后"), ("2025-12", 19, 9, "上线后"), ("2026-01", 21, 10, "上线后"),
+    ]:  # fmt: skip
+        sheet.append([month, hours, faults, note])
+    book.save(tmp_path / "维修记录.xlsx")
+    facts = extract_facts(load_materials([tmp_path / "维修记录.xlsx"]))
+    assert not facts.pairs  # no single month stands for a side
+    assert not any(s.text.startswith("2025-") for s in facts.statements)
+    asked = " ".join(n.text for n in facts.caveats)
+    assert (
+        "改造前（2025-01至2025-06，6个月）非计划停机月均48小时" in asked
+        and "改造后（2025-08至2026-01，6个月）非计划停机月均24小时" in asked
+    )
+    assert "抱死" not in asked

@@ -456,6 +456,58 @@ def _superseded_quote(lines: list[_Line]) -> set[tuple[str, int]]:
     return void
 
 
+SERIES = "逐月数据，对比口径请企业确认"
+MIN_SERIES_ROWS = 6
+_NOT_COUNTED = re.compile(r"不统计|不计入|调试|剔除")
+
+
+def _unaveraged_series(lines: list[_Line]) -> tuple[set[tuple[str, int]], str]:
+    """A month-by-month log with each month marked before or after go-live, and no average rows: its rows
+    are data points. The means of each side, computed here, are offered to the writer as a question —
+    not written into the draft, for the material does not state them."""
+    p = _patterns()
+    by_file: dict[str, list[_Line]] = {}
+    for line in lines:
+        if _PERIOD_ROW.match(line.text):
+            by_file.setdefault(line.key[0], []).append(line)
+    averaged = {line.key[0] for line in lines if p.average_row.match(line.text)}
+    keys: set[tuple[str, int]] = set()
+    said: list[str] = []
+    for file, rows in by_file.items():
+        if file in averaged or len(rows) < MIN_SERIES_ROWS:
+            continue
+        sides: dict[str, list[_Line]] = {"改造前": [], "改造后": []}
+        for row in rows:
+            if _NOT_COUNTED.search(row.text):
+                continue
+            before, after = p.before_words.search(row.text), p.after_words.search(row.text)
+            if bool(before) != bool(after):
+                sides["改造前" if before else "改造后"].append(row)
+        if not sides["改造前"] or not sides["改造后"]:
+            continue
+        keys |= {row.key for row in rows}
+        means = []
+        for side, members in sides.items():
+            columns: dict[tuple[str, str], list[float]] = {}
+            for row in members:
+                for cell in row.text.split("，备注")[0].split("，")[
+                    1:
+                ]:  # a remark ("主轴抱死1次") is no column
+                    q = _first(cell)
+                    name = re.sub(r"[（(]?[\d.,].*$", "", cell).strip()
+                    if q is not None and q.kind in ("plain", "count", "duration", "percent") and name:
+                        columns.setdefault((name, q.unit), []).append(q.value)
+            first, last = members[0].text.split("，")[0], members[-1].text.split("，")[0]
+            figures = "、".join(f"{n}月均{_plain(sum(v) / len(v))}{u}" for (n, u), v in columns.items())
+            means.append(f"{side}（{first}至{last}，{len(members)}个月）{figures}")
+        said.append("；".join(means))
+    return keys, "；".join(said)
+
+
+def _plain(value: float) -> str:
+    return f"{value:.1f}".rstrip("0").rstrip(".")
+
+
 def _series_rows(lines: list[_Line]) -> set[tuple[str, int]]:
     """A month-by-month table that states its own averages ("平均，上线前，…39.5天…"): the averages are the
     comparison the writer means; each month's row is a data point, not a before or after value."""
@@ -505,6 +557,9 @@ def _mark_lines(
     elsewhere = _outside_instance_section(lines, raw_lines or {}, facts.instance_name)
     quoted = _superseded_quote(lines)
     monthly = _series_rows(lines)
+    unaveraged, summary = _unaveraged_series(lines)
+    if summary:
+        facts.caveats.append(Note(text=summary, reason=SERIES, source=_source(lines[0].sentences[0])))
     required = _requirement_files(lines)
     for line in lines:
         _split_annotation(line)
@@ -520,6 +575,9 @@ def _mark_lines(
             continue
         if line.key in monthly:
             facts.excluded.append(Note(text=line.text, reason="逐月数据，采用表中的平均行", source=source))
+            continue
+        if line.key in unaveraged:  # a month is no before or after value; the writer says which comparison
+            facts.excluded.append(Note(text=line.text, reason=SERIES, source=source))
             continue
         level = section_level((raw_lines or {}).get(line.key, line.text))
         if set_aside is not None and level is not None and level > set_aside[0]:
