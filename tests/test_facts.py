@@ -1225,3 +1225,13 @@ def test_a_monthly_log_without_averages_asks_instead_of_comparing_two_months(tmp
         and "改造后（2025-08至2026-01，6个月）非计划停机月均24小时" in asked
     )
     assert "抱死" not in asked
+
+
+def test_a_table_rows_remark_is_no_prose_and_内部_is_no_department() -> None:
+    assert formal("组装线，备注OEE还混了设备改善的因素，老板说不要单独拿来当成果") == "组装线。"
+    facts = extract_facts(
+        material_from_text(
+            "项目\t实施单位\t金额（万元）\t备注\n网络布线、机房改造\t公司信息中心\t12\t内部结算\n"
+        )
+    )
+    assert not any("备注" in i.name or i.name.endswith("内部") for i in facts.implementers)

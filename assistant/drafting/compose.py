@@ -60,6 +60,9 @@ def formal(text: str) -> str:
     text = _SPEAKER.sub("", text)
     text = _BRACKETS.sub("", text).replace("**", "")
     text = _ARROWS.sub("，", text)
+    text = re.sub(
+        r"[，,]\s*备注[^。；;]*", "", text
+    )  # a table row's remark cell is a note on the row, no prose
     text = text.strip("“”\"'「」 ")  # "MES报工→WMS生成入库任务": a sequence, said in words
     for spoken, written in _formal_words():
         text = spoken.sub(written, text)
