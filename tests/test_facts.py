@@ -1235,3 +1235,17 @@ def test_a_table_rows_remark_is_no_prose_and_内部_is_no_department() -> None:
         )
     )
     assert not any("备注" in i.name or i.name.endswith("内部") for i in facts.implementers)
+
+
+def test_a_monthly_logs_columns_still_say_what_the_scene_is_about(tmp_path: Path) -> None:
+    """With its rows kept out of the draft, a maintenance log had been mapped to 工厂数字化规划设计."""
+    from assistant.drafting.offline import describing_passages
+
+    book = Workbook()
+    sheet = book.active
+    sheet.append(["月份", "非计划停机(小时)", "故障次数", "备注"])
+    for i, (hours, faults) in enumerate([(46, 21), (52, 24), (39, 18), (31, 15), (27, 13), (24, 11)]):
+        sheet.append([f"2025-{i + 1:02d}", hours, faults, "上线前" if i < 3 else "上线后"])
+    book.save(tmp_path / "维修记录.xlsx")
+    facts = extract_facts(load_materials([tmp_path / "维修记录.xlsx"]))
+    assert any("非计划停机月均" in p for p in describing_passages(facts))

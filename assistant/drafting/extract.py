@@ -25,6 +25,7 @@ from assistant.drafting.facts import (
     ONE_OFF,
     QUOTE_VOID,
     REQUIREMENT,
+    SERIES,
     Amount,
     Implementer,
     MetricPair,
@@ -456,7 +457,6 @@ def _superseded_quote(lines: list[_Line]) -> set[tuple[str, int]]:
     return void
 
 
-SERIES = "逐月数据，对比口径请企业确认"
 MIN_SERIES_ROWS = 6
 _NOT_COUNTED = re.compile(r"不统计|不计入|调试|剔除")
 

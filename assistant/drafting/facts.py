@@ -63,6 +63,9 @@ class Statement(_Model):
 MARKED_UNUSED = "作者注明不用"
 ANOTHER_PROJECT = "材料中其他项目或整体情况"
 ONE_OFF = "一次性收益，不计入年收益"  # kept out of the yearly returns, yet it still supports its figures
+SERIES = (
+    "逐月数据，对比口径请企业确认"  # a month is no before or after value; the writer says which comparison
+)
 REQUIREMENT = "招标或采购文件中的要求，不是实施结果"  # a tender says what must be reached, not what was
 QUOTE_VOID = "报价单为初版，价格以合同为准"  # its prices are void, its specifications still stand
 NGRAM = 4  # a Note's terms are runs of four characters: "余热回收", "热处理线"; fewer match common words

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import yaml
 
-from assistant.drafting.facts import SceneFacts
+from assistant.drafting.facts import SERIES, SceneFacts
 from assistant.drafting.material import Sentence
 from assistant.text import extract_changes, extract_quantities
 
@@ -134,6 +134,8 @@ def describing_passages(facts: SceneFacts, sentences_per_passage: int = 3) -> li
     usable = [s.text for s in facts.statements if len(s.text) >= 8]
     usable += [f"{p.metric}由{p.before}变为{p.after}" for p in facts.pairs]
     usable += [f"{i.system}" for i in facts.implementers if len(i.system) >= 4]
+    # A month-by-month log is no statement of the draft, yet its columns (非计划停机, 故障次数) say what the scene is about
+    usable += [n.text for n in facts.caveats if n.reason == SERIES]
     step = sentences_per_passage
     passages = ["。".join(usable[i : i + step]) for i in range(0, len(usable), step)]
     return passages or [facts.instance_name or "智能工厂场景"]
