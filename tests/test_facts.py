@@ -1229,6 +1229,9 @@ def test_a_monthly_log_without_averages_asks_instead_of_comparing_two_months(tmp
 
 def test_a_table_rows_remark_is_no_prose_and_内部_is_no_department() -> None:
     assert formal("组装线，备注OEE还混了设备改善的因素，老板说不要单独拿来当成果") == "组装线。"
+    assert (
+        formal("统计口径写清楚：改造前按2025年1-6月") == "改造前按2025年1-6月。"
+    )  # the request to the writer goes
     facts = extract_facts(
         material_from_text(
             "项目\t实施单位\t金额（万元）\t备注\n网络布线、机房改造\t公司信息中心\t12\t内部结算\n"
