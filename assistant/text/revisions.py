@@ -3,7 +3,8 @@
 Writers pass a draft around and mark it up: struck text (``~~62小时~~38小时``, ``<del>…</del>``) is deleted,
 and a reviewer's comment in brackets (``【批注-张工：…】``) speaks about the text, it is not part of it. A
 comment that asks for its paragraph to go (``这段删掉``) takes the paragraph with it, unless the paragraph
-already shows that deletion as struck text. Line numbers stay as they were, so every fact keeps its source.
+already shows that deletion as struck text; alone on its line, a comment that says 下面这段删掉 takes the
+paragraph below. Line numbers stay as they were, so every fact keeps its source.
 """
 
 from __future__ import annotations
@@ -18,14 +19,13 @@ _PARAGRAPH_GOES = re.compile(
 
 
 _BELOW = re.compile(r"下面|以下|下一段|下段")
-_NEW_SECTION = re.compile(
-    r"\s*(?:#|\*\*|\d+\s*[.、]|[一二三四五六七八九十]+、|【)"
-)  # the paragraph has ended
+# A heading, a bold label, a numbered item or another comment: the paragraph below a comment has ended.
+_NEW_SECTION = re.compile(r"\s*(?:#|\*\*|\d+\s*[.、]|[一二三四五六七八九十]+、|【)")
 
 
 def as_revised(text: str) -> str:
     """The text with struck passages deleted and comments taken out; a paragraph a comment deletes is empty."""
-    if "~~" not in text and "<del>" not in text and "<s>" not in text and not _COMMENT.search(text):
+    if not _STRUCK.search(text) and not _COMMENT.search(text):
         return text
     lines = []
     next_goes = False  # "【批注：下面这段删掉】" on a line of its own takes the paragraph below it
