@@ -114,10 +114,15 @@ def _money_text(wan: float) -> str:
     return f"{_number(wan, 2)}万元"
 
 
+def _unspaced(figure: str) -> str:
+    """ "1380 万元", "1.9 年" as typed are written without the space."""
+    return re.sub(r"(\d)\s+(?=[\u4e00-\u9fff])", r"\1", figure)
+
+
 def _as_yuan_text(amount: str) -> str:
     """ "40万" reads as "40万元" in a 申报书, and "四十八万" said in an interview as "48万元"; the value is
     the same."""
-    amount = re.sub(r"(\d)\s+(?=[\u4e00-\u9fff])", r"\1", amount.strip())  # "1380 万元" as typed
+    amount = _unspaced(amount.strip())
     if not re.search(r"\d", amount) and (q := _one(amount)) is not None and q.value >= 1e4:
         return _money_text(_wan(q))
     return re.sub(r"(\d)\s*万$", r"\1万元", amount)
@@ -151,7 +156,7 @@ def pair_sentence(pair: MetricPair) -> str:
 def _yuan(value: str) -> str:
     """ "860万" of an amount is written "860万元" in a 申报书 (the guard reads both as one figure), and a
     figure said in words in digits: 百分之六 is 6%, 四个小时 4小时, 每班三个人 每班3人."""
-    value = re.sub(r"(\d)\s+(?=[\u4e00-\u9fff])", r"\1", _in_digits(value))  # "1380 万元" as typed
+    value = _unspaced(_in_digits(value))
     return f"{value}元" if re.search(r"\d万$", value.strip()) else value
 
 
@@ -230,7 +235,7 @@ def economics_sentences(facts: SceneFacts) -> list[str]:
     elif returns:
         out.append(p["returns_single"].format(items=returns))
         returns_total = returns_total or facts.returns[0].amount
-    payback = re.sub(r"(\d)\s+(?=[\u4e00-\u9fff])", r"\1", facts.payback)  # "1.9 年" as typed
+    payback = _unspaced(facts.payback)
     if not payback and total and returns_total:
         invest, gain = _one(total), _one(returns_total)
         if invest and gain and gain.value:

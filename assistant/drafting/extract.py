@@ -268,7 +268,7 @@ def void_figures(text: str) -> list[str]:
         end = min(ends) if ends else len(text)
         after = [q for q in quantities if cue.start() <= q.start < end]
         # "（送审按98台套计列）": a figure in an aside is no figure the cue can settle on
-        asides = [(m.start(), m.end()) for m in re.finditer(r"[（(][^）)]*[）)]", text)]
+        asides = [(m.start(), m.end()) for m in _PAREN.finditer(text)]
         before = [
             q
             for q in quantities
@@ -1102,7 +1102,7 @@ def _pairs_by_row_name(
         label = label.strip()
         if not rest or not 2 <= len(label) <= 24 or label in named or re.search(r"\d", label):
             continue
-        rest = re.sub(r"[（(][^）)]*[）)]", "", rest)  # "改造前（13周均值）78.4%": the aside is no value
+        rest = _PAREN.sub("", rest)  # "改造前（13周均值）78.4%": the aside is no value
         values = [q for q in extract_quantities(rest) if q.is_metric or q.kind == "plain"]
         before, after = p.before_words.search(rest), p.after_words.search(rest)
         key = (line.sentences[0].file, line.sentences[0].line)
@@ -1389,9 +1389,7 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
     previous_end = -1
     for q in money:
         clause_start = max(unbracketed.rfind(c, 0, q.start) for c in "，,；;。")
-        if aside := next(
-            (m for m in re.finditer(r"[（(][^）)]*[）)]", text) if m.start() < q.start < m.end()), None
-        ):
+        if aside := next((m for m in _PAREN.finditer(text) if m.start() < q.start < m.end()), None):
             # "总投资1380万元（其中设备1020万元，软件及实施360万元）": an amount in brackets is named there
             clause_start = max(text.rfind(c, aside.start(), q.start) for c in "（(，,；;、")
         if clause_start < previous_end and text[previous_end : q.start].startswith("、"):
@@ -1552,14 +1550,14 @@ def _item_label(text: str, q: Quantity, clause_start: int, several: bool = False
     if _GENERIC_LABEL.match(re.sub(r"(?:约|大概)$", "", clause.strip())) or not clause.strip():
         # A table row "平台软件，供应商某公司，合同金额288万元": the row's first cell names the item.
         first = re.split(r"[，,]", text, maxsplit=1)[0]
-        unbracketed = re.sub(r"[（(][^）)]*[）)]", "", first)  # "数据采集网关（16台漆包机）"
+        unbracketed = _PAREN.sub("", first)  # "数据采集网关（16台漆包机）"
         counts_only = all(q.kind == "count" for q in extract_quantities(unbracketed))  # "在线粘度计16套"
         if first and counts_only and not _orgs(first):
             first = re.sub(r"[（(][^）)]*\d[^）)]*[）)]", "", first)  # "（1.35万元/套）" is a price, no name
             if (
                 len(first) > 24
             ):  # "…平台软件及实施（含路径优化、司机APP）": the aside goes before the name is cut
-                first = re.sub(r"[（(][^）)]*[）)]", "", first)
+                first = _PAREN.sub("", first)
             return _chinese_item(_FILLER.sub("", first.strip())[:24], text)
     clause = re.sub(
         r"(?:合计|共计|一共|总计|是|为|了|达)?(?:大约|大概|差不多|(?<!节)约)?$", "", clause.strip()
@@ -1774,7 +1772,7 @@ def instance_from_title(material: Material) -> str:
         return built.group(1)  # "去年上了一条转子动平衡自动检测线": what was built names the instance
     for candidate in [*headings, *titled]:
         # "…项目 招标文件（摘录：第五章 技术需求）": an aside in brackets says what the document is
-        candidate = re.sub(r"[（(][^）)]*[）)]", "", candidate)
+        candidate = _PAREN.sub("", candidate)
         label, _, named = candidate.partition("：") if "：" in candidate else candidate.partition(":")
         if (
             named.strip()
