@@ -1252,3 +1252,21 @@ def test_a_monthly_logs_columns_still_say_what_the_scene_is_about(tmp_path: Path
     book.save(tmp_path / "维修记录.xlsx")
     facts = extract_facts(load_materials([tmp_path / "维修记录.xlsx"]))
     assert any("非计划停机月均" in p for p in describing_passages(facts))
+
+
+def test_an_endless_line_is_placed_by_its_opening_not_read_whole(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A file of one 180,000-character line held the drafter for minutes in the encoder."""
+    from assistant.drafting import offline
+    from assistant.knowledge.embeddings import E5Embeddings
+
+    seen: list[int] = []
+    real = E5Embeddings.embed_documents
+
+    def measured(self, texts: list[str]) -> list[list[float]]:
+        seen.extend(len(t) for t in texts)
+        return real(self, texts)
+
+    monkeypatch.setattr(E5Embeddings, "embed_documents", measured)
+    facts = extract_facts(material_from_text("改造前每班需检验员16人，" * 2000))
+    assert seen and max(seen) <= offline.EMBED_CHARS
+    assert all(len(p) <= offline.EMBED_CHARS for p in offline.describing_passages(facts))

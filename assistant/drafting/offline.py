@@ -63,10 +63,16 @@ def _part_cues() -> dict[str, _Cues]:
     return {key: _Cues(**value) for key, value in raw.items()}
 
 
+# A statement longer than a whole part is not read further to place it: the encoder's time grows with the
+# text, and a file of one endless line (hostile or broken) would hold the drafter for minutes.
+EMBED_CHARS = 500
+
+
 def _embed(texts: list[str], is_query: bool) -> np.ndarray:
     from assistant.knowledge.embeddings import E5Embeddings
 
     model = E5Embeddings()
+    texts = [t[:EMBED_CHARS] for t in texts]
     if is_query:
         return np.array([model.embed_query(t) for t in texts])
     return np.array(model.embed_documents(texts))
@@ -137,7 +143,7 @@ def describing_passages(facts: SceneFacts, sentences_per_passage: int = 3) -> li
     # A month-by-month log is no statement of the draft, yet its columns (非计划停机, 故障次数) say what the scene is about
     usable += [n.text for n in facts.caveats if n.reason == SERIES]
     step = sentences_per_passage
-    passages = ["。".join(usable[i : i + step]) for i in range(0, len(usable), step)]
+    passages = ["。".join(usable[i : i + step])[:EMBED_CHARS] for i in range(0, len(usable), step)]
     return passages or [facts.instance_name or "智能工厂场景"]
 
 
