@@ -186,7 +186,9 @@ def read_summary(path: Path) -> tuple[str, list[SummaryRow]]:
                 [("" if c is None else str(c)) for c in row] for row in sheet.iter_rows(values_only=True)
             ]
         except Exception as err:
-            raise InputError(f"{path.name} 不是有效的 Excel 文件：{type(err).__name__}") from err
+            raise InputError(
+                f"{path.name} 不是有效的 Excel 文件（文件可能已损坏，或不是 .xlsx 工作簿）"
+            ) from err
     elif path.suffix.lower() == ".docx":
         from assistant.docx_io.blocks import Para, docx_blocks
 

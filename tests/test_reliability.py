@@ -253,6 +253,14 @@ def test_fuzz_document_xml_raises_only_input_error(tmp_path: Path, edits) -> Non
     _only_input_errors(path)
 
 
+def test_a_broken_workbook_is_told_in_chinese_without_the_libraries_english(tmp_path: Path) -> None:
+    broken = tmp_path / "指标表.xlsx"
+    broken.write_bytes(b"PK\x03\x04not a workbook")
+    result = run("draft", str(broken))
+    assert result.returncode == 2 and "指标表.xlsx 不是有效的 Excel 文件" in result.stderr, result.stderr
+    assert not re.search(r"BadZipFile|Error\b|Traceback", result.stdout + result.stderr)
+
+
 @pytest.mark.parametrize("command", ["draft", "review"])
 def test_a_broken_pdf_is_told_in_chinese_without_the_libraries_english(tmp_path: Path, command: str) -> None:
     broken = tmp_path / "检测报告.pdf"

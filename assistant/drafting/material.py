@@ -490,7 +490,7 @@ def _xlsx_text(path: Path) -> str:
     try:
         book = load_workbook(path, read_only=True, data_only=True)
     except Exception as err:  # openpyxl raises many kinds on broken files
-        raise InputError(f"{path.name} 不是有效的 Excel 文件（{type(err).__name__}）") from err
+        raise InputError(f"{path.name} 不是有效的 Excel 文件（文件可能已损坏，或不是 .xlsx 工作簿）") from err
     lines: list[str] = []
     for sheet in book.worksheets:
         for row in sheet.iter_rows(values_only=True):
