@@ -86,6 +86,14 @@ def part_label(key: str) -> str:
     return f"{spec.heading}（≤{spec.limit}字）"
 
 
+def untouched_box(client, project_id: str, out: dict, key: str) -> str:
+    """A turn that did not change a part leaves its box out of its render (the writer may be typing
+    in it); the part's text is then read as stored."""
+    assert out[part_label(key)] == {"__type__": "update"}, out[part_label(key)]
+    shown = labelled(client, "/select_project", client.predict(project_id, api_name="/select_project"))
+    return shown[part_label(key)]
+
+
 def last_reply(out: dict) -> str:
     return text_of(out["对话"][-1])
 
@@ -293,7 +301,7 @@ def test_edited_parts_survive_a_redraft_as_proposals_to_accept_reject_or_undo(cl
     out = send(client, project_id, "另外，检测数据按件号写入MES系统，质量问题可按批次追溯到压铸机和模具。")
     assert "没有被覆盖" in last_reply(out)
     for key in PART_KEYS:
-        assert out[part_label(key)] == mine[key]  # the redraft did not overwrite it
+        assert untouched_box(client, project_id, out, key) == mine[key]  # the redraft did not overwrite it
     proposed = [key for key in PART_KEYS if out[f"建议-{key}"]]
     assert proposed, "a redraft with new material proposes new text for some edited part"
     for key in PART_KEYS:
@@ -320,7 +328,9 @@ def test_replies_are_understood_and_the_last_turn_can_be_undone(client) -> None:
     body = drafted[part_label("描述")]
     named = send(client, project_id, "实例名称叫‘压铸件外观缺陷视觉检测’")
     assert "更正场景实例名称" in last_reply(named)
-    assert "压铸件外观缺陷视觉检测" in named["草稿"] and named[part_label("描述")] == body
+    assert (
+        "压铸件外观缺陷视觉检测" in named["草稿"] and untouched_box(client, project_id, named, "描述") == body
+    )
     undone = labelled(client, "/undo_turn", client.predict(project_id, api_name="/undo_turn"))
     assert "压铸件外观缺陷视觉检测" not in undone["草稿"]
     assert "已撤销上一步" in text_of(undone["对话"][-1])
@@ -688,4 +698,37 @@ def test_an_opened_application_is_the_writers_text_and_new_material_only_propose
         project_id,
         "补充材料：QMS质量管理系统于2024年10月通过验收，每个铸件激光打码（一物一码），实现全流程追溯。",
     )
-    assert out[part_label("描述")] == original.scenes[0].parts.描述
+    assert untouched_box(client, project_id, out, "描述") == original.scenes[0].parts.描述
+
+
+def test_a_chat_turn_leaves_the_boxes_it_did_not_change_to_the_writer(
+    shipped_index: Path, tmp_path: Path
+) -> None:
+    """The writer may be typing in 描述 while a turn corrects 成效: the turn's last render must not carry
+    描述's box (it would put back the text last saved and drop the keystrokes since), and the finished
+    reply shows only in that render, together with the draft it describes."""
+    import gradio as gr
+
+    from assistant.config import Settings
+    from assistant.projects import ProjectStore
+    from assistant.webapp.writer import WriterHandlers, build_writer_tab
+    from tests.test_chat import project_with_draft
+
+    data = tmp_path / "data"
+    shutil.copytree(shipped_index, data)
+    settings = Settings(data_dir=data)
+    with gr.Blocks():
+        tab = build_writer_tab()
+    store = ProjectStore(data)
+    project = store.create("压铸")
+    project.draft, project.material = project_with_draft().draft, project_with_draft().material
+    store.save(project)
+    handlers = WriterHandlers(settings, tab)
+    updates = list(handlers.on_send(project.id, {"text": "成效里的0.1%写错了，应为0.2%", "files": []}, None))
+    boxes = {p.key: p.box for p in tab.parts}
+    *progress, last = updates
+    assert "0.2%" in last[boxes["成效"]], last[boxes["成效"]]
+    assert boxes["描述"] not in last and boxes["经济性"] not in last
+    finished = store.load(project.id).chat[-1].content
+    assert all(u.get(tab.chat, [{}])[-1].get("content") != finished for u in progress), finished
+    assert last[tab.chat][-1]["content"] == finished

@@ -147,6 +147,16 @@ def render(tab: WriterTab, project: Project | None) -> dict:
     return out
 
 
+def render_after_turn(tab: WriterTab, fresh: Project, stored: dict[str, str]) -> dict:
+    """The tab after a chat turn, leaving out each part box whose stored text the turn did not change:
+    the writer may be typing in it, and keystrokes not yet saved would be overwritten."""
+    out = render(tab, fresh)
+    for p in tab.parts:
+        if p.key in stored and fresh.draft is not None and fresh.draft.parts.get(p.key) == stored[p.key]:
+            del out[p.box]
+    return out
+
+
 def _part_view(p: PartWidgets, project: Project | None) -> dict:
     draft = project.draft if project else None
     text = draft.parts.get(p.key) if draft else ""
@@ -408,15 +418,30 @@ class WriterHandlers:
         shown = [*_chat_of(project), {"role": "user", "content": inert_markdown(text or "（上传文件）")}]
         shown.append({"role": "assistant", "content": "…"})
         for reply in respond(work, self.settings, text, paths):
+            if work.chat[-1].role == "assistant":
+                # The finished reply ("已起草…") shows in the same render as the draft it describes:
+                # shown earlier, the writer starts typing into a box the draft is about to fill.
+                continue
             shown[-1]["content"] = reply
             yield {self.tab.chat: shown}
         # Applied inside one transaction to the project as stored now (another tab's edit is kept).
-        fresh = s.update(project.id, _replacing(lambda current: apply_turn(before, work, current)))
+        fresh, stored = self._apply_turn(s, project.id, before, work)
         yield {
             **self.project_choices(request, fresh.id),
             self.tab.message: gr.MultimodalTextbox(value=None),
-            **render(self.tab, fresh),
+            **render_after_turn(self.tab, fresh, stored),
         }
+
+    @staticmethod
+    def _apply_turn(s: ProjectStore, project_id: str, before: Project, work: Project) -> tuple[Project, dict]:
+        """Apply the turn; also return each part's text as stored just before it was applied."""
+        stored: dict[str, str] = {}
+
+        def change(current: Project) -> Project:
+            stored.update({k: current.draft.parts.get(k) for k in PART_KEYS} if current.draft else {})
+            return apply_turn(before, work, current)
+
+        return s.update(project_id, _replacing(change)), stored
 
     def on_undo_turn(self, project_id: str | None, request: gr.Request) -> dict:
         project = self.require(project_id, request)
@@ -502,10 +527,8 @@ class WriterHandlers:
                 break
             yield {self.tab.chat: [*_chat_of(project), {"role": "assistant", "content": shown}]}
         work.chat.append(ChatMessage(role="assistant", content=reply))
-        fresh = self.store(request).update(
-            project.id, _replacing(lambda current: apply_turn(before, work, current))
-        )
-        yield render(self.tab, fresh)
+        fresh, stored = self._apply_turn(self.store(request), project.id, before, work)
+        yield render_after_turn(self.tab, fresh, stored)
 
     def on_pick_scene(self, project_id: str | None, index: int | None, request: gr.Request) -> dict:
         project = self.load(project_id, request)
