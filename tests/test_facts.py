@@ -1270,3 +1270,71 @@ def test_an_endless_line_is_placed_by_its_opening_not_read_whole(monkeypatch: py
     facts = extract_facts(material_from_text("改造前每班需检验员16人，" * 2000))
     assert seen and max(seen) <= offline.EMBED_CHARS
     assert all(len(p) <= offline.EMBED_CHARS for p in offline.describing_passages(facts))
+
+
+MEMO_WITH_LETTERHEAD = """赣南恒泰电机股份有限公司  内部联络单  打印
+转子动平衡在线检测项目情况（设备科整理）
+2024年9月上线。
+| 序号 | 内容 | 供应商/实施单位 | 金额（万元） |
+| 1 | 动平衡检测机 | 中国电信集团江西有限公司赣州分公司 | 80 |
+| 2 | 检测数据平台 | 检测中心算法组（自主） | 20 |
+转子不平衡量合格率由95.2%提高到99.1%。
+这块是设备科做的，他们说下周给数。
+检测数据平台。
+12月5日前要把终稿给咨询公司。
+"""
+
+
+def test_a_memos_head_names_the_applicant_and_its_table_names_who_built_what() -> None:
+    """The firm on a memo's letterhead is the applicant, not a supplier; a branch of a group keeps its
+    whole name; a unit inside a centre keeps both names; a column name run into its cell is no name."""
+    facts = extract_facts(material_from_text(MEMO_WITH_LETTERHEAD))
+    assert facts.company == "赣南恒泰电机股份有限公司"
+    names = {i.name: i for i in facts.implementers}
+    assert "中国电信集团江西有限公司赣州分公司" in names, names
+    assert not any(
+        n.startswith(("实施单位", "供应商", "内容")) or n == "赣南恒泰电机股份有限公司" for n in names
+    )
+    assert any(i.in_house and "检测中心算法组" in i.name for i in facts.implementers), names
+
+
+def test_the_offline_technical_part_pastes_no_heading_row_or_note_to_a_colleague() -> None:
+    facts = extract_facts(material_from_text(MEMO_WITH_LETTERHEAD))
+    solution = compose_scene(
+        facts, "生产作业", "质量管控", "在线智能检测", "转子动平衡在线检测"
+    ).parts.技术方案
+    for pasted in ("内部联络单", "这块", "他们", "终稿", "咨询公司", "供应商/", "实施单位/", "设备科整理"):
+        assert pasted not in solution, (pasted, solution)
+    assert "中国电信集团江西有限公司赣州分公司" in solution and "检测中心算法组" in solution, solution
+
+
+def test_a_phrase_naming_what_was_built_is_gathered_into_one_sentence() -> None:
+    from assistant.drafting.prose_fit import built_thing, reads_as_prose
+
+    assert built_thing("2高性能计算集群。") == "高性能计算集群"
+    assert not built_thing("项目于2024年1月全部投用。") and reads_as_prose("项目于2024年1月全部投用。")
+    assert reads_as_prose("能耗偏高。") and not reads_as_prose("研发中心。")
+    assert not reads_as_prose("冲压车间设备联网项目阶段汇报。")  # a heading
+    assert not reads_as_prose("1，名称伺服压机，规格/数量4台，单位名称某某公司。")  # a table row
+    facts = extract_facts(
+        material_from_text(
+            "建设内容：\n伺服压力机联网改造。\n设备健康管理平台。\n"
+            "冲压线10台压力机加装振动和电流传感器，数据实时接入平台，异常自动报警。\n"
+        )
+    )
+    solution = compose_scene(facts, "生产作业", "设备管理", "设备运行监控", "冲压设备联网").parts.技术方案
+    assert solution.count("伺服压力机联网改造") == 1 and "设备健康管理平台" in solution, solution
+    assert "伺服压力机联网改造。" not in solution  # said in a sentence, not as a pasted line
+
+
+def test_a_list_of_indicators_names_each_metric_by_its_own_name_key(tmp_path: Path) -> None:
+    sheet = (
+        "成效:\n  统计期: 2025年2月—7月（对比2024年2月—7月）\n  指标:\n"
+        "    - {名称: 换模时间, 改造前: 45分钟, 改造后: 18分钟}\n"
+        "    - {名称: 模具寿命, 改造前: 8万次, 改造后: 11万次}\n"
+    )
+    path = tmp_path / "成效.yaml"
+    path.write_text(sheet, encoding="utf-8")
+    facts = extract_facts(load_materials([path]))
+    assert {p.metric for p in facts.pairs} == {"换模时间", "模具寿命"}, facts.pairs
+    assert "2025年2月" in facts.period

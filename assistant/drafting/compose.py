@@ -16,6 +16,7 @@ import yaml
 
 from assistant.drafting.facts import Amount, MetricPair, SceneFacts, Statement
 from assistant.drafting.figures import base_value  # durations in seconds: 由3天降至15分钟 falls
+from assistant.drafting.prose_fit import built_thing, reads_as_prose, said_to_colleague
 from assistant.models import PartKey, Scene, SceneParts
 from assistant.requirements import load_requirements
 from assistant.text import count_words, extract_quantities
@@ -245,9 +246,12 @@ def economics_sentences(facts: SceneFacts) -> list[str]:
     return out
 
 
-_NOT_A_SYSTEM = re.compile(
-    r"^(?:供应商|厂家|厂商|实施方|实施单位|集成商|乙方|供货方|合作方|单位名称|主要设备及来源|设备及来源|主要设备)?$"
+# Role words, alone or slash-joined as a column name ("供应商/实施单位", "负责/"), say who, not what.
+_ROLE = (
+    r"供应商|供方|厂家|厂商|实施方|实施单位|集成商|乙方|供货方|供应方|合作方|合作单位|单位名称|中标人|中标单位"
+    r"|责任人|负责|主要设备及来源|设备及来源|主要设备|[A-Za-z]{2,4}\s*Dept\.?"
 )
+_NOT_A_SYSTEM = re.compile(rf"^(?:(?:{_ROLE})[\s/／（）()]*)*$")
 
 
 def system_words(system: str) -> str:
@@ -264,7 +268,10 @@ def implementer_sentence(facts: SceneFacts, already: str = "") -> str:
     for imp in facts.implementers:
         if imp.name in already:
             continue
-        imp = imp.model_copy(update={"system": system_words(imp.system)})
+        system = system_words(imp.system)
+        if re.sub(r"^企业", "", imp.name) in system or said_to_colleague(system):
+            system = ""  # "产品研究院CAE室（自主）": the unit's own name, nothing it built
+        imp = imp.model_copy(update={"system": system})
         if imp.in_house:
             said.append(
                 (p["in_house"] if imp.system else p["in_house_bare"]).format(system=imp.system, name=imp.name)
@@ -334,6 +341,8 @@ _DOUBLED = [
     (re.compile(r"每年年"), "每年"),
     (re.compile(r"(每年[^，。；]{0,12}?)(?:一年|每年)"), r"\1"),  # 每年能源费用一年约省… said once
     (re.compile(r"约省约"), "节约约"),
+    (re.compile(r"(企业|自主实施|自主开发)\1+"), r"\1"),  # a spoken "自己做的" replaced where it was said
+    (re.compile(r"是由(?=企业)"), "由"),
     (re.compile(r"（（+"), "（"),
     (re.compile(r"））+"), "）"),
     (re.compile(r"[（(]\s*(?=[。，；])"), ""),  # "测量仪（。": a bracket whose content was taken out
@@ -417,6 +426,8 @@ def _fill_empty(parts: dict[PartKey, list[str]], facts: SceneFacts, used: set[st
             text = formal(statement.text)
             if text in used or (statement.role in ("成效", "经济性") and statement.role != key):
                 continue
+            if not reads_as_prose(text, phrases_allowed=key in ("成效", "经济性")):
+                continue
             if key in ("成效", "经济性") and not any(q.is_metric for q in extract_quantities(text)):
                 continue
             sentences.append(text)
@@ -432,6 +443,15 @@ _TABLE_ROW = re.compile(r"[，,]\s*(?:备注|说明)")  # where a table row's re
 _ORG_WORDS = re.compile(r"有限公司|股份公司|集团|研究院|研究所|大学")
 
 
+def _built_sentence(things: list[str], said: str) -> str:
+    """One sentence naming the built things no other sentence of the part names."""
+    items = [t for i, t in enumerate(things) if t not in said and t not in things[:i]]
+    if not items:
+        return ""
+    listed = items[0] if len(items) == 1 else f"{'、'.join(items[:-1])}和{items[-1]}"
+    return patterns()["技术方案"]["built_items"].format(items=listed)
+
+
 def _names_org(text: str) -> bool:
     return bool(_ORG_WORDS.search(text))
 
@@ -443,6 +463,9 @@ def compose_scene(facts: SceneFacts, domain: str, link: str, scene: str, instanc
     by_role: dict[str, list[str]] = {key: [] for key in limits}
     pains_from_results: list[str] = []
     pair_figures = {x for pair in facts.pairs for x in (pair.before, pair.after)}
+    built_things: list[
+        str
+    ] = []  # "高性能计算集群": built things the material names in a phrase, not a sentence
     for statement in facts.statements:
         if statement.role not in by_role:
             continue
@@ -479,7 +502,12 @@ def compose_scene(facts: SceneFacts, domain: str, link: str, scene: str, instanc
             continue  # beside measured pairs, a result without a figure adds words, not evidence
         if statement.role == "经济性" and not figures and not promotion_words().search(statement.text):
             continue  # 经济性 states money or the case for promotion, nothing else
-        by_role[statement.role].append(formal(statement.text))
+        text = formal(statement.text)
+        if not reads_as_prose(text, phrases_allowed=statement.role in ("成效", "经济性")):
+            if statement.role in ("描述", "技术方案") and (thing := built_thing(text)):
+                built_things.append(thing)
+            continue  # a table row, a heading, a note to a colleague: no sentence of a 申报书
+        by_role[statement.role].append(text)
     opening = patterns()["描述"]["opening"].format(instance=instance, scene=scene) if instance else ""
     describe = by_role["描述"]
     solution = by_role["技术方案"]
@@ -505,7 +533,11 @@ def compose_scene(facts: SceneFacts, domain: str, link: str, scene: str, instanc
             *by_role["痛点"],
             *_pains(facts, "".join([*pains_from_results, *by_role["痛点"]])),
         ],
-        "技术方案": [*solution, implementer_sentence(facts, "".join(solution))],
+        "技术方案": [
+            _built_sentence(built_things, "".join([*solution, *(i.system for i in facts.implementers)])),
+            *solution,
+            implementer_sentence(facts, "".join(solution)),
+        ],
         "成效": [*_results(facts), *by_role["成效"]],
         "经济性": [*economics_sentences(facts), *by_role["经济性"]],
     }

@@ -153,7 +153,9 @@ _ORG_ONLY = re.compile(
     r"[\u4e00-\u9fffA-Za-z0-9（）()]{2,30}?(?:股份有限公司|有限责任公司|有限公司|集团)\s*[\u4e00-\u9fff]{0,6}(?:部|中心|课|科|处)?"
 )
 _ORG_LEAD = re.compile(
-    r".*?(?:由|是|为|选用|选的|找的|请的|采用|用的|和|与|跟|给|向|从|供应商|厂家|厂商|实施方|集成商|乙方|甲方|供货方|卖方)[:：]?"
+    r".*?(?:由|是|为|选用|选的|找的|请的|采用|用的|和|与|跟|给|向|从|供应商|厂家|厂商|实施方|集成商|乙方|甲方|供货方|卖方"
+    # a table's column name run into its cell: "实施单位/责任人南昌…", "内容江西…"
+    r"|责任人|供方|实施单位|单位名称|内容|名称|中标人|中标单位)[:：]?"
 )
 
 
@@ -715,11 +717,20 @@ def _org_name(found: str) -> str:
     return name.strip()
 
 
+# "中国移动通信集团江西有限公司鹰潭分公司": a branch's name runs on past its group's.
+_ORG_TAIL = re.compile(r"(?:[\u4e00-\u9fff]{2,8}?(?:有限公司|分公司))+")
+
+
 def _orgs(text: str) -> list[str]:
     names = []
     for clause in re.split(r"[，,、；;（）()：:\s]", text):
+        reached = 0
         for m in _ORG.finditer(clause):
-            name = _org_name(m.group(0))
+            if m.start() < reached:
+                continue  # inside the branch's name read on below
+            tail = _ORG_TAIL.match(clause, m.end()) if m.group(0).endswith("集团") else None
+            reached = tail.end() if tail else m.end()
+            name = _org_name(m.group(0) + (tail.group(0) if tail else ""))
             if len(name) >= 4 and name not in names:
                 names.append(name)
     return names
@@ -728,6 +739,27 @@ def _orgs(text: str) -> list[str]:
 _APPLICANT_LABEL = re.compile(
     r"^(?:公司|企业|本公司|单位|申报单位|公司名称|企业名称|甲方|甲方（采购方）|采购方|买方|需方|委托单位|委托方|客户)$"
 )
+_APPLICANT_ROLE = re.compile(
+    rf"(?:招标人|采购人|建设单位|项目单位|项目承担单位|承担单位|申报单位|申报企业)[:：，,]\s*(?:内容)?({_ORG.pattern})"
+)
+# "江西恒翔风机股份有限公司  协同办公平台  流程打印", "Kessler … Co., Ltd. / 吉安科斯勒…有限公司": a
+# document's head naming the firm alone (or with its letterhead words) names whose document it is.
+_HEAD_LINES = 3
+_FIRM_HEAD = re.compile(
+    rf"^\s*(?:[A-Za-z0-9 .,()'’&-]+/\s*)?({_ORG.pattern})(?:\s+[\u4e00-\u9fff]{{2,8}}){{0,3}}\s*$"
+)
+
+
+def _applicant_named(line: _Line, text: str) -> str:
+    """The applicant, when this line names it by its role or as the head of its own document."""
+    if role := _APPLICANT_ROLE.search(text):
+        return _org_name(role.group(1))
+    # A quotation's or a contract's head names the supplier ("南昌某某有限公司 报价单").
+    if line.key[1] <= _HEAD_LINES and (head := _FIRM_HEAD.match(text)) and not _LETTERHEAD.search(text):
+        return _org_name(head.group(1))
+    return ""
+
+
 # A form's row "委托单位，鹰潭…有限公司" (a test report's client is the applicant).
 _APPLICANT_CELL = re.compile(r"^(?:申报单位|公司名称|企业名称|委托单位|委托方)，")
 # "苏州某某有限公司 报价单": who wrote the document, not what was done.
@@ -819,8 +851,11 @@ def _clause_subject(text: str, at: int) -> str:
 
 
 _DEPT = re.compile(
-    r"(?:自动化|数字化|智能制造|[\u4e00-\u9fff]{2,4}?)(?:(?<![内外全局])部|中心|科(?!技|[\u4e00-\u9fff]{2})|课|室|车间)"
-    r"(?![\u4e00-\u9fff]*(?:部|中心|课))"
+    # "研发中心仿真组", "产品研究院CAE室": a unit inside a centre or an institute keeps both names.
+    r"(?:[\u4e00-\u9fff]{2,4}(?:中心|研究院|研究所)(?=[\u4e00-\u9fffA-Za-z]{2,6}(?:室|组)))?"
+    r"(?:自动化|数字化|智能制造|[\u4e00-\u9fff]{2,4}?(?:[A-Za-z]{2,5})?|[A-Za-z]{2,5})"
+    r"(?:(?<![内外全局])部|中心|科(?!技|[\u4e00-\u9fff]{2})|课|室|车间|(?<=[\u4e00-\u9fffA-Za-z]{2})(?<![班机模小分])组)"
+    r"(?![\u4e00-\u9fff]*(?:(?<![内外全局])部|中心|课))"
 )
 _OWNER = re.compile(r"^(?:.*?(?:我们|我司|本公司|公司|企业|厂里|咱们|由|是|和|与))+")
 
@@ -1854,9 +1889,18 @@ def _read_sheet(
                 unit = next(
                     (str(v) for k, v in data.items() if str(k).lower() in ("unit", "units", "单位")), ""
                 )
+                # [{名称: 单批提取时间, 改造前: …, 改造后: …}]: the item names its metric, not the list's key
+                named = next(
+                    (
+                        str(v)
+                        for k, v in data.items()
+                        if _key_kind(k) in ("item_name", "metric_name") and not isinstance(v, dict | list)
+                    ),
+                    "",
+                )
                 facts.pairs.append(
                     MetricPair(
-                        metric=_display_key(label),
+                        metric=named or _display_key(label),
                         before=_figure_text(before, unit),
                         after=_figure_text(after, unit),
                         source=src(before),
@@ -2133,6 +2177,7 @@ def extract_facts(material: Material) -> SceneFacts:
         facts.implementers += [i for i in implementers if i.name not in {x.name for x in facts.implementers}]
         pairs = _pairs(line)
         facts.pairs += pairs
+        facts.company = facts.company or _applicant_named(line, text)
         if _APPLICANT_LABEL.match(_label_of(text)) or _APPLICANT_CELL.match(text):
             facts.company = facts.company or (_orgs(text) or [""])[0]
             continue
@@ -2187,6 +2232,9 @@ def extract_facts(material: Material) -> SceneFacts:
         facts.returns = [a for a in facts.returns if a is not summed]
     # The applicant named in a report's header ("委托单位，…") did not supply itself.
     facts.implementers = [i for i in facts.implementers if not facts.company or i.name != facts.company]
+    # "产品研究院" read as an organisation where "产品研究院CAE室（自主）" is the firm's own unit.
+    own = [i.name for i in facts.implementers if i.in_house]
+    facts.implementers = [i for i in facts.implementers if i.in_house or not any(i.name in n for n in own)]
     if not facts.investment_total and len(facts.investment_items) == 1:
         facts.investment_total, facts.investment_items = facts.investment_items[0], []
     return facts
