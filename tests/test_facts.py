@@ -1338,3 +1338,21 @@ def test_a_list_of_indicators_names_each_metric_by_its_own_name_key(tmp_path: Pa
     facts = extract_facts(load_materials([path]))
     assert {p.metric for p in facts.pairs} == {"换模时间", "模具寿命"}, facts.pairs
     assert "2025年2月" in facts.period
+
+
+def test_a_total_the_writer_settles_on_drops_the_row_outside_it_and_its_supplier() -> None:
+    facts = extract_facts(
+        material_from_text(
+            "投资明细：\n"
+            "项目\t供应商\t金额（万元）\n"
+            "AGV及调度系统\t苏州行远机器人有限公司\t180\n"
+            "WMS软件\t南昌仓联软件有限公司\t60\n"
+            "食堂空调更换\t赣州冷暖工程有限公司\t12\n"
+            "合计\t\t252\n"
+            "食堂空调是后勤顺带报的，不是这个项目的，投资按240万元算。\n"
+        )
+    )
+    assert facts.investment_total is not None and facts.investment_total.amount == "240万元"
+    assert [a.amount for a in facts.investment_items] == ["180万元", "60万元"], facts.investment_items
+    assert "赣州冷暖工程有限公司" not in {i.name for i in facts.implementers}
+    assert {"苏州行远机器人有限公司", "南昌仓联软件有限公司"} <= {i.name for i in facts.implementers}

@@ -72,6 +72,7 @@ class FactWords(BaseModel):
     period_label: list[str]
     before_words: list[str]
     after_words: list[str]
+    standing_total: list[str]
     part_labels: dict[str, list[str]]
     sheet_keys: dict[str, list[str]]
     surnames: str = ""
@@ -111,6 +112,7 @@ class _Patterns:
     period_label: re.Pattern[str]
     before_words: re.Pattern[str]
     after_words: re.Pattern[str]
+    standing_total: re.Pattern[str]
 
 
 @lru_cache(maxsize=1)
@@ -2225,7 +2227,20 @@ def extract_facts(material: Material) -> SceneFacts:
         if not text:
             continue
         facts.statements.append(Statement(text=text, role=labelled.get(i, role), fit=fit, source=source))
-    facts.investment_items = _breakdown_of_total(facts.investment_items, facts.investment_total)
+    for line in lines:  # also a line set aside: "食堂空调不是这个项目的，投资按240万元算" settles the total
+        if standing := _patterns().standing_total.search(line.text):
+            # "投资按518万元算": the writer settles the total; the items that add up to it are its breakdown
+            amount = _clean_figure(_figure_text(standing.group("total"), "万元"))
+            facts.investment_total = Amount(item="", amount=amount, source=_source(line.sentences[0]))
+    breakdown = _breakdown_of_total(facts.investment_items, facts.investment_total)
+    # A row outside the settled total ("厂区绿化提升，某园林公司，15") takes its supplier out with it.
+    kept_rows = {(a.source.file, a.source.line) for a in breakdown}
+    kept_sums = {a.amount for a in breakdown}
+    left_out = {  # not a sum the breakdown repeats ("…156万…" said in prose, then tabulated)
+        (a.source.file, a.source.line) for a in facts.investment_items if a.amount not in kept_sums
+    } - kept_rows
+    facts.implementers = [i for i in facts.implementers if (i.source.file, i.source.line) not in left_out]
+    facts.investment_items = breakdown
     if not facts.returns_total and (summed := _total_among(facts.returns)) is not None:
         # "年节约人工310万元，减少质量损失420万元，合计年效益约730万元": the third is the sum, no third return
         facts.returns_total = summed
