@@ -108,7 +108,13 @@ def _candidate_lines(candidates: list[Candidate]) -> list[str]:
     return lines
 
 
-def _draft_summary(result: DraftResult, candidates: list[Candidate] | None = None) -> str:
+def _draft_summary(
+    result: DraftResult,
+    candidates: list[Candidate] | None = None,
+    project: Project | None = None,
+    kept: list[str] | None = None,
+) -> str:
+    """``kept``: parts whose text the writer typed stays in the box; their count is of that text."""
     scene = result.scene
     req = load_requirements()
     lines = []
@@ -124,7 +130,11 @@ def _draft_summary(result: DraftResult, candidates: list[Candidate] | None = Non
         )
     for spec in req.parts:
         n = count_words(scene.parts.get(spec.key))  # type: ignore[arg-type]
-        lines.append(f"- {spec.key}：{n}/{spec.limit} 字")
+        if project is not None and project.draft is not None and spec.key in (kept or []):
+            mine = count_words(project.draft.parts.get(spec.key))  # type: ignore[arg-type]
+            lines.append(f"- {spec.key}：保留你的文字 {mine}/{spec.limit} 字（新稿 {n} 字作为建议）")
+        else:
+            lines.append(f"- {spec.key}：{n}/{spec.limit} 字")
     if scene.questions:
         lines.append("\n**请补充：**")
         lines += [f"- {inert(q)}" for q in scene.questions]
@@ -331,7 +341,7 @@ def switch_scene(project: Project, settings: Settings, link: str, scene: str) ->
         yield "\n".join([*lines, "正在按新场景重新起草…"])
         result = yield from _redraft(project, settings, lines, domain=domain, link=link, scene=scene)
         applied, proposed = _install(project, result.scene)
-        lines.append(_draft_summary(result, []))
+        lines.append(_draft_summary(result, [], project, proposed))
         lines += _installed_lines(applied, proposed)
     elif project.draft is not None:
         project.draft.domain, project.draft.link, project.draft.scene = domain, link, scene
@@ -531,7 +541,7 @@ def _material(project: Project, settings: Settings, text: str, reply_lines: list
         project.workspace.candidates = _candidates(result.mapping, project.material)
     applied, proposed = _install(project, result.scene)
     lines += activity
-    lines.append(_draft_summary(result, [] if activity else project.workspace.candidates))
+    lines.append(_draft_summary(result, [] if activity else project.workspace.candidates, project, proposed))
     if not activity and result.mapping and is_close(result.mapping):
         first, second = result.mapping[0], result.mapping[1]
         lines.append(

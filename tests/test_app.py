@@ -15,6 +15,7 @@ import pytest
 from assistant.markdown_io import application_to_markdown
 from assistant.models import PART_KEYS, Application
 from assistant.paths import EVALS_DIR, SAMPLES_DIR
+from assistant.text import count_words
 
 MATERIAL = (EVALS_DIR / "drafting" / "sets" / "d03" / "material.md").read_text(encoding="utf-8")
 
@@ -300,6 +301,10 @@ def test_edited_parts_survive_a_redraft_as_proposals_to_accept_reject_or_undo(cl
         client.predict(project_id, mine[key], api_name=f"/edit_{key}")
     out = send(client, project_id, "另外，检测数据按件号写入MES系统，质量问题可按批次追溯到压铸机和模具。")
     assert "没有被覆盖" in last_reply(out)
+    # The summary counts the text the writer sees in each kept box, not the new draft's.
+    for key in PART_KEYS:
+        if out[f"建议-{key}"]:
+            assert f"{key}：保留你的文字 {count_words(mine[key])}/" in last_reply(out), last_reply(out)
     for key in PART_KEYS:
         assert untouched_box(client, project_id, out, key) == mine[key]  # the redraft did not overwrite it
     proposed = [key for key in PART_KEYS if out[f"建议-{key}"]]
