@@ -1356,3 +1356,28 @@ def test_a_total_the_writer_settles_on_drops_the_row_outside_it_and_its_supplier
     assert [a.amount for a in facts.investment_items] == ["180万元", "60万元"], facts.investment_items
     assert "赣州冷暖工程有限公司" not in {i.name for i in facts.implementers}
     assert {"苏州行远机器人有限公司", "南昌仓联软件有限公司"} <= {i.name for i in facts.implementers}
+
+
+@pytest.mark.parametrize(
+    ("said", "period"),
+    [
+        ("上线后（5—10月，与2023年同期相比）废品率明显下降。", "2023年5—10月与2024年5—10月对比"),
+        (
+            "考核期（2024.6.16—12.15，跟去年同一段比）停机减少。",
+            "2023年6月16日—12月15日与2024年6月16日—12月15日对比",
+        ),
+    ],
+)
+def test_a_period_said_once_with_its_base_year_as_同期_names_both_sides(said: str, period: str) -> None:
+    from assistant.drafting.extract import _period
+    from assistant.text.dates import written_dates
+
+    assert _period(written_dates(said)) == period
+
+
+def test_a_span_of_days_typed_with_dots_is_written_as_a_申报书_writes_it() -> None:
+    from assistant.text.dates import written_dates
+
+    assert written_dates("2024.6.16—12.15") == "2024年6月16日—12月15日"
+    assert written_dates("2024/11/5-2025/1/4") == "2024年11月5日—2025年1月4日"
+    assert written_dates("电压2024.6.16伏") == "电压2024.6.16伏"  # no span: left as typed

@@ -1242,8 +1242,31 @@ _SIDES_NAMED_AFTER = re.compile(
 )
 
 
+# "（3—8月，与2024年同期相比）": the months said once, the base year named by 同期.
+_SAME_MONTHS_YEAR_BEFORE = re.compile(
+    r"(?<![\d年])(?P<months>\d{1,2}\s*[—–~-]\s*\d{1,2}\s*月)[^。；;]{0,8}?(?:与|和|跟|较|比)\s*(?P<year>(?:19|20)\d{2})\s*年\s*同期"
+)
+
+
+# "2025年4月21日—9月20日，跟2024年同一段比": the span said once with its year, the base year named.
+_SPAN_YEAR_BEFORE = re.compile(
+    r"(?P<year>(?:19|20)\d{2})年(?P<rest>\d{1,2}月(?:\d{1,2}日)?\s*[—–~-]\s*\d{1,2}月(?:\d{1,2}日)?)"
+    r"[^。；;]{0,6}?(?:与|和|跟|较|比)\s*(?:(?P<base>(?:19|20)\d{2})\s*年|去年|上年)\s*"
+    r"(?:同期|同一段|同一时段|同一时期|同一期间)"
+)
+
+
 def _period(text: str) -> str:
     p = _patterns()
+    if same := _SPAN_YEAR_BEFORE.search(text):
+        base = same["base"] or str(int(same["year"]) - 1)  # 去年 of the span's own year
+        return f"{base}年{same['rest']}与{same['year']}年{same['rest']}对比"
+    if same := _SAME_MONTHS_YEAR_BEFORE.search(text):
+        months, base = (
+            re.sub(r"\s|[–~-]", lambda m: "" if m[0].isspace() else "—", same["months"]),
+            same["year"],
+        )
+        return f"{base}年{months}与{int(base) + 1}年{months}对比"
     if sides := _SIDES_NAMED_AFTER.search(text):
         return f"{sides.group(1)}与{sides.group(2)}对比"
     span = _AFTER_SPAN.search(text)

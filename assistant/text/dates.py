@@ -18,6 +18,11 @@ _AFTER = r"(?![\d.%℃°A-Za-z])"  # 24.3–24.8℃ is a temperature, 24.3% a sh
 _FULL_SPAN = re.compile(
     rf"(?<!\d)((?:19|20)\d{{2}})[-/.](\d{{1,2}}){_DASH}((?:19|20)\d{{2}})[-/.](\d{{1,2}})(?![\d/-])"
 )
+# 2025.4.21—9.20 / 2024/4/21-2025/1/20: a span of days typed with dots or slashes
+_DAY_SPAN = re.compile(
+    rf"(?<![\d.])((?:19|20)\d{{2}})[./](\d{{1,2}})[./](\d{{1,2}}){_DASH}(?:((?:19|20)\d{{2}})[./])?"
+    rf"(\d{{1,2}})[./](\d{{1,2}})(?![\d./%])"
+)
 # 24.3–24.8: two-digit years, as typed on a slide
 _SHORT_SPAN = re.compile(rf"(?<![\d.])([12]\d)\.(\d{{1,2}}){_DASH}([12]\d)\.(\d{{1,2}}){_AFTER}")
 # 24年Q2, 25年4—9月: a two-digit year before a quarter, month or bracket
@@ -94,6 +99,13 @@ def _months(year_a: str, month_a: str, year_b: str, month_b: str) -> str:
     return f"{year_a}年{a}月—{year_b}年{b}月"
 
 
+def _days(m: re.Match[str]) -> str:
+    if not (_valid(m[2], m[5]) and 1 <= int(m[3]) <= 31 and 1 <= int(m[6]) <= 31):
+        return m[0]
+    end_year = f"{m[4]}年" if m[4] and m[4] != m[1] else ""
+    return f"{m[1]}年{int(m[2])}月{int(m[3])}日—{end_year}{int(m[5])}月{int(m[6])}日"
+
+
 def _valid(*months: str) -> bool:
     return all(1 <= int(m) <= 12 for m in months)
 
@@ -107,6 +119,7 @@ def written_dates(text: str, year: int | None = None) -> str:
         text = _numeric_months(text)
     if not re.search(r"\d", text):
         return text
+    text = _DAY_SPAN.sub(_days, text)
     text = _FULL_SPAN.sub(lambda m: _months(m[1], m[2], m[3], m[4]) if _valid(m[2], m[4]) else m[0], text)
     text = _SHORT_SPAN.sub(
         lambda m: (
