@@ -1381,3 +1381,23 @@ def test_a_span_of_days_typed_with_dots_is_written_as_a_申报书_writes_it() ->
     assert written_dates("2024.6.16—12.15") == "2024年6月16日—12月15日"
     assert written_dates("2024/11/5-2025/1/4") == "2024年11月5日—2025年1月4日"
     assert written_dates("电压2024.6.16伏") == "电压2024.6.16伏"  # no span: left as typed
+
+
+def test_a_doubt_written_after_a_figure_keeps_the_figure_out_and_another_project_is_set_aside() -> None:
+    facts = extract_facts(
+        material_from_text(
+            "年收益：\n"
+            "- 节约人工约60万元/年\n"
+            "- 新增订单带来的产值约500万元/年？？口径待确认（市场部估的）\n"
+            "仓库屋顶光伏也批了（投资800万，不是我这边的项目，只是开会被叫去了）。\n"
+            "立体库由江西仓迅智能装备有限公司承建。\n"
+        )
+    )
+    assert [r.amount for r in facts.returns] == ["60万元"], facts.returns
+    assert any("500万元" in c.text for c in facts.caveats)
+    assert not any(
+        "800" in a.amount for a in [*facts.investment_items, *filter(None, [facts.investment_total])]
+    )
+    scene = compose_scene(facts, "生产管理", "仓储配送", "仓储智能管理", "成品立体库")
+    assert "500" not in scene.parts.经济性 and "光伏" not in "".join(scene.parts.model_dump().values())
+    assert "招标代理" not in scene.parts.技术方案

@@ -649,6 +649,17 @@ def _mark_lines(
             # everything said before it in the line.
             facts.excluded.append(Note(text=line.text, reason=MARKED_UNUSED, source=source))
             continue
+        # "产值增加约900万元/年？？口径待确认（…）": a caveat with no figure of its own doubts the line's figure.
+        doubting = [
+            n
+            for n in line.sentences
+            if n not in kept
+            and _set_aside_reason(n.text).startswith("口径")
+            and not any(q.is_metric for q in extract_quantities(n.text))
+        ]
+        if doubting and any(q.is_metric for s in kept for q in extract_quantities(s.text)):
+            facts.caveats.append(Note(text=line.text, reason="口径不确定，未写入草稿", source=source))
+            continue
         if not kept:
             continue
         if len(kept) < len(line.sentences):
@@ -2250,11 +2261,15 @@ def extract_facts(material: Material) -> SceneFacts:
         if not text:
             continue
         facts.statements.append(Statement(text=text, role=labelled.get(i, role), fit=fit, source=source))
-    for line in lines:  # also a line set aside: "食堂空调不是这个项目的，投资按240万元算" settles the total
-        if standing := _patterns().standing_total.search(line.text):
+    # Also a line set aside: "食堂空调不是这个项目的，投资按240万元算" settles the total.
+    said = [(line.text, _source(line.sentences[0])) for line in lines] + [
+        (n.text, n.source) for n in facts.excluded
+    ]
+    for text, source in said:
+        if standing := _patterns().standing_total.search(text):
             # "投资按518万元算": the writer settles the total; the items that add up to it are its breakdown
             amount = _clean_figure(_figure_text(standing.group("total"), "万元"))
-            facts.investment_total = Amount(item="", amount=amount, source=_source(line.sentences[0]))
+            facts.investment_total = Amount(item="", amount=amount, source=source)
     breakdown = _breakdown_of_total(facts.investment_items, facts.investment_total)
     # A row outside the settled total ("厂区绿化提升，某园林公司，15") takes its supplier out with it.
     kept_rows = {(a.source.file, a.source.line) for a in breakdown}
