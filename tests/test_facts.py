@@ -1401,3 +1401,11 @@ def test_a_doubt_written_after_a_figure_keeps_the_figure_out_and_another_project
     scene = compose_scene(facts, "生产管理", "仓储配送", "仓储智能管理", "成品立体库")
     assert "500" not in scene.parts.经济性 and "光伏" not in "".join(scene.parts.model_dump().values())
     assert "招标代理" not in scene.parts.技术方案
+
+
+def test_a_remark_that_its_own_subject_is_another_project_leaves_the_row_in_use() -> None:
+    """ "扩产不是本项目" says the expansion is another project; the floor area on the row still stands."""
+    facts = extract_facts(
+        material_from_text("仓库占地由2,800㎡降至900㎡（腾出的场地给喷涂线扩建用，扩建不是本项目）。\n")
+    )
+    assert ("2,800㎡", "900㎡") in [(p.before, p.after) for p in facts.pairs], facts.pairs
