@@ -7,6 +7,7 @@ Run ``python app.py`` (or ``make run``). It binds 127.0.0.1:7860 unless ``GRADIO
 
 from __future__ import annotations
 
+import argparse
 import os
 
 import gradio as gr
@@ -62,10 +63,29 @@ def serve(demo: gr.Blocks, settings: Settings, host: str, port: int, **launch_op
     )
 
 
-def main() -> None:
+def _arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(
+        prog="app.py",
+        description="智能工厂申报助手网页（撰写、审查、知识库）。未配置大模型时以离线模式运行。",
+    )
+    parser.add_argument(
+        "--host",
+        default=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
+        help="绑定地址（默认 127.0.0.1，或环境变量 GRADIO_SERVER_NAME）；非本机地址须配置 ASSISTANT_USERS_FILE",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
+        help="端口（默认 7860，或环境变量 GRADIO_SERVER_PORT）",
+    )
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str] | None = None) -> None:
+    args = _arguments(argv)
     settings = get_settings()
-    host = os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1")
-    port = int(os.environ.get("GRADIO_SERVER_PORT", "7860"))
+    host, port = args.host, args.port
     auth = access.auth_for(host, settings)
     demo = build_app(settings)
     # settings.mode shows the endpoint URL with any user:password@ masked.

@@ -115,3 +115,31 @@ def test_search_on_a_fresh_data_dir_builds_the_index_first(tmp_path: Path) -> No
     assert "首次使用" in result.stderr
     hits = json.loads(result.stdout)
     assert hits and hits[0]["citation"]
+
+
+def test_the_app_prints_its_options_and_listens_on_the_port_it_is_given(tmp_path: Path) -> None:
+    """A newcomer's `app.py --help` started the server, and `--port 7931` was ignored."""
+    import socket
+    import time
+    import urllib.request
+
+    app = str(Path(__file__).resolve().parents[1] / "app.py")
+    shown = subprocess.run([sys.executable, app, "--help"], capture_output=True, text=True, timeout=60)
+    assert shown.returncode == 0 and "--port" in shown.stdout and "端口" in shown.stdout
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "ASSISTANT_DATA_DIR": str(tmp_path / "data"), "OPENAI_API_KEY": ""}
+    env.pop("GRADIO_SERVER_PORT", None)
+    server = subprocess.Popen([sys.executable, app, "--port", str(port)], env=env, stdout=subprocess.PIPE)
+    try:
+        deadline, status = time.monotonic() + 120, None
+        while time.monotonic() < deadline and status is None:
+            try:
+                status = urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5).status
+            except OSError:
+                time.sleep(1)
+        assert status == 200
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

@@ -451,9 +451,12 @@ def extract_quantities(text: str) -> list[Quantity]:
     return sorted(found, key=lambda q: q.start)
 
 
+# A comma between digits is a thousands separator ("由3,200平方米减少至1,150平方米"), not a clause break;
+# a bracket after the new value opens an aside, no part of it.
 _CHANGE = re.compile(
-    r"(?:由|从)(?P<before>[^，。；,;由从]{1,24}?)(?P<verb>提升|提高|增加|增长|上升|缩短|减少|降低|下降|降|升|压缩|优化|减|增)"
-    r"(?:到|至|为)(?P<after>[^，。；,;]{1,24})"
+    r"(?:由|从)(?P<before>(?:[^，。；,;由从]|(?<=\d),(?=\d{3}))"
+    r"{1,24}?)(?P<verb>提升|提高|增加|增长|上升|缩短|减少|降低|下降|降|升|压缩|优化|减|增)"
+    r"(?:到|至|为)(?P<after>(?:[^，。；,;（(]|(?<=\d),(?=\d{3})){1,24})"
 )
 
 
