@@ -606,9 +606,12 @@ def _dispatch(
 
 
 _NEW_FIGURE = re.compile(
-    r"(?:实际是|实际为|应该是|应是|应为|改为|改成|更正为|是)\s*约?(?P<new>\d[\d,.]*\s*(?:万元|万|亿元|元|%|个百分点|[\u4e00-\u9fff]{0,2}))"
+    # "应为每年节约约78万元": a few words may stand between the cue and the figure
+    r"(?:实际是|实际为|应该是|应是|应为|改为|改成|更正为|是)[^，。；\d]{0,8}?约?(?P<new>\d[\d,.]*\s*(?:万元|万|亿元|元|%|个百分点|[\u4e00-\u9fff]{0,2}))"
 )
 _LABELS = r"合计|总投资|投资|年收益|收益|效益|回收期|节约"
+_RETURN_LABELS = {"年收益", "收益", "效益", "节约"}
+_LEADING_NUMBER = re.compile(r"^[\d,.]+")
 
 
 def _digits_of(figure: str) -> str:
@@ -624,12 +627,14 @@ def _correction(project: Project, settings: Settings, text: str) -> Iterator[str
     from assistant.text import extract_quantities
 
     assert project.draft is not None
-    project.material = f"{project.material}\n\n【{PASTED}】\n{text}".strip()
     new = _NEW_FIGURE.search(text)
     pairs = dict(corrections(text))
     if new:
         pairs.update({old: new.group("new").strip() for old in void_figures(text) if old not in pairs})
+    if pairs:  # the wrong figure is named: a redraft reads the line as a correction, not as new material
+        project.material = f"{project.material}\n\n【{PASTED}】\n{text}".strip()
     done: list[str] = []
+    said_as = text
     for key in PART_KEYS:
         current = project.draft.parts.get(key)
         changed = current
@@ -648,14 +653,28 @@ def _correction(project: Project, settings: Settings, text: str) -> Iterator[str
         named = _PART_NAMES.get(next((m for m in re.findall(PART_WORDS, text)), ""), "")
         if not pairs and new and key == named and (label := re.search(_LABELS, text)):
             at = changed.find(label.group(0))
+            if at < 0 and label.group(0) in _RETURN_LABELS:
+                # "年收益写错了": the draft may say 每年…约86万元; only one yearly figure can be meant
+                yearly = [m.start() for m in re.finditer(r"每年|年节约|年收益|年效益", changed)]
+                at = yearly[0] if len(yearly) == 1 else -1
             q = next((q for q in extract_quantities(changed[at:]) if q.is_metric), None) if at >= 0 else None
             if q is not None:
                 start = at + q.start
-                changed = (
-                    changed[:start]
-                    + _as_written_like(q.text, new.group("new").strip())
-                    + changed[at + q.end :]
+                right = _as_written_like(q.text, new.group("new").strip())
+                changed = changed[:start] + right + changed[at + q.end :]
+                # Kept in the material as the wrong figure and the right one, so a redraft reads a
+                # correction ("应为每年节约约78万元" alone would read as one more yearly return).
+                wrong = next(  # as the material writes it ("86万"), so the redraft replaces it there
+                    (
+                        m.text
+                        for m in extract_quantities(project.material)
+                        if m.kind == q.kind and m.value == q.value
+                    ),
+                    q.text,
                 )
+                wrong = wrong.lstrip("约")
+                unit = _LEADING_NUMBER.sub("", wrong)  # the right figure in the wrong one's form: 78万
+                said_as = f"{wrong}写错了，应为{_digits_of(right)}{unit}"
         if changed != current:
             _set_part(project, key, changed)
             done.append(key)
@@ -669,6 +688,8 @@ def _correction(project: Project, settings: Settings, text: str) -> Iterator[str
                 _set_part(project, key, current.replace(wrong, right))
                 done.append(key)
     if done:
+        if not pairs:
+            project.material = f"{project.material}\n\n【{PASTED}】\n{said_as}".strip()
         lines = [f"已按更正改了“{'”“'.join(done)}”中的数字，并把这句记入材料；其余内容未动。"]
         money = project.draft.parts.经济性
         if "经济性" in done and re.search(r"合计|回收期", money):
@@ -680,7 +701,13 @@ def _correction(project: Project, settings: Settings, text: str) -> Iterator[str
                 done_how = "已重新计算" if applied else "的新算法放在“经济性”旁作为建议"
                 lines += [f"合计与回收期按更正后的数字{done_how}。", *_installed_lines(applied, proposed)]
         return "\n".join(lines)
-    return "已把更正记入材料（重新起草时采用）；草稿里没找到要改的那个数字，请直接在相应部分修改。"
+    if pairs:
+        return "已把更正记入材料（重新起草时采用）；草稿里没找到要改的那个数字，请直接在相应部分修改。"
+    # Kept out of the material: a correction naming no wrong figure would be read as a new figure.
+    return (
+        "没有找到要改的数字，这句未记入材料。请写明原来的数字和正确的数字，"
+        "如“经济性里的86万写错了，应为78万”，或直接在相应部分修改。"
+    )
 
 
 _SAID_WRONG = re.compile(

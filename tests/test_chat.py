@@ -124,8 +124,10 @@ def test_a_correction_changes_the_wrong_figure_in_place_and_is_kept_in_the_mater
     turn(project, settings, "经济性里年节约应该是130万")
     assert "130万元" in project.draft.parts.经济性 and "120万元" not in project.draft.parts.经济性
     assert "应该是" not in "".join(project.draft.parts.get(k) for k in PART_KEYS)  # never pasted as prose
+    material = project.material
     reply = turn(project, settings, "合计应该是999万")  # nothing in the draft to change: said so
-    assert "没找到要改的那个数字" in reply
+    assert "没有找到要改的数字" in reply and "86万写错了" in reply
+    assert project.material == material  # not kept as material: a redraft would read 999万 as a figure
     assert chat.undo_turn(project).startswith("已撤销上一步")
 
 
@@ -340,3 +342,23 @@ def test_corrections_that_name_a_figure_bare_or_a_period_change_it_in_place(ship
     )
     turn(project, settings, "成效里的2023年1月写错了，应为2023年1月—12月")
     assert project.draft.parts.成效.startswith("按2023年1月—12月与2024年11月—2025年10月对比")
+
+
+def test_a_correction_naming_the_yearly_return_by_its_label_finds_it_and_a_second_one_does_not_double_it(
+    shipped_index: Path,
+) -> None:
+    """A newcomer's 经济性 said 每年…约86万元; "年收益写错了，应为每年节约约78万元" found nothing and was
+    stored as material, and the next correction's redraft listed 78万 twice (合计156万, 回收期0.4年)."""
+    project = project_with_draft()
+    project.material = project.material.replace(
+        "总投资300万元，年节约人工和质量损失120万元", "总投资67.6万元，每年能省86万"
+    )
+    project.draft.parts.经济性 = "本场景总投资67.6万元。项目投用后每年节约约86万元。静态投资回收期约0.8年。"
+    settings = Settings(data_dir=shipped_index)
+    turn(project, settings, "经济性里的年收益写错了，应为每年节约约78万元，财务刚重新核过。")
+    money = project.draft.parts.经济性
+    assert "78万元" in money and "86万" not in money, money
+    turn(project, settings, "经济性里的86万写错了，应为78万。")
+    money = project.draft.parts.经济性
+    assert money.count("78万") == 1 and "156" not in money and "应为" not in money, money
+    assert "86万" not in money and "0.9年" in money, money  # 67.6 ÷ 78
