@@ -18,13 +18,13 @@ from collections.abc import Callable, Generator, Iterator
 from pathlib import Path
 from typing import Any, TypeVar
 
-from assistant.chat_intents import PART_WORDS, Intent, classify
+from assistant.chat_intents import CONFIRM_WORDS, PART_WORDS, Intent, classify
 from assistant.config import Settings
 from assistant.drafting.extract import extract_facts
 from assistant.drafting.figures import FigureGuard
 from assistant.drafting.guards import fit_to_limit, sentences_of, without_unsourced_clauses
 from assistant.drafting.material import PASTED, load_material, material_from_chat
-from assistant.drafting.service import DraftResult, draft_scene
+from assistant.drafting.service import CAVEAT_ASKED, DraftResult, draft_scene
 from assistant.errors import AssistantError, about_file
 from assistant.models import PART_KEYS, PartKey, Scene
 from assistant.projects import ChatMessage, Project
@@ -416,6 +416,41 @@ def _fact(project: Project, settings: Settings, intent: Intent) -> Iterator[str]
     return "\n".join(lines)
 
 
+_CONFIRMED_REST = 15  # "口径没问题，可以写入。可推广性：…": more than a confirmation is material too
+
+
+def _confirm(project: Project, settings: Settings, intent: Intent) -> Iterator[str]:
+    """The writer confirms figures the assistant asked about: their lines lose the words that doubted
+    them, and the scene is redrafted from the material so confirmed."""
+    from assistant.drafting.extract import without_doubt
+
+    assert project.draft is not None
+    asked = [m["text"] for q in project.draft.questions if (m := CAVEAT_ASKED.search(q))]
+    numbers = [set(re.findall(r"\d+(?:\.\d+)?", a)) for a in asked]
+    lines, confirmed = project.material.splitlines(), 0
+    for i, line in enumerate(lines):
+        said = set(re.findall(r"\d+(?:\.\d+)?", line))
+        if any(n and n <= said for n in numbers) and without_doubt(line) != line:
+            lines[i], confirmed = without_doubt(line), confirmed + 1
+    rest = CONFIRM_WORDS.sub("", intent.value).strip(" ，,。；;")
+    if not confirmed:
+        return "没有在材料中找到要确认的那一行；请直接把确认后的数字和统计口径发过来。"
+    project.material = "\n".join(lines)
+    if len(rest) >= _CONFIRMED_REST:
+        project.material = f"{project.material}\n\n【{PASTED}】\n{rest}".strip()
+    d = project.draft
+    yield "正在按确认后的数字重新起草…"
+    result = yield from _redraft(project, settings, [], domain=d.domain, link=d.link, scene=d.scene)
+    applied, proposed = _install(project, result.scene)
+    return "\n".join(
+        [
+            f"已确认{confirmed}处口径，去掉了材料中“待确认”的说法并重新起草。",
+            _draft_summary(result, [], project, proposed),
+            *_installed_lines(applied, proposed),
+        ]
+    )
+
+
 def _keeps_figures(current: str, redrafted: str) -> bool:
     said = {q.value for q in extract_quantities(redrafted)}
     return all(q.value in said for q in extract_quantities(current) if q.is_metric)
@@ -602,6 +637,8 @@ def _dispatch(
         return _change(project, settings, text)
     if intent.kind == "profile":
         return _profile(project, text)
+    if intent.kind == "confirm":
+        return (yield from _confirm(project, settings, intent))
     return (yield from _material(project, settings, text, reply_lines))
 
 
@@ -738,7 +775,10 @@ def respond(
     text = to_simplified((text or "").strip())
     project.chat.append(ChatMessage(role="user", content=text or "（上传文件）"))
     reply_lines = add_files(project, files or [])
-    intent = classify(text, project.draft is not None) if text or not reply_lines else Intent("material")
+    asked = project.draft is not None and any(CAVEAT_ASKED.search(q) for q in project.draft.questions)
+    intent = (
+        classify(text, project.draft is not None, asked) if text or not reply_lines else Intent("material")
+    )
     head = f"**理解为：{intent.taken_as}**" + (
         "" if intent.kind == "question" else "（不对可点“撤销上一步”）"
     )

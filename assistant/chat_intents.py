@@ -11,7 +11,16 @@ from typing import Literal
 from assistant.scenes import SceneEntry, load_scene_table
 
 Kind = Literal[
-    "material", "instance", "figure", "correction", "period", "change", "scene", "question", "profile"
+    "material",
+    "instance",
+    "figure",
+    "correction",
+    "period",
+    "change",
+    "scene",
+    "question",
+    "profile",
+    "confirm",
 ]
 
 TAKEN_AS: dict[str, str] = {
@@ -24,6 +33,7 @@ TAKEN_AS: dict[str, str] = {
     "scene": "选择场景：改到该场景并按它重新起草",
     "question": "关于通知的提问：从知识库回答并注明出处",
     "profile": "企业情况：记下供起草“企业简介”，场景草稿不动",
+    "confirm": "确认口径：把待确认的数字写入草稿",
 }
 
 PART_WORDS = r"(描述|场景描述|实例描述|痛点|技术方案|方案|成效|实施成效|效果|经济性|推广)"
@@ -31,6 +41,7 @@ _CN_DIGITS = "一二三四五六七八九"
 # "选第3个", "场景选错了，应该是第3个", "用第二个候选".
 _PICK = re.compile(
     r"(?:选|选择|用|换成|换到|改成|改为|改到|应该是|应是|应为|是)\s*第?\s*([1-9一二三四五六七八九])\s*(?:个|项|条)"
+    r"(?!月|小时|工作日|星期|季度|人|台|班)"  # "都是6个月的月均": a span, no pick
     r"|第\s*([1-9一二三四五六七八九])\s*(?:个|项|条)\s*(?:候选|场景|环节|才对|对)"
 )
 _SCENE_TALK = re.compile(r"场景|环节|选|换|改|应该|应为|归到|放到|属于|不对|错")
@@ -84,7 +95,13 @@ def _named_links(text: str) -> list[SceneEntry]:
     return [table.by_link(link)[0] for link in links]
 
 
-def classify(text: str, has_draft: bool) -> Intent:
+# "口径没问题，可以写入": the writer answers the assistant's own question about a doubted figure.
+CONFIRM_WORDS = re.compile(
+    r"(?:口径|数据|数字|这个|这些|以上)?\s*(?:没问题|没有问题|无误|已确认|确认了|确认无误|可以写入|可以写进|可以写|可以用|能写|写入吧|照写)"
+)
+
+
+def classify(text: str, has_draft: bool, awaiting_confirmation: bool = False) -> Intent:
     from assistant.knowledge.mapping import named_scenes
     from assistant.text import has_metric
 
@@ -92,6 +109,8 @@ def classify(text: str, has_draft: bool) -> Intent:
     short = len(text) <= SHORT
     if not text:
         return Intent("material")
+    if awaiting_confirmation and len(text) <= SHORT * 4 and CONFIRM_WORDS.search(text[:40]):
+        return Intent("confirm", value=text)
     if short and (pick := _PICK.search(text)):
         return Intent("scene", index=_digit(pick.group(1) or pick.group(2)))
     if short and has_draft and (named := _INSTANCE.search(text)):

@@ -362,3 +362,25 @@ def test_a_correction_naming_the_yearly_return_by_its_label_finds_it_and_a_secon
     money = project.draft.parts.经济性
     assert money.count("78万") == 1 and "156" not in money and "应为" not in money, money
     assert "86万" not in money and "0.9年" in money, money  # 67.6 ÷ 78
+
+
+def test_the_writer_can_confirm_a_doubted_figure_the_assistant_asked_about(shipped_index: Path) -> None:
+    """Offline, "口径没问题，可以写入" had been read as a scene pick ("没有第6个候选"), as material pasted into
+    痛点, or as a free instruction: the question about a doubted figure could never be answered."""
+    project = Project(id="0123456789ad", name="密炼")
+    settings = Settings(data_dir=shipped_index)
+    turn(
+        project,
+        settings,
+        "3台密炼机加装振动和温度传感器，由南昌智维工业技术有限公司提供设备健康管理平台。\n"
+        "每年备件费用节约约40万元，口径待确认。\n"
+        "非计划停机由月均21.5小时降至6.2小时。总投资67.6万元。\n",
+    )
+    assert any("口径待确认" in q for q in project.draft.questions)
+    assert "40万" not in project.draft.parts.经济性
+    reply = turn(project, settings, "口径没问题，改造前后都是6个月的月均，可以写入。")
+    assert "确认口径" in reply and "候选" not in reply, reply
+    assert "40万" in project.draft.parts.经济性, project.draft.parts.经济性
+    assert not any("口径待确认" in q for q in project.draft.questions)
+    assert "可以写入" not in "".join(project.draft.parts.get(k) for k in PART_KEYS)
+    assert "口径待确认" not in project.material

@@ -228,6 +228,23 @@ _CORRECTED_AFTER = re.compile(
 )
 
 
+def without_doubt(line: str) -> str:
+    """ "…约500万元/年？？口径待确认（市场部估的）" → "…约500万元/年": the line once the writer has confirmed
+    it, without the words that doubted it (asides that doubt go whole)."""
+    caveat = _patterns().caveat
+
+    def aside(m: re.Match[str]) -> str:  # "（2023年7—12月，口径待确认）" keeps its period
+        if not caveat.search(m.group(0)):
+            return m.group(0)
+        kept = re.sub(r"[，,；;、]\s*(?=[）)])|(?<=[（(])\s*[，,；;、]", "", caveat.sub("", m.group(0)))
+        return kept if re.search(r"\d", kept) else ""
+
+    line = re.sub(r"[（(][^）)]*[）)]", aside, line)
+    line = caveat.sub("", line)
+    line = re.sub(r"[？?]{2,}", "", line)
+    return re.sub(r"([，,；;。])\s*(?=[，,；;。]|$)", "", line).strip(" ，,；;")
+
+
 def corrections(text: str) -> dict[str, str]:
     """ "出库准确率改造后应为99.98%，不是99.89%" → {"99.89%": "99.98%"}: the figure written wrong
     elsewhere is replaced by the right one, not dropped with its clause."""

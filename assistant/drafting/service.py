@@ -157,6 +157,11 @@ _PERIOD_WORDS = re.compile(
 )
 
 
+# The question about a doubted figure, and how a reply finds which line it asked about.
+CAVEAT_QUESTION = "材料中“{text}”口径待确认，草稿未采用：请确认后告知是否写入"
+CAVEAT_ASKED = re.compile(r"材料中“(?P<text>.+)”口径待确认，草稿未采用")
+
+
 def _ask(scene: Scene, gap: str, question: str) -> None:
     if gap not in scene.gaps:
         scene.gaps.append(gap)
@@ -244,7 +249,7 @@ def _draft_offline(
     result.notes += enforce(drafted, guard, facts)
     result.remaining = finish(drafted, guard, facts)
     for note in facts.caveats:
-        _ask(drafted, "口径待确认的数字", f"材料中“{note.text}”口径待确认，草稿未采用：请确认后告知是否写入")
+        _ask(drafted, "口径待确认的数字", CAVEAT_QUESTION.format(text=note.text))
     if not any(s.role == "经济性" for s in facts.statements) and drafted.parts.经济性:
         _ask(drafted, "可推广性", "请说明本场景做法在行业内的可推广性（如同类企业、同类产线可复制之处）")
     return result
