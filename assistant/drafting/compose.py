@@ -73,11 +73,18 @@ def formal(text: str) -> str:
     return text
 
 
+_ASKED = re.compile(r"多少|几何|啥|什么|怎么样")
+
+
 def item_words(item: str) -> str:
     """A money item's label as a 申报书 writes it: spoken words replaced; an English key of a fact sheet
     in Chinese where the glossary knows it, else no label rather than English in the prose."""
     from assistant.drafting.extract import fact_words
 
+    if _ASKED.search(item):  # "每年能省多少": a note's heading asks, the 申报书 states
+        return (
+            "节约" if re.search(r"省|节约|节省", item) else "收益" if re.search(r"收益|效益|赚", item) else ""
+        )
     if re.search(r"[\u4e00-\u9fff]", item):
         return formal_phrase(item)
     key = re.sub(r"[\s-]+", "_", item.strip().lower())

@@ -8,6 +8,7 @@ sentence of what was built. The word lists are data (``prose_words.yaml``).
 
 from __future__ import annotations
 
+import logging
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -64,7 +65,10 @@ def _verb_listed(phrase: str) -> bool:
 
 def _says_something(phrase: str) -> bool:
     """A verb or an adjective ("上传", "偏高"): the phrase is a short sentence, not a name."""
+    import jieba
     import jieba.posseg  # the tagger loads its tables on first use: only when a phrase must be judged
+
+    jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict…" lines are not for the writer
 
     phrase = _ASIDE.sub("", phrase)
     return _verb_listed(phrase) or any(
