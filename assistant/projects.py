@@ -74,6 +74,15 @@ class Project(BaseModel):
         self.workspace = Workspace(sections=self.workspace.sections)
 
     @property
+    def draft_unplaced(self) -> bool:
+        """The scene draft has text the application does not: never placed, or changed since."""
+        draft, title = self.draft, self.workspace.placed_title
+        if draft is None or not any(draft.parts.get(k) for k in PART_KEYS):
+            return False
+        placed = next((s for s in self.application.scenes if title and s.title == title), None)
+        return placed is None or placed.parts != draft.parts or placed.title != draft.title
+
+    @property
     def all_material(self) -> str:
         return f"{self.past_material}\n\n{self.material}".strip()
 

@@ -288,6 +288,11 @@ def test_export_gives_word_and_excel(client) -> None:
     suffixes = sorted(Path(f).suffix for f in files)
     assert suffixes == [".docx", ".xlsx"]
     assert "**内容为空** 二、项目总体情况：尚未填写" in listed  # the page lists what the export still lacks
+    assert "草稿未放入" not in listed
+    # A part changed after 放入申报书: the export writes the placed version, and the page says so.
+    client.predict(project_id, "放入之后又改过的描述。", {}, api_name="/edit_描述")
+    _, listed = export(client, project_id)
+    assert "**草稿未放入**" in listed, listed
     # A second export never overwrites the first.
     again, _ = export(client, project_id)
     assert set(again).isdisjoint(set(files))

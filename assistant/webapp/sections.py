@@ -66,10 +66,19 @@ def proposal_markdown(text: str | None, key: str) -> str:
     return f"**起草给出的新写法**（{count}；您的文字保持不变，除非点“采用建议”）：\n\n{quoted}"
 
 
-def check_markdown(app: Application) -> str:
+UNPLACED = (
+    "- **草稿未放入** 当前场景草稿：尚未放入申报书，或放入后又有改动；导出的是申报书中已放入的版本，"
+    "请先点“放入申报书”"
+)
+
+
+def check_markdown(app: Application, project: Project | None = None) -> str:
+    """``project``: its scene draft, when it differs from what the application holds, is named too —
+    the export writes the application, not the draft on screen."""
     issues = check_before_export(app)
+    unplaced = [UNPLACED] if project is not None and project.draft_unplaced else []
     if not issues:
-        return "**导出前检查**：✓ 没有缺漏或超出字数的项"
+        return "\n".join(["**导出前检查**：✓ 没有缺漏或超出字数的项", *unplaced])
     # One line per kind and place (twelve missing basic fields are one line, not twelve).
     grouped: dict[tuple[str, str], list[str]] = {}
     for issue in issues:
@@ -77,6 +86,7 @@ def check_markdown(app: Application) -> str:
     lines = [
         f"**导出前检查**：以下 {len(grouped)} 处仍不完整（共 {len(issues)} 项；仍可导出，导出时会再列出）"
     ]
+    lines += unplaced
     lines += [
         f"- **{kind}** {inert_markdown(where)}：{inert_markdown('；'.join(messages))}"
         for (kind, where), messages in grouped.items()
@@ -183,7 +193,7 @@ def sections_view(sections: Sections, project: Project | None) -> dict:
     choices, ticked = attachment_choices(app)
     out: dict = {
         sections.attachments: gr.update(choices=choices, value=ticked),
-        sections.check: check_markdown(app),
+        sections.check: check_markdown(app, project),
     }
     for w in sections.widgets:
         out.update(section_view(w, project))
@@ -255,7 +265,7 @@ class SectionHandlers:
         view = {c: v for c, v in section_view(w, project).items() if c is not w.box}
         return {
             **view,
-            self.sections.check: check_markdown(project.application),
+            self.sections.check: check_markdown(project.application, project),
             self.sections.versions: versions,
         }
 
@@ -326,7 +336,7 @@ class SectionHandlers:
         w = self.sections.widget(key)
         return {
             **section_view(w, fresh),
-            self.sections.check: check_markdown(fresh.application),
+            self.sections.check: check_markdown(fresh.application, fresh),
             self.sections.versions: self._seen(versions, fresh),
         }
 
@@ -344,7 +354,7 @@ class SectionHandlers:
             current.application.attachment_list = items
 
         fresh = self._store(request).update(project_id, change)
-        return {self.sections.check: check_markdown(fresh.application)}
+        return {self.sections.check: check_markdown(fresh.application, fresh)}
 
 
 def _edit(h: SectionHandlers, key: str) -> Callable:

@@ -557,11 +557,7 @@ class WriterHandlers:
 
     def on_next_scene(self, project_id: str | None, request: gr.Request) -> dict:
         project = self.require(project_id, request)
-        draft, title = project.draft, project.workspace.placed_title
-        placed = next((s for s in project.application.scenes if title and s.title == title), None)
-        if draft is not None and (
-            placed is None or placed.parts != draft.parts or placed.title != draft.title
-        ):
+        if project.draft_unplaced:
             raise Refused("当前草稿还有没放入申报书的内容：请先点“放入申报书”，以免丢失", title="提示")
         count = len(project.application.scenes)
 
@@ -604,7 +600,7 @@ class WriterHandlers:
         o = self.tab.overview
         return {
             o.coverage: views.coverage_html(fresh.application),
-            o.sections.check: check_markdown(fresh.application),
+            o.sections.check: check_markdown(fresh.application, fresh),
         }
 
     def on_export(self, project_id: str | None, request: gr.Request) -> dict:
@@ -615,6 +611,13 @@ class WriterHandlers:
         docx_path = s.unique_export(project, project.name, ".docx")
         xlsx_path = s.unique_export(project, f"{project.name}-汇总表行", ".xlsx")
         issues = export_application(project.application, docx=docx_path, summary=xlsx_path)
+        if project.draft_unplaced:  # what is on screen is not what was written to the file
+            gr.Warning(
+                "导出的是申报书中已放入的版本；当前场景草稿尚未放入或放入后又有改动，未写进文件。"
+                "如需导出，请先点“放入申报书”再导出。",
+                duration=20,
+                title="草稿未放入",
+            )
         if issues:  # exported anyway: the writer knows what the file still lacks
             shown = "<br>".join(escape_html(issue.line()) for issue in issues)
             gr.Warning(f"已导出；以下 {len(issues)} 项仍不完整：<br>{shown}", duration=20, title="已导出")
@@ -623,7 +626,7 @@ class WriterHandlers:
         o = self.tab.overview
         return {
             o.files: [str(docx_path), str(xlsx_path)],
-            o.sections.check: check_markdown(project.application),
+            o.sections.check: check_markdown(project.application, project),
         }
 
 
