@@ -482,6 +482,9 @@ def _instance(project: Project, intent: Intent) -> str:
     project.workspace.instance = intent.value
     project.draft.instance = intent.value
     project.draft.raw_title = ""
+    # The question that asked for the name is answered: it leaves the 待补充 list now, not at a redraft.
+    project.draft.gaps = [g for g in project.draft.gaps if g != "场景实例名称"]
+    project.draft.questions = [q for q in project.draft.questions if not q.startswith("请确认场景实例名称")]
     moved = _place(project)
     return f"场景实例名称已改为“{inert(intent.value)}”，标题现为：{inert(project.draft.title)}。正文未改动。{moved}"
 

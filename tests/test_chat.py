@@ -98,8 +98,13 @@ def test_each_kind_of_reply_is_recognised(message: str, kind: str) -> None:
 
 def test_an_instance_name_correction_changes_the_title_only(shipped_index: Path) -> None:
     project = project_with_draft()
+    project.draft.gaps, project.draft.questions = (
+        ["场景实例名称"],
+        ["请确认场景实例名称（建议体现对象与做法）"],
+    )
     before = project.draft.parts.model_copy()
     reply = turn(project, Settings(data_dir=shipped_index), "名称叫‘转子动平衡自动检测线’")
+    assert not project.draft.questions and not project.draft.gaps  # answered: gone from 待补充 at once
     assert project.draft.title == "质量管控-在线智能检测-转子动平衡自动检测线"
     assert project.draft.parts == before and project.material == MATERIAL
     assert "更正场景实例名称" in reply
