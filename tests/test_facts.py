@@ -1409,3 +1409,40 @@ def test_a_remark_that_its_own_subject_is_another_project_leaves_the_row_in_use(
         material_from_text("仓库占地由2,800㎡降至900㎡（腾出的场地给喷涂线扩建用，扩建不是本项目）。\n")
     )
     assert ("2,800㎡", "900㎡") in [(p.before, p.after) for p in facts.pairs], facts.pairs
+
+
+def test_an_email_beside_a_contract_keeps_the_emails_total_its_period_and_its_own_department(
+    tmp_path: Path,
+) -> None:
+    """Written for this test in the form a 设备科 newcomer used: an e-mail in spoken words, a contract whose
+    合计 is one part of the total the e-mail gives, and a monthly sheet whose rows lead with their side."""
+    import docx
+
+    mail = tmp_path / "邮件.txt"
+    mail.write_text(
+        "王主任：\n去年9月开始搞的空压站群控，在4台空压机和储气罐上装了压力和流量传感器一共16个，数据都上到能源平台。\n"
+        "效果：空压站单位电耗从0.132降到0.109千瓦时/立方米。改造前是按2023年1月到6月平均的，改造后是2024年1月到6月平均的。\n"
+        "投资：合同是42万，另外管网流量计是我们动力科自己干的，花了5万，一共47万。\n"
+        "每年能省多少：一年大概能省38万。\n",
+        encoding="utf-8",
+    )
+    contract = tmp_path / "合同.docx"
+    d = docx.Document()
+    d.add_paragraph("赣州恒压节能科技有限公司 空压站群控系统 合同报价明细")
+    d.add_paragraph("甲方：赣南宏达纺织有限公司　　乙方：赣州恒压节能科技有限公司")
+    table = d.add_table(rows=4, cols=2)
+    for row, (name, amount) in zip(
+        table.rows,
+        [("项目内容", "金额（万元）"), ("群控系统软件", "30.0"), ("变频改造", "12.0"), ("合计", "42.0")],
+        strict=True,
+    ):
+        row.cells[0].text, row.cells[1].text = name, amount
+    d.save(contract)
+    facts = extract_facts(load_materials([mail, contract]))
+    assert facts.investment_total is not None and facts.investment_total.amount == "47万"
+    assert facts.period == "2023年1—6月与2024年1—6月对比", facts.period
+    assert "赣南宏达纺织有限公司" not in {i.name for i in facts.implementers}
+    assert any(i.in_house and i.name.endswith("动力科") for i in facts.implementers), facts.implementers
+    scene = compose_scene(facts, "生产作业", "能源管理", "能源智能管控", "空压站智能群控")
+    assert "其他5万元" in scene.parts.经济性 and "30万元" in scene.parts.经济性, scene.parts.经济性
+    assert "传感器" in scene.parts.描述 and "搞" not in scene.parts.描述, scene.parts.描述

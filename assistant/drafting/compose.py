@@ -133,6 +133,7 @@ def _as_yuan_text(amount: str) -> str:
     amount = _unspaced(amount.strip())
     if not re.search(r"\d", amount) and (q := _one(amount)) is not None and q.value >= 1e4:
         return _money_text(_wan(q))
+    amount = re.sub(r"(?<![\d.])(\d+)\.0+(?=万)", r"\1", amount)  # a quotation's "22.0万元" is 22万元
     return re.sub(r"(\d)\s*万$", r"\1万元", amount)
 
 
@@ -215,13 +216,27 @@ def _sum(amounts: list[Amount]) -> float | None:
     return sum(_wan(v) for v in values if v is not None)
 
 
+REST_SHARE = 0.25  # "其他9.6万元" of 67.6万元 is a remainder; "其他468万元" of 560万元 is the project itself
+
+
 def economics_sentences(facts: SceneFacts) -> list[str]:
     p = patterns()["经济性"]
     out: list[str] = []
-    items = "、".join(
-        p["item"].format(item=item_words(i.item), amount=_as_yuan_text(i.amount))
+    named = [i for i in facts.investment_items if i.item]
+    # An amount the material names no item for still belongs to the breakdown (a list that leaves it out
+    # no longer adds up to the total): a small one is stated last, as the rest; a main one unnamed is
+    # better left out than called 其他.
+    total_wan = _sum([facts.investment_total]) if facts.investment_total else None
+    unnamed = [
+        i
         for i in facts.investment_items
-        if i.item
+        if not i.item and named and total_wan and (v := _sum([i])) is not None and v <= total_wan * REST_SHARE
+    ]
+    items = "、".join(
+        [
+            *(p["item"].format(item=item_words(i.item), amount=_as_yuan_text(i.amount)) for i in named),
+            *(p["item_rest"].format(amount=_as_yuan_text(i.amount)) for i in unnamed),
+        ]
     )
     total = facts.investment_total.amount if facts.investment_total else ""
     if total and items:
@@ -265,7 +280,7 @@ def system_words(system: str) -> str:
     """What an implementer supplied, as words of a sentence: no arrows, marks or list numbers, and
     nothing when the words only say "supplier" ("→ 供应商：…")."""
     said = _ARROWS.sub("", _LIST_MARK.sub("", system)).strip(" ：:，,；;*")
-    return "" if _NOT_A_SYSTEM.match(said) else said
+    return "" if _NOT_A_SYSTEM.match(said) else formal_phrase(said)
 
 
 def implementer_sentence(facts: SceneFacts, already: str = "") -> str:
@@ -433,7 +448,9 @@ def _fill_empty(parts: dict[PartKey, list[str]], facts: SceneFacts, used: set[st
             text = formal(statement.text)
             if text in used or (statement.role in ("成效", "经济性") and statement.role != key):
                 continue
-            if not reads_as_prose(text, phrases_allowed=key in ("成效", "经济性")):
+            if not reads_as_prose(text, phrases_allowed=key in ("成效", "经济性")) or _row_of_pair_values(
+                statement.text, {x for pair in facts.pairs for x in (pair.before, pair.after)}
+            ):
                 continue
             if key in ("成效", "经济性") and not any(q.is_metric for q in extract_quantities(text)):
                 continue
@@ -448,6 +465,25 @@ _TABLE_ROW = re.compile(r"[，,]\s*(?:备注|说明)")  # where a table row's re
 
 
 _ORG_WORDS = re.compile(r"有限公司|股份公司|集团|研究院|研究所|大学")
+
+
+_SIDE_LABEL = re.compile(
+    r"^(?:改造|实施|上线|建设|投用)?[前后]?(?:的)?(?:月均|平均|均值)?\s*(?:[（(][^）)]*[）)])?$"
+)
+
+
+def _row_of_pair_values(text: str, pair_figures: set[str]) -> bool:
+    """ "改造前月均（2023年7—12月），非计划停机时长21.5小时，故障次数7次": a table row led by its side's label,
+    its every figure a value of a stated pair."""
+    head, _, rest = text.partition("，")
+    metric = [q.text for q in extract_quantities(rest) if q.is_metric]
+    return (
+        bool(rest)
+        and len(metric) >= 2
+        and bool(_SIDE_LABEL.match(head.strip()))
+        and any(c in head for c in "前后均")
+        and all(any(f in x or x in f for x in pair_figures) for f in metric)
+    )
 
 
 def _built_sentence(things: list[str], said: str) -> str:
@@ -489,9 +525,16 @@ def compose_scene(facts: SceneFacts, domain: str, link: str, scene: str, instanc
                 for c in re.split(r"[，,；;]", statement.text)
                 if c.strip() and not any(f in c for f in pair_figures)
             ]
-            # "效果呢，涂层厚度合格率": the labels left once the pair's clauses are stated say nothing
-            if rest and not half and any(extract_quantities(c) or len(c.strip()) > LABEL_CHARS for c in rest):
-                by_role["成效"].append(formal("，".join(rest)))
+            # "效果呢，涂层厚度合格率": the labels left once the pair's clauses are stated say nothing;
+            # nor does a row's own label ("改造后月均（2024年7—12月）")
+            said_rest = formal("，".join(rest)) if rest else ""
+            if (
+                rest
+                and not half
+                and any(extract_quantities(c) or len(c.strip()) > LABEL_CHARS for c in rest)
+                and reads_as_prose(said_rest)
+            ):
+                by_role["成效"].append(said_rest)
             continue
         if statement.role in ("描述", "技术方案") and _TABLE_ROW.search(statement.text) and in_pairs:
             # A table row ("AGV数量，实施前0台，实施后24台，备注…"): its pair is in 成效; its remark stays.
@@ -505,6 +548,8 @@ def compose_scene(facts: SceneFacts, domain: str, link: str, scene: str, instanc
             continue
         if statement.role in ("成效", "经济性") and _covered(statement, stated_facts):
             continue
+        if statement.role != "成效" and _row_of_pair_values(statement.text, pair_figures):
+            continue  # "改造前月均（…），非计划停机时长21.5小时，故障次数7次": the pairs state these
         if statement.role == "成效" and not figures and facts.pairs:
             continue  # beside measured pairs, a result without a figure adds words, not evidence
         if statement.role == "经济性" and not figures and not promotion_words().search(statement.text):

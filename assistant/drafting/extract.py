@@ -770,7 +770,7 @@ _APPLICANT_LABEL = re.compile(
     r"^(?:公司|企业|本公司|单位|申报单位|公司名称|企业名称|甲方|甲方（采购方）|采购方|买方|需方|委托单位|委托方|客户)$"
 )
 _APPLICANT_ROLE = re.compile(
-    rf"(?:招标人|采购人|建设单位|项目单位|项目承担单位|承担单位|申报单位|申报企业)[:：，,]\s*(?:内容)?({_ORG.pattern})"
+    rf"(?:招标人|采购人|建设单位|项目单位|项目承担单位|承担单位|申报单位|申报企业|甲方|需方)[:：，,]\s*(?:内容)?({_ORG.pattern})"
 )
 # "江西恒翔风机股份有限公司  协同办公平台  流程打印", "Kessler … Co., Ltd. / 吉安科斯勒…有限公司": a
 # document's head naming the firm alone (or with its letterhead words) names whose document it is.
@@ -884,7 +884,7 @@ _DEPT = re.compile(
     # "研发中心仿真组", "产品研究院CAE室": a unit inside a centre or an institute keeps both names.
     r"(?:[\u4e00-\u9fff]{2,4}(?:中心|研究院|研究所)(?=[\u4e00-\u9fffA-Za-z]{2,6}(?:室|组)))?"
     r"(?:自动化|数字化|智能制造|[\u4e00-\u9fff]{2,4}?(?:[A-Za-z]{2,5})?|[A-Za-z]{2,5})"
-    r"(?:(?<![内外全局])部|中心|科(?!技|[\u4e00-\u9fff]{2})|课|室|车间|(?<=[\u4e00-\u9fffA-Za-z]{2})(?<![班机模小分])组)"
+    r"(?:(?<![内外全局])部|中心|科(?!技)(?!(?!自己|自行|自主|负责|牵头)[\u4e00-\u9fff]{2})|课|室|车间|(?<=[\u4e00-\u9fffA-Za-z]{2})(?<![班机模小分])组)"
     r"(?![\u4e00-\u9fff]*(?:(?<![内外全局])部|中心|课))"
 )
 _OWNER = re.compile(r"^(?:.*?(?:我们|我司|本公司|公司|企业|厂里|咱们|由|是|和|与))+")
@@ -1575,14 +1575,29 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
         elif in_costs or p.investment.search(text) or _orgs(text) or p.in_house.search(text):
             if is_total or (this_scene and facts.investment_total):
                 # "合计720万元 … 其中本场景（1—5项）582万元": the scene's own share is its total.
-                if this_scene or not (
-                    facts.investment_total and _THIS_SCENE.search(facts.investment_total.item)
+                if this_scene or (
+                    not (facts.investment_total and _THIS_SCENE.search(facts.investment_total.item))
+                    and not _part_of_total(q, facts)
                 ):
                     facts.investment_total = amount
             else:
                 facts.investment_items.append(amount)
             used = True
     return used
+
+
+def _part_of_total(q: Quantity, facts: SceneFacts) -> bool:
+    """A contract's 合计 that is one item of the scene's total already read ("合同58万…另外9.6万，一共
+    67.6万"): the quotation totals its own rows, not the scene."""
+    if facts.investment_total is None:
+        return False
+
+    def money(text: str) -> list[Quantity]:  # "58万" reads as a count: an amount all the same
+        return [x for x in extract_quantities(text) if x.kind in ("money", "count")]
+
+    said = [x for item in facts.investment_items for x in money(item.amount)]
+    total = money(facts.investment_total.amount)
+    return bool(total) and total[0].value > q.value and any(math.isclose(x.value, q.value) for x in said)
 
 
 def _per_year(text: str, q: Quantity) -> bool:
