@@ -1446,3 +1446,17 @@ def test_an_email_beside_a_contract_keeps_the_emails_total_its_period_and_its_ow
     scene = compose_scene(facts, "生产作业", "能源管理", "能源智能管控", "空压站智能群控")
     assert "其他5万元" in scene.parts.经济性 and "30万元" in scene.parts.经济性, scene.parts.经济性
     assert "传感器" in scene.parts.描述 and "搞" not in scene.parts.描述, scene.parts.描述
+
+
+def test_no_question_asks_to_confirm_figures_the_draft_already_states(shipped_index: Path) -> None:
+    notes = (
+        "改造后焊缝一次合格率由92%提升到98.5%，返修工时由每月120小时降到35小时。\n"
+        "质量部月报摘要（2024年1月至6月，6个月，口径待确认）：一次合格率98.5%，返修工时35小时。\n"
+        "另外节约焊丝每年约12万元，口径待确认。\n"
+    )
+    settings = Settings(data_dir=shipped_index)
+    result = draft_scene(
+        material_from_text(notes), settings, domain="生产作业", link="生产作业", scene="人机协同作业"
+    )
+    asked = [q for q in result.scene.questions if "口径待确认" in q]
+    assert len(asked) == 1 and "12万元" in asked[0], asked  # only the figure the draft does not state

@@ -248,7 +248,12 @@ def _draft_offline(
     result = DraftResult(scene=drafted, mode="offline", mapping=candidates, citations=citations, facts=facts)
     result.notes += enforce(drafted, guard, facts)
     result.remaining = finish(drafted, guard, facts)
+    stated = "".join(drafted.parts.get(k) for k in PART_KEYS)
     for note in facts.caveats:
+        said = re.sub(r"[（(][^）)]*[）)]", "", note.text)  # "（…，6个月）" says which months, no value
+        figures = [q.text for q in extract_quantities(said) if q.is_metric]
+        if figures and all(f in stated for f in figures):
+            continue  # the draft states these figures from other lines: there is nothing to confirm
         _ask(drafted, "口径待确认的数字", CAVEAT_QUESTION.format(text=note.text))
     if not any(s.role == "经济性" for s in facts.statements) and drafted.parts.经济性:
         _ask(drafted, "可推广性", "请说明本场景做法在行业内的可推广性（如同类企业、同类产线可复制之处）")
