@@ -543,3 +543,11 @@ def test_the_offline_drafters_own_economics_reads_back_with_its_two_totals() -> 
     facts = facts_of_scene(scene, 1)
     assert facts.investment_total is not None and facts.investment_total.amount == "400万元"
     assert facts.returns_total is not None and facts.returns_total.amount == "150万元"
+
+
+def test_an_industry_written_beside_the_其他_box_is_the_industry() -> None:
+    app = sample()
+    app.enterprise.name, app.enterprise.founded = "江西某帘线有限公司", ""
+    app.enterprise.industry, app.enterprise.industry_other = ["其他"], "橡胶和塑料制品业"
+    text = draft_company_profile(app).text
+    assert text.startswith("江西某帘线有限公司所属行业为橡胶和塑料制品业。"), text

@@ -28,6 +28,7 @@ from assistant.drafting.extract import extract_facts, set_aside_reason
 from assistant.drafting.facts import Derived, MetricPair, SceneFacts
 from assistant.drafting.figures import FigureGuard, base_value, dimension
 from assistant.drafting.material import Material, Sentence, split_sentences
+from assistant.drafting.prose_fit import reads_as_prose
 from assistant.models import Application, AttachmentItem, Figure, Scene
 from assistant.requirements import load_requirements
 from assistant.text import count_words, extract_quantities
@@ -575,7 +576,7 @@ def _material_sentences(
         ):
             continue  # an amount, a supplier line or the material's own title belongs elsewhere
         said = formal(text)
-        if said and said not in out:
+        if said and said not in out and reads_as_prose(said):  # a spoken e-mail line is no 先进性 sentence
             out.append(said)
     return out
 
@@ -692,7 +693,11 @@ def _profile_opening(app: Application, founded_told: bool) -> list[str]:
     e = app.enterprise
     if not e.name.strip():
         return []
-    industry = "、".join([*e.industry, *([e.industry_other] if e.industry_other.strip() else [])])
+    # The form's "其他" box says only that the industry is written beside it.
+    other = e.industry_other.strip()
+    industry = "、".join(
+        [*(i for i in e.industry if not (other and i == "其他")), *([other] if other else [])]
+    )
     founded = e.founded.strip() and not founded_told
     if founded and industry:
         return [p["opening"].format(name=e.name, founded=e.founded.strip(), industry=industry)]
