@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 
 import gradio as gr
 
@@ -83,7 +84,8 @@ def _arguments(argv: list[str] | None = None) -> argparse.Namespace:
 
 
 def main(argv: list[str] | None = None) -> None:
-    args = _arguments(argv)
+    """``argv``: the command line's options; None (a caller in Python) takes the defaults."""
+    args = _arguments(argv or [])
     settings = get_settings()
     host, port = args.host, args.port
     auth = access.auth_for(host, settings)
@@ -99,4 +101,4 @@ def main(argv: list[str] | None = None) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    main(sys.argv[1:])
