@@ -574,6 +574,12 @@ def _material(project: Project, settings: Settings, text: str, reply_lines: list
         lines.append(f"材料中写明了场景“{named[0].label}”，按它起草。")
         project.workspace.candidates = _candidates(_map(settings, text), project.material)
     activity = _activity_lines(project, settings, text) if not draft and not named else []
+    if activity and project.workspace.candidates:
+        # The reply offers the activities' scenes as 第1、第2个: the draft is the first of them, not a
+        # mapping of the whole text, which may land on a scene none of the activities is about.
+        first = project.workspace.candidates[0]
+        choice = {"link": first.link, "scene": first.scene}
+        activity.append("已先按第1个起草；要写另一个，请回复“选第N个”。")
     result = yield from _redraft(project, settings, reply_lines, **choice)
     if result.mapping and not activity:
         project.workspace.candidates = _candidates(result.mapping, project.material)

@@ -242,6 +242,10 @@ def test_an_overview_of_several_activities_is_split_and_the_writer_asked(shipped
     assert "讲了几件不同的事" in reply and "选第N个" in reply
     links = {c.link for c in project.workspace.candidates}
     assert {"仓储物流", "质量管控"} <= links, links
+    # The draft is the first offered scene (a whole-text mapping had drafted a scene none was about).
+    first = project.workspace.candidates[0]
+    assert (project.draft.link, project.draft.scene) == (first.link, first.scene)
+    assert "已先按第1个起草" in reply
 
 
 def test_traditional_script_material_is_simplified_before_use(shipped_index: Path) -> None:

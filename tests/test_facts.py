@@ -1460,3 +1460,12 @@ def test_no_question_asks_to_confirm_figures_the_draft_already_states(shipped_in
     )
     asked = [q for q in result.scene.questions if "口径待确认" in q]
     assert len(asked) == 1 and "12万元" in asked[0], asked  # only the figure the draft does not state
+
+
+def test_a_percentage_point_change_is_as_precise_as_its_figures() -> None:
+    """0.8%→0.05% had been stated as 下降0.8个百分点 (it is 0.75)."""
+    from assistant.drafting.compose import derive
+    from assistant.drafting.facts import MetricPair
+
+    assert derive(MetricPair(metric="漏检率", before="0.8%", after="0.05%")) == "下降0.75个百分点"
+    assert derive(MetricPair(metric="合格率", before="93.1%", after="96.4%")) == "提高3.3个百分点"

@@ -86,7 +86,9 @@ def item_words(item: str) -> str:
             "节约" if re.search(r"省|节约|节省", item) else "收益" if re.search(r"收益|效益|赚", item) else ""
         )
     if re.search(r"[\u4e00-\u9fff]", item):
-        return formal_phrase(item)
+        said = re.sub(r"(?:花了?|用了|共计?)$", "", formal_phrase(item))  # "工装夹具我们自己做的花了"
+        said = re.sub(r"(?<=[\u4e00-\u9fff])省$", "节约", said)  # "人工省"
+        return re.sub(r"企业(自主实施|自主开发)$", r"（\1）", said)
     key = re.sub(r"[\s-]+", "_", item.strip().lower())
     return fact_words().money_items.get(key, "")
 
@@ -187,6 +189,11 @@ def _in_digits(value: str) -> str:
 _RANGE = re.compile(r"\d\s*[^\d\s，。；]{0,4}\s*(?:[—–~～-]|到|至)\s*\d")
 
 
+def _decimals(figure: str) -> int:
+    found = re.search(r"\d+(?:\.(\d+))?", figure.replace(",", ""))
+    return len(found.group(1) or "") if found else 0
+
+
 def derive(pair: MetricPair) -> str:
     """The change the tool states beside a pair: 百分点 for percentages, else a percentage change."""
     p = patterns()["成效"]
@@ -201,7 +208,9 @@ def derive(pair: MetricPair) -> str:
     # 百分点 for shares in %; a per-mille rate (3‰→1‰) is told by its relative change, not in 百分点
     if a.kind == "percent" and b.kind == "percent" and a.unit == "%":
         points = abs(b.value - a.value)
-        return (p["points_up"] if up else p["points_down"]).format(value=_number(points))
+        # As precise as the figures it comes from: 0.8%→0.05% is 0.75 points, not "0.8"
+        places = max(_decimals(pair.before), _decimals(pair.after), 1)
+        return (p["points_up"] if up else p["points_down"]).format(value=_number(points, places))
     va, vb = base_value(a), base_value(b)
     change = abs(vb - va) / va * 100
     if change < 0.1:
