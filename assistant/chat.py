@@ -526,11 +526,17 @@ def _question(project: Project, settings: Settings, text: str, reply_lines: list
 
 def _activity_lines(project: Project, settings: Settings, text: str) -> list[str]:
     """An overview of several activities: each is mapped on its own and the writer picks one to write."""
+    from assistant.drafting.extract import set_aside_reason
     from assistant.knowledge.index import ensure_index
     from assistant.knowledge.mapping import activities, map_description
     from assistant.knowledge.retriever import KnowledgeBase
 
-    pieces = activities(text)
+    # "另外返工…口径待确认。那个说法别写": lines the reader sets aside are notes on the scene, no activity.
+    pieces = [
+        piece
+        for piece in activities(text)
+        if not all(set_aside_reason(line) for line in re.split(r"[。\n]", piece) if line.strip())
+    ]
     if len(pieces) < 2:
         return []
     ensure_index(settings)

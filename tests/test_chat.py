@@ -393,3 +393,15 @@ def test_the_writer_can_confirm_a_doubted_figure_the_assistant_asked_about(shipp
     assert not any("口径待确认" in q for q in project.draft.questions)
     assert "可以写入" not in "".join(project.draft.parts.get(k) for k in PART_KEYS)
     assert "口径待确认" not in project.material
+
+
+def test_notes_after_the_material_are_no_second_activity(shipped_index: Path) -> None:
+    """A WeChat note's closing lines ("另外…口径待确认", "那个说法别写") had been offered as a second scene."""
+    project = Project(id="0123456789ae", name="视觉")
+    reply = turn(
+        project,
+        Settings(data_dir=shipped_index),
+        "冲压二车间3条线末端各装了1套视觉检测，每套4台相机，不良品自动剔除，漏检率从0.8%降到0.05%。\n"
+        "另外返工减少一年约15万元，口径待确认。\n那个‘行业首创’的说法别写，老板随口说的。",
+    )
+    assert "讲了几件不同的事" not in reply and project.draft.scene == "在线智能检测", reply

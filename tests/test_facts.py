@@ -1469,3 +1469,15 @@ def test_a_percentage_point_change_is_as_precise_as_its_figures() -> None:
 
     assert derive(MetricPair(metric="漏检率", before="0.8%", after="0.05%")) == "下降0.75个百分点"
     assert derive(MetricPair(metric="合格率", before="93.1%", after="96.4%")) == "提高3.3个百分点"
+
+
+def test_what_the_firm_made_itself_is_named_without_the_words_around_it() -> None:
+    facts = extract_facts(
+        material_from_text(
+            "投资：合同是96万，另外工装夹具我们自己做的花了6万，一共102万。\n跟MES的接口是我们信息中心自己写的。\n"
+        )
+    )
+    systems = {i.system for i in facts.implementers if i.in_house}
+    assert "工装夹具" in systems, systems
+    solution = compose_scene(facts, "生产作业", "质量管控", "在线智能检测", "冲压件视觉检测").parts.技术方案
+    assert "与MES的接口由企业信息中心" in solution and "另外" not in solution and "跟" not in solution, solution

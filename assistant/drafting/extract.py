@@ -831,11 +831,17 @@ def _implementers(line: _Line) -> list[Implementer]:
             continue
         system = own_label if not _FILLER_LABEL.match(own_label) else ""
         # "供应商：…，膜厚检测是我们设备科自己做的": the clause names what was done in house.
-        system = system or _clause_subject(text, in_house.start())
+        system = system or _SUBJECT_EDGES.sub("", _clause_subject(text, in_house.start()))
         system = "" if len(system) <= 2 else system  # "配合自研模型": a verb, no system
         system = re.sub(r"[（(][^）)]*$", "", system).strip()
         found.append(Implementer(system=system, name=name, in_house=True, source=source))
     return found
+
+
+# "另外工装夹具我们（自己做的）", "跟MES的接口（是我们…写的）": a connective before, who after — no part of what.
+_SUBJECT_EDGES = re.compile(
+    r"^(?:另外|此外|还有|同时|其次|然后)[，,]?|(?:是)?(?:我们|咱们|本公司|公司|企业|厂里)$"
+)
 
 
 _INTRODUCES_ITSELF = re.compile(
