@@ -1480,4 +1480,6 @@ def test_what_the_firm_made_itself_is_named_without_the_words_around_it() -> Non
     systems = {i.system for i in facts.implementers if i.in_house}
     assert "工装夹具" in systems, systems
     solution = compose_scene(facts, "生产作业", "质量管控", "在线智能检测", "冲压件视觉检测").parts.技术方案
-    assert "与MES的接口由企业信息中心" in solution and "另外" not in solution and "跟" not in solution, solution
+    assert "与MES的接口由企业信息中心" in solution and "另外" not in solution and "跟" not in solution, (
+        solution
+    )
