@@ -551,3 +551,12 @@ def test_an_industry_written_beside_the_其他_box_is_the_industry() -> None:
     app.enterprise.industry, app.enterprise.industry_other = ["其他"], "橡胶和塑料制品业"
     text = draft_company_profile(app).text
     assert text.startswith("江西某帘线有限公司所属行业为橡胶和塑料制品业。"), text
+
+
+def test_a_supplier_named_without_what_it_supplied_is_still_named_in_the_results() -> None:
+    """A newcomer's supplier, named in her 技术方案 only as 参与项目实施, was missing from 四."""
+    app = Application(scenes=[scene("生产作业", "甲", "340万元", "275万元")])
+    with_bare = facts("340万元", "275万元")
+    with_bare.implementers.append(Implementer(system="", name="赣州恒压节能科技有限公司"))
+    text = draft_results(app, [with_bare]).text
+    assert "设备管理平台（南昌智维软件有限公司）" in text and "赣州恒压节能科技有限公司" in text, text

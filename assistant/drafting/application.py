@@ -319,6 +319,12 @@ def _implementer_items(facts: list[SceneFacts]) -> list[str]:
     return items
 
 
+def _bare_implementers(facts: list[SceneFacts]) -> list[str]:
+    with_system = {imp.name for f in facts for imp in f.implementers if imp.system}
+    names = [imp.name for f in facts for imp in f.implementers if not imp.system and not imp.in_house]
+    return [n for n in dict.fromkeys(names) if n not in with_system]
+
+
 def clean_pairs(facts: SceneFacts) -> list[MetricPair]:
     """The pairs fit to quote at project level: short values as written, brackets balanced."""
     out = []
@@ -383,12 +389,17 @@ def draft_results(
 
     innovation: list[str] = []
     scene_names = "、".join(dict.fromkeys(s.scene for s in app.scenes if s.scene))
-    if items := _implementer_items(all_facts):
+    items = _implementer_items(all_facts)
+    if items:
         # The opening only leads into the named equipment and software; alone it would be filler.
         if scene_names:
             innovation.append(p["innovation"].format(scenes=scene_names))
         innovation.append(p["implementers"].format(items="；".join(items)))
-    else:
+    # A supplier the material names without what it supplied is still named (it had gone unmentioned).
+    if bare := _bare_implementers(all_facts):
+        pattern = p["implementers_bare"] if items else p["implementers_only_bare"]
+        innovation.append(pattern.format(names="、".join(bare)))
+    if not items:
         draft.questions.append(q["innovation"])
     blocks.append((p["headings"]["创新"], innovation))
 

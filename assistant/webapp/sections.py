@@ -84,7 +84,7 @@ def check_markdown(app: Application, project: Project | None = None) -> str:
     for issue in issues:
         grouped.setdefault((issue.kind, issue.where), []).append(issue.message)
     lines = [
-        f"**导出前检查**：以下 {len(grouped)} 处仍不完整（共 {len(issues)} 项；仍可导出，导出时会再列出）"
+        f"**导出前检查**：以下 {len(grouped)} 处仍不完整（共 {len(issues)} 个缺漏；仍可导出，导出时会再列出）"
     ]
     lines += unplaced
     lines += [
