@@ -382,6 +382,11 @@ def _scene_choice(project: Project, settings: Settings, intent: Intent) -> Itera
     return (yield from switch_scene(project, settings, entry.link, entry.name))
 
 
+def _add_to_material(project: Project, text: str) -> None:
+    """What the writer sent joins the material, marked as pasted in the chat."""
+    project.material = f"{project.material}\n\n【{PASTED}】\n{text}".strip()
+
+
 def _fact_numbers(text: str) -> list[str]:
     return re.findall(r"\d+(?:\.\d+)?", text)
 
@@ -390,7 +395,7 @@ def _fact(project: Project, settings: Settings, intent: Intent) -> Iterator[str]
     """A figure or a period answering the assistant: recorded as material; only the sentences that
     use it change — the parts whose redraft now carries its numbers."""
     assert project.draft is not None
-    project.material = f"{project.material}\n\n【{PASTED}】\n{intent.value}".strip()
+    _add_to_material(project, intent.value)
     if not project.material.strip():
         return "已记下。"
     d = project.draft
@@ -426,10 +431,10 @@ def _confirm(project: Project, settings: Settings, intent: Intent) -> Iterator[s
 
     assert project.draft is not None
     asked = [m["text"] for q in project.draft.questions if (m := CAVEAT_ASKED.search(q))]
-    numbers = [set(re.findall(r"\d+(?:\.\d+)?", a)) for a in asked]
+    numbers = [set(_fact_numbers(a)) for a in asked]
     lines, confirmed = project.material.splitlines(), 0
     for i, line in enumerate(lines):
-        said = set(re.findall(r"\d+(?:\.\d+)?", line))
+        said = set(_fact_numbers(line))
         if any(n and n <= said for n in numbers) and without_doubt(line) != line:
             lines[i], confirmed = without_doubt(line), confirmed + 1
     rest = CONFIRM_WORDS.sub("", intent.value).strip(" ，,。；;")
@@ -437,7 +442,7 @@ def _confirm(project: Project, settings: Settings, intent: Intent) -> Iterator[s
         return "没有在材料中找到要确认的那一行；请直接把确认后的数字和统计口径发过来。"
     project.material = "\n".join(lines)
     if len(rest) >= _CONFIRMED_REST:
-        project.material = f"{project.material}\n\n【{PASTED}】\n{rest}".strip()
+        _add_to_material(project, rest)
     d = project.draft
     yield "正在按确认后的数字重新起草…"
     result = yield from _redraft(project, settings, [], domain=d.domain, link=d.link, scene=d.scene)
@@ -568,7 +573,7 @@ def _material(project: Project, settings: Settings, text: str, reply_lines: list
     from assistant.knowledge.mapping import is_close, named_scenes
 
     if text:
-        project.material = f"{project.material}\n\n【{PASTED}】\n{text}".strip()
+        _add_to_material(project, text)
     if not project.material.strip():
         return "请粘贴材料或上传文件（报告、供应商方案、数据表），我来对应环节/场景并起草五个部分。"
     yield "\n".join([*reply_lines, "正在对应环节/场景并起草…"])
@@ -684,7 +689,7 @@ def _correction(project: Project, settings: Settings, text: str) -> Iterator[str
     if new:
         pairs.update({old: new.group("new").strip() for old in void_figures(text) if old not in pairs})
     if pairs:  # the wrong figure is named: a redraft reads the line as a correction, not as new material
-        project.material = f"{project.material}\n\n【{PASTED}】\n{text}".strip()
+        _add_to_material(project, text)
     done: list[str] = []
     said_as = text
     for key in PART_KEYS:
@@ -741,7 +746,7 @@ def _correction(project: Project, settings: Settings, text: str) -> Iterator[str
                 done.append(key)
     if done:
         if not pairs:
-            project.material = f"{project.material}\n\n【{PASTED}】\n{said_as}".strip()
+            _add_to_material(project, said_as)
         lines = [f"已按更正改了“{'”“'.join(done)}”中的数字，并把这句记入材料；其余内容未动。"]
         money = project.draft.parts.经济性
         if "经济性" in done and re.search(r"合计|回收期", money):

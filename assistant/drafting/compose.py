@@ -446,6 +446,7 @@ def _fill_empty(parts: dict[PartKey, list[str]], facts: SceneFacts, used: set[st
     """A part no statement chose outright takes the unused statements that suit it best: an empty part
     is an error in review, a weaker sentence the writer can edit is the better first draft. 成效 and
     经济性 still take only statements with a figure."""
+    pair_figures = {x for pair in facts.pairs for x in (pair.before, pair.after)}
     for key, sentences in parts.items():
         if (any(s.strip() for s in sentences) and key != "描述") or len([s for s in sentences if s]) > 1:
             continue
@@ -458,7 +459,7 @@ def _fill_empty(parts: dict[PartKey, list[str]], facts: SceneFacts, used: set[st
             if text in used or (statement.role in ("成效", "经济性") and statement.role != key):
                 continue
             if not reads_as_prose(text, phrases_allowed=key in ("成效", "经济性")) or _row_of_pair_values(
-                statement.text, {x for pair in facts.pairs for x in (pair.before, pair.after)}
+                statement.text, pair_figures
             ):
                 continue
             if key in ("成效", "经济性") and not any(q.is_metric for q in extract_quantities(text)):

@@ -239,7 +239,7 @@ def without_doubt(line: str) -> str:
         kept = re.sub(r"[，,；;、]\s*(?=[）)])|(?<=[（(])\s*[，,；;、]", "", caveat.sub("", m.group(0)))
         return kept if re.search(r"\d", kept) else ""
 
-    line = re.sub(r"[（(][^）)]*[）)]", aside, line)
+    line = ASIDE.sub(aside, line)
     line = caveat.sub("", line)
     line = re.sub(r"[？?]{2,}", "", line)
     return re.sub(r"([，,；;。])\s*(?=[，,；;。]|$)", "", line).strip(" ，,；;")
@@ -289,7 +289,7 @@ def void_figures(text: str) -> list[str]:
         end = min(ends) if ends else len(text)
         after = [q for q in quantities if cue.start() <= q.start < end]
         # "（送审按98台套计列）": a figure in an aside is no figure the cue can settle on
-        asides = [(m.start(), m.end()) for m in _PAREN.finditer(text)]
+        asides = [(m.start(), m.end()) for m in ASIDE.finditer(text)]
         before = [
             q
             for q in quantities
@@ -948,7 +948,7 @@ def _system_before(text: str, name: str) -> str:
 _CHANGE_SPLIT = re.compile(
     r"^(?:由|从)(?P<before>.+?)(?:提升|提高|增加|增长|上升|缩短|减少|降低|下降|降|升|压缩|优化|减|增)(?:到|至|为)(?P<after>.+)$"
 )
-_PAREN = re.compile(r"[（(][^）)]*[）)]")
+ASIDE = re.compile(r"[（(][^）)]*[）)]")  # an aside in brackets, one level deep
 # "优等品率从93.1%到96.4%": a pair with no verb between its values.
 _FROM_TO = re.compile(
     r"(?:从|由)\s*(?P<a>[^，。；,;到至]{1,12}?)\s*(?:到|至|变为|变成)\s*(?P<b>[^，。；,;]{1,12})"
@@ -988,7 +988,7 @@ def _as_written(text: str, q: Quantity) -> str:
 
 def _metric_name(text: str, q: Quantity, after: bool = False) -> str:
     p = _patterns()
-    head = _PAREN.sub("", text[: q.start])
+    head = ASIDE.sub("", text[: q.start])
     head = re.split(r"[，,；;。：:]", head)[-1]
     head = p.before_words.sub("", head)
     head = p.after_words.sub("", head)
@@ -1173,7 +1173,7 @@ def _pairs_by_row_name(
         label = label.strip()
         if not rest or not 2 <= len(label) <= 24 or label in named or re.search(r"\d", label):
             continue
-        rest = _PAREN.sub("", rest)  # "改造前（13周均值）78.4%": the aside is no value
+        rest = ASIDE.sub("", rest)  # "改造前（13周均值）78.4%": the aside is no value
         values = [q for q in extract_quantities(rest) if q.is_metric or q.kind == "plain"]
         before, after = p.before_words.search(rest), p.after_words.search(rest)
         key = (line.sentences[0].file, line.sentences[0].line)
@@ -1483,7 +1483,7 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
     previous_end = -1
     for q in money:
         clause_start = max(unbracketed.rfind(c, 0, q.start) for c in "，,；;。")
-        if aside := next((m for m in _PAREN.finditer(text) if m.start() < q.start < m.end()), None):
+        if aside := next((m for m in ASIDE.finditer(text) if m.start() < q.start < m.end()), None):
             # "总投资1380万元（其中设备1020万元，软件及实施360万元）": an amount in brackets is named there
             clause_start = max(text.rfind(c, aside.start(), q.start) for c in "（(，,；;、")
         if clause_start < previous_end and text[previous_end : q.start].startswith("、"):
@@ -1659,14 +1659,14 @@ def _item_label(text: str, q: Quantity, clause_start: int, several: bool = False
     if _GENERIC_LABEL.match(re.sub(r"(?:约|大概)$", "", clause.strip())) or not clause.strip():
         # A table row "平台软件，供应商某公司，合同金额288万元": the row's first cell names the item.
         first = re.split(r"[，,]", text, maxsplit=1)[0]
-        unbracketed = _PAREN.sub("", first)  # "数据采集网关（16台漆包机）"
+        unbracketed = ASIDE.sub("", first)  # "数据采集网关（16台漆包机）"
         counts_only = all(q.kind == "count" for q in extract_quantities(unbracketed))  # "在线粘度计16套"
         if first and counts_only and not _orgs(first):
             first = re.sub(r"[（(][^）)]*\d[^）)]*[）)]", "", first)  # "（1.35万元/套）" is a price, no name
             if (
                 len(first) > 24
             ):  # "…平台软件及实施（含路径优化、司机APP）": the aside goes before the name is cut
-                first = _PAREN.sub("", first)
+                first = ASIDE.sub("", first)
             return _chinese_item(_FILLER.sub("", first.strip())[:24], text)
     clause = re.sub(
         r"(?:合计|共计|一共|总计|是|为|了|达)?(?:大约|大概|差不多|(?<!节)约)?$", "", clause.strip()
@@ -1881,7 +1881,7 @@ def instance_from_title(material: Material) -> str:
         return built.group(1)  # "去年上了一条转子动平衡自动检测线": what was built names the instance
     for candidate in [*headings, *titled]:
         # "…项目 招标文件（摘录：第五章 技术需求）": an aside in brackets says what the document is
-        candidate = _PAREN.sub("", candidate)
+        candidate = ASIDE.sub("", candidate)
         label, _, named = candidate.partition("：") if "：" in candidate else candidate.partition(":")
         if (
             named.strip()

@@ -16,6 +16,8 @@ from pathlib import Path
 import yaml
 from pydantic import BaseModel, ConfigDict
 
+from assistant.drafting.extract import ASIDE
+
 HERE = Path(__file__).parent
 PHRASE_CHARS = 30  # a comma-free piece this short is a heading or a noun phrase, not a sentence
 
@@ -49,18 +51,17 @@ def _bare(sentence: str) -> str:
     return sentence.strip().rstrip("。；;，, ")
 
 
-_ASIDE = re.compile(r"[（(][^）)]*[）)]")
 _LIST_NUMBER = re.compile(r"^\d{1,2}(?=[\u4e00-\u9fff])")  # "1燃烧系统改造": a list's number, no figure
 
 
 def is_phrase(sentence: str) -> bool:
     """No clause break outside its asides and short: a heading, a label or a noun phrase."""
-    bare = _ASIDE.sub("", _bare(sentence))
+    bare = ASIDE.sub("", _bare(sentence))
     return len(bare) <= PHRASE_CHARS and not re.search(r"[，,；;：:]", bare)
 
 
 def _verb_listed(phrase: str) -> bool:
-    return bool(_words()["predicate"].search(_ASIDE.sub("", phrase)))
+    return bool(_words()["predicate"].search(ASIDE.sub("", phrase)))
 
 
 def _says_something(phrase: str) -> bool:
@@ -70,7 +71,7 @@ def _says_something(phrase: str) -> bool:
 
     jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict…" lines are not for the writer
 
-    phrase = _ASIDE.sub("", phrase)
+    phrase = ASIDE.sub("", phrase)
     return _verb_listed(phrase) or any(
         word.flag in ("v", "a", "ad", "vd") for word in jieba.posseg.cut(phrase)
     )

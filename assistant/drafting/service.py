@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from assistant.config import Settings
 from assistant.drafting.compose import compose_scene
-from assistant.drafting.extract import extract_facts
+from assistant.drafting.extract import ASIDE, extract_facts
 from assistant.drafting.facts import SceneFacts
 from assistant.drafting.figures import FigureGuard
 from assistant.drafting.guards import GAP_MARK, Violation, check_scene, enforce
@@ -250,7 +250,7 @@ def _draft_offline(
     result.remaining = finish(drafted, guard, facts)
     stated = "".join(drafted.parts.get(k) for k in PART_KEYS)
     for note in facts.caveats:
-        said = re.sub(r"[（(][^）)]*[）)]", "", note.text)  # "（…，6个月）" says which months, no value
+        said = ASIDE.sub("", note.text)  # "（…，6个月）" says which months, no value
         figures = [q.text for q in extract_quantities(said) if q.is_metric]
         if figures and all(f in stated for f in figures):
             continue  # the draft states these figures from other lines: there is nothing to confirm
