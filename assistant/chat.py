@@ -529,19 +529,26 @@ def _question(project: Project, settings: Settings, text: str, reply_lines: list
     return "\n".join(lines)
 
 
+def _is_activity(piece: str) -> bool:
+    """Something the factory did, not a note on it: "另外返工…口径待确认", "那个说法别写" and a minute's
+    "3. 仓库AGV的事，会上决定不报在这个场景。下次会议：12月5日" open with a line the reader sets aside;
+    "会议纪要（11月28日）" says nothing."""
+    from assistant.drafting.extract import set_aside_reason
+    from assistant.drafting.prose_fit import reads_as_prose
+
+    sentences = [s for s in re.split(r"[。\n]", piece) if s.strip()]
+    if not sentences or set_aside_reason(sentences[0]):
+        return False
+    return any(reads_as_prose(s) for s in sentences)
+
+
 def _activity_lines(project: Project, settings: Settings, text: str) -> list[str]:
     """An overview of several activities: each is mapped on its own and the writer picks one to write."""
-    from assistant.drafting.extract import set_aside_reason
     from assistant.knowledge.index import ensure_index
     from assistant.knowledge.mapping import activities, map_description
     from assistant.knowledge.retriever import KnowledgeBase
 
-    # "另外返工…口径待确认。那个说法别写": lines the reader sets aside are notes on the scene, no activity.
-    pieces = [
-        piece
-        for piece in activities(text)
-        if not all(set_aside_reason(line) for line in re.split(r"[。\n]", piece) if line.strip())
-    ]
+    pieces = [piece for piece in activities(text) if _is_activity(piece)]
     if len(pieces) < 2:
         return []
     ensure_index(settings)

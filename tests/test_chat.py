@@ -405,3 +405,19 @@ def test_notes_after_the_material_are_no_second_activity(shipped_index: Path) ->
         "另外返工减少一年约15万元，口径待确认。\n那个‘行业首创’的说法别写，老板随口说的。",
     )
     assert "讲了几件不同的事" not in reply and project.draft.scene == "在线智能检测", reply
+
+
+def test_a_minutes_item_set_aside_and_its_heading_are_no_activity(shipped_index: Path) -> None:
+    """The item the meeting decided not to report ("…决定不报在这个场景。下次会议：12月5日") had been offered
+    as a second scene, because its last line was not set aside."""
+    project = Project(id="0123456789af", name="纪要")
+    reply = turn(
+        project,
+        Settings(data_dir=shipped_index),
+        "会议纪要（11月28日）\n"
+        "1. 冲压车间上线设备状态监控系统，由江西精控自动化有限公司实施，设备综合效率由68%提高到81%。\n"
+        "2. 系统投资86万元，每年减少停机损失约40万元。\n"
+        "3. 仓库AGV的事，会上决定不报在这个场景。下次会议：12月5日\n",
+    )
+    assert "讲了几件不同的事" not in reply, reply
+    assert "AGV" not in project.draft.parts.model_dump_json()
