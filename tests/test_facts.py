@@ -1483,3 +1483,85 @@ def test_what_the_firm_made_itself_is_named_without_the_words_around_it() -> Non
     assert "与MES的接口由企业信息中心" in solution and "另外" not in solution and "跟" not in solution, (
         solution
     )
+
+
+def test_cost_items_are_named_by_what_was_bought_not_by_bookkeeping_words() -> None:
+    """ "原值", "合同金额", "入账", "供方" name a column or a role: the item is the thing bought, the
+    numbered heading above it, or the one supplier its line names."""
+    material = material_from_text(
+        "一、投资构成\n"
+        "1. 包装线视觉检测设备（苏州某视觉科技有限公司）\n"
+        "   入账210万元；\n"
+        "2. 称重分拣机由无锡某衡器有限公司供货安装，合同金额64万元；\n"
+        "3. 南昌某软件有限公司：追溯平台软件，中标价52万元，后增加接口功能，合同价调整为58万元。\n"
+        "项目总投资332万元。\n"
+    )
+    facts = extract_facts(material)
+    named = {a.item: a.amount for a in facts.investment_items}
+    assert named == {
+        "包装线视觉检测设备": "210万元",
+        "称重分拣机": "64万元",
+        "南昌某软件有限公司": "58万元",
+    }, named
+    assert "52万元" in facts.superseded
+
+
+def test_a_total_said_first_or_again_is_no_item_of_itself() -> None:
+    """ "实际完成投资230万元，其中：…" had been summed with its own parts into a 460万元 that no one wrote."""
+    facts = extract_facts(
+        material_from_text(
+            "项目实际完成投资230万元，其中：传感器及采集网关86万元，诊断平台软件112万元，"
+            "接口开发18万元，安装调试14万元。"
+        )
+    )
+    assert facts.investment_total is not None and facts.investment_total.amount == "230万元"
+    assert [a.amount for a in facts.investment_items] == ["86万元", "112万元", "18万元", "14万元"]
+    again = extract_facts(material_from_text("总投资0.0586亿元。\n决算：实际完成投资586万元。"))
+    assert again.investment_items == [], again.investment_items
+
+
+def test_a_phone_transcript_reads_spans_corrections_and_topics() -> None:
+    """A speech-to-text call: "上线前六个月平均是95分钟" gives 95 (the span is no value), "85%，哦不对，是88%"
+    gives 88 under the indicator named before the void figure, and a question's topic names the next answer."""
+    facts = extract_facts(
+        material_from_text(
+            "[00:03:12] 张工：上线前就取去年6月到11月这六个月，上线后取今年1月到5月这五个月，都是取平均。\n"
+            "[00:03:39] 张工：换型时间，上线前六个月平均是95分钟，上线后平均是22分钟。\n"
+            "[00:04:34] 张工：准时交付率上线前是85%，哦不对，是88%，85是我记成前年的了。上线后是97%。\n"
+        )
+    )
+    pairs = {(p.metric, p.before, p.after) for p in facts.pairs}
+    assert pairs == {("换型时间", "95分钟", "22分钟"), ("准时交付率", "88%", "97%")}, pairs
+    assert "85%" in facts.superseded
+    said = " ".join(s.text for s in facts.statements)
+    assert "记成前年" not in said
+
+
+def test_a_questionnaire_s_example_answers_and_an_english_letterhead_are_not_the_firm_s() -> None:
+    facts = extract_facts(
+        material_from_text(
+            "Rheinform Systems GmbH\n"
+            "填写说明\n"
+            "   问8 示例答：总投资260万元，其中能源管理系统软件120万元、计量仪表90万元。\n"
+            "1. 场景名我想叫“医用耗材注塑车间快速换模与柔性换产”，你们看着改。\n"
+            "2. 快换系统由莱茵孚姆（上海）自动化系统有限公司供货安装，合同价286万元。\n"
+        )
+    )
+    assert facts.instance_name == "医用耗材注塑车间快速换模与柔性换产"
+    assert facts.investment_total is not None and facts.investment_total.amount == "286万元"
+    assert facts.investment_items == [] and "260万元" in " ".join(n.text for n in facts.excluded)
+    assert [i.name for i in facts.implementers] == ["莱茵孚姆（上海）自动化系统有限公司"]
+
+
+@pytest.mark.parametrize(
+    "residue",
+    [
+        "2024-12,ST-02,27,58,91.2,71,90,7960,32470,MES换型模块上线/切换月",
+        "单次堵口作业时间，技术要求≤5min，实测值3.8min，结论合格",
+        "问3场景概述（做了什么、覆盖范围、上线时间）",
+    ],
+)
+def test_rows_of_csv_acceptance_tests_and_questionnaires_are_no_prose(residue: str) -> None:
+    from assistant.drafting.prose_fit import reads_as_prose
+
+    assert not reads_as_prose(residue)

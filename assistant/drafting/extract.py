@@ -149,7 +149,7 @@ def _source(sentence: Sentence) -> Source:
 # --- line-level marks: excluded, caveats, corrections -------------------------------------------
 
 _ORG = re.compile(
-    r"[\u4e00-\u9fffA-Za-z0-9（）()]{2,30}?(?:股份有限公司|有限责任公司|有限公司|股份公司|集团公司|集团|研究院|研究所|设计院|大学)"
+    r"[\u4e00-\u9fffA-Za-z0-9（）()﹙﹚]{2,30}?(?:股份有限公司|有限责任公司|有限公司|股份公司|集团公司|集团|研究院|研究所|设计院|大学)"
 )
 _ORG_ONLY = re.compile(
     r"[\u4e00-\u9fffA-Za-z0-9（）()]{2,30}?(?:股份有限公司|有限责任公司|有限公司|集团)\s*[\u4e00-\u9fff]{0,6}(?:部|中心|课|科|处)?"
@@ -310,7 +310,9 @@ def void_figures(text: str) -> list[str]:
         follow = [q for q in quantities if q.start >= m.end() and q.start - m.end() <= 4]
         if follow:
             void.append(follow[0].text)
-    if settled := re.search(r"结算(?:价|金额|为)", text):
+    if settled := re.search(
+        r"结算(?:价|金额|为)|(?:合同价|价格|金额)?(?:调整|变更|调增|调减)(?:为|至)", text
+    ):
         # A settlement price replaces the bid or contract price of the same line, whichever ；-segment.
         void += [
             q.text
@@ -340,16 +342,30 @@ def _without(text: str, figures: list[str]) -> str:
     # An aside in brackets that holds the void figure goes alone: "186块（之前说的168块是笔误）".
     for figure in figures:
         text = re.sub(rf"[（(][^（）()]*{re.escape(figure)}[^（）()]*[）)]", "", text)
-    kept = []
+    kept: list[str] = []
+    lead = ""  # "准时交付率上线前是85%，哦不对，是88%": the words before a void figure name the figure after
     for clause in _CLAUSE.findall(text):
-        if any(f in clause for f in figures):
+        void = [clause.find(f) for f in figures if f in clause]
+        if void:
+            said = re.sub(r"(?:是|为|有|约|大概)+$", "", clause[: min(void)].strip())
+            lead = said if re.search(r"[\u4e00-\u9fff]{2}", said) else ""
             continue
-        if (p.correction.search(clause) or p.void_before.search(clause)) and not any(
-            q.is_metric for q in extract_quantities(clause)
-        ):
-            continue
+        if (
+            p.correction.search(clause) or p.void_before.search(clause) or _names_number(clause, figures)
+        ) and not any(q.is_metric for q in extract_quantities(clause)):
+            continue  # "85是我记成前年的了": words about the void figure go with it
+        if lead:
+            if not any(q.is_metric for q in extract_quantities(clause)):
+                continue  # "哦不对": the words between the void figure and the one that replaces it
+            clause = lead + re.sub(r"^\s*(?:是|为|应为|应该是)", "", clause)
+        lead = ""
         kept.append(clause.strip())
     return "，".join(c for c in kept if c)
+
+
+def _names_number(clause: str, figures: list[str]) -> bool:
+    numbers = [m.group(0) for f in figures if (m := re.match(r"\d[\d.,]*", f))]
+    return any(re.search(rf"(?<![\d.]){re.escape(n)}(?![\d.])", clause) for n in numbers)
 
 
 def set_aside_reason(text: str) -> str:
@@ -751,8 +767,15 @@ def _org_name(found: str) -> str:
 _ORG_TAIL = re.compile(r"(?:[\u4e00-\u9fff]{2,8}?(?:有限公司|分公司))+")
 
 
+# "莱茵孚姆（上海）自动化系统有限公司", "西门子（中国）有限公司": a place in brackets inside the name
+_PLACE_IN_NAME = re.compile(
+    r"(?<=[\u4e00-\u9fff])[（(]([\u4e00-\u9fff]{2,3})[）)](?=[\u4e00-\u9fff]{0,16}?(?:有限公司|有限责任公司))"
+)
+
+
 def _orgs(text: str) -> list[str]:
     names = []
+    text = _PLACE_IN_NAME.sub(lambda m: f"﹙{m.group(1)}﹚", text)  # kept whole by the split below
     for clause in re.split(r"[，,、；;（）()：:\s]", text):
         reached = 0
         for m in _ORG.finditer(clause):
@@ -761,6 +784,7 @@ def _orgs(text: str) -> list[str]:
             tail = _ORG_TAIL.match(clause, m.end()) if m.group(0).endswith("集团") else None
             reached = tail.end() if tail else m.end()
             name = _org_name(m.group(0) + (tail.group(0) if tail else ""))
+            name = name.replace("﹙", "（").replace("﹚", "）")
             if len(name) >= 4 and name not in names:
                 names.append(name)
     return names
@@ -997,7 +1021,23 @@ def _metric_name(text: str, q: Quantity, after: bool = False) -> str:
     )
     head = re.sub(r"(?:没有?|不)$", "", head)  # "视觉以前没有": the indicator, not the negation
     head = re.sub(r"^(?:[-*•]|\d+[.、）)])\s*", "", head).strip()
-    return head
+    before = ASIDE.sub("", text[: q.start])
+    labelled = bool(re.search(r"[：:][^，,；;。：:]*$", before))
+    if not _TIME_WORDS.match(head) and (head or not labelled):
+        return head
+    # "换型时间，上线前六个月平均是95分钟", "突发故障：去年同期9次": the clause before the one that says the
+    # span or the side names the indicator
+    clauses = re.split(r"[，,；;。：:]", before)
+    topic = (
+        re.split(r"就是|就|是|呢|嘛|吧|的话|这块|方面", clauses[-2].strip())[0] if len(clauses) > 1 else ""
+    )
+    return topic if 2 <= len(topic) <= 12 and not re.search(r"\d", topic) else ""
+
+
+# "六个月", "一个月平均", "每月": the span the value is taken over names no indicator
+_TIME_WORDS = re.compile(
+    r"^(?:这|那|近|前|后)?(?:[一二两三四五六七八九十\d]+个?(?:月|年|周|天|季度)|每月|月均|每年)(?:平均|的平均|均)?$"
+)
 
 
 def _pairs(line: _Line) -> list[MetricPair]:
@@ -1054,7 +1094,11 @@ def _pairs(line: _Line) -> list[MetricPair]:
     # own ("以前每班焊工10人，现在每班4人；合格率原来93.2%，现在98.7%" is two comparisons).
     # "改造后（平台运行后5个项目平均）1.8轮": the column's name in brackets holds no value of the row
     named = re.sub(r"(?<=改造[前后])（[^）]*）", lambda m: "（" + "x" * (len(m[0]) - 2) + "）", text)
-    quantities = [q for q in extract_quantities(named) if q.is_metric or q.kind == "plain"]
+    quantities = [
+        q
+        for q in extract_quantities(named)
+        if (q.is_metric or q.kind == "plain") and not _span_of_time(named, q)
+    ]
     for segment in re.finditer(r"[^；;]+", text):
         before_mark = p.before_words.search(text, segment.start(), segment.end())
         after_mark = p.after_words.search(text, before_mark.end(), segment.end()) if before_mark else None
@@ -1065,6 +1109,17 @@ def _pairs(line: _Line) -> list[MetricPair]:
             second = [q for q in quantities if after_mark.start() <= q.start < segment.end()]
             pairs += _matched_pairs(text, first, text, second, source)
     return pairs + by_year
+
+
+_SPAN_AFTER = re.compile(r"^(?:的)?(?:平均|均值|月均|累计|合计|内|里|中)")
+
+
+def _span_of_time(text: str, q: Quantity) -> bool:
+    """ "上线前六个月平均是95分钟", "取今年1月到5月这五个月": the span the values are taken over, no value."""
+    return q.kind == "duration" and (
+        bool(_SPAN_AFTER.match(text[q.end : q.end + 3]))
+        or text[max(0, q.start - 1) : q.start] in ("这", "那", "近")
+    )
 
 
 # "2024年上半年是1.92立方米/平方米，2025年上半年1.85": the years say which value came first.
@@ -1379,6 +1434,7 @@ _ROW_RETURN = re.compile(
 )
 _GENERIC_LABEL = re.compile(
     r"^(?:合同金额|金额|费用|价格|合同价|总价|小计|金额（万元）|含税金额|实际支出|实际投资|决算金额|审定金额|结算金额|改造后"
+    r"|原值(?:（万元）)?|入账(?:金额)?|中标价|结算价|合同额|合同总额|价款|报价|合同价调整(?:为)?"
     r"|[Aa]mount|[Cc]ost|[Pp]rice)$"
 )
 
@@ -1572,6 +1628,8 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
         is_total = (
             bool(p.total.search(text[max(0, q.start - 10) : q.start])) and not names_item
         ) or row_total
+        if not is_total and (not item or _GENERIC_LABEL.match(item)):
+            amount.item = _named_by_line(text, q) or item
         if is_return:
             if is_total and facts.returns:
                 facts.returns_total = amount
@@ -1680,6 +1738,27 @@ def _item_label(text: str, q: Quantity, clause_start: int, several: bool = False
     return _chinese_item(clause[:24], text)
 
 
+def _named_by_line(text: str, q: Quantity) -> str:
+    """A price labelled only by what it is ("合同金额288万元", "中标价218万元"): the thing its clause says
+    someone supplied ("单锭检测传感器…由无锡纺联…供货安装"), else the line's head before its colon, else the
+    one supplier the line names."""
+    segment = _LIST_ITEM.sub("", re.split(r"[；;。]", text[: q.start])[-1])
+    if (supplied := re.match(r"^\s*(?:其中)?([^，,；;：:由]{2,24}?)由", segment)) and not _orgs(
+        supplied.group(1)
+    ):
+        return supplied.group(1).strip()
+    if head := re.match(r"^([^：:，,。；;]{2,60})[：:]", text):
+        name = ASIDE.sub("", _LIST_ITEM.sub("", head.group(1))).strip()
+        if (
+            2 <= len(name) <= 24
+            and not _GENERIC_LABEL.match(name)
+            and not _FILLER_LABEL.match(_FILLER.sub("", name))
+        ):
+            return name
+    orgs = _orgs(text)
+    return orgs[0] if len(set(orgs)) == 1 else ""
+
+
 def _chinese_item(item: str, text: str) -> str:
     """An English row label ("Plant simulation modelling…") is no item name in a 申报书: the row's
     supplier names it instead, or nothing does."""
@@ -1762,7 +1841,7 @@ _QUOTED_SCENE = re.compile(
     r"|^\s*(?:#+\s*)?场景(?:实例)?\s*[:：]\s*([^，。；]{4,40}?)\s*$"
 )
 _CALLED = re.compile(
-    r"(?:名字|名称|项目名|实例名|^项目|^场景)[^“\"「]{0,12}(?:叫|是|为|用)\s*[“\"「]([^”\"」]{2,40})[”\"」]"
+    r"(?:名字|名称|项目名|场景名|实例名|^项目|^场景)[^“\"「]{0,12}(?:叫|是|为|用)\s*[“\"「]([^”\"」]{2,40})[”\"」]"
 )
 # "名称就叫：座椅骨架…工作站", "项目名称你就写二号线…先进控制，这个名字是立项的时候定的": said, not quoted.
 _CALLED_PLAIN = re.compile(
@@ -1798,6 +1877,8 @@ def instance_text(name: str) -> str:
     name = re.sub(r"^[\u4e00-\u9fff]{2,20}?(?:股份有限公司|有限责任公司|有限公司|集团)", "", name).strip()
     if len(name) < 4 or re.match(r"^(?:这|那|该|此)(?:套|个|条|项|台|一)", name):
         return ""  # "这套系统" points at a name, it is none
+    if not re.search(r"[\u4e00-\u9fff]", name):
+        return ""  # "Rheinform Systems GmbH": a vendor's English letterhead names no scene of ours
     return _PROJECT_SUFFIX.sub("", name).strip() or name
 
 
@@ -2213,12 +2294,13 @@ def extract_facts(material: Material) -> SceneFacts:
     usable = _mark_lines(lines, facts, material.raw_lines)
     facts.title = instance_text(instance_from_title(material))
     _mark_terms(facts, " ".join(line.text for line in usable) + " ".join(s.text for s in material.sheets))
-    section = ""
+    section, item_heading = "", ""
     p_words, period_before, period_labelled = _patterns(), False, False
     for line in usable:
         text = line.text.strip()
         if not text:
             continue
+        item_heading = _item_heading(text, material.raw_lines.get(line.key, ""), item_heading)
         period = _period(text)
         said_as_period = bool(period and p_words.period_label.search(text))
         if period and (not facts.period or (said_as_period and not period_labelled)):
@@ -2255,7 +2337,12 @@ def extract_facts(material: Material) -> SceneFacts:
         if _APPLICANT_LABEL.match(_label_of(text)) or _APPLICANT_CELL.match(text):
             facts.company = facts.company or (_orgs(text) or [""])[0]
             continue
+        costs_before = len(facts.investment_items)
         money_only = _money(line, facts, section)
+        for cost in facts.investment_items[costs_before:]:
+            if item_heading and (_GENERIC_LABEL.match(cost.item) or _ROLE_CELL.match(text)):
+                # "1. CFD/FEA仿真软件许可" then "供方：北京数仿科技有限公司 128万元": the item is the heading's
+                cost.item = item_heading
         if (implementers and (money_only or _label_of(text))) or money_only:
             continue  # a supplier or cost line: stated by the composer from the facts
         # A line of prose says several things: each sentence is a statement of its own, except the
@@ -2316,7 +2403,11 @@ def extract_facts(material: Material) -> SceneFacts:
         (a.source.file, a.source.line) for a in facts.investment_items if a.amount not in kept_sums
     } - kept_rows
     facts.implementers = [i for i in facts.implementers if (i.source.file, i.source.line) not in left_out]
-    facts.investment_items = breakdown
+    facts.investment_items = _without_total(breakdown, facts.investment_total)
+    if not facts.investment_total and (summed := _total_among(facts.investment_items)) is not None:
+        # "实际完成投资230万元，其中：传感器86万元，平台112万元…": the first is their sum, no item
+        facts.investment_total = summed
+        facts.investment_items = [a for a in facts.investment_items if a is not summed]
     if not facts.returns_total and (summed := _total_among(facts.returns)) is not None:
         # "年节约人工310万元，减少质量损失420万元，合计年效益约730万元": the third is the sum, no third return
         facts.returns_total = summed
@@ -2331,16 +2422,50 @@ def extract_facts(material: Material) -> SceneFacts:
     return facts
 
 
+_LIST_ITEM = re.compile(r"^\s*(?:\d{1,2}[.、）)]|[（(]\d{1,2}[）)])\s*")
+_ROLE_CELL = re.compile(r"^(?:供方|供应商|采购|中标人|乙方|厂家)[：:]")
+
+
+def _item_heading(text: str, raw: str, current: str) -> str:
+    """The name a numbered cost item gives the lines under it ("1. 视觉检测设备（苏州明视…）" over
+    "入账344万元"); a numbered line with money of its own, or a new section, ends it."""
+    if section_level(raw) is not None and not _LIST_ITEM.match(text):
+        return ""
+    if not _LIST_ITEM.match(text):
+        return current
+    if any(q.kind == "money" for q in extract_quantities(text)):
+        return ""
+    name = ASIDE.sub("", _LIST_ITEM.sub("", text))
+    name = re.split(r"[（(：:，,。；;]", name)[0].strip()  # an unclosed aside goes on the next line
+    return name if 2 <= len(name) <= 24 else ""
+
+
 def _total_among(amounts: list[Amount]) -> Amount | None:
-    """The amount that is the sum of all the others (two or more), said last as 合计…."""
+    """The amount that is the sum of all the others (two or more): said last as 合计…, or first as
+    "…230万元，其中：…"."""
     if len(amounts) < 3:
         return None
     values = [_first(a.amount) for a in amounts]
     if any(v is None for v in values):
         return None
-    last = values[-1]
-    others = sum(v.value for v in values[:-1])  # type: ignore[union-attr]
-    return amounts[-1] if last is not None and math.isclose(last.value, others, rel_tol=1e-6) else None
+    whole = sum(v.value for v in values)  # type: ignore[union-attr]
+    for amount, value in zip(amounts, values, strict=True):
+        if math.isclose(value.value, whole - value.value, rel_tol=1e-6):  # type: ignore[union-attr]
+            return amount
+    return None
+
+
+def _without_total(items: list[Amount], total: Amount | None) -> list[Amount]:
+    """ "实际完成投资1,186万元" beside a total of 0.1186亿元: the total said again is no item of itself."""
+    target = _first(total.amount) if total else None
+    if target is None:
+        return items
+
+    def same(item: Amount) -> bool:
+        value = _first(item.amount)
+        return value is not None and math.isclose(value.value, target.value, rel_tol=1e-6)
+
+    return [i for i in items if not same(i)]
 
 
 def _breakdown_of_total(items: list[Amount], total: Amount | None) -> list[Amount]:
