@@ -1565,3 +1565,59 @@ def test_rows_of_csv_acceptance_tests_and_questionnaires_are_no_prose(residue: s
     from assistant.drafting.prose_fit import reads_as_prose
 
     assert not reads_as_prose(residue)
+
+
+def test_weekly_reports_the_last_figures_stand_and_plans_and_risks_are_no_results() -> None:
+    facts = extract_facts(
+        material_from_text(
+            "## 第2周\n### 本周完成\n1. 初步对比：隐患整改闭环率：85% → 96%（初步）\n"
+            "2. 投资初步汇总486万元（含办公电脑16万元，待财务剔除）。\n"
+            "### 风险\n1. 二期MVR蒸发装置项目动火集中，可能影响测试。\n"
+            "## 第4周\n### 本周完成\n1. 正式对比数据（统计期2025年第23—34周对比2024年第23—34周）：\n"
+            "| 指标 | 上线前 | 上线后 |\n|---|---|---|\n| 隐患整改闭环率 | 82% | 98% |\n"
+            "2. 财务核定本项目投资470万元：平台软件168万元、UWB定位86万元、视频分析92万元、气体探测器124万元。\n"
+            "### 下周计划\n1. 10月底前实现视频AI覆盖率100%。\n"
+        )
+    )
+    assert [(p.metric, p.before, p.after) for p in facts.pairs] == [("隐患整改闭环率", "82%", "98%")]
+    assert {"85%", "96%"} <= set(facts.superseded)
+    assert facts.investment_total is not None and facts.investment_total.amount == "470万元"
+    assert [a.amount for a in facts.investment_items] == ["168万元", "86万元", "92万元", "124万元"]
+    used = " ".join(s.text for s in facts.statements)
+    assert "MVR" not in used and "100%" not in used
+
+
+def test_finance_strikes_a_cost_row_and_confirms_part_of_the_returns() -> None:
+    facts = extract_facts(
+        material_from_text(
+            "投资明细：\n  1. 仿真软件许可\n     供方：北京某仿真科技有限公司  128万元\n"
+            "  2. 服务器2台\n     采购：公司信息中心  11.5万元\n  3. 内部人工  18万元\n  合计：157.5万元\n"
+            "经济效益（年）：\n  1. 样机试制费用减少：按每次\n     试制约5.1万元计  96万元/年\n"
+            "  2. 外委试验费用减少  23万元/年\n  3. 新增毛利约150万元（口径待确认）\n  合计：269万元/年\n"
+            "财务意见：服务器11.5万元已在其他项目列支，不应重复计入本项目。本项目核定实际投资为146万元。"
+            "第1、2项予以认可，确认效益119万元/年。\n"
+        )
+    )
+    assert facts.investment_total is not None and facts.investment_total.amount == "146万元"
+    assert [(a.item, a.amount) for a in facts.investment_items] == [
+        ("仿真软件许可", "128万元"),
+        ("内部人工", "18万元"),
+    ]
+    assert facts.returns_total is not None and facts.returns_total.amount == "119万元"
+    assert [(a.item, a.amount) for a in facts.returns] == [
+        ("样机试制费用减少", "96万元"),
+        ("外委试验费用减少", "23万元"),
+    ]
+
+
+def test_a_note_that_sets_indicators_aside_and_a_revised_period() -> None:
+    facts = extract_facts(
+        material_from_text(
+            "（统计口径：2023年4—12月与2022年4—12月同期对比）\n"
+            "1. 订单准时交付率由86.5%提升至93.1%；\n2. 设备综合效率（OEE）由62%提升至74%；\n"
+            "【对比口径改成：上线前取2022年全年，上线后取2024年全年。OEE、合格率那些是自动线的，这次不用。】\n"
+            " 订单准时交付率：2022年全年85.9% → 2024年全年96.2%\n"
+        )
+    )
+    assert [(p.metric, p.before, p.after) for p in facts.pairs] == [("订单准时交付率", "85.9%", "96.2%")]
+    assert facts.period == "2022年全年与2024年全年对比"

@@ -45,6 +45,7 @@ WORDS_FILE = Path(__file__).with_name("fact_words.yaml")
 class FactWords(BaseModel):
     exclude: list[str]
     plan: list[str]
+    risk: list[str]
     noise: list[str]
     caveat: list[str]
     profile: list[str]
@@ -85,6 +86,7 @@ class FactWords(BaseModel):
 class _Patterns:
     exclude: re.Pattern[str]
     plan: re.Pattern[str]
+    risk: re.Pattern[str]
     noise: re.Pattern[str]
     caveat: re.Pattern[str]
     profile: re.Pattern[str]
@@ -388,7 +390,12 @@ def _set_aside_reason(text: str) -> str:
         return "企业基本信息，属企业简介"
     if p.plan.search(text):
         return "计划或目标，尚未实现"
+    if p.risk.search(text):
+        return RISK
     return ""
+
+
+RISK = "风险或待办事项，不是成果"
 
 
 _SECTION = re.compile(
@@ -626,7 +633,7 @@ def _mark_lines(
             # says nothing about the lines below it.
             # "## 其他（不用写）" below the title marks its section; the title's own aside does not.
             marked_unused = reason == MARKED_UNUSED and line.key[1] > 1
-            if reason.startswith(("计划", "企业基本信息")) or marked_unused:
+            if reason.startswith(("计划", "企业基本信息")) or reason == RISK or marked_unused:
                 set_aside = (level, reason)
                 facts.excluded.append(Note(text=line.text, reason=reason, source=source))
                 continue
@@ -1021,6 +1028,7 @@ def _metric_name(text: str, q: Quantity, after: bool = False) -> str:
     )
     head = re.sub(r"(?:没有?|不)$", "", head)  # "视觉以前没有": the indicator, not the negation
     head = re.sub(r"^(?:[-*•]|\d+[.、）)])\s*", "", head).strip()
+    head = _YEAR_SIDE.sub("", head).strip()  # "订单准时交付率：2022年全年85.9%": a side, no name
     before = ASIDE.sub("", text[: q.start])
     labelled = bool(re.search(r"[：:][^，,；;。：:]*$", before))
     if not _TIME_WORDS.match(head) and (head or not labelled):
@@ -1066,7 +1074,10 @@ def _pairs(line: _Line) -> list[MetricPair]:
         if a and b and _same_kind(a, b):
             at = Quantity(text="", value=0, kind="plain", start=m.start(), end=m.start())
             name = _metric_name(text, at) or _label_of(text)
-            pairs.append(MetricPair(metric=name, before=before, after=m.group("b").strip(), source=source))
+            after = re.sub(
+                rf"^\s*(?:{_YEAR_SIDE.pattern})\s*", "", m.group("b")
+            ).strip()  # "→ 2024年全年96.2%"
+            pairs.append(MetricPair(metric=name, before=before, after=after, source=source))
     for m in _VERB_TO.finditer(text) if not pairs else ():
         a, b = _first(m.group("a")), _first(m.group("b"))
         if a and b and _same_kind(a, b):
@@ -2303,7 +2314,10 @@ def extract_facts(material: Material) -> SceneFacts:
         item_heading = _item_heading(text, material.raw_lines.get(line.key, ""), item_heading)
         period = _period(text)
         said_as_period = bool(period and p_words.period_label.search(text))
-        if period and (not facts.period or (said_as_period and not period_labelled)):
+        revised = bool(
+            re.search(r"改成|改为|调整为|更新为|替换", text)
+        )  # "对比口径改成：上线前取2022年全年…"
+        if period and (not facts.period or (said_as_period and (not period_labelled or revised))):
             # "统计区间为…" said in words settles what a table's column names suggested
             facts.period, period_labelled = period, said_as_period
             period_before = bool(p_words.before_words.search(text)) and not p_words.after_words.search(text)
@@ -2337,12 +2351,15 @@ def extract_facts(material: Material) -> SceneFacts:
         if _APPLICANT_LABEL.match(_label_of(text)) or _APPLICANT_CELL.match(text):
             facts.company = facts.company or (_orgs(text) or [""])[0]
             continue
-        costs_before = len(facts.investment_items)
+        costs_before, returns_before = len(facts.investment_items), len(facts.returns)
         money_only = _money(line, facts, section)
         for cost in facts.investment_items[costs_before:]:
             if item_heading and (_GENERIC_LABEL.match(cost.item) or _ROLE_CELL.match(text)):
                 # "1. CFD/FEA仿真软件许可" then "供方：北京数仿科技有限公司 128万元": the item is the heading's
                 cost.item = item_heading
+        for gain in facts.returns[returns_before:]:
+            if item_heading and re.search(r"\d", gain.item):
+                gain.item = item_heading  # "1. 样机试制费用减少：按…每次" over "试制约5.1万元计 96万元/年"
         if (implementers and (money_only or _label_of(text))) or money_only:
             continue  # a supplier or cost line: stated by the composer from the facts
         # A line of prose says several things: each sentence is a statement of its own, except the
@@ -2379,6 +2396,8 @@ def extract_facts(material: Material) -> SceneFacts:
     facts.pairs = _distinct_pairs([*facts.pairs, *_pairs_across(usable, facts)])
     by_row_name, rows_used = _pairs_by_row_name(usable, facts)
     facts.pairs = _distinct_pairs([*facts.pairs, *by_row_name])
+    facts.pairs = _later_stands(facts, material.files)
+    facts.pairs = _without_unused_indicators(facts, material.raw_lines)
     # The rows those pairs came from are stated by the composer, not pasted as statements.
     statements = [(t, src) if (src.file, src.line) not in rows_used else ("", src) for t, src in statements]
     roles = _statement_roles([t for t, _ in statements])
@@ -2412,6 +2431,13 @@ def extract_facts(material: Material) -> SceneFacts:
         # "年节约人工310万元，减少质量损失420万元，合计年效益约730万元": the third is the sum, no third return
         facts.returns_total = summed
         facts.returns = [a for a in facts.returns if a is not summed]
+    unmatched = facts.returns_total is not None and not _adds_up(facts.returns, facts.returns_total)
+    if (not facts.returns_total or unmatched) and (confirmed := _confirmed_returns_total(facts.returns)):
+        facts.returns_total = confirmed  # "二、效益：第1、2项…予以认可，合计119万元/年"
+    if facts.returns_total and _adds_up(facts.returns, facts.returns_total):
+        facts.returns = _breakdown_of_total(
+            [a for a in facts.returns if a.amount != facts.returns_total.amount], facts.returns_total
+        )
     # The applicant named in a report's header ("委托单位，…") did not supply itself.
     facts.implementers = [i for i in facts.implementers if not facts.company or i.name != facts.company]
     # "产品研究院" read as an organisation where "产品研究院CAE室（自主）" is the firm's own unit.
@@ -2429,8 +2455,8 @@ _ROLE_CELL = re.compile(r"^(?:供方|供应商|采购|中标人|乙方|厂家)[�
 def _item_heading(text: str, raw: str, current: str) -> str:
     """The name a numbered cost item gives the lines under it ("1. 视觉检测设备（苏州明视…）" over
     "入账344万元"); a numbered line with money of its own, or a new section, ends it."""
-    if section_level(raw) is not None and not _LIST_ITEM.match(text):
-        return ""
+    if raw.lstrip().startswith("#") or (section_level(raw) is not None and not _LIST_ITEM.match(text)):
+        return ""  # "## 7. 标准化与后续": a section, not a cost item
     if not _LIST_ITEM.match(text):
         return current
     if any(q.kind == "money" for q in extract_quantities(text)):
@@ -2438,6 +2464,25 @@ def _item_heading(text: str, raw: str, current: str) -> str:
     name = ASIDE.sub("", _LIST_ITEM.sub("", text))
     name = re.split(r"[（(：:，,。；;]", name)[0].strip()  # an unclosed aside goes on the next line
     return name if 2 <= len(name) <= 24 else ""
+
+
+_CONFIRMED = re.compile(r"合计|共计|总计|确认|认可|核定|^(?:[一二三四五六七八九十]+、)?(?:年)?(?:效益|收益)$")
+
+
+def _adds_up(parts: list[Amount], total: Amount) -> bool:
+    others = [a for a in parts if a.amount != total.amount]
+    return len(others) >= 2 and (
+        len(_breakdown_of_total(others, total)) < len(others) or _total_among([*others, total]) is not None
+    )
+
+
+def _confirmed_returns_total(returns: list[Amount]) -> Amount | None:
+    """A return labelled as a sum or as finance's confirmation ("确认效益119万元") that some of the other
+    returns add up to: the total, and those returns its parts."""
+    for candidate in reversed(returns):
+        if _CONFIRMED.search(candidate.item) and _adds_up(returns, candidate):
+            return candidate
+    return None
 
 
 def _total_among(amounts: list[Amount]) -> Amount | None:
@@ -2485,7 +2530,16 @@ def _breakdown_of_total(items: list[Amount], total: Amount | None) -> list[Amoun
             run = values[start : start + size]
             if math.isclose(sum(run), target, rel_tol=1e-6):  # type: ignore[arg-type]
                 return items[start : start + size]
+    # Finance strikes one row ("第4项…不应重复计入本项目…核定投资为226.5万元"): the rows left add up to it.
+    if len(items) <= MAX_SUBSET_ITEMS:
+        for size in range(len(items) - 1, 1, -1):
+            for chosen in itertools.combinations(range(len(items)), size):
+                if math.isclose(sum(values[i] for i in chosen), target, rel_tol=1e-6):  # type: ignore[misc]
+                    return [items[i] for i in chosen]
     return items
+
+
+MAX_SUBSET_ITEMS = 12  # 4,000 subsets at most: a cost table is never longer
 
 
 def _mark_terms(facts: SceneFacts, usable: str) -> None:
@@ -2506,6 +2560,73 @@ def _mark_terms(facts: SceneFacts, usable: str) -> None:
         # company's name, which the application states anyway.
         about = p.about_the_note.sub("，", p.exclude.sub("，", _ORG.sub("，", note.text)))
         note.terms = sorted(runs(about) - common)
+
+
+# "OEE、合格率那些是自动线的，这次不用": the indicators a note sets aside, named before 那些/这些
+_INDICATORS_NAMED = re.compile(
+    r"^\W*([A-Za-z\u4e00-\u9fff]{2,12}(?:[、和及/][A-Za-z\u4e00-\u9fff]{2,12})*)(?:那些|这些|这几项|这两项|等指标)"
+)
+
+
+def _without_unused_indicators(facts: SceneFacts, raw_lines: dict[tuple[str, int], str]) -> list[MetricPair]:
+    names = [
+        name.lower()
+        for note in facts.excluded
+        if note.reason == MARKED_UNUSED and (m := _INDICATORS_NAMED.match(note.text))
+        for name in re.split(r"[、和及/]", m.group(1))
+        if len(name) >= 2
+    ]
+    if not names:
+        return facts.pairs
+    kept = []
+    for pair in facts.pairs:
+        said = f"{pair.metric} {raw_lines.get((pair.source.file, pair.source.line), '')}".lower()
+        if any(name in said for name in names):
+            facts.superseded += [v for v in (pair.before, pair.after) if v not in facts.superseded]
+            continue
+        kept.append(pair)
+    return kept
+
+
+_NAME_FILLER = re.compile(r"平均|月均|日均|年均|的|\s")
+
+
+def _same_unit(a: str, b: str) -> bool:
+    qa, qb = _first(a), _first(b)
+    return qa is not None and qb is not None and (qa.kind, qa.unit) == (qb.kind, qb.unit)
+
+
+def _later_stands(facts: SceneFacts, files: list[str]) -> list[MetricPair]:
+    """One indicator stated twice with other values ("…替换上面1—4条", a weekly report's estimate and the
+    measured figure weeks later): the later statement stands and the earlier values are void."""
+
+    def name(pair: MetricPair) -> str:
+        return _NAME_FILLER.sub("", ASIDE.sub("", pair.metric))
+
+    def place(pair: MetricPair) -> tuple[int, int]:
+        order = files.index(pair.source.file) if pair.source.file in files else 0
+        return order, pair.source.line
+
+    kept = []
+    for pair in facts.pairs:
+        later = [
+            x
+            for x in facts.pairs
+            if x is not pair
+            and len(name(x)) >= 3
+            and name(x) == name(pair)
+            and place(x) > place(pair)
+            and _same_unit(x.after, pair.after)  # "Line 3为9周…Line 3为210 pcs/h": one name, two indicators
+        ]
+        if later and (later[-1].before, later[-1].after) != (pair.before, pair.after):
+            facts.superseded += [
+                v
+                for v in (pair.before, pair.after)
+                if v not in (later[-1].before, later[-1].after) and v not in facts.superseded
+            ]
+            continue
+        kept.append(pair)
+    return kept
 
 
 def _distinct_pairs(pairs: list[MetricPair]) -> list[MetricPair]:
