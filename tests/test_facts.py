@@ -1621,3 +1621,20 @@ def test_a_note_that_sets_indicators_aside_and_a_revised_period() -> None:
     )
     assert [(p.metric, p.before, p.after) for p in facts.pairs] == [("订单准时交付率", "85.9%", "96.2%")]
     assert facts.period == "2022年全年与2024年全年对比"
+
+
+def test_a_per_person_rate_is_no_return_and_a_bare_saving_takes_its_line_s_label() -> None:
+    facts = extract_facts(
+        material_from_text(
+            "【钱】\n- 人工：三班倒共减12人。每人一年连社保9.6万元，一年省115万元左右。\n"
+            "- 开口时间短了，天然气一年省38万元左右。\n"
+        )
+    )
+    assert [(a.item, a.amount) for a in facts.returns][0] == ("人工节约", "115万元")
+    assert "9.6万元" not in [a.amount for a in facts.returns]
+
+
+def test_a_day_span_within_one_month_reads_like_the_full_dates() -> None:
+    from assistant.text.dates import written_dates
+
+    assert written_dates("2025年6月24日—26日通过验收") == written_dates("2025年6月24日—6月26日通过验收")

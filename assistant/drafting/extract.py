@@ -1439,6 +1439,8 @@ def _sentence_of(text: str, at: int) -> str:
 
 
 _UNIT_PRICE = re.compile(r"单价|每台|每套|每个|每人|人均|按年利率|年利率|单位成本")
+_BARE_SAVING = re.compile(r"(?:一年|每年|年)?(?:能)?(?:省|省下|节约|节省)")
+_GAIN_WORD = re.compile(r"节约|节省|减少|降低|增加|效益|收益|省")
 _STRONG_INVESTMENT = re.compile(r"投资|投入|造价|合同")
 _ROW_RETURN = re.compile(
     r"^[^\d]{0,6}(?:节约|节省|减少|降低)[^\d]{0,10}(?:费用|成本|支出|损失)$|^[^\d]{0,10}(?:效益|收益)$"
@@ -1570,8 +1572,10 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
             r"\s*/\s*(?:人|台|套|个|吨|件|月|平方米|m|kWh|千瓦时|度|t|kg|立方|方|小时|h|pcs|只|片|米)",
             text[q.end : q.end + 5],
         )
-        if _UNIT_PRICE.search(text[max(0, q.start - 6) : q.start]) or in_result or per_unit:
-            continue  # 8万元/人·年 is a rate a return is computed from, not a return
+        said_before = text[clause_start + 1 : q.start]
+        rate = (unit := _UNIT_PRICE.search(said_before)) and not _GAIN_WORD.search(said_before[unit.end() :])
+        if _UNIT_PRICE.search(text[max(0, q.start - 6) : q.start]) or rate or in_result or per_unit:
+            continue  # 8万元/人·年, "每人一年连社保9.6万元": a rate a return is computed from, not a return
         if any(start <= q.start < end for start, end in bases):
             continue
         if p.funding.search(clause) or p.funding.search(_label_of(text)):
@@ -1641,6 +1645,14 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
         ) or row_total
         if not is_total and (not item or _GENERIC_LABEL.match(item)):
             amount.item = _named_by_line(text, q) or item
+        elif (
+            _BARE_SAVING.fullmatch(item)
+            and (head := _label_of(text))
+            and len(head) <= 10
+            and not _FILLER_LABEL.match(head)
+            and not re.search(r"效益|收益|核定|测算|估算|合计|财务", head)
+        ):
+            amount.item = f"{_LIST_ITEM.sub('', head).lstrip('-*• ')}节约"  # "- 人工：…一年省115万元左右"
         if is_return:
             if is_total and facts.returns:
                 facts.returns_total = amount

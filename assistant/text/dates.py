@@ -23,6 +23,8 @@ _DAY_SPAN = re.compile(
     rf"(?<![\d.])((?:19|20)\d{{2}})[./](\d{{1,2}})[./](\d{{1,2}}){_DASH}(?:((?:19|20)\d{{2}})[./])?"
     rf"(\d{{1,2}})[./](\d{{1,2}})(?![\d./%])"
 )
+# 6月24日—26日: the second day of one month's span, its month said once
+_SAME_MONTH_DAYS = re.compile(rf"(?<!\d)(\d{{1,2}})月(\d{{1,2}})日{_DASH}(\d{{1,2}})日")
 # 2023年7月到12月, 2023年7月份至12月: one year's months said with 到/至 (a typed dash is left as typed)
 _YEAR_MONTHS = re.compile(r"((?:19|20)\d{2})\s*年\s*(\d{1,2})\s*月份?\s*(?:到|至)\s*(\d{1,2})\s*月份?(?!\d)")
 # 24.3–24.8: two-digit years, as typed on a slide
@@ -122,6 +124,9 @@ def written_dates(text: str, year: int | None = None) -> str:
     if not re.search(r"\d", text):
         return text
     text = _DAY_SPAN.sub(_days, text)
+    text = _SAME_MONTH_DAYS.sub(
+        lambda m: f"{m[1]}月{m[2]}日—{m[1]}月{m[3]}日" if _valid(m[1]) and int(m[3]) <= 31 else m[0], text
+    )
     text = _YEAR_MONTHS.sub(lambda m: _months(m[1], m[2], m[1], m[3]) if _valid(m[2], m[3]) else m[0], text)
     text = _FULL_SPAN.sub(lambda m: _months(m[1], m[2], m[3], m[4]) if _valid(m[2], m[4]) else m[0], text)
     text = _SHORT_SPAN.sub(
