@@ -1630,7 +1630,7 @@ def test_a_per_person_rate_is_no_return_and_a_bare_saving_takes_its_line_s_label
             "- 开口时间短了，天然气一年省38万元左右。\n"
         )
     )
-    assert [(a.item, a.amount) for a in facts.returns][0] == ("人工节约", "115万元")
+    assert next((a.item, a.amount) for a in facts.returns) == ("人工节约", "115万元")
     assert "9.6万元" not in [a.amount for a in facts.returns]
 
 
@@ -1638,3 +1638,11 @@ def test_a_day_span_within_one_month_reads_like_the_full_dates() -> None:
     from assistant.text.dates import written_dates
 
     assert written_dates("2025年6月24日—26日通过验收") == written_dates("2025年6月24日—6月26日通过验收")
+
+
+def test_the_guard_reads_the_second_day_of_a_span_by_the_first_s_month() -> None:
+    guard = FigureGuard(material_from_text("验收日期：2025年6月24日—6月26日。"))
+    assert all(c.ok for c in guard.check("系统于2025年6月24日—26日通过验收。"))
+    # Dates are checked to the month (a day the material never wrote is no figure of the scene's results)
+    late = guard.check("系统于2025年7月24日—26日通过验收。")
+    assert [c.ok for c in late] == [False, False], late

@@ -210,6 +210,16 @@ def _months_named(word: str) -> set[int]:
     return set(range(3 * quarter - 2, 3 * quarter + 1))
 
 
+_FIRST_DAY = re.compile(r"((?:19|20)\d{2})年(\d{1,2})月\d{1,2}日\s*(?:[—–~～-]|至|到)\s*$")
+
+
+def _second_day(text: str, q: Quantity) -> str:
+    """ "2025年6月24日—26日": the 26 is 2025年6月26日, its year and month said once before it."""
+    if text[q.end : q.end + 1] != "日" or not (first := _FIRST_DAY.search(text[: q.start])):
+        return ""
+    return f"{first[1]}年{first[2]}月{q.text}日" if q.text.isdigit() else ""
+
+
 class FigureGuard:
     """Built once per material and its facts; checks any number of drafts."""
 
@@ -351,6 +361,16 @@ class FigureGuard:
                     "duration", invest.value / gain_value * _DURATION_SECONDS["年"], "总投资÷年收益的回收期"
                 )
             )
+            counted = sum(q.value for q in gains)
+            if gains and not math.isclose(counted, gain_value, rel_tol=1e-6):
+                # a stated 合计 that still holds a doubted return: the payback over the returns that stand
+                self.allowed.append(
+                    Allowed(
+                        "duration",
+                        invest.value / counted * _DURATION_SECONDS["年"],
+                        "总投资÷各项年收益之和的回收期",
+                    )
+                )
 
     def _investment_pairs(self, material: Material) -> None:
         """An investment and its yearly return are a related pair wherever they are stated: their ratio is
@@ -385,8 +405,9 @@ class FigureGuard:
         """Every figure of ``text`` with its source, or why it has none."""
         results = []
         for q in extract_quantities(text):
-            if q.kind in ("year", "date"):
-                where = self.texts.get(_date_key(q.text)) or self._months_of_year(q.text)
+            said = _second_day(text, q) or q.text
+            if q.kind in ("year", "date") or said != q.text:
+                where = self.texts.get(_date_key(said)) or self._months_of_year(said)
                 results.append(FigureCheck(q, where is not None, where or "材料中没有这个年份/日期"))
                 continue
             results.append(self._match(q))
