@@ -1646,3 +1646,23 @@ def test_the_guard_reads_the_second_day_of_a_span_by_the_first_s_month() -> None
     # Dates are checked to the month (a day the material never wrote is no figure of the scene's results)
     late = guard.check("系统于2025年7月24日—26日通过验收。")
     assert [c.ok for c in late] == [False, False], late
+
+
+def test_a_change_order_s_increment_is_no_cost_item_and_a_sum_the_writer_settles_on_is_the_total() -> None:
+    facts = extract_facts(
+        material_from_text(
+            "1. 某某测控技术有限公司：半实物试验台，中标价218万元。经变更签证（单号BG-03）增加26万元，"
+            "合同价调整为244万元；\n2. 研究院（自主）：内部投入35万元。\n"
+            "项目总投资279万元（含变更签证增加的26万元和研究院内部投入）。\n"
+        )
+    )
+    assert facts.investment_total is not None and facts.investment_total.amount == "279万元"
+    assert [a.amount for a in facts.investment_items] == ["244万元", "35万元"]
+    assert "26万元" not in facts.superseded  # an increment, no void figure
+    settled = extract_facts(
+        material_from_text(
+            "项目总投资2,860万元。MES软件及实施投资168万元，报工终端76万元，内部人工18万元。\n"
+            "【MES这块单独算：168+76+18＝262万元，今年申报就用这个数。】\n"
+        )
+    )
+    assert settled.investment_total is not None and settled.investment_total.amount == "262万元"

@@ -271,6 +271,7 @@ def _not_the_named(quantities: list[Quantity], value: float) -> list[str]:
     return [q.text for q in quantities if not names(q) and any(_same_kind(q, s) for s in standing)]
 
 
+_DELTA_BEFORE = re.compile(r"(?:增加|增|追加|核减|减少|优惠|下浮|让利)[了约]?$")
 _CHANGED_FROM = re.compile(r"[由从][^，。；,;由从]{0,12}$")
 
 
@@ -295,7 +296,12 @@ def void_figures(text: str) -> list[str]:
         before = [
             q
             for q in quantities
-            if start <= q.start and q.end <= cue.start() and not any(a <= q.start < b for a, b in asides)
+            if start <= q.start
+            and q.end <= cue.start()
+            and not any(a <= q.start < b for a, b in asides)
+            and not _DELTA_BEFORE.search(
+                text[max(0, q.start - 4) : q.start]
+            )  # "增加26万元，合同价调整为244万元"
         ]
         if cue.group(0).endswith("为准"):
             after = []
@@ -1564,10 +1570,15 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
         in_result = not _per_year(text, q) and (
             a_result(clause) or (a_result(_segment_of(text, q.start)) and not _STRONG_RETURN.search(clause))
         )
-        if re.search(
-            r"(?:核减|优惠|让利|折让|降价|下浮)[了约]?$", text[max(0, q.start - 5) : q.start]
-        ) or any(a.value == q.value for a, _ in seen):
-            continue  # an adjustment of a price, or the same amount said again ("以452.8万元计")
+        if (
+            re.search(r"(?:核减|优惠|让利|折让|降价|下浮)[了约]?$", text[max(0, q.start - 5) : q.start])
+            or re.search(
+                r"(?:变更|签证|追加)[^，,。；;]{0,30}?(?:增加|追加)(?:的|了)?约?$",
+                text[max(0, q.start - 40) : q.start],
+            )
+            or any(a.value == q.value for a, _ in seen)
+        ):
+            continue  # an adjustment of a price (a change order's 增加26万元), or the same amount said again
         per_unit = re.match(
             r"\s*/\s*(?:人|台|套|个|吨|件|月|平方米|m|kWh|千瓦时|度|t|kg|立方|方|小时|h|pcs|只|片|米)",
             text[q.end : q.end + 5],
@@ -1637,13 +1648,17 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
             item = own.group(0)
         amount = Amount(item=item, amount=q.text, source=source)
         # "平台软件及实施：某公司，合计138万元" is one item's total; "总计340万元" is the scene's.
-        names_item = bool(_orgs(clause) or p.in_house.search(clause) or (item and not p.total.search(item)))
+        # (what a bracket says the total includes — "（含…研究院内部投入）" — names no item)
+        bare_clause = ASIDE.sub("", clause)
+        names_item = bool(
+            _orgs(bare_clause) or p.in_house.search(bare_clause) or (item and not p.total.search(item))
+        )
         # A table row labelled 合计（1—3项） totals the rows above it, whatever its amount column is called.
         row_total = bool(p.total.search(re.split(r"[，,]", text, maxsplit=1)[0])) and len(money) == 1
         is_total = (
             bool(p.total.search(text[max(0, q.start - 10) : q.start])) and not names_item
         ) or row_total
-        if not is_total and (not item or _GENERIC_LABEL.match(item)):
+        if not is_total and (not item or _GENERIC_LABEL.match(item) or _FILLER_LABEL.match(item)):
             amount.item = _named_by_line(text, q) or item
         elif (
             _BARE_SAVING.fullmatch(item)
