@@ -1666,3 +1666,25 @@ def test_a_change_order_s_increment_is_no_cost_item_and_a_sum_the_writer_settles
         )
     )
     assert settled.investment_total is not None and settled.investment_total.amount == "262万元"
+
+
+def test_a_handover_note_s_pointers_and_a_print_footer_are_no_prose_and_a_phase_is_no_part_of_the_name() -> (
+    None
+):
+    from assistant.drafting.prose_fit import reads_as_prose
+
+    for residue in (
+        "交接后请立即修改，资料在共享盘\\\\10.2.3.15\\安环部",
+        "在建工程明细账打印日期：2025-10-22",
+        "第1页共1页",
+    ):
+        assert not reads_as_prose(residue), residue
+    assert instance_text("罐区安全风险智能管控平台（一期）") == "罐区安全风险智能管控平台"
+    facts = extract_facts(
+        material_from_text(
+            "一期投资：平台168万元，视频96万元，定位87万元，仪表车间38.6万元，合计一期389.6万元。\n"
+            "备注：一期=168+96+87+38.6，389.6万元。\n"
+        )
+    )
+    assert facts.investment_total is not None and facts.investment_total.amount == "389.6万元"
+    assert len(facts.investment_items) == 4

@@ -1917,6 +1917,9 @@ def instance_text(name: str) -> str:
         return ""  # "这套系统" points at a name, it is none
     if not re.search(r"[\u4e00-\u9fff]", name):
         return ""  # "Rheinform Systems GmbH": a vendor's English letterhead names no scene of ours
+    name = re.sub(
+        r"[（(][一二三四五六七八九十\d]期(?:工程|项目)?[）)]$", "", name
+    )  # "…管控平台（一期）": a phase
     return _PROJECT_SUFFIX.sub("", name).strip() or name
 
 
@@ -2453,7 +2456,7 @@ def extract_facts(material: Material) -> SceneFacts:
     if not facts.investment_total and (summed := _total_among(facts.investment_items)) is not None:
         # "实际完成投资230万元，其中：传感器86万元，平台112万元…": the first is their sum, no item
         facts.investment_total = summed
-        facts.investment_items = [a for a in facts.investment_items if a is not summed]
+        facts.investment_items = _without_total(facts.investment_items, summed)
     if not facts.returns_total and (summed := _total_among(facts.returns)) is not None:
         # "年节约人工310万元，减少质量损失420万元，合计年效益约730万元": the third is the sum, no third return
         facts.returns_total = summed
@@ -2520,9 +2523,10 @@ def _total_among(amounts: list[Amount]) -> Amount | None:
     values = [_first(a.amount) for a in amounts]
     if any(v is None for v in values):
         return None
-    whole = sum(v.value for v in values)  # type: ignore[union-attr]
     for amount, value in zip(amounts, values, strict=True):
-        if math.isclose(value.value, whole - value.value, rel_tol=1e-6):  # type: ignore[union-attr]
+        # the same sum said twice ("一期389.6万元" in the report, "一期=168+96+87+38.6" in the note) is one
+        others = [v.value for v in values if not math.isclose(v.value, value.value, rel_tol=1e-6)]  # type: ignore[union-attr]
+        if len(others) >= 2 and math.isclose(value.value, sum(others), rel_tol=1e-6):  # type: ignore[union-attr]
             return amount
     return None
 
