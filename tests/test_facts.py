@@ -1688,3 +1688,18 @@ def test_a_handover_note_s_pointers_and_a_print_footer_are_no_prose_and_a_phase_
     )
     assert facts.investment_total is not None and facts.investment_total.amount == "389.6万元"
     assert len(facts.investment_items) == 4
+
+
+def test_figures_a_note_points_back_at_are_void_and_notes_on_the_notes_are_no_prose() -> None:
+    from assistant.drafting.prose_fit import reads_as_prose
+
+    facts = extract_facts(
+        material_from_text(
+            "数字化车间建成后年新增经济效益约1,200万元，投资回收期约2.4年。\n"
+            "【上面那个1,200万元和2.4年是整个数字化车间的，MES场景不能用】\n"
+            "每日统计用时原来约5小时，这个没人认真核过，先不写。\n"
+        )
+    )
+    assert {"1,200万元", "2.4年"} <= set(facts.superseded)
+    assert facts.payback == "" and "5小时" not in " ".join(s.text for s in facts.statements)
+    assert not reads_as_prose("这是去年的申请书正文，直接从Word里复制过来的。")

@@ -271,6 +271,7 @@ def _not_the_named(quantities: list[Quantity], value: float) -> list[str]:
     return [q.text for q in quantities if not names(q) and any(_same_kind(q, s) for s in standing)]
 
 
+_POINTED_BACK = re.compile(r"^\W*(?:上面|前面|上文|之前)(?:那个|那些|那几个|写的|说的)?")
 _DELTA_BEFORE = re.compile(r"(?:增加|增|追加|核减|减少|优惠|下浮|让利)[了约]?$")
 _CHANGED_FROM = re.compile(r"[由从][^，。；,;由从]{0,12}$")
 
@@ -676,10 +677,13 @@ def _mark_lines(
                 line.text = line.text.replace(wording.group(0), "")
             reason = _set_aside_reason(sentence.text)
             if reason == MARKED_UNUSED:
-                # "稿子里“年节约物流成本超过300万元”…不要用": the figure quoted is void wherever it is written
+                # "稿子里“年节约物流成本超过300万元”…不要用": the figure quoted is void wherever it is written;
+                # so is one pointed back at ("上面那个1,200万元和2.4年是整个车间的，不能用")
                 quoted = [
                     q.text for m in _QUOTED.finditer(sentence.text) for q in extract_quantities(m.group(1))
                 ]
+                if _POINTED_BACK.search(sentence.text):
+                    quoted += [q.text for q in extract_quantities(sentence.text) if q.is_metric]
                 facts.superseded += [v for v in quoted if v not in facts.superseded]
             if reason == "与场景无关" and _COST_LABEL.match(sentence.text):
                 reason = ""  # "项目投入（据财务付款记录）：" heads the costs below it, whatever it cites
