@@ -1703,3 +1703,20 @@ def test_figures_a_note_points_back_at_are_void_and_notes_on_the_notes_are_no_pr
     assert {"1,200万元", "2.4年"} <= set(facts.superseded)
     assert facts.payback == "" and "5小时" not in " ".join(s.text for s in facts.statements)
     assert not reads_as_prose("这是去年的申请书正文，直接从Word里复制过来的。")
+
+
+def test_a_weekly_report_s_preliminary_figures_its_compiler_s_firm_and_a_department_that_did_the_work() -> (
+    None
+):
+    facts = extract_facts(
+        material_from_text(
+            "> 江西某某化学有限公司 智能制造办 项目组　汇编：刘晓峰\n"
+            "## 第3周\n1. 报警响应时间初步统计（仅7月数据）：约4分钟。\n"
+            "2. 公司安环部完成风险分级管控清单和应急预案的数字化录入。\n"
+            "3. 南京某某智能科技有限公司完成平台升级。\n"
+        )
+    )
+    assert facts.company == "江西某某化学有限公司"
+    assert {i.name for i in facts.implementers} == {"南京某某智能科技有限公司", "企业安环部"}
+    assert "约4分钟" not in " ".join(s.text for s in facts.statements)
+    assert any("4分钟" in c.text for c in facts.caveats)

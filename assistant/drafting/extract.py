@@ -817,7 +817,8 @@ _APPLICANT_ROLE = re.compile(
 # document's head naming the firm alone (or with its letterhead words) names whose document it is.
 _HEAD_LINES = 3
 _FIRM_HEAD = re.compile(
-    rf"^\s*(?:[A-Za-z0-9 .,()'’&-]+/\s*)?({_ORG.pattern})(?:\s+[\u4e00-\u9fff]{{2,8}}){{0,3}}\s*$"
+    rf"^\s*>?\s*(?:[A-Za-z0-9 .,()'’&-]+/\s*)?({_ORG.pattern})(?:\s+[\u4e00-\u9fff]{{2,8}}){{0,3}}"
+    rf"(?:\s+(?:汇编|编制|整理|编写|填报|记录)[:：]\s*[\u4e00-\u9fff]{{2,4}})?\s*$"
 )
 
 
