@@ -1721,3 +1721,15 @@ def test_a_weekly_report_s_preliminary_figures_its_compiler_s_firm_and_a_departm
     assert {i.name for i in facts.implementers} == {"南京某某智能科技有限公司", "企业安环部"}
     assert "约4分钟" not in " ".join(s.text for s in facts.statements)
     assert any("4分钟" in c.text for c in facts.caveats)
+
+
+def test_a_worked_example_line_goes_whole_and_first_quarters_name_a_side() -> None:
+    facts = extract_facts(
+        material_from_text(
+            "   问6 示例答：综合能耗由0.82tce/t降至0.71tce/t；统计期2023年1—6月与2024年1—6月对比。\n"
+            "问6　改造前后关键指标对比（请注明统计期）\n"
+            "见附表。统计期：改造前按2024年度（1—12月）核查报告口径，改造后按平台2025年前三季度（1—9月）累计值折算。\n"
+        )
+    )
+    assert facts.period == "2024年度（1—12月）与2025年前三季度（1—9月）对比"
+    assert not facts.pairs

@@ -46,6 +46,7 @@ class FactWords(BaseModel):
     exclude: list[str]
     plan: list[str]
     risk: list[str]
+    example: list[str]
     noise: list[str]
     caveat: list[str]
     profile: list[str]
@@ -87,6 +88,7 @@ class _Patterns:
     exclude: re.Pattern[str]
     plan: re.Pattern[str]
     risk: re.Pattern[str]
+    example: re.Pattern[str]
     noise: re.Pattern[str]
     caveat: re.Pattern[str]
     profile: re.Pattern[str]
@@ -617,6 +619,9 @@ def _mark_lines(
         source = _source(line.sentences[0])
         if line.key in elsewhere:
             facts.excluded.append(Note(text=line.text, reason=ANOTHER_PROJECT, source=source))
+            continue
+        if p.example.search(line.text):
+            facts.excluded.append(Note(text=line.text, reason="填写示例，不是本企业的材料", source=source))
             continue
         if line.key in quoted:
             facts.excluded.append(Note(text=line.text, reason=QUOTE_VOID, source=source))
@@ -1338,7 +1343,7 @@ _BEFORE_SPAN = re.compile(r"(?:投用前|上线前|改造前|实施前|建设前
 _AFTER_SPAN = re.compile(r"(?:投用后|上线后|改造后|实施后|建成后)\s*[（(](\d{4}\s*年[^）)]{0,20})[）)]")
 # "改造前数据取2024年度均值，改造后数据取2025年二、三季度（4月—9月）均值": each side names its own span.
 _SIDE = (
-    r"(\d{4}\s*年(?:度|全年|上半年|下半年)?(?:[一二三四、]{1,7}季度|Q[1-4](?:\s*[+–—-]\s*Q?[1-4])?"
+    r"(\d{4}\s*年(?:度|全年|上半年|下半年)?(?:前?[一二三四、]{1,7}季度|Q[1-4](?:\s*[+–—-]\s*Q?[1-4])?"
     r"|\d{1,2}\s*月?\s*[—–~-]\s*\d{1,2}\s*月|\d{1,2}\s*月(?:\s*[—–~-]\s*\d{4}\s*年\s*\d{1,2}\s*月)?)?"
     r"(?:\s*[（(]\d{1,2}月?\s*[—–~-]\s*\d{1,2}月[）)])?)"
 )
