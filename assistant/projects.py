@@ -55,6 +55,9 @@ class Project(BaseModel):
     application: Application = Field(default_factory=Application)
     material: str = Field("", description="本场景的材料（对话中粘贴与上传的）")
     past_material: str = Field("", description="已写完的场景的材料：起草企业简介与二、四时仍要用")
+    scene_materials: dict[str, str] = Field(
+        default_factory=dict, description="已放入申报书的场景各自的材料（按标题）：改写该场景时载回"
+    )
     draft: Scene | None = None
     confirmed: dict[str, bool] = Field(default_factory=dict)  # part key → the writer accepted it
     chat: list[ChatMessage] = Field(default_factory=list)
@@ -68,10 +71,34 @@ class Project(BaseModel):
         """Leave the placed draft in the application and begin the next scene with its own material:
         the chat's next material must not be merged into, nor rename, the scene just placed. The
         sections' drafting state is the application's, so it stays."""
-        self.past_material = f"{self.past_material}\n\n{self.material}".strip()
+        self._put_away_material()
         self.material, self.draft = "", None
         self.confirmed = {}
         self.workspace = Workspace(sections=self.workspace.sections)
+
+    def _put_away_material(self) -> None:
+        if self.workspace.placed_title and self.material:
+            self.scene_materials[self.workspace.placed_title] = self.material
+        self.past_material = f"{self.past_material}\n\n{self.material}".strip()
+
+    def reopen_scene(self, index: int) -> None:
+        """Load a placed scene back for rewriting with the material it was drafted from, so the next
+        chat message adds to that material instead of redrafting the scene from the message alone. A
+        scene placed before its material was kept has its parts protected as the writer's: a redraft
+        then only proposes."""
+        scene = self.application.scenes[index]
+        if self.draft is not None or self.material:
+            self._put_away_material()
+        material = self.scene_materials.get(scene.title, "")
+        if material:
+            self.past_material = self.past_material.replace(material, "").strip()
+        self.material, self.draft = material, scene.model_copy(deep=True)
+        self.confirmed = {}
+        self.workspace = Workspace(sections=self.workspace.sections, placed_title=scene.title)
+        if not material:
+            for key in PART_KEYS:
+                if self.draft.parts.get(key):
+                    self.workspace.part(key).edited = True
 
     @property
     def draft_unplaced(self) -> bool:

@@ -421,3 +421,37 @@ def test_a_minutes_item_set_aside_and_its_heading_are_no_activity(shipped_index:
     )
     assert "讲了几件不同的事" not in reply, reply
     assert "AGV" not in project.draft.parts.model_dump_json()
+
+
+def test_a_placed_scene_reopened_for_rewriting_keeps_its_material(shipped_index: Path) -> None:
+    """A note sent after picking a placed scene had redrafted it from the note alone: its suppliers and
+    figures were gone from 技术方案."""
+    from assistant.requirements import load_requirements
+
+    settings = Settings(data_dir=shipped_index)
+    project = Project(id="0123456789b0", name="重开")
+    turn(
+        project,
+        settings,
+        "2号线加装了4套视觉检测系统，由苏州凌视智能科技有限公司提供，剔除机构由企业设备部自主实施。"
+        "漏检率由0.8%降至0.05%，统计期2025年1—3月与2025年10—11月对比。投资256.5万元，每年节约人工86.4万元。",
+    )
+    assert project.draft is not None and "苏州凌视智能科技有限公司" in project.draft.parts.技术方案
+    placed = project.application.place_scene(project.draft, load_requirements().domain_order)
+    project.workspace.placed_title = placed.title
+    project.start_next_scene()
+    project.reopen_scene(0)
+    assert "苏州凌视" in project.material and "苏州凌视" not in project.past_material
+    turn(project, settings, "补充：这是公司第一次在质检环节用人工智能。")
+    assert "苏州凌视智能科技有限公司" in project.draft.parts.技术方案
+    assert "0.05%" in project.draft.parts.成效
+
+
+def test_a_placed_scene_without_kept_material_is_protected_when_reopened() -> None:
+    project = project_with_draft()
+    from assistant.requirements import load_requirements
+
+    project.application.place_scene(project.draft, load_requirements().domain_order)
+    project.material, project.draft = "", None
+    project.reopen_scene(0)
+    assert all(project.workspace.part(k).edited for k in PART_KEYS if project.draft.parts.get(k))

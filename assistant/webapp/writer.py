@@ -534,11 +534,10 @@ class WriterHandlers:
         project = self.load(project_id, request)
         if project is None or index is None or not 0 <= index < len(project.application.scenes):
             return {}
-        project.draft = project.application.scenes[index].model_copy(deep=True)
-        project.workspace.placed_title = project.draft.title
-        project.workspace.parts = {}
-        self.store(request).save(project)
-        return render(self.tab, project)
+        if project.draft_unplaced:
+            raise Refused("当前草稿还有没放入申报书的内容：请先点“放入申报书”，再改写已有的场景", title="提示")
+        fresh = self.store(request).update(project.id, lambda current: current.reopen_scene(index))
+        return render(self.tab, fresh)
 
     def on_add_scene(self, project_id: str | None, request: gr.Request) -> dict:
         project = self.require(project_id, request)
