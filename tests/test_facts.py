@@ -1733,3 +1733,21 @@ def test_a_worked_example_line_goes_whole_and_first_quarters_name_a_side() -> No
     )
     assert facts.period == "2024年度（1—12月）与2025年前三季度（1—9月）对比"
     assert not facts.pairs
+
+
+def test_a_group_chat_s_recomputed_savings_and_a_change_said_months_after_its_before_value() -> None:
+    """A WeChat export: the figures of the reckoning redone (重新算) are void, the new one's parts are the
+    returns and its sum their total; "漏检率降到0.05%" pairs with the 漏检率 said before."""
+    facts = extract_facts(
+        material_from_text(
+            "2025-02-18 09:03:44 许志强\n漏检率我统计了一下1—3月大概0.8%\n"
+            "2025-10-15 11:30:20 许志强\n试运行数据：漏检率降到0.05%，灯检人员每班从6人减到2人\n"
+            "2025-10-16 09:31:47 许志强\n12个人×6.5万=78万/年，再加上报废和质量赔偿少了大概35万/年\n"
+            "2025-10-16 09:40:03 刘建华\n人工要算上五险一金，按7.2万一个人算，重新算\n"
+            "2025-10-16 09:52:29 许志强\n那就是12×7.2=86.4万，加35万，一年省121.4万左右\n"
+        )
+    )
+    assert ("漏检率", "0.8%", "0.05%") in {(p.metric, p.before, p.after) for p in facts.pairs}
+    assert "78万" in facts.superseded
+    assert sorted(a.amount for a in facts.returns) == ["35万", "86.4万"]
+    assert facts.returns_total is not None and facts.returns_total.amount == "121.4万"

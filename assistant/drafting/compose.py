@@ -88,6 +88,9 @@ def item_words(item: str) -> str:
     if re.search(r"[\u4e00-\u9fff]", item):
         said = re.sub(r"(?:花了?|用了|共计?)$", "", formal_phrase(item))  # "工装夹具我们自己做的花了"
         said = re.sub(r"(?<=[\u4e00-\u9fff])省$", "节约", said)  # "人工省"
+        said = re.sub(
+            r"^(?:再加上|加上|再加|另外|还有|以及|那就是?|就是)", "", said
+        )  # "再加上…": a list's joint
         return re.sub(r"企业(自主实施|自主开发)$", r"（\1）", said)
     key = re.sub(r"[\s-]+", "_", item.strip().lower())
     return fact_words().money_items.get(key, "")

@@ -359,7 +359,12 @@ def _without(text: str, figures: list[str]) -> str:
         void = [clause.find(f) for f in figures if f in clause]
         if void:
             said = re.sub(r"(?:是|为|有|约|大概)+$", "", clause[: min(void)].strip())
-            lead = said if re.search(r"[\u4e00-\u9fff]{2}", said) else ""
+            # (not a reckoning's factors: "12个人×6.5万=78万/年" names nothing the next clause says)
+            lead = (
+                said
+                if re.search(r"[\u4e00-\u9fff]{2}", said) and not re.search(r"[×xX*＊=＝+＋]", clause)
+                else ""
+            )
             continue
         if (
             p.correction.search(clause) or p.void_before.search(clause) or _names_number(clause, figures)
@@ -372,6 +377,33 @@ def _without(text: str, figures: list[str]) -> str:
         lead = ""
         kept.append(clause.strip())
     return "，".join(c for c in kept if c)
+
+
+_RECOMPUTE = re.compile(r"重新算|重新计算|重算|再算一遍|重新核算")
+
+
+def _recomputed(lines: list[_Line]) -> list[str]:
+    """ "12个人×6.5万=78万/年…" / "按7.2万一个人算，重新算" / "12×7.2=86.4万，加35万…": the amounts of the
+    reckoning before the call to redo it that the new reckoning does not repeat are void."""
+
+    def amounts(line: _Line) -> list[Quantity]:
+        return [
+            q
+            for q in extract_quantities(line.text)
+            if q.kind == "money" or (q.kind == "count" and q.text.rstrip("元").endswith(("万", "亿")))
+        ]
+
+    void: list[str] = []
+    for i, line in enumerate(lines):
+        if not _RECOMPUTE.search(line.text) or len(amounts(line)) > 1:
+            continue
+        before = next((x for x in reversed(lines[:i]) if amounts(x)), None)
+        after = next((x for x in lines[i + 1 :] if amounts(x)), None)
+        if before is None or after is None:
+            continue
+        kept = {q.value for q in amounts(after)}
+        void += [q.text for q in amounts(before) if q.value not in kept]
+    return void
 
 
 def _names_number(clause: str, figures: list[str]) -> bool:
@@ -607,6 +639,7 @@ def _mark_lines(
     set_aside: tuple[int, str] | None = None  # the level and reason of the heading being skipped
     for line in lines:
         replacements.update(corrections(line.text))
+    facts.superseded += [v for v in _recomputed(lines) if v not in facts.superseded]
     elsewhere = _outside_instance_section(lines, raw_lines or {}, facts.instance_name)
     quoted = _superseded_quote(lines)
     monthly = _series_rows(lines)
@@ -1560,6 +1593,7 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
     )
     # (a cost section still holds returns its words name: "外仓一年租金180万元" under 【钱】)
     used = False
+    returns_before = len(facts.returns)
     seen: list[tuple[Quantity, int]] = []  # the amounts taken so far, with where they stand
     previous: tuple[str, bool] | None = None  # (sentence, was a return) of the amount before
     # A comma inside brackets ("（公司信息中心，内部人工工时折算）") or a number (1,740) ends no clause.
@@ -1695,7 +1729,38 @@ def _money(line: _Line, facts: SceneFacts, section: str = "") -> bool:
             else:
                 facts.investment_items.append(amount)
             used = True
-    return used
+    return _parts_said_before_their_sum(text, money, bases, facts, returns_before) or used
+
+
+def _parts_said_before_their_sum(
+    text: str, money: list[Quantity], bases: list[tuple[int, int]], facts: SceneFacts, returns_before: int
+) -> bool:
+    """ "12×7.2=86.4万，加35万，一年省121.4万左右": the one return the line names is the sum of the other
+    amounts it says; those are the returns and it is their total."""
+    taken = facts.returns[returns_before:]
+    if len(taken) != 1 or facts.returns_total is not None or not (total := _first(taken[0].amount)):
+        return False
+    parts = [
+        q
+        for q in money
+        if q.text != taken[0].amount and q.value < total.value and not any(a <= q.start < b for a, b in bases)
+    ]
+    if len(parts) < 2 or not math.isclose(sum(q.value for q in parts), total.value, rel_tol=1e-6):
+        return False
+    facts.returns.remove(taken[0])
+    facts.returns_total = taken[0]
+    for q in parts:
+        clause_start = max(text.rfind(c, 0, q.start) for c in "，,；;。")
+        label = re.sub(
+            r"^(?:那就是?|就是|再?加上?|另外|还有)$", "", _item_label(text, q, clause_start, several=True)
+        )
+        # "…少了大概35万/年" said before: the same return, under the name it was given there
+        named = next(
+            (a.item for a in facts.returns if a.item and (v := _first(a.amount)) and v.value == q.value), ""
+        )
+        facts.returns = [a for a in facts.returns if not ((v := _first(a.amount)) and v.value == q.value)]
+        facts.returns.append(Amount(item=named or label, amount=q.text, source=taken[0].source))
+    return True
 
 
 def _part_of_total(q: Quantity, facts: SceneFacts) -> bool:
@@ -2433,7 +2498,7 @@ def extract_facts(material: Material) -> SceneFacts:
             if part:
                 labelled[len(statements)] = part
             statements.append((piece, _source(line.sentences[0])))
-    facts.pairs = _distinct_pairs([*facts.pairs, *_pairs_across(usable, facts)])
+    facts.pairs = _distinct_pairs([*facts.pairs, *_pairs_across(usable, facts), *_said_before_pairs(usable)])
     by_row_name, rows_used = _pairs_by_row_name(usable, facts)
     facts.pairs = _distinct_pairs([*facts.pairs, *by_row_name])
     facts.pairs = _later_stands(facts, material.files)
@@ -2471,6 +2536,7 @@ def extract_facts(material: Material) -> SceneFacts:
         # "年节约人工310万元，减少质量损失420万元，合计年效益约730万元": the third is the sum, no third return
         facts.returns_total = summed
         facts.returns = [a for a in facts.returns if a is not summed]
+    facts.returns = _said_again_dropped(facts.returns)
     unmatched = facts.returns_total is not None and not _adds_up(facts.returns, facts.returns_total)
     if (not facts.returns_total or unmatched) and (confirmed := _confirmed_returns_total(facts.returns)):
         facts.returns_total = confirmed  # "二、效益：第1、2项…予以认可，合计119万元/年"
@@ -2507,6 +2573,18 @@ def _item_heading(text: str, raw: str, current: str) -> str:
 
 
 _CONFIRMED = re.compile(r"合计|共计|总计|确认|认可|核定|^(?:[一二三四五六七八九十]+、)?(?:年)?(?:效益|收益)$")
+
+
+def _said_again_dropped(returns: list[Amount]) -> list[Amount]:
+    """ "报废和质量赔偿少了35万/年" and later "…加35万，一年省121.4万": the bare 35万 is that return again."""
+    kept: list[Amount] = []
+    for gain in returns:
+        value = _first(gain.amount)
+        same = [k for k in kept if value and (v := _first(k.amount)) and math.isclose(v.value, value.value)]
+        if same and (not gain.item or _FILLER_LABEL.match(gain.item)):
+            continue
+        kept.append(gain)
+    return kept
 
 
 def _adds_up(parts: list[Amount], total: Amount) -> bool:
@@ -2627,6 +2705,45 @@ def _without_unused_indicators(facts: SceneFacts, raw_lines: dict[tuple[str, int
             continue
         kept.append(pair)
     return kept
+
+
+# "漏检率降到0.05%": a change said with its after-value only
+_ONE_SIDED = re.compile(
+    r"(?P<metric>[\u4e00-\u9fffA-Za-z]{2,8}?)(?:现在|目前|已经|已|都)?"
+    r"(?:降到|降至|降低到|降低至|减到|减至|减少到|提高到|提高至|提升到|提升至|升到|升至)约?"
+)
+
+
+def _said_before_pairs(lines: list[_Line]) -> list[MetricPair]:
+    """A chat's "漏检率我统计了一下1—3月大概0.8%" and, months later, "漏检率降到0.05%": the value said
+    first of the same indicator, in the same unit, is the before-value."""
+    pairs = []
+    for i, line in enumerate(lines):
+        for m in _ONE_SIDED.finditer(line.text):
+            if re.search(r"[由从]", line.text[max(0, m.start() - 8) : m.start()]) or not (
+                after := _first(line.text[m.end() : m.end() + 12])
+            ):
+                continue
+            metric = m.group("metric")
+            for earlier in reversed(lines[:i]):
+                at = earlier.text.find(metric)
+                said = _first(earlier.text[at + len(metric) : at + len(metric) + 24]) if at >= 0 else None
+                if (
+                    said is not None
+                    and _same_kind(said, after)
+                    and said.unit == after.unit
+                    and said.value != after.value
+                ):
+                    pairs.append(
+                        MetricPair(
+                            metric=metric,
+                            before=said.text,
+                            after=after.text,
+                            source=_source(line.sentences[0]),
+                        )
+                    )
+                    break
+    return pairs
 
 
 _NAME_FILLER = re.compile(r"平均|月均|日均|年均|的|\s")

@@ -535,7 +535,9 @@ class WriterHandlers:
         if project is None or index is None or not 0 <= index < len(project.application.scenes):
             return {}
         if project.draft_unplaced:
-            raise Refused("当前草稿还有没放入申报书的内容：请先点“放入申报书”，再改写已有的场景", title="提示")
+            raise Refused(
+                "当前草稿还有没放入申报书的内容：请先点“放入申报书”，再改写已有的场景", title="提示"
+            )
         fresh = self.store(request).update(project.id, lambda current: current.reopen_scene(index))
         return render(self.tab, fresh)
 
