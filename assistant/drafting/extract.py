@@ -11,7 +11,7 @@ from __future__ import annotations
 import itertools
 import math
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from pathlib import Path
 
@@ -345,6 +345,7 @@ _VOID_AFTER = re.compile(
 
 
 _CLAUSE = re.compile(r"[^，,；;。]+")
+_ROW_REMARK = re.compile(r"^(.+?)，(备注.+)$")  # a table row as material.py states it, and its 备注 column
 
 
 def _without(text: str, figures: list[str]) -> str:
@@ -708,6 +709,7 @@ def _mark_lines(
             continue
         # Within a line, only the sentences that are chatter, marked unrelated or company profile go.
         kept = []
+        trimmed = False
         for sentence in line.sentences:
             if wording := _wording_note().search(sentence.text):
                 # "12→4（…都转岗去总装了 —— 别写"裁员"!!）": a note on a word, not on the figures
@@ -725,6 +727,19 @@ def _mark_lines(
                 facts.superseded += [v for v in quoted if v not in facts.superseded]
             if reason == "与场景无关" and _COST_LABEL.match(sentence.text):
                 reason = ""  # "项目投入（据财务付款记录）：" heads the costs below it, whatever it cites
+            remark = _ROW_REMARK.match(sentence.text)
+            if (
+                reason.startswith("计划")
+                and remark
+                and not _set_aside_reason(remark.group(1))
+                and any(q.kind == "money" for q in extract_quantities(remark.group(1)))
+            ):
+                # "合计，金额219万元，备注立项预算200万元…": a cost row's remark speaks of the budget; the row's
+                # amount was spent. Only the remark is set aside. (An indicator's "备注目标98%，还没出数" still
+                # takes its row along: the indicator has no result yet.)
+                facts.excluded.append(Note(text=remark.group(2), reason=reason, source=source))
+                sentence, reason = replace(sentence, text=remark.group(1)), ""
+                trimmed = True
             if reason.startswith("口径"):
                 facts.caveats.append(Note(text=sentence.text, reason=reason, source=source))
             elif reason:
@@ -750,7 +765,7 @@ def _mark_lines(
             continue
         if not kept:
             continue
-        if len(kept) < len(line.sentences):
+        if len(kept) < len(line.sentences) or trimmed:
             line.sentences = kept
             line.text = "。".join(s.text.rstrip("。") for s in kept)
             full = f"{line.text} {line.note}"

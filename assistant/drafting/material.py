@@ -184,7 +184,7 @@ def _table_rows_as_statements(lines: list[str]) -> list[str]:
             cells = [c for j, c in enumerate(cells) if not (j and _SPREAD_HEADER.search(names[j]))]
             names = [n for j, n in enumerate(names) if not (j and _SPREAD_HEADER.search(n))]
         names = _side_of_lead(_one_side_named(_baseline_as_before(_periods_as_sides(names))), lead)
-        if money_unit:
+        if money_unit and not _names_own_unit(cells[0]):  # "回收期（年） | 3.1": the row's own unit
             cells = [
                 f"{c}{money_unit}" if j and _BARE_NUMBER.match(c) and _MONEY_HEADER.search(n) else c
                 for j, (n, c) in enumerate(zip(names, cells, strict=True))
@@ -199,9 +199,19 @@ def _table_rows_as_statements(lines: list[str]) -> list[str]:
     return out
 
 
-_TABLE_UNIT = re.compile(r"[（(]\s*(?:金额)?单位\s*[:：]\s*(万元|元|千元|亿元)\s*[）)]")
-_MONEY_HEADER = re.compile(r"预算|支出|金额|投资|决算|结算|费用|价格|合同价|总价|小计|合计")
+# "（金额单位：万元/年）" over a table of yearly returns: its amounts are in 万元 all the same.
+_TABLE_UNIT = re.compile(r"[（(]\s*(?:金额)?单位\s*[:：]\s*(万元|元|千元|亿元)(?:\s*[/／]\s*年)?\s*[）)]")
+# 申报数 | 审核数: a returns table's claimed and audited amounts
+_MONEY_HEADER = re.compile(
+    r"预算|支出|金额|投资|决算|结算|费用|价格|合同价|总价|小计|合计|申报数|审核数|核定数|认定数"
+)
 _TOTAL_ROW = re.compile(r"^(?:合\s*计|总\s*计|小\s*计)")
+
+
+def _names_own_unit(label: str) -> bool:
+    """``回收期（年）`` states its row in years (``_unit_of`` leaves periods out, for ``实施前(2022年)``);
+    ``服务器及云资源（首年）`` and ``检测工位（1#、2#线）`` name no unit."""
+    return bool(re.search(r"[（(]\s*(?:年|个月|月|周|天|小时)\s*[）)]$", label))
 
 
 def _merged_header(top: list[str], sub: list[str]) -> list[str]:
@@ -221,7 +231,11 @@ _BARE_NUMBER = re.compile(r"^[±+]?[\d,.]+$")
 _PLAN_HEADER = re.compile(
     r"目标|计划值|预测|预计|设计值|完成率|达成率|完成比例|（预算）$|^判定$|是否达标|达标情况"
 )
-_BOOKKEEPING_HEADER = re.compile(r"折旧年限|残值|摊销年限|接收部门|资产编号")  # an asset ledger's own columns
+# An asset ledger's own columns, and a payment's progress (已付80%, 已付清): bookkeeping, no fact of the scene —
+# and its words (付款, 已付) would set the whole row aside as a payment note.
+_BOOKKEEPING_HEADER = re.compile(
+    r"折旧年限|残值|摊销年限|接收部门|资产编号|付款状态|付款情况|付款进度|支付状态|支付情况|付款方式"
+)
 _INDICATOR_HEADER = re.compile(r"^(?:三级)?指标(?:名称)?$")
 _SPENT_HEADER = re.compile(r"实际支出|实际完成投资|决算|结算|实际投资|实际金额")
 _BUDGET_HEADER = re.compile(r"^(?:预算|概算)(?:数|金额|投资)?(?:[（(][^）)]*[）)])?$|^结余")
