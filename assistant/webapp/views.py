@@ -63,7 +63,7 @@ RECOMMEND_HEADERS = [
     "备注",
 ]
 FINDING_HEADERS = list(WEB_COLUMNS)
-SEARCH_HEADERS = ["#", "出处", "片段", "融合得分", "BM25得分", "向量得分"]
+SEARCH_HEADERS = ["#", "出处", "片段", "相关度", "关键词匹配", "语义匹配"]
 SCENE_HEADERS = ["领域", "环节", "场景", "说明（本项目概括）", "核实", "旧称"]
 SCENE_TABLE_NOTE = (
     "领域与环节的对应出自通知附件1 第6条注释（已核实）。场景名除“人机协同作业”外**均未核实**："

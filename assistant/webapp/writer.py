@@ -198,7 +198,8 @@ def _layout_part(key: str) -> PartWidgets:
     with gr.Group(visible=False, elem_id=f"proposal-{key}") as group:
         proposal = gr.Markdown(label=f"建议-{key}", elem_id=f"proposal-text-{key}")
         with gr.Row():
-            accept = gr.Button("采用建议", size="sm", variant="primary", elem_id=f"accept-{key}")
+            # neither is pressed for the writer: her own text stays unless she takes the suggestion
+            accept = gr.Button("采用建议", size="sm", elem_id=f"accept-{key}")
             reject = gr.Button("保留我的", size="sm", elem_id=f"reject-{key}")
     return PartWidgets(key, box, counter, undo, group, proposal, accept, reject)
 
@@ -265,7 +266,12 @@ def build_writer_tab() -> WriterTab:
             undo = gr.Button("撤销上一步（对话）", size="sm", elem_id="undo-turn")
         with gr.Column(scale=6):
             with gr.Accordion("场景（不对就在这里改选）", open=True, elem_id="scene-box"):
-                candidates = gr.Radio(label="候选（及命中的词）", choices=[], elem_id="scene-candidates")
+                candidates = gr.Radio(
+                    label="候选（及命中的词）",
+                    info="标“（未核实）”的场景名尚未与工信部2024年版场景指引原文逐字核对，可以选用，定稿前请以指引原文为准",
+                    choices=[],
+                    elem_id="scene-candidates",
+                )
                 scene_all = gr.Dropdown(
                     label="或从全部环节/场景中选择",
                     choices=views.all_scene_choices(),
