@@ -1751,3 +1751,37 @@ def test_a_group_chat_s_recomputed_savings_and_a_change_said_months_after_its_be
     assert "78万" in facts.superseded
     assert sorted(a.amount for a in facts.returns) == ["35万", "86.4万"]
     assert facts.returns_total is not None and facts.returns_total.amount == "121.4万"
+
+
+def test_a_void_figure_is_no_part_of_a_longer_one_and_a_ledger_s_remarks_keep_their_rows(
+    tmp_path: Path,
+) -> None:
+    """Voiding "6.5万" (a reckoning redone) had taken the ledger's 合计256.5万元 along; a payment term in
+    a row's 备注 had set the row aside, and "单独申报，不在本项目" had been read as a plan."""
+    book = Workbook()
+    sheet = book.active
+    for row in [
+        ["序号", "项目名称", "供应商", "合同内容", "合同金额（万元）", "付款情况", "备注"],
+        [
+            1,
+            "2号线灯检改造",
+            "苏州某视觉科技有限公司",
+            "视觉检测系统4套",
+            186,
+            "已付90%",
+            "质保金10%明年6月付",
+        ],
+        [2, "2号线灯检改造", "南昌某自动化工程有限公司", "剔除机构改造", 42.5, "已付清", None],
+        [3, "3号库房立体货架", "赣州某仓储设备有限公司", "立体货架", 95, "已付30%", "单独申报，不在本项目"],
+        [None, "合计（2号线）", None, None, 228.5, None, None],
+    ]:
+        sheet.append(row)
+    book.save(tmp_path / "台账.xlsx")
+    (tmp_path / "群聊.txt").write_text(
+        "许志强：12个人×6.5万=78万/年\n刘建华：按7.2万一个人算，重新算\n许志强：那就是12×7.2=86.4万\n",
+        encoding="utf-8",
+    )
+    facts = extract_facts(load_materials([tmp_path / "台账.xlsx", tmp_path / "群聊.txt"]))
+    assert facts.investment_total is not None and facts.investment_total.amount == "228.5万元"
+    assert [a.amount for a in facts.investment_items] == ["186万元", "42.5万元"]
+    assert "赣州某仓储设备有限公司" not in {i.name for i in facts.implementers}

@@ -353,11 +353,11 @@ def _without(text: str, figures: list[str]) -> str:
     p = _patterns()
     # An aside in brackets that holds the void figure goes alone: "186块（之前说的168块是笔误）".
     for figure in figures:
-        text = re.sub(rf"[（(][^（）()]*{re.escape(figure)}[^（）()]*[）)]", "", text)
+        text = re.sub(rf"[（(][^（）()]*(?<![\d.,]){re.escape(figure)}[^（）()]*[）)]", "", text)
     kept: list[str] = []
     lead = ""  # "准时交付率上线前是85%，哦不对，是88%": the words before a void figure name the figure after
     for clause in _CLAUSE.findall(text):
-        void = [clause.find(f) for f in figures if f in clause]
+        void = [found.start() for f in figures if (found := _figure_in(clause, f))]
         if void:
             said = re.sub(r"(?:是|为|有|约|大概)+$", "", clause[: min(void)].strip())
             # (not a reckoning's factors: "12个人×6.5万=78万/年" names nothing the next clause says)
@@ -405,6 +405,11 @@ def _recomputed(lines: list[_Line]) -> list[str]:
         kept = {q.value for q in amounts(after)}
         void += [q.text for q in amounts(before) if q.value not in kept]
     return void
+
+
+def _figure_in(text: str, figure: str) -> re.Match[str] | None:
+    """Where ``figure`` is written in ``text`` as a figure of its own: "6.5万" is not in "256.5万元"."""
+    return re.search(rf"(?<![\d.,]){re.escape(figure)}", text)
 
 
 def _names_number(clause: str, figures: list[str]) -> bool:
@@ -729,7 +734,9 @@ def _mark_lines(
                 reason = ""  # "项目投入（据财务付款记录）：" heads the costs below it, whatever it cites
             remark = _ROW_REMARK.match(sentence.text)
             if (
-                reason.startswith("计划")
+                (
+                    reason.startswith("计划") or reason == "与场景无关"
+                )  # "备注质保金10%明年6月付": a payment term
                 and remark
                 and not _set_aside_reason(remark.group(1))
                 and any(q.kind == "money" for q in extract_quantities(remark.group(1)))
@@ -801,7 +808,7 @@ def _mark_lines(
             continue
         for old, new in replacements.items():
             line.text = re.sub(rf"(?<![\d.]){re.escape(old)}", new, line.text)
-        if any(v in line.text for v in facts.superseded if v not in replacements):
+        if any(_figure_in(line.text, v) for v in facts.superseded if v not in replacements):
             line.text = _replace_void(line.text, facts)
     return usable
 
