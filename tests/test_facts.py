@@ -1783,5 +1783,10 @@ def test_a_void_figure_is_no_part_of_a_longer_one_and_a_ledger_s_remarks_keep_th
     )
     facts = extract_facts(load_materials([tmp_path / "台账.xlsx", tmp_path / "群聊.txt"]))
     assert facts.investment_total is not None and facts.investment_total.amount == "228.5万元"
-    assert [a.amount for a in facts.investment_items] == ["186万元", "42.5万元"]
+    # the ledger's 项目名称 names the project; its 合同内容 names each item
+    assert [(a.item, a.amount) for a in facts.investment_items] == [
+        ("视觉检测系统4套", "186万元"),
+        ("剔除机构改造", "42.5万元"),
+    ]
     assert "赣州某仓储设备有限公司" not in {i.name for i in facts.implementers}
+    assert formal("4套相机系统6月中旬装完了，7月1号开始试运行。") == "4套相机系统6月中旬安装完成，7月1日开始试运行。"
