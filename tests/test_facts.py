@@ -1789,4 +1789,7 @@ def test_a_void_figure_is_no_part_of_a_longer_one_and_a_ledger_s_remarks_keep_th
         ("剔除机构改造", "42.5万元"),
     ]
     assert "赣州某仓储设备有限公司" not in {i.name for i in facts.implementers}
-    assert formal("4套相机系统6月中旬装完了，7月1号开始试运行。") == "4套相机系统6月中旬安装完成，7月1日开始试运行。"
+    assert (
+        formal("4套相机系统6月中旬装完了，7月1号开始试运行。")
+        == "4套相机系统6月中旬安装完成，7月1日开始试运行。"
+    )

@@ -1850,9 +1850,13 @@ def _item_label(text: str, q: Quantity, clause_start: int, several: bool = False
         item = re.sub(r"\d[\d,.]*\s*[台套个件只项]?$", "", item)  # its count is no part of its name
         return _chinese_item(item[:24], text)
     if _GENERIC_LABEL.match(re.sub(r"(?:约|大概)$", "", clause.strip())) and (
-        content := re.search(r"(?:^|[，,])(?:合同内容|建设内容|采购内容|供货内容|设备名称)([^，,]{2,24})", text)
+        content := re.search(
+            r"(?:^|[，,])(?:合同内容|建设内容|采购内容|供货内容|设备名称)([^，,]{2,24})", text
+        )
     ):
-        return ASIDE.sub("", content.group(1)).strip()  # a ledger's 项目名称 names the project, 合同内容 the item
+        return ASIDE.sub(
+            "", content.group(1)
+        ).strip()  # a ledger's 项目名称 names the project, 合同内容 the item
     if _GENERIC_LABEL.match(re.sub(r"(?:约|大概)$", "", clause.strip())) or not clause.strip():
         # A table row "平台软件，供应商某公司，合同金额288万元": the row's first cell names the item.
         first = re.split(r"[，,]", text, maxsplit=1)[0]
