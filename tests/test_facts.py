@@ -1793,3 +1793,14 @@ def test_a_void_figure_is_no_part_of_a_longer_one_and_a_ledger_s_remarks_keep_th
         formal("4套相机系统6月中旬装完了，7月1号开始试运行。")
         == "4套相机系统6月中旬安装完成，7月1日开始试运行。"
     )
+
+
+def test_a_chat_export_s_relative_years_count_from_each_message_s_date() -> None:
+    facts = extract_facts(
+        material_from_text(
+            "2025-11-28 15:16:40 刘建华\n外观原因的客户投诉，去年全年11起，今年7月上线到11月只有2起\n"
+        )
+    )
+    assert ("外观原因的客户投诉", "11起", "2起") in {(p.metric, p.before, p.after) for p in facts.pairs}
+    said = material_from_text("2025-11-28 15:16:40 刘建华\n去年全年11起\n").sentences
+    assert any("2024年全年11起" in x.text for x in said)

@@ -354,6 +354,7 @@ def _cell_statement(name: str, value: str) -> str:
 
 # Who said it and when, in chat exports pasted as material (WeChat, DingTalk, QQ): "[设备部 李强 10:12]",
 # "2025-03-01 10:12 李强：", a header line "李强（设备部） 10:12" alone. The words after it are the material.
+_MESSAGE_STAMP = re.compile(r"^\s*((?:19|20)\d{2})[-/.]\d{1,2}[-/.]\d{1,2}\s+\d{1,2}:\d{2}")
 _CHAT_PREFIX = re.compile(
     r"^\s*(?:(?:\[[^\]\n]{0,30}\d{1,2}:\d{2}(?::\d{2})?[^\]\n]{0,10}\]"
     r"|【[^】\n]{0,30}\d{1,2}:\d{2}(?::\d{2})?[^】\n]{0,10}】"
@@ -425,6 +426,10 @@ def split_sentences(
     sentences: list[Sentence] = []
     year = document_year(text) or year
     for line_no, line in enumerate(_table_rows_as_statements(_joined_wraps(text.splitlines())), 1):
+        if stamp := _MESSAGE_STAMP.match(line):
+            year = int(
+                stamp.group(1)
+            )  # a chat export's message: its 去年/今年 count from the day it was sent
         line = _without_contacts(written_units(written_dates(_CHAT_PREFIX.sub("", line), year)))
         line = re.sub(r"\*\*|__", "", line)  # Markdown emphasis is how it was typed, not what it says
         line = re.sub(r"[①-⑳]\s*", "", line)  # circled list numbers mark items, they are no figures
