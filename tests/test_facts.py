@@ -1804,3 +1804,14 @@ def test_a_chat_export_s_relative_years_count_from_each_message_s_date() -> None
     assert ("外观原因的客户投诉", "11起", "2起") in {(p.metric, p.before, p.after) for p in facts.pairs}
     said = material_from_text("2025-11-28 15:16:40 刘建华\n去年全年11起\n").sentences
     assert any("2024年全年11起" in x.text for x in said)
+
+
+def test_a_role_the_project_or_a_document_s_label_is_no_supplied_system() -> None:
+    facts = extract_facts(
+        material_from_text(
+            "验收意见：项目由苏州某视觉科技有限公司提供视觉检测系统，南昌某自动化工程有限公司负责剔除机构改造。\n"
+        )
+    )
+    tech = compose_scene(facts, "生产作业", "质量管控", "在线智能检测", "").parts.技术方案
+    assert "验收意见由" not in tech, tech
+    assert "苏州某视觉科技有限公司" in tech and "南昌某自动化工程有限公司" in tech

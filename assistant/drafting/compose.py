@@ -283,7 +283,7 @@ def economics_sentences(facts: SceneFacts) -> list[str]:
 # Role words, alone or slash-joined as a column name ("供应商/实施单位", "负责/"), say who, not what.
 _ROLE = (
     r"供应商|供方|厂家|厂商|实施方|实施单位|集成商|乙方|供货方|供应方|合作方|合作单位|单位名称|中标人|中标单位"
-    r"|责任人|负责|合同|签约方|签约单位|这个|那个|这块|主要设备及来源|设备及来源|主要设备|[A-Za-z]{2,4}\s*Dept\.?"
+    r"|责任人|负责|合同|签约方|签约单位|这个|那个|这块|项目|本项目|验收意见|验收结论|意见|结论|说明|备注|情况说明|主要设备及来源|设备及来源|主要设备|[A-Za-z]{2,4}\s*Dept\.?"
 )
 _NOT_A_SYSTEM = re.compile(rf"^(?:(?:{_ROLE})[\s/／（）()]*)*$")
 
