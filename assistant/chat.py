@@ -340,7 +340,15 @@ def switch_scene(project: Project, settings: Settings, link: str, scene: str) ->
     if project.material.strip():
         yield "\n".join([*lines, "正在按新场景重新起草…"])
         result = yield from _redraft(project, settings, lines, domain=domain, link=link, scene=scene)
-        applied, proposed = _install(project, result.scene)
+        kept = project.draft.parts if project.draft is not None else None
+        # The same facts under another scene: a part the redraft says much less in keeps what it said
+        # (its opening is renamed below); a part with as much or more takes the new text.
+        thinner = [
+            k
+            for k in PART_KEYS
+            if kept and count_words(result.scene.parts.get(k)) * 2 < count_words(kept.get(k))
+        ]
+        applied, proposed = _install(project, result.scene, only=[k for k in PART_KEYS if k not in thinner])
         lines.append(_draft_summary(result, [], project, proposed))
         lines += _installed_lines(applied, proposed)
     elif project.draft is not None:

@@ -1815,3 +1815,11 @@ def test_a_role_the_project_or_a_document_s_label_is_no_supplied_system() -> Non
     tech = compose_scene(facts, "生产作业", "质量管控", "在线智能检测", "").parts.技术方案
     assert "验收意见由" not in tech, tech
     assert "苏州某视觉科技有限公司" in tech and "南昌某自动化工程有限公司" in tech
+
+
+def test_the_clause_before_a_comma_names_what_the_supplier_provided() -> None:
+    facts = extract_facts(material_from_text("2号线加装4套视觉检测系统，由苏州某视觉科技有限公司提供。\n"))
+    assert [(i.system, i.name) for i in facts.implementers] == [("视觉检测系统", "苏州某视觉科技有限公司")]
+    # a clause that names no built thing does not become one
+    spoken = extract_facts(material_from_text("热电偶老化的换了一批，由景德镇某仪表有限公司提供。\n"))
+    assert all("换了一批" not in i.system for i in spoken.implementers)

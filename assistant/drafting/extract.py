@@ -1035,10 +1035,20 @@ def in_house_name(said: str) -> str:
     return f"企业{found[-1]}" if found else "企业自有技术团队"
 
 
+_BUILT_BEFORE = re.compile(
+    r"(?:系统|平台|软件|设备|装置|机器人|生产线|产线|工作站|模块|网关|传感器|仪表)[，,]\s*$"
+)
+
+
 def _system_before(text: str, name: str) -> str:
     head = text[: text.find(name)]
     head = re.sub(r"^.*?(?:现在|目前|如今|后来|当时)", "", head)
     head = re.sub(r"(?:由|是|为|选用|采用|找的|请的|供应商|厂家|实施方)[:：]?\s*$", "", head)
+    if _BUILT_BEFORE.search(head):  # "2号线加装4套视觉检测系统，由某公司提供": the clause before names it
+        head = re.sub(r"[，,]\s*$", "", head)
+        head = re.sub(
+            r"^.*?(?:都|全部)?(?:加装了?|加了|上了|装了|新建了?|部署了?)\s*(?:\d+\s*[套台个条])?", "", head
+        )
     head = re.split(r"[，。；;：:]|,(?!\d{3})", head)[-1].strip(" ：:-*•—–")
     head = re.sub(r"^\d+\s*[.、）)]\s*", "", head)  # "1. 北京…提供…": a list number names no system
     head = re.sub(r"(?:是)?(?:跟|和|与|同|找)?$", "", head)  # "是跟南昌某某公司一起做的": who, not what
